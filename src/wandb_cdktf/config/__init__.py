@@ -1,0 +1,22 @@
+"""Typed, validated deployment configuration (see ``WandbConfig``)."""
+
+from .base import StrictModel
+from .loader import CONFIG_ENV, LICENSE_ENV, ConfigError, config_from_mapping, load_config
+from .model import MapRole, MapUser, RemoteStateConfig, WandbConfig
+from .sizes import SIZE_PRESETS, SIZES, SizePreset
+
+__all__ = [
+    "CONFIG_ENV",
+    "LICENSE_ENV",
+    "ConfigError",
+    "MapRole",
+    "MapUser",
+    "RemoteStateConfig",
+    "SIZES",
+    "SIZE_PRESETS",
+    "SizePreset",
+    "StrictModel",
+    "WandbConfig",
+    "config_from_mapping",
+    "load_config",
+]

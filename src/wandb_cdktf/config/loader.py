@@ -1,0 +1,160 @@
+"""Load a deployment configuration from YAML, JSON or a terraform-aws-wandb ``.tfvars`` file.
+
+All failures become :class:`ConfigError`, whose ``str()`` is one line naming the
+option and what is allowed; the command line prints it and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import WandbConfig
+
+CONFIG_ENV = "WANDB_CDKTF_CONFIG"
+LICENSE_ENV = "TF_VAR_wandb_license"
+_LICENSE_KEYS = {"license", "wandb_license"}
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tfvars": "tfvars", ".hcl": "tfvars"}
+
+
+class ConfigError(ValueError):
+    """A configuration problem, reported as ``config error: <option>: <what is allowed>``."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.message = message
+        super().__init__(f"config error: {option}: {message}")
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
+    """Load and validate a configuration.
+
+    ``path`` defaults to ``$WANDB_CDKTF_CONFIG``; with neither, the embedded
+    example configuration is used so ``python main.py`` works out of the box.
+    """
+    if path is None:
+        env = os.environ.get(CONFIG_ENV, "").strip()
+        path = env or None
+    if path is None:
+        text = resources.files("wandb_cdktf.config").joinpath("example.yaml").read_text(encoding="utf-8")
+        return config_from_mapping(_parse(text, "yaml", "<embedded example>"), source="<embedded example>")
+    p = Path(path)
+    kind = _SUFFIXES.get(p.suffix.lower())
+    if kind is None:
+        raise ConfigError(CONFIG_ENV, f"{p.name}: unsupported file type; use .yaml, .yml, .json or .tfvars")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(CONFIG_ENV, f"file not found: {p}") from None
+    except IsADirectoryError:
+        raise ConfigError(CONFIG_ENV, f"is a directory, not a config file: {p}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(CONFIG_ENV, f"{p.name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(CONFIG_ENV, f"cannot read {p}: {exc.strerror}") from None
+    return config_from_mapping(_parse(text, kind, p.name), source=p.name, tfvars=(kind == "tfvars"))
+
+
+def config_from_mapping(data: Any, source: str = "<mapping>", tfvars: bool = False) -> WandbConfig:
+    """Validate an already-parsed mapping (used by the loader, tests and library users)."""
+    if not isinstance(data, dict):
+        raise ConfigError("<file>", f"{source} must contain a mapping of option names to values, got {type(data).__name__}")
+    for key in data:
+        if not isinstance(key, str):
+            raise ConfigError("<file>", f"option names must be strings, got {key!r}")
+    found = sorted(_LICENSE_KEYS & set(data))
+    if found:
+        raise ConfigError(
+            found[0],
+            f"the license must not be in {source}; remove it and run `export {LICENSE_ENV}=<license>` "
+            "before cdktf deploy (it reaches Terraform as a sensitive variable)",
+        )
+    # A null in a tfvars/YAML file means "not set": fall back to the default.
+    data = {k: val for k, val in data.items() if val is not None}
+    known = set(WandbConfig.model_fields)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        if tfvars:
+            raise ConfigError(
+                unknown[0],
+                f"terraform-aws-wandb variable(s) not supported by wandb-cdktf: {', '.join(unknown)}; "
+                "remove them (README 'Configuration' lists the supported options)",
+            )
+        hint = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+        raise ConfigError(unknown[0], "unknown option" + (f"; did you mean {hint[0]!r}?" if hint else "; see README 'Configuration'"))
+    try:
+        return WandbConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation_error(exc) from None
+
+
+def _from_validation_error(exc: ValidationError) -> ConfigError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    msg = str(first["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if not loc and ": " in msg:  # model-level checks name their option first
+        loc, msg = msg.split(": ", 1)
+    if first["type"] == "missing":
+        msg = "is required"
+    elif first["type"] == "extra_forbidden":
+        msg = "unknown option"
+    elif first["type"] in {"literal_error", "enum"}:
+        msg = msg.replace("Input should be", "must be")
+    elif "input" in first and first["type"].endswith("_type"):
+        msg = f"{msg} (got {type(first['input']).__name__})"
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return ConfigError(loc or "<file>", _one_line(msg) + more)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _parse(text: str, kind: str, name: str) -> Any:
+    if not text.strip():
+        raise ConfigError("<file>", f"{name} is empty")
+    if kind == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError("<file>", f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if kind == "yaml":
+        import yaml
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise ConfigError("<file>", f"{name} is not valid YAML: {problem}{where}") from None
+    return _parse_tfvars(text, name)
+
+
+def _parse_tfvars(text: str, name: str) -> dict[str, Any]:
+    import hcl2
+
+    try:
+        raw = hcl2.loads(text)
+    except Exception as exc:  # lark raises many exception types; all mean "not HCL"
+        first = " ".join(str(exc).split())[:160]
+        raise ConfigError("<file>", f"{name} is not valid HCL: {first}") from None
+    result: dict[str, Any] = {}
+    for key, value in raw.items():
+        # python-hcl2 8.x wraps every top-level attribute value in a one-element list.
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+            raise ConfigError(key, "must be a literal value; expressions and var references are not supported in .tfvars")
+        result[key] = value
+    return result

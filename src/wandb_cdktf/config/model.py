@@ -1,0 +1,410 @@
+"""The deployment configuration: one typed, validated model.
+
+Option names follow the ``terraform-aws-wandb`` v8 variables wherever the concept
+is the same, so an existing ``terraform.tfvars`` can be loaded as is. Options
+that exist only here (``deployment``, ``region``, ``remote_state``, ``byob``,
+``launch``, ...) are marked "wandb-cdktf" in their description. Every optional
+field documents its default.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from . import validators as v
+from .base import StrictModel
+from .byob import ByobConfig
+from .launch import LaunchConfig
+from .sizes import SIZE_PRESETS, Size, SizePreset
+
+Ipv4Cidr = Annotated[str, AfterValidator(v.ipv4_cidr)]
+Ipv6Cidr = Annotated[str, AfterValidator(v.ipv6_cidr)]
+KmsKeyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))]
+IamRoleArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "role/"))]
+IamPolicyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "policy/"))]
+IamPrincipalArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam"))]
+AcmCertificateArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "acm", "certificate/"))]
+
+
+class MapRole(StrictModel):
+    """An IAM role granted access to the EKS cluster (v8 ``kubernetes_map_roles`` item)."""
+
+    rolearn: IamRoleArn
+    username: str = Field(min_length=1)
+    groups: list[str] = Field(default_factory=list, description="Kubernetes groups. Default: [].")
+
+
+class MapUser(StrictModel):
+    """An IAM user granted access to the EKS cluster (v8 ``kubernetes_map_users`` item)."""
+
+    userarn: Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "user/"))]
+    username: str = Field(min_length=1)
+    groups: list[str] = Field(default_factory=list, description="Kubernetes groups. Default: [].")
+
+
+class RemoteStateConfig(StrictModel):
+    """wandb-cdktf: S3 backend for every stack's state. Default: local state files."""
+
+    bucket: Annotated[str, AfterValidator(v.s3_bucket_name)]
+    key_prefix: str = Field(
+        default="wandb-cdktf",
+        pattern=r"^[A-Za-z0-9!_.*'()/-]+$",
+        description="State objects are <key_prefix>/<stack id>.tfstate. Default: 'wandb-cdktf'.",
+    )
+    region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
+        default=None, description="Region of the state bucket. Default: the deployment region."
+    )
+    use_lockfile: bool = Field(default=True, description="S3-native state locking (Terraform >= 1.10). Default: true.")
+    dynamodb_table: str | None = Field(
+        default=None, min_length=3, max_length=255, description="DynamoDB lock table (legacy locking). Default: none."
+    )
+    encrypt: bool = Field(default=True, description="Server-side encryption of state objects. Default: true.")
+    kms_key_id: KmsKeyArn | None = Field(default=None, description="KMS key for state encryption. Default: SSE-S3.")
+
+    @model_validator(mode="after")
+    def _locking(self) -> RemoteStateConfig:
+        if not self.use_lockfile and not self.dynamodb_table:
+            raise ValueError("remote_state needs a lock: keep use_lockfile: true or set dynamodb_table")
+        if self.kms_key_id and not self.encrypt:
+            raise ValueError("remote_state.kms_key_id requires encrypt: true")
+        return self
+
+
+class WandbConfig(StrictModel):
+    """A W&B self-managed deployment on AWS (plus optional BYOB and Launch stacks)."""
+
+    # --- identity -------------------------------------------------------------------------
+    namespace: Annotated[str, AfterValidator(v.namespace)] = Field(
+        description="Prefix of every resource name; also the EKS cluster name and stack id prefix. Required."
+    )
+    region: Annotated[str, AfterValidator(v.aws_region)] = Field(
+        default="us-west-2", description="wandb-cdktf: AWS region of the deployment. Default: us-west-2."
+    )
+    deployment: Literal["pre-operator", "post-operator"] = Field(
+        default="post-operator",
+        description="wandb-cdktf: pre-operator (Terraform ALB + app as Kubernetes resources) or post-operator "
+        "(W&B operator via Helm). Default: post-operator.",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
+    deletion_protection: bool = Field(
+        default=True,
+        description="Protect the database, bucket and key from deletion (final DB snapshot, no force_destroy). Default: true.",
+    )
+    size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
+
+    # --- DNS / TLS ------------------------------------------------------------------------
+    create_platform: bool = Field(
+        default=True,
+        description="wandb-cdktf: build the W&B platform stacks (<namespace>-infra and -app/-operator). Set false to "
+        "build only BYOB and/or Launch stacks, e.g. for W&B SaaS or Dedicated Cloud. Default: true.",
+    )
+    domain_name: Annotated[str, AfterValidator(v.dns_name)] = Field(default="", description="Domain of the W&B URL. Required for the platform.")
+    subdomain: Annotated[str, AfterValidator(v.dns_label_path)] | None = Field(
+        default=None, description="Subdomain; the URL is https://<subdomain>.<domain_name>. Default: none (domain only)."
+    )
+    zone_id: Annotated[str, AfterValidator(v.route53_zone_id)] = Field(
+        default="", description="Route53 hosted zone id of domain_name (certificate validation and records). Required for the platform."
+    )
+    acm_certificate_arn: AcmCertificateArn | None = Field(
+        default=None, description="Existing ACM certificate to use instead of issuing one. Default: issue one."
+    )
+    extra_fqdn: list[Annotated[str, AfterValidator(v.dns_name)]] = Field(
+        default_factory=list, description="Additional names on the certificate. Default: []."
+    )
+    external_dns: bool = Field(
+        default=False, description="Post-operator: run external-dns to manage the app record. Default: false."
+    )
+    custom_domain_filter: Annotated[str, AfterValidator(v.dns_name)] | None = Field(
+        default=None, description="external-dns domain filter. Default: domain_name."
+    )
+    public_access: bool = Field(
+        default=False,
+        description="Post-operator: internet-facing ingress. Ignored by pre-operator, whose ALB is always public "
+        "and filtered by allowed_inbound_cidr. Default: false.",
+    )
+    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, description="IPv4 CIDRs allowed to reach W&B. Required for the platform (may be []).")
+    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, description="IPv6 CIDRs allowed to reach W&B. Required for the platform (may be []).")
+
+    # --- KMS ------------------------------------------------------------------------------
+    kms_key_arn: KmsKeyArn | None = Field(
+        default=None, description="wandb-cdktf: use this existing KMS key instead of creating one. Default: create."
+    )
+    kms_key_alias: str | None = Field(
+        default=None,
+        pattern=r"^alias/[A-Za-z0-9/_-]{1,250}$",
+        description="Alias of the created key. Default: alias/<namespace>-kms-alias.",
+    )
+    kms_key_deletion_window: int = Field(default=7, description="Days before a deleted key is destroyed, 7..30. Default: 7.")
+    kms_key_policy: str = Field(default="", description="Full JSON key policy replacing ours. Default: the reference three-statement policy.")
+    kms_key_policy_administrator_arn: IamPrincipalArn | None = Field(
+        default=None, description="Principal with kms:* on the key. Default: the caller running Terraform."
+    )
+    kms_key_rotation: bool = Field(
+        default=True, description="wandb-cdktf: yearly automatic rotation of the created key. Default: true."
+    )
+
+    # --- network --------------------------------------------------------------------------
+    create_vpc: bool = Field(default=True, description="Create the VPC; false brings your own (network_id + subnets). Default: true.")
+    network_id: str | None = Field(default=None, pattern=r"^vpc-[0-9a-f]{8,17}$", description="BYO VPC id. Default: none.")
+    network_private_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list, description="BYO VPC private subnet ids (EKS nodes, EFS). Default: []."
+    )
+    network_public_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list, description="wandb-cdktf: BYO VPC public subnet ids (pre-operator ALB). Default: []."
+    )
+    network_database_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list, description="BYO VPC database subnet ids. Default: []."
+    )
+    network_elasticache_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list, description="BYO VPC elasticache subnet ids. Default: []."
+    )
+    network_private_subnet_cidrs_byo: list[Ipv4Cidr] = Field(
+        default_factory=list,
+        description="wandb-cdktf: BYO VPC CIDRs of the private subnets, allowed to reach the database, Redis and EFS. "
+        "Default: the VPC CIDR is read from AWS.",
+    )
+    network_cidr: Ipv4Cidr = Field(default="10.10.0.0/16", description="VPC CIDR. Default: 10.10.0.0/16.")
+    network_public_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.0.0/24", "10.10.1.0/24"], description="Default: 10.10.0.0/24, 10.10.1.0/24.")
+    network_private_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.10.0/24", "10.10.11.0/24"], description="Default: 10.10.10.0/24, 10.10.11.0/24.")
+    network_database_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.20.0/24", "10.10.21.0/24"], description="Default: 10.10.20.0/24, 10.10.21.0/24.")
+    network_elasticache_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.30.0/24", "10.10.31.0/24"], description="Default: 10.10.30.0/24, 10.10.31.0/24.")
+    single_nat_gateway: bool = Field(default=False, description="wandb-cdktf: one NAT gateway instead of one per AZ (cheaper, not HA). Default: false.")
+    enable_flow_log: bool = Field(default=False, description="VPC flow logs (REJECT traffic) to an S3 bucket. Default: false.")
+
+    # --- database -------------------------------------------------------------------------
+    database_engine_version: str = Field(default="8.0", pattern=r"^8\.0(\.mysql_aurora\.3\.\d{2}\.\d)?$", description="Aurora MySQL version. Default: 8.0.")
+    database_instance_class: str | None = Field(default=None, pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", description="Default: from size.")
+    database_snapshot_identifier: str | None = Field(default=None, min_length=1, description="Restore the cluster from this snapshot. Default: none.")
+    database_sort_buffer_size: int = Field(default=67108864, ge=32768, le=4294967295, description="Default: 67108864.")
+    database_name: str = Field(default="wandb_local", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$", description="Default: wandb_local.")
+    database_master_username: str = Field(default="wandb", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="Default: wandb.")
+    database_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Storage encryption key. Default: the deployment key.")
+    database_performance_insights_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Default: the deployment key.")
+    database_backup_retention_period: int = Field(default=14, ge=1, le=35, description="wandb-cdktf: days of automated backups. Default: 14.")
+
+    # --- Redis ----------------------------------------------------------------------------
+    create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. Default: true.")
+    elasticache_node_type: str | None = Field(default=None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="Default: from size.")
+
+    # --- file storage ---------------------------------------------------------------------
+    bucket_name: Annotated[str, AfterValidator(v.s3_bucket_name)] | None = Field(
+        default=None, description="Use this existing bucket instead of creating one. Default: create."
+    )
+    bucket_kms_key_arn: KmsKeyArn | None = Field(default=None, description="KMS key of an existing bucket_name. Default: none.")
+    bucket_path: str = Field(default="", pattern=r"^[A-Za-z0-9!_.*'()/-]*$", description="Sub-path in the bucket for W&B files. Default: root.")
+    use_internal_queue: bool = Field(default=False, description="Use W&B's internal queue instead of SQS. Default: false.")
+    enable_s3_https_only: bool = Field(default=True, description="Deny non-TLS bucket access. Default: true (v8: false).")
+
+    # --- EKS ------------------------------------------------------------------------------
+    eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform.")
+    eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
+    eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, description="Extra policies attached to the node role. Default: [].")
+    kubernetes_public_access: bool = Field(default=False, description="Public EKS API endpoint. Default: false.")
+    kubernetes_public_access_cidrs: list[Ipv4Cidr] = Field(default_factory=list, description="CIDRs for the public endpoint. Default: [] (requires kubernetes_public_access).")
+    kubernetes_map_roles: list[MapRole] = Field(default_factory=list, description="IAM roles given cluster access entries. Default: [].")
+    kubernetes_map_users: list[MapUser] = Field(default_factory=list, description="IAM users given cluster access entries. Default: [].")
+    kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="Give the cluster creator admin access. Default: false.")
+    kubernetes_instance_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]+\.[a-z0-9]+$")]] | None = Field(default=None, description="Default: from size.")
+    kubernetes_min_nodes_per_az: int | None = Field(default=None, ge=0, le=100, description="Default: from size.")
+    kubernetes_max_nodes_per_az: int | None = Field(default=None, ge=1, le=100, description="Default: from size.")
+    kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
+    kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator ALB scheme when public_access. Default: true.")
+    kubernetes_alb_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(default_factory=list, description="Subnets for the operator's ALB. Default: chosen by the controller.")
+    system_reserved_cpu_millicores: int = Field(default=70, ge=0, description="Default: 70.")
+    system_reserved_memory_megabytes: int = Field(default=100, ge=0, description="Default: 100.")
+    system_reserved_ephemeral_megabytes: int = Field(default=750, ge=0, description="Default: 750.")
+    system_reserved_pid: int = Field(default=500, ge=0, description="Default: 500.")
+    eks_addon_vpc_cni_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_coredns_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_kube_proxy_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_ebs_csi_driver_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_efs_csi_driver_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_metrics_server_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+
+    # --- W&B application ------------------------------------------------------------------
+    wandb_version: str = Field(default="latest", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="Pre-operator: wandb/local image tag. Default: latest.")
+    wandb_image: str = Field(default="wandb/local", pattern=r"^[a-z0-9./_:-]+$", description="Pre-operator: image repository. Default: wandb/local.")
+    k8s_namespace: str = Field(default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="Kubernetes namespace of the app. Default: default.")
+    operator_chart_version: str = Field(default="1.4.2", pattern=r"^\d+\.\d+\.\d+([-+][A-Za-z0-9.]+)?$", description="W&B operator chart version. Default: 1.4.2.")
+    controller_image_tag: str = Field(default="1.20.0", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="W&B operator controller image tag. Default: 1.20.0.")
+    enable_helm_operator: bool = Field(default=True, description="Post-operator: install the operator chart. Default: true.")
+    enable_helm_wandb: bool = Field(default=True, description="Post-operator: create the WeightsAndBiases resource. Default: true.")
+    other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
+
+    # --- wandb-cdktf extras ---------------------------------------------------------------
+    remote_state: RemoteStateConfig | None = Field(default=None, description="wandb-cdktf: S3 backend. Default: local state.")
+    byob: ByobConfig | None = Field(default=None, description="wandb-cdktf: bring-your-own-bucket stacks. Default: none.")
+    launch: LaunchConfig | None = Field(default=None, description="wandb-cdktf: Launch agent permission stacks. Default: none.")
+
+    # ---------------------------------------------------------------------------------------
+    @field_validator("kms_key_deletion_window")
+    @classmethod
+    def _deletion_window(cls, value: int) -> int:
+        if not 7 <= value <= 30:
+            raise ValueError(f"must be between 7 and 30 days, got {value}")
+        return value
+
+    @field_validator("other_wandb_env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        import re
+
+        for key in value:
+            if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+                raise ValueError(f"keys must be environment variable names ([A-Za-z_][A-Za-z0-9_]*), got {key!r}")
+            if key.upper() in {"LICENSE", "WANDB_LICENSE"}:
+                raise ValueError("must not carry the license; export TF_VAR_wandb_license instead")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _platform_required(cls, data: Any) -> Any:
+        # Pydantic skips validators on defaults, so "required for the platform" is checked here.
+        if isinstance(data, dict) and data.get("create_platform", True) is not False:
+            for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
+                if name not in data:
+                    raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
+        return data
+
+    @model_validator(mode="after")
+    def _consistency(self) -> WandbConfig:
+        if not self.create_platform:
+            if self.byob is None and self.launch is None:
+                raise _Err("create_platform", "is false, so configure byob and/or launch, or there is nothing to build")
+            return self
+        self._check_dns()
+        self._check_network()
+        self._check_exclusive()
+        return self
+
+    def _check_dns(self) -> None:
+        if self.subdomain and (self.subdomain == self.domain_name or self.subdomain.endswith("." + self.domain_name)):
+            raise _Err("subdomain", f"must be only the part before domain_name (e.g. 'wandb'), got {self.subdomain!r}")
+        if len(self.fqdn) > 253:
+            raise _Err("subdomain", "subdomain + domain_name is longer than 253 characters")
+
+    def _check_network(self) -> None:
+        if self.create_vpc:
+            for name in ("network_id", "network_private_subnets", "network_public_subnets", "network_database_subnets",
+                         "network_elasticache_subnets", "network_private_subnet_cidrs_byo"):
+                if getattr(self, name):
+                    raise _Err(name, "is for a bring-your-own VPC; set create_vpc: false to use it")
+            vpc = ipaddress.ip_network(self.network_cidr)
+            groups = {
+                "network_public_subnet_cidrs": self.network_public_subnet_cidrs,
+                "network_private_subnet_cidrs": self.network_private_subnet_cidrs,
+                "network_database_subnet_cidrs": self.network_database_subnet_cidrs,
+                "network_elasticache_subnet_cidrs": self.network_elasticache_subnet_cidrs,
+            }
+            seen: list[tuple[str, ipaddress.IPv4Network]] = []
+            for name, cidrs in groups.items():
+                if not 2 <= len(cidrs) <= 6:
+                    raise _Err(name, f"must list 2 to 6 subnets (one per availability zone), got {len(cidrs)}")
+                if len(cidrs) != len(self.network_private_subnet_cidrs):
+                    raise _Err(name, "must list as many subnets as network_private_subnet_cidrs (one per AZ)")
+                for cidr in cidrs:
+                    net = ipaddress.ip_network(cidr)
+                    if not net.subnet_of(vpc):  # type: ignore[arg-type]
+                        raise _Err(name, f"{cidr} is not inside network_cidr {self.network_cidr}")
+                    if net.prefixlen > 28:
+                        raise _Err(name, f"{cidr} is smaller than /28, the smallest AWS subnet")
+                    for other_name, other in seen:
+                        if net.overlaps(other):
+                            raise _Err(name, f"{cidr} overlaps {other} of {other_name}")
+                    seen.append((name, net))  # type: ignore[arg-type]
+        else:
+            if not self.network_id:
+                raise _Err("network_id", "is required when create_vpc is false")
+            if len(self.network_private_subnets) < 2:
+                raise _Err("network_private_subnets", "needs at least 2 subnet ids in different AZs when create_vpc is false")
+            if len(self.network_database_subnets) < 2:
+                raise _Err("network_database_subnets", "needs at least 2 subnet ids in different AZs when create_vpc is false")
+            if self.create_elasticache and len(self.network_elasticache_subnets) < 2:
+                raise _Err("network_elasticache_subnets", "needs at least 2 subnet ids when create_vpc is false and create_elasticache is true")
+            if self.deployment == "pre-operator" and len(self.network_public_subnets) < 2:
+                raise _Err("network_public_subnets", "needs at least 2 public subnet ids for the pre-operator ALB when create_vpc is false")
+            if self.enable_flow_log:
+                raise _Err("enable_flow_log", "only applies to a VPC created here (create_vpc: true)")
+            if self.single_nat_gateway:
+                raise _Err("single_nat_gateway", "only applies to a VPC created here (create_vpc: true)")
+
+    def _check_exclusive(self) -> None:
+        if self.kms_key_arn:
+            for name in ("kms_key_alias", "kms_key_policy", "kms_key_policy_administrator_arn"):
+                if getattr(self, name):
+                    raise _Err(name, "configures a key created here; it cannot be combined with kms_key_arn")
+        if self.kms_key_policy:
+            import json
+
+            try:
+                doc = json.loads(self.kms_key_policy)
+            except json.JSONDecodeError:
+                raise _Err("kms_key_policy", "must be a JSON policy document") from None
+            if not isinstance(doc, dict) or "Statement" not in doc:
+                raise _Err("kms_key_policy", "must be a JSON policy document with a Statement list")
+        if self.bucket_kms_key_arn and not self.bucket_name:
+            raise _Err("bucket_kms_key_arn", "describes an existing bucket; set bucket_name too")
+        if self.kubernetes_public_access_cidrs and not self.kubernetes_public_access:
+            raise _Err("kubernetes_public_access_cidrs", "requires kubernetes_public_access: true")
+        if self.kubernetes_public_access and not self.kubernetes_public_access_cidrs:
+            raise _Err("kubernetes_public_access_cidrs", "must list the CIDRs allowed to reach the public EKS endpoint (use 0.0.0.0/0 deliberately)")
+        lo = self.kubernetes_min_nodes_per_az if self.kubernetes_min_nodes_per_az is not None else self.size_preset.min_nodes_per_az
+        hi = self.kubernetes_max_nodes_per_az if self.kubernetes_max_nodes_per_az is not None else self.size_preset.max_nodes_per_az
+        if lo > hi:
+            raise _Err("kubernetes_min_nodes_per_az", f"({lo}) must not exceed kubernetes_max_nodes_per_az ({hi})")
+        if self.custom_domain_filter and not self.external_dns:
+            raise _Err("custom_domain_filter", "requires external_dns: true")
+        if self.deployment == "pre-operator" and self.external_dns:
+            raise _Err("external_dns", "is a post-operator option; pre-operator manages the Route53 record itself")
+
+    # --- derived values -------------------------------------------------------------------
+    @property
+    def fqdn(self) -> str:
+        return f"{self.subdomain}.{self.domain_name}" if self.subdomain else self.domain_name
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.fqdn}"
+
+    @property
+    def size_preset(self) -> SizePreset:
+        return SIZE_PRESETS[self.size]
+
+    @property
+    def stack_ids(self) -> dict[str, str]:
+        """Stack ids this configuration builds, keyed by role (a public contract)."""
+        ids: dict[str, str] = {}
+        if self.create_platform:
+            ids["infra"] = f"{self.namespace}-infra"
+            if self.deployment == "pre-operator":
+                ids["app"] = f"{self.namespace}-app"
+            else:
+                ids["operator"] = f"{self.namespace}-operator"
+        if self.byob is not None:
+            for cloud in self.byob.clouds():
+                ids[f"byob-{cloud}"] = f"{self.namespace}-byob-{cloud}"
+        if self.launch is not None:
+            for cloud in self.launch.clouds():
+                ids[f"launch-{cloud}"] = f"{self.namespace}-launch-{cloud}"
+        return ids
+
+
+class _Err(ValueError):
+    """A model-level error that names the option it is about."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option = option
+        self.detail = message
+
+
+def field_names() -> set[str]:
+    return set(WandbConfig.model_fields)
+
+
+def describe_options() -> dict[str, Any]:
+    """Option name -> description, for documentation and `--help`-style listings."""
+    return {name: f.description for name, f in WandbConfig.model_fields.items()}

@@ -1,0 +1,118 @@
+"""Reusable value checks for the configuration model.
+
+Each function raises ``ValueError`` with a message that says what is allowed;
+the loader turns that into the one-line ``config error: <option>: <message>``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+# Namespace: used verbatim in the EKS cluster name, RDS identifiers, the
+# ElastiCache replication group id, and as prefix of S3 bucket / IAM role names.
+# The tightest limit is the S3 ``bucket_prefix`` (37 characters, because AWS adds
+# a 26-character unique suffix) for "<namespace>-file-storage-", which leaves 23;
+# IAM role name prefixes (38) such as "<namespace>-rds-monitor-" leave 22.
+# RDS and S3 also forbid upper case, "--", and a trailing hyphen.
+NAMESPACE_MAX_LENGTH = 20
+NAMESPACE_MIN_LENGTH = 3
+_NAMESPACE_RE = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
+
+_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$")
+_DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{1,32}$")
+_EKS_VERSION_RE = re.compile(r"^1\.(\d{2})$")
+_REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+
+
+def namespace(value: str) -> str:
+    if not (NAMESPACE_MIN_LENGTH <= len(value) <= NAMESPACE_MAX_LENGTH):
+        raise ValueError(
+            f"must be {NAMESPACE_MIN_LENGTH}-{NAMESPACE_MAX_LENGTH} characters (AWS name limits for the "
+            f"bucket and IAM role prefixes derived from it), got {len(value)}"
+        )
+    if not _NAMESPACE_RE.match(value):
+        raise ValueError(
+            "must start with a lowercase letter and contain only lowercase letters, digits and single hyphens, "
+            "not ending in a hyphen (used in EKS, RDS, S3 and IAM names)"
+        )
+    return value
+
+
+def arn(value: str, service: str | None = None, resource_prefix: str | None = None) -> str:
+    m = _ARN_RE.match(value)
+    what = f"an ARN of {service}" if service else "an ARN"
+    if resource_prefix:
+        what += f" {resource_prefix}"
+    if not m:
+        raise ValueError(f"must be {what} (arn:aws:{service or '<service>'}:...), got {value!r}")
+    if service and m.group(1) != service:
+        raise ValueError(f"must be {what}, got an ARN of service {m.group(1)!r}")
+    if resource_prefix and not m.group(4).startswith(resource_prefix):
+        raise ValueError(f"must be {what}..., got {value!r}")
+    return value
+
+
+def ipv4_cidr(value: str) -> str:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"must be an IPv4 CIDR block like 10.10.0.0/16 with no host bits set, got {value!r} ({exc})") from None
+    if net.version != 4:
+        raise ValueError(f"must be an IPv4 CIDR block, got IPv6 {value!r}")
+    return str(net)
+
+
+def ipv6_cidr(value: str) -> str:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"must be an IPv6 CIDR block like ::/0 with no host bits set, got {value!r} ({exc})") from None
+    if net.version != 6:
+        raise ValueError(f"must be an IPv6 CIDR block, got IPv4 {value!r}")
+    return str(net)
+
+
+def dns_name(value: str) -> str:
+    name = value.rstrip(".").lower()
+    if not name or len(name) > 253 or not all(_DNS_LABEL_RE.match(p) for p in name.split(".")):
+        raise ValueError(f"must be a DNS name of labels a-z, 0-9 and '-' separated by dots (max 253), got {value!r}")
+    return name
+
+
+def dns_label_path(value: str) -> str:
+    """A subdomain: one or more DNS labels (``wandb`` or ``ml.wandb``)."""
+    return dns_name(value)
+
+
+def route53_zone_id(value: str) -> str:
+    if not _ZONE_ID_RE.match(value):
+        raise ValueError(f"must be a Route53 hosted zone id like Z0123456789ABCDEFGHIJ, got {value!r}")
+    return value
+
+
+def eks_version(value: str) -> str:
+    m = _EKS_VERSION_RE.match(value)
+    if not m or not (23 <= int(m.group(1)) <= 45):
+        raise ValueError(f"must be an EKS Kubernetes version like '1.32' (1.23 or newer), got {value!r}")
+    return value
+
+
+def aws_region(value: str) -> str:
+    if not _REGION_RE.match(value):
+        raise ValueError(f"must be an AWS region like us-west-2, got {value!r}")
+    return value
+
+
+def aws_account_id(value: str) -> str:
+    if not _ACCOUNT_RE.match(value):
+        raise ValueError(f"must be a 12-digit AWS account id, got {value!r}")
+    return value
+
+
+def s3_bucket_name(value: str) -> str:
+    if not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
+        raise ValueError(f"must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-'), got {value!r}")
+    return value

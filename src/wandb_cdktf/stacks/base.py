@@ -1,0 +1,58 @@
+"""What every wandb-cdktf stack shares: its backend (local or S3) and provider set-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdktf import LocalBackend, S3Backend, TerraformStack
+from constructs import Construct
+
+from ..config import RemoteStateConfig, WandbConfig
+
+
+class WandbStack(TerraformStack):
+    """A TerraformStack whose state goes to the configured S3 backend, else a local file.
+
+    The stack id is part of the state key, so each stack keeps its own state:
+    ``<key_prefix>/<stack id>.tfstate``.
+    """
+
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
+        super().__init__(scope, stack_id)
+        self._config = config
+        configure_backend(self, stack_id, config.remote_state, default_region=config.region)
+
+    @property
+    def config(self) -> WandbConfig:
+        return self._config
+
+
+def configure_backend(stack: TerraformStack, stack_id: str, remote: RemoteStateConfig | None, *, default_region: str) -> None:
+    """Attach an S3 backend (with locking and encryption) or a local one named after the stack."""
+    if remote is None:
+        LocalBackend(stack, path=f"terraform.{stack_id}.tfstate")
+        return
+    kwargs: dict[str, Any] = {
+        "bucket": remote.bucket,
+        "key": f"{remote.key_prefix.strip('/')}/{stack_id}.tfstate",
+        "region": remote.region or default_region,
+        "encrypt": remote.encrypt,
+    }
+    if remote.use_lockfile:
+        kwargs["use_lockfile"] = True
+    if remote.dynamodb_table:
+        kwargs["dynamodb_table"] = remote.dynamodb_table
+    if remote.kms_key_id:
+        kwargs["kms_key_id"] = remote.kms_key_id
+    S3Backend(stack, **kwargs)
+
+
+def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: str | None = None) -> Any:
+    """The hashicorp/aws provider with our default tags (every AWS resource is tagged)."""
+    from .._providers import aws
+
+    default_tags = [{"tags": {"managed-by": "wandb-cdktf", **tags}}]
+    kwargs: dict[str, Any] = {"region": region, "default_tags": default_tags}
+    if alias:
+        kwargs["alias"] = alias
+    return aws.provider.AwsProvider(stack, "aws" if alias is None else f"aws-{alias}", **kwargs)
