@@ -103,3 +103,37 @@ google = ProviderBindings("cdktf_cdktf_provider_google")
 azurerm = ProviderBindings("cdktf_cdktf_provider_azurerm")
 kubernetes = ProviderBindings("cdktf_cdktf_provider_kubernetes")
 helm = ProviderBindings("cdktf_cdktf_provider_helm")
+
+
+def _camel(key: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in key.split("_"))
+
+
+def struct(module: ModuleType, class_name: str, data: Any) -> Any:
+    """Build a jsii struct (and nested structs) from plain dicts.
+
+    jsii converts a dict passed directly for a struct parameter, but not dicts
+    inside lists, which deeply nested resources (Kubernetes deployments, Helm
+    ``set`` lists) need. Generated binding classes follow the naming rule
+    ``<Parent><CamelCaseKey>``, so nested dicts and lists of dicts are converted
+    recursively when such a class exists; plain maps (labels, limits) stay dicts.
+    """
+    if isinstance(data, list):
+        return [struct(module, class_name, item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    cls = getattr(module, class_name)
+    kwargs = {}
+    for key, value in data.items():
+        child = class_name + _camel(key)
+        if isinstance(value, (dict, list)) and hasattr(module, child) and _holds_dicts(value):
+            kwargs[key] = struct(module, child, value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _holds_dicts(value: Any) -> bool:
+    if isinstance(value, dict):
+        return True
+    return bool(value) and all(isinstance(v, dict) for v in value)

@@ -232,6 +232,9 @@ class WandbConfig(StrictModel):
     controller_image_tag: str = Field(default="1.20.0", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="W&B operator controller image tag. Default: 1.20.0.")
     enable_helm_operator: bool = Field(default=True, description="Post-operator: install the operator chart. Default: true.")
     enable_helm_wandb: bool = Field(default=True, description="Post-operator: create the WeightsAndBiases resource. Default: true.")
+    aws_loadbalancer_controller_chart_version: str = Field(default="1.13.4", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator aws-load-balancer-controller chart. Default: 1.13.4.")
+    external_dns_chart_version: str = Field(default="1.18.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator external-dns chart. Default: 1.18.0.")
+    operator_namespace: str = Field(default="wandb", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
     other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
 
     # --- wandb-cdktf extras ---------------------------------------------------------------

@@ -51,7 +51,7 @@ def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: 
     """The hashicorp/aws provider with our default tags (every AWS resource is tagged)."""
     from .._providers import aws
 
-    default_tags = [{"tags": {"managed-by": "wandb-cdktf", **tags}}]
+    default_tags = [aws.provider.AwsProviderDefaultTags(tags={"managed-by": "wandb-cdktf", **tags})]
     kwargs: dict[str, Any] = {"region": region, "default_tags": default_tags}
     if alias:
         kwargs["alias"] = alias

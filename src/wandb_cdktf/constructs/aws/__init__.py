@@ -1,0 +1,26 @@
+"""AWS constructs for W&B self-managed infrastructure (one construct per module).
+
+Import what you need; provider bindings load lazily on first use::
+
+    from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps
+"""
+
+from .cluster import AccessPrincipal, Cluster, ClusterProps
+from .context import AccountContext, account_context
+from .database import Database, DatabaseProps
+from .dns import Dns, DnsProps
+from .efs import WeaveFileSystem, WeaveFileSystemProps
+from .file_storage import FileStorage, FileStorageProps
+from .irsa import IrsaRole, IrsaRoleProps
+from .key import Key, KeyProps
+from .load_balancer import LoadBalancer, LoadBalancerProps
+from .network import Network, NetworkProps
+from .redis import Redis, RedisProps
+from .secrets import AppSecrets, AppSecretsProps
+
+__all__ = [
+    "AccessPrincipal", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
+    "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
+    "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
+    "WeaveFileSystem", "WeaveFileSystemProps", "account_context",
+]

@@ -1,0 +1,351 @@
+"""Cluster: the EKS cluster W&B runs on, its managed node groups, OIDC provider and addons.
+
+As in terraform-aws-wandb v8: private API endpoint (public optional with CIDRs),
+secrets encrypted with the deployment key, control-plane logs kept 30 days, access
+entries (API_AND_CONFIG_MAP), one AL2023 managed node group per AZ through a launch
+template with IMDSv2 required (hop limit 2), an encrypted gp3 root volume and kubelet
+system-reserved resources; node role with the managed policies plus least-privilege
+inline policies; OIDC provider for IRSA; addons with configurable versions.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdktf import Fn, Token
+from constructs import Construct
+
+from ..._providers import aws
+from .context import account_context
+from .iam import allow, policy_document, service_trust
+from .irsa import IrsaRole, IrsaRoleProps
+
+CONTROL_PLANE_LOGS = ["api", "audit", "controllerManager", "scheduler"]
+NODE_MANAGED_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEBSCSIDriverPolicy",
+    "AmazonEFSCSIDriverPolicy",
+]
+ADDONS = ("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "aws-efs-csi-driver", "metrics-server")
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+
+@dataclass(frozen=True)
+class AccessPrincipal:
+    """An IAM role or user given an EKS access entry."""
+
+    principal_arn: str
+    username: str | None = None
+    groups: tuple[str, ...] = ()
+    """Kubernetes groups; ``system:masters`` becomes the AmazonEKSClusterAdminPolicy association."""
+
+
+@dataclass(frozen=True)
+class ClusterProps:
+    namespace: str
+    kubernetes_version: str
+    """EKS version, e.g. "1.32". Required."""
+    vpc_id: str
+    private_subnet_ids: list[str]
+    """One node group is created per subnet (per AZ)."""
+    kms_key_arn: str
+    """Encrypts Kubernetes secrets, node volumes and the control-plane log group."""
+    cluster_name: str | None = None
+    """Default: namespace."""
+    public_access: bool = False
+    """Public API endpoint. Default: False (private only)."""
+    public_access_cidrs: tuple[str, ...] = ()
+    """CIDRs for the public endpoint. Default: ()."""
+    instance_types: tuple[str, ...] = ("r6i.2xlarge",)
+    """Default: r6i.2xlarge (size small)."""
+    min_nodes_per_az: int = 1
+    """Default: 1."""
+    max_nodes_per_az: int = 4
+    """Default: 4."""
+    node_disk_size_gb: int = 100
+    """Root volume (gp3, encrypted). Default: 100."""
+    system_reserved_cpu_millicores: int = 70
+    """Default: 70."""
+    system_reserved_memory_megabytes: int = 100
+    """Default: 100."""
+    system_reserved_ephemeral_megabytes: int = 750
+    """Default: 750."""
+    system_reserved_pid: int = 500
+    """Default: 500."""
+    access_principals: tuple[AccessPrincipal, ...] = ()
+    """Roles/users given access entries. Default: ()."""
+    bootstrap_creator_admin: bool = False
+    """Grant the IAM principal creating the cluster admin access. Default: False."""
+    extra_node_policy_arns: tuple[str, ...] = ()
+    """Extra managed policies on the node role. Default: ()."""
+    node_policy_statements: tuple[dict[str, Any], ...] = ()
+    """Inline IAM statements for the nodes (bucket, queue, ...). Default: ()."""
+    addon_versions: dict[str, str] = field(default_factory=dict)
+    """Addon name -> version. Default: {} (each addon's default for the cluster version)."""
+    cluster_tags: dict[str, str] = field(default_factory=dict)
+    """Default: {}."""
+    log_retention_days: int = 30
+    """Control-plane log retention. Default: 30."""
+
+    def __post_init__(self) -> None:
+        if self.min_nodes_per_az > self.max_nodes_per_az:
+            raise ValueError("ClusterProps.min_nodes_per_az must not exceed max_nodes_per_az")
+        unknown = set(self.addon_versions) - set(ADDONS)
+        if unknown:
+            raise ValueError(f"ClusterProps.addon_versions: unknown addon(s) {sorted(unknown)}; allowed: {list(ADDONS)}")
+
+
+def node_user_data(p: ClusterProps) -> str:
+    """AL2023 nodeadm configuration (MIME multi-part) setting kubelet systemReserved; base64."""
+    doc = (
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="//"\n\n'
+        "--//\nContent-Type: application/node.eks.aws\n\n"
+        "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n"
+        "      systemReserved:\n"
+        f"        cpu: {p.system_reserved_cpu_millicores}m\n"
+        f"        memory: {p.system_reserved_memory_megabytes}Mi\n"
+        f"        ephemeral-storage: {p.system_reserved_ephemeral_megabytes}Mi\n"
+        f'        pid: "{p.system_reserved_pid}"\n'
+        "\n--//--\n"
+    )
+    return base64.b64encode(doc.encode()).decode()
+
+
+class Cluster(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: ClusterProps) -> None:
+        super().__init__(scope, construct_id)
+        self.props = props
+        ctx = account_context(self)
+        ns = props.namespace
+        name = props.cluster_name or ns
+        managed = f"arn:{ctx.partition}:iam::aws:policy"
+
+        # --- control plane ------------------------------------------------------------------
+        cluster_role = aws.iam_role.IamRole(
+            self, "cluster-role", name_prefix=f"{ns}-cluster-", assume_role_policy=service_trust("eks.amazonaws.com"),
+            description=f"W&B {ns} EKS control plane",
+        )
+        role_attachments = [
+            aws.iam_role_policy_attachment.IamRolePolicyAttachment(
+                self, f"cluster-role-{p}", role=cluster_role.name, policy_arn=f"{managed}/{p}"
+            )
+            for p in ("AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController")
+        ]
+        log_group = aws.cloudwatch_log_group.CloudwatchLogGroup(
+            self, "control-plane-logs", name=f"/aws/eks/{name}/cluster",
+            retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn,
+        )
+        self._node_sg = aws.security_group.SecurityGroup(
+            self, "node-security-group", name_prefix=f"{ns}-nodes-", vpc_id=props.vpc_id,
+            description=f"W&B {ns} EKS nodes (database, Redis and EFS admit this group)",
+            tags={"Name": f"{ns}-nodes", f"kubernetes.io/cluster/{name}": "owned"},
+            lifecycle={"create_before_destroy": True},
+        )
+        vpc_config: dict[str, Any] = {
+            "subnet_ids": props.private_subnet_ids,
+            "endpoint_private_access": True,
+            "endpoint_public_access": props.public_access,
+        }
+        if props.public_access:
+            vpc_config["public_access_cidrs"] = list(props.public_access_cidrs)
+        self._cluster = aws.eks_cluster.EksCluster(
+            self, "cluster",
+            name=name,
+            version=props.kubernetes_version,
+            role_arn=cluster_role.arn,
+            vpc_config=vpc_config,
+            encryption_config={"provider": {"key_arn": props.kms_key_arn}, "resources": ["secrets"]},
+            enabled_cluster_log_types=CONTROL_PLANE_LOGS,
+            access_config={
+                "authentication_mode": "API_AND_CONFIG_MAP",
+                "bootstrap_cluster_creator_admin_permissions": props.bootstrap_creator_admin,
+            },
+            tags=props.cluster_tags or None,
+            depends_on=[log_group, *role_attachments],
+        )
+        # Nodes talk to each other freely; the control plane reaches kubelets via the cluster SG.
+        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+            self, "node-ingress-self", security_group_id=self._node_sg.id, referenced_security_group_id=self._node_sg.id,
+            ip_protocol="-1", description="Node to node",
+        )
+        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+            self, "node-ingress-cluster", security_group_id=self._node_sg.id,
+            referenced_security_group_id=self.cluster_security_group_id, ip_protocol="-1",
+            description="EKS control plane to nodes",
+        )
+        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
+            self, "node-egress", security_group_id=self._node_sg.id, cidr_ipv4="0.0.0.0/0", ip_protocol="-1",
+            description="Nodes reach AWS APIs, registries and W&B services",
+        )
+
+        # --- OIDC for IRSA ------------------------------------------------------------------
+        issuer = self._cluster.identity.get(0).oidc.get(0).issuer
+        self._oidc = aws.iam_openid_connect_provider.IamOpenidConnectProvider(
+            self, "oidc-provider", url=issuer, client_id_list=["sts.amazonaws.com"], tags={"Name": f"{ns}-eks-irsa"},
+        )
+        self._oidc_issuer_host = Token.as_string(Fn.replace(issuer, "https://", ""))
+
+        # --- nodes --------------------------------------------------------------------------
+        node_role = aws.iam_role.IamRole(
+            self, "node-role", name_prefix=f"{ns}-node-", assume_role_policy=service_trust("ec2.amazonaws.com"),
+            description=f"W&B {ns} EKS nodes",
+        )
+        self._node_role = node_role
+        node_attachments = [
+            aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, f"node-{p}", role=node_role.name, policy_arn=f"{managed}/{p}")
+            for p in NODE_MANAGED_POLICIES
+        ]
+        for i, arn in enumerate(props.extra_node_policy_arns):
+            node_attachments.append(
+                aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, f"node-extra-{i}", role=node_role.name, policy_arn=arn)
+            )
+        secret_arn = f"arn:{ctx.partition}:secretsmanager:{ctx.region}:{ctx.account_id}:secret:{ns}*"
+        statements = [
+            *props.node_policy_statements,
+            allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                  props.kms_key_arn, sid="DeploymentKey"),
+            allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
+                   "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource"],
+                  secret_arn, sid="NamespaceSecrets"),
+            allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                  f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:/aws/eks/{name}/*", sid="NodeLogs"),
+            allow("cloudwatch:PutMetricData", "*", sid="NodeMetrics",
+                  Condition={"StringLike": {"cloudwatch:namespace": ["CWAgent", "ContainerInsights", f"{ns}*"]}}),
+        ]
+        aws.iam_role_policy.IamRolePolicy(
+            self, "node-inline-policy", role=node_role.name, name_prefix=f"{ns}-node-", policy=policy_document(*statements)
+        )
+        launch_template = aws.launch_template.LaunchTemplate(
+            self, "node-launch-template",
+            name_prefix=f"{ns}-nodes-",
+            description=f"W&B {ns} EKS nodes: IMDSv2, encrypted gp3, kubelet system-reserved",
+            update_default_version=True,
+            vpc_security_group_ids=[self.cluster_security_group_id, self._node_sg.id],
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": 2,
+                "instance_metadata_tags": "disabled",
+            },
+            block_device_mappings=[aws.launch_template.LaunchTemplateBlockDeviceMappings(**{
+                "device_name": "/dev/xvda",
+                "ebs": {
+                    "volume_size": props.node_disk_size_gb,
+                    "volume_type": "gp3",
+                    "encrypted": "true",
+                    "kms_key_id": props.kms_key_arn,
+                    "delete_on_termination": "true",
+                },
+            })],
+            monitoring={"enabled": True},
+            user_data=node_user_data(props),
+            tag_specifications=[aws.launch_template.LaunchTemplateTagSpecifications(resource_type=t, tags={"Name": f"{ns}-node"})
+                                for t in ("instance", "volume")],
+        )
+        self._node_groups = []
+        for i, subnet in enumerate(props.private_subnet_ids):
+            self._node_groups.append(aws.eks_node_group.EksNodeGroup(
+                self, f"node-group-{i}",
+                cluster_name=self._cluster.name,
+                node_group_name_prefix=f"{ns}-{i}-",
+                node_role_arn=node_role.arn,
+                subnet_ids=[subnet],
+                ami_type="AL2023_x86_64_STANDARD",
+                capacity_type="ON_DEMAND",
+                instance_types=list(props.instance_types),
+                scaling_config={"min_size": props.min_nodes_per_az, "max_size": props.max_nodes_per_az,
+                                "desired_size": max(props.min_nodes_per_az, 1)},
+                update_config={"max_unavailable": 1},
+                launch_template={"id": launch_template.id, "version": Token.as_string(launch_template.latest_version)},
+                labels={"wandb.ai/node-group": f"az-{i}"},
+                lifecycle={"create_before_destroy": True, "ignore_changes": ["scaling_config[0].desired_size"]},
+                depends_on=node_attachments,
+            ))
+
+        # --- access entries -----------------------------------------------------------------
+        for i, principal in enumerate(props.access_principals):
+            groups = [g for g in principal.groups if not g.startswith("system:")]
+            entry = aws.eks_access_entry.EksAccessEntry(
+                self, f"access-entry-{i}", cluster_name=self._cluster.name, principal_arn=principal.principal_arn,
+                type="STANDARD", user_name=principal.username or None, kubernetes_groups=groups or None,
+            )
+            if "system:masters" in principal.groups:
+                aws.eks_access_policy_association.EksAccessPolicyAssociation(
+                    self, f"access-admin-{i}", cluster_name=self._cluster.name, principal_arn=principal.principal_arn,
+                    policy_arn=f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
+                    access_scope={"type": "cluster"}, depends_on=[entry],
+                )
+
+        # --- addons -------------------------------------------------------------------------
+        cni_role = IrsaRole(self, "vpc-cni-irsa", IrsaRoleProps(
+            name_prefix=f"{ns}-vpc-cni-", oidc_provider_arn=self._oidc.arn, oidc_issuer=self._oidc_issuer_host,
+            service_accounts=(("kube-system", "aws-node"),), managed_policy_arns=(f"{managed}/AmazonEKS_CNI_Policy",),
+            description=f"W&B {ns} VPC CNI (IRSA)",
+        ))
+        self._addons = {}
+        for addon in ADDONS:
+            kwargs: dict[str, Any] = dict(
+                cluster_name=self._cluster.name, addon_name=addon,
+                resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="PRESERVE",
+            )
+            if addon in props.addon_versions:
+                kwargs["addon_version"] = props.addon_versions[addon]
+            if addon == "vpc-cni":
+                kwargs["service_account_role_arn"] = cni_role.role_arn
+            else:
+                kwargs["depends_on"] = self._node_groups  # these run as pods and need nodes
+            self._addons[addon] = aws.eks_addon.EksAddon(self, f"addon-{addon}", **kwargs)
+
+    # --- attributes -----------------------------------------------------------------------
+    @property
+    def cluster_name(self) -> str:
+        return self._cluster.name
+
+    @property
+    def cluster_arn(self) -> str:
+        return self._cluster.arn
+
+    @property
+    def cluster_endpoint(self) -> str:
+        return self._cluster.endpoint
+
+    @property
+    def cluster_ca_data(self) -> str:
+        """Base64 PEM of the cluster CA."""
+        return self._cluster.certificate_authority.get(0).data
+
+    @property
+    def cluster_security_group_id(self) -> str:
+        return self._cluster.vpc_config.cluster_security_group_id
+
+    @property
+    def node_security_group_id(self) -> str:
+        return self._node_sg.id
+
+    @property
+    def node_role_name(self) -> str:
+        return self._node_role.name
+
+    @property
+    def node_role_arn(self) -> str:
+        return self._node_role.arn
+
+    @property
+    def oidc_provider_arn(self) -> str:
+        return self._oidc.arn
+
+    @property
+    def oidc_issuer(self) -> str:
+        """Issuer host and path without ``https://`` (the form IAM condition keys use)."""
+        return self._oidc_issuer_host
+
+    @property
+    def node_groups(self) -> list[Any]:
+        return list(self._node_groups)
+
+    def node_group_autoscaling_group_names(self) -> list[str]:
+        return [Token.as_string(ng.resources.get(0).autoscaling_groups.get(0).name) for ng in self._node_groups]

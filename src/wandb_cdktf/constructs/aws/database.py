@@ -1,0 +1,213 @@
+"""Database: the Aurora MySQL 8.0 cluster that holds W&B's metadata (runs, users, reports).
+
+Parameters as in terraform-aws-wandb v8. Safer than the reference: the master
+password is generated and stored by RDS in Secrets Manager (never in Terraform
+state or outputs), deletion protection is on by default and a final snapshot is
+taken when it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from ..._providers import aws
+from .context import account_context
+from .iam import service_trust
+
+INSTANCE_PARAMETERS = {
+    "performance_schema": "1",
+    "slow_query_log": "1",
+    "long_query_time": "4",
+    "max_prepared_stmt_count": "1048576",
+    "max_execution_time": "60000",
+    "innodb_lru_scan_depth": "128",
+}
+CLUSTER_PARAMETERS = {
+    "binlog_format": "ROW",
+    "binlog_row_image": "minimal",
+    "innodb_online_alter_log_max_size": "268435456",
+}
+# Parameters that MySQL only reads at start-up must be applied with "pending-reboot".
+_STATIC_PARAMETERS = {"performance_schema", "binlog_format", "binlog_row_image"}
+LOG_EXPORTS = ["audit", "error", "general", "slowquery"]
+
+
+@dataclass(frozen=True)
+class DatabaseProps:
+    namespace: str
+    vpc_id: str
+    subnet_ids: list[str]
+    kms_key_arn: str
+    """Storage encryption and the master-secret key."""
+    instance_class: str = "db.r6g.large"
+    """Writer instance class. Default: db.r6g.large (size small)."""
+    allowed_security_group_ids: tuple[str, ...] = ()
+    """Security groups allowed to connect on 3306 (the EKS nodes). Default: ()."""
+    allowed_cidr_blocks: tuple[str, ...] = ()
+    """CIDRs allowed on 3306 in addition (e.g. private subnets). Default: ()."""
+    engine_version: str = "8.0"
+    """Aurora MySQL version. Default: 8.0."""
+    database_name: str = "wandb_local"
+    """Default: wandb_local."""
+    master_username: str = "wandb"
+    """Default: wandb."""
+    performance_insights_kms_key_arn: str | None = None
+    """Default: ``kms_key_arn``."""
+    sort_buffer_size: int = 67108864
+    """Default: 67108864."""
+    backup_retention_period: int = 14
+    """Days. Default: 14."""
+    backup_window: str = "02:00-03:00"
+    """UTC. Default: 02:00-03:00."""
+    maintenance_window: str = "sun:05:00-sun:06:00"
+    """UTC. Default: sun:05:00-sun:06:00."""
+    monitoring_interval: int = 15
+    """Enhanced monitoring seconds. Default: 15."""
+    performance_insights_retention_days: int = 7
+    """Default: 7 (free tier)."""
+    deletion_protection: bool = True
+    """Refuse deletion and take a final snapshot. Default: True."""
+    snapshot_identifier: str | None = None
+    """Restore the cluster from this snapshot. Default: None."""
+
+
+class Database(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: DatabaseProps) -> None:
+        super().__init__(scope, construct_id)
+        self.props = props
+        ns = props.namespace
+        ctx = account_context(self)
+
+        self._sg = aws.security_group.SecurityGroup(
+            self, "security-group", name_prefix=f"{ns}-db-", vpc_id=props.vpc_id,
+            description=f"W&B {ns} Aurora MySQL: 3306 from the EKS nodes only",
+            tags={"Name": f"{ns}-db"}, lifecycle={"create_before_destroy": True},
+        )
+        for i, sg in enumerate(props.allowed_security_group_ids):
+            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+                self, f"ingress-sg-{i}", security_group_id=self._sg.id, referenced_security_group_id=sg,
+                ip_protocol="tcp", from_port=3306, to_port=3306, description="MySQL from EKS nodes",
+            )
+        for i, cidr in enumerate(props.allowed_cidr_blocks):
+            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+                self, f"ingress-cidr-{i}", security_group_id=self._sg.id, cidr_ipv4=cidr,
+                ip_protocol="tcp", from_port=3306, to_port=3306, description="MySQL from private subnets",
+            )
+        subnet_group = aws.db_subnet_group.DbSubnetGroup(
+            self, "subnet-group", name_prefix=f"{ns}-db-", subnet_ids=props.subnet_ids,
+            description=f"W&B {ns} database subnets",
+        )
+        cluster_params = aws.rds_cluster_parameter_group.RdsClusterParameterGroup(
+            self, "cluster-parameters", name_prefix=f"{ns}-aurora-mysql8-", family="aurora-mysql8.0",
+            description=f"W&B {ns} cluster parameters", parameter=[aws.rds_cluster_parameter_group.RdsClusterParameterGroupParameter(**p) for p in _params(CLUSTER_PARAMETERS)],
+            lifecycle={"create_before_destroy": True},
+        )
+        instance_params = aws.db_parameter_group.DbParameterGroup(
+            self, "instance-parameters", name_prefix=f"{ns}-aurora-mysql8-", family="aurora-mysql8.0",
+            description=f"W&B {ns} instance parameters",
+            parameter=[aws.db_parameter_group.DbParameterGroupParameter(**p) for p in _params({**INSTANCE_PARAMETERS, "sort_buffer_size": str(props.sort_buffer_size)})],
+            lifecycle={"create_before_destroy": True},
+        )
+        monitoring = aws.iam_role.IamRole(
+            self, "monitoring-role", name_prefix=f"{ns}-rds-monitor-",
+            assume_role_policy=service_trust("monitoring.rds.amazonaws.com"),
+            description=f"W&B {ns} RDS enhanced monitoring",
+        )
+        aws.iam_role_policy_attachment.IamRolePolicyAttachment(
+            self, "monitoring-policy", role=monitoring.name,
+            policy_arn=f"arn:{ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        )
+        cluster_kwargs = dict(
+            cluster_identifier=ns,
+            engine="aurora-mysql",
+            engine_version=props.engine_version,
+            database_name=props.database_name,
+            master_username=props.master_username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=props.kms_key_arn,
+            storage_encrypted=True,
+            kms_key_id=props.kms_key_arn,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self._sg.id],
+            db_cluster_parameter_group_name=cluster_params.name,
+            backup_retention_period=props.backup_retention_period,
+            preferred_backup_window=props.backup_window,
+            preferred_maintenance_window=props.maintenance_window,
+            enabled_cloudwatch_logs_exports=LOG_EXPORTS,
+            copy_tags_to_snapshot=True,
+            iam_database_authentication_enabled=True,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=not props.deletion_protection,
+            apply_immediately=False,
+            tags={"Name": f"{ns}-aurora"},
+        )
+        if props.deletion_protection:
+            cluster_kwargs["final_snapshot_identifier"] = f"{ns}-final-snapshot"
+        if props.snapshot_identifier:
+            cluster_kwargs["snapshot_identifier"] = props.snapshot_identifier
+            # Restores keep the snapshot's database; re-applying must not try to recreate it.
+            cluster_kwargs["lifecycle"] = {"ignore_changes": ["snapshot_identifier"]}
+        self._cluster = aws.rds_cluster.RdsCluster(self, "cluster", **cluster_kwargs)
+        self._writer = aws.rds_cluster_instance.RdsClusterInstance(
+            self, "writer",
+            identifier=f"{ns}-1",
+            cluster_identifier=self._cluster.id,
+            engine=self._cluster.engine,
+            engine_version=self._cluster.engine_version,
+            instance_class=props.instance_class,
+            db_parameter_group_name=instance_params.name,
+            db_subnet_group_name=subnet_group.name,
+            publicly_accessible=False,
+            auto_minor_version_upgrade=True,
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=props.performance_insights_kms_key_arn or props.kms_key_arn,
+            performance_insights_retention_period=props.performance_insights_retention_days,
+            monitoring_interval=props.monitoring_interval,
+            monitoring_role_arn=monitoring.arn,
+            copy_tags_to_snapshot=True,
+            apply_immediately=False,
+            tags={"Name": f"{ns}-aurora-1"},
+        )
+
+    # --- attributes -----------------------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        return self._cluster.endpoint
+
+    @property
+    def port(self) -> float:
+        return self._cluster.port
+
+    @property
+    def cluster_identifier(self) -> str:
+        return self._cluster.cluster_identifier
+
+    @property
+    def cluster_arn(self) -> str:
+        return self._cluster.arn
+
+    @property
+    def master_user_secret_arn(self) -> str:
+        """Secrets Manager secret (managed by RDS) holding ``{"username", "password"}``."""
+        return self._cluster.master_user_secret.get(0).secret_arn
+
+    @property
+    def security_group_id(self) -> str:
+        return self._sg.id
+
+    @property
+    def database_name(self) -> str:
+        return self.props.database_name
+
+    @property
+    def master_username(self) -> str:
+        return self.props.master_username
+
+
+def _params(values: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"name": k, "value": v, "apply_method": "pending-reboot" if k in _STATIC_PARAMETERS else "immediate"}
+        for k, v in sorted(values.items())
+    ]

@@ -1,0 +1,71 @@
+"""Dns: the W&B hostname and its TLS certificate.
+
+FQDN = ``<subdomain>.<domain_name>`` (or the domain alone). The ACM certificate is
+validated through DNS records in ``zone_id``, and Terraform waits for validation
+so the load balancer never gets an unissued certificate. An existing certificate
+ARN can be used instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformIterator, Token
+from constructs import Construct
+
+from ..._providers import aws
+
+
+@dataclass(frozen=True)
+class DnsProps:
+    domain_name: str
+    zone_id: str
+    subdomain: str | None = None
+    """Default: None (the URL is the domain itself)."""
+    extra_fqdns: tuple[str, ...] = ()
+    """Additional certificate names. Default: ()."""
+    existing_certificate_arn: str | None = None
+    """Use this certificate; none is issued. Default: None."""
+
+
+class Dns(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: DnsProps) -> None:
+        super().__init__(scope, construct_id)
+        self.props = props
+        self._fqdn = f"{props.subdomain}.{props.domain_name}" if props.subdomain else props.domain_name
+        if props.existing_certificate_arn:
+            self._certificate_arn = props.existing_certificate_arn
+            return
+        cert = aws.acm_certificate.AcmCertificate(
+            self, "certificate", domain_name=self._fqdn, subject_alternative_names=list(props.extra_fqdns) or None,
+            validation_method="DNS", key_algorithm="RSA_2048",
+            lifecycle={"create_before_destroy": True}, tags={"Name": self._fqdn},
+        )
+        options = TerraformIterator.from_complex_list(cert.domain_validation_options, "domain_name")
+        records = aws.route53_record.Route53Record(
+            self, "validation-record", for_each=options, zone_id=props.zone_id, allow_overwrite=True, ttl=60,
+            name=options.get_string("resource_record_name"), type=options.get_string("resource_record_type"),
+            records=[options.get_string("resource_record_value")],
+        )
+        validated = aws.acm_certificate_validation.AcmCertificateValidation(
+            self, "validation", certificate_arn=cert.arn,
+            validation_record_fqdns=Token.as_list(TerraformIterator.from_resources(records).pluck_property("fqdn")),
+        )
+        self._certificate_arn = validated.certificate_arn
+
+    @property
+    def fqdn(self) -> str:
+        return self._fqdn
+
+    @property
+    def url(self) -> str:
+        return f"https://{self._fqdn}"
+
+    @property
+    def certificate_arn(self) -> str:
+        """The certificate ARN, available only once validated (for listeners and ingresses)."""
+        return self._certificate_arn
+
+    @property
+    def zone_id(self) -> str:
+        return self.props.zone_id

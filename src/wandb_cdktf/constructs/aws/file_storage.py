@@ -1,0 +1,188 @@
+"""FileStorage: the S3 bucket where W&B keeps run files and artifacts, and its SQS notification queue.
+
+W&B reads the bucket as ``s3://<bucket>`` (``BUCKET``) and, unless the internal
+queue is used, object-created events from ``sqs://<queue>`` (``BUCKET_QUEUE``).
+Beyond the reference module: versioning on (W&B needs object history), TLS-only
+policy, ACLs disabled, the queue encrypted, and incomplete multipart uploads
+aborted. Objects never expire: lifecycle rules must not delete W&B history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from ..._providers import aws
+from .context import account_context
+from .iam import allow, deny_insecure_transport, policy_document
+
+# Browsers upload and download directly with presigned URLs.
+CORS_RULE = {
+    "allowed_headers": ["*"],
+    "allowed_methods": ["GET", "HEAD", "PUT"],
+    "allowed_origins": ["*"],
+    "expose_headers": ["ETag"],
+    "max_age_seconds": 3000,
+}
+
+
+@dataclass(frozen=True)
+class FileStorageProps:
+    namespace: str
+    kms_key_arn: str | None
+    """Key for SSE-KMS (bucket key enabled). None with an existing bucket that manages its own encryption."""
+    existing_bucket_name: str | None = None
+    """Use this bucket; nothing bucket-related is created. Default: None (create)."""
+    create_queue: bool = True
+    """SQS queue fed by object-created notifications (False = W&B's internal queue). Default: True."""
+    deletion_protection: bool = True
+    """When True the bucket is never force-destroyed with its objects. Default: True."""
+    https_only: bool = True
+    """Bucket policy denying requests without TLS. Default: True."""
+    abort_incomplete_multipart_days: int = 7
+    """Days before incomplete multipart uploads are aborted. Default: 7."""
+    path: str = ""
+    """Sub-path inside the bucket for W&B files. Default: "" (bucket root)."""
+
+
+class FileStorage(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: FileStorageProps) -> None:
+        super().__init__(scope, construct_id)
+        self.props = props
+        ctx = account_context(self)
+        self._queue = None
+        if props.existing_bucket_name:
+            self._bucket_name = props.existing_bucket_name
+            self._bucket_arn = f"arn:{ctx.partition}:s3:::{props.existing_bucket_name}"
+            return
+
+        bucket = aws.s3_bucket.S3Bucket(
+            self,
+            "bucket",
+            bucket_prefix=f"{props.namespace}-file-storage-",
+            force_destroy=not props.deletion_protection,
+            tags={"Name": f"{props.namespace}-file-storage"},
+        )
+        self._bucket_name = bucket.bucket
+        self._bucket_arn = bucket.arn
+        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
+            self, "public-access-block", bucket=bucket.id,
+            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+        )
+        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
+            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
+        )
+        aws.s3_bucket_versioning.S3BucketVersioningA(
+            self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
+        )
+        if props.kms_key_arn:
+            sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": props.kms_key_arn}
+        else:
+            sse = {"sse_algorithm": "AES256"}
+        aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
+            self, "encryption", bucket=bucket.id,
+            rule=[aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationRuleA(
+                apply_server_side_encryption_by_default=sse, bucket_key_enabled=bool(props.kms_key_arn))],
+        )
+        aws.s3_bucket_cors_configuration.S3BucketCorsConfiguration(self, "cors", bucket=bucket.id, cors_rule=[aws.s3_bucket_cors_configuration.S3BucketCorsConfigurationCorsRule(**CORS_RULE)])
+        aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
+            self, "lifecycle", bucket=bucket.id,
+            rule=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule(
+                id="abort-incomplete-multipart-uploads",
+                status="Enabled",
+                filter=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleFilter()],
+                abort_incomplete_multipart_upload=[
+                    aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                        days_after_initiation=props.abort_incomplete_multipart_days)],
+            )],
+        )
+        if props.https_only:
+            aws.s3_bucket_policy.S3BucketPolicy(
+                self, "policy", bucket=bucket.id,
+                policy=policy_document(deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"])),
+            )
+        if props.create_queue:
+            self._create_queue(props, bucket)
+
+    def _create_queue(self, props: FileStorageProps, bucket: object) -> None:
+        queue = aws.sqs_queue.SqsQueue(
+            self,
+            "queue",
+            name_prefix=f"{props.namespace}-file-storage-",
+            receive_wait_time_seconds=10,
+            # SSE-SQS: encrypted at rest, and S3 can publish without a KMS key-policy grant.
+            sqs_managed_sse_enabled=True,
+            tags={"Name": f"{props.namespace}-file-storage"},
+        )
+        policy = aws.sqs_queue_policy.SqsQueuePolicy(
+            self,
+            "queue-policy",
+            queue_url=queue.url,
+            policy=policy_document(
+                {
+                    "Sid": "AllowBucketNotifications",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue.arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": self._bucket_arn}},
+                }
+            ),
+        )
+        aws.s3_bucket_notification.S3BucketNotification(
+            self,
+            "notification",
+            bucket=getattr(bucket, "id"),
+            queue=[aws.s3_bucket_notification.S3BucketNotificationQueue(queue_arn=queue.arn, events=["s3:ObjectCreated:*"])],
+            depends_on=[policy],
+        )
+        self._queue = queue
+
+    # --- attributes -----------------------------------------------------------------------
+    @property
+    def bucket_name(self) -> str:
+        return self._bucket_name
+
+    @property
+    def bucket_arn(self) -> str:
+        return self._bucket_arn
+
+    @property
+    def bucket_address(self) -> str:
+        """What W&B reads as ``BUCKET``: ``s3://<bucket>[/<path>]``."""
+        path = self.props.path.strip("/")
+        return f"s3://{self._bucket_name}" + (f"/{path}" if path else "")
+
+    @property
+    def queue_name(self) -> str | None:
+        return self._queue.name if self._queue is not None else None
+
+    @property
+    def queue_arn(self) -> str | None:
+        return self._queue.arn if self._queue is not None else None
+
+    @property
+    def queue_address(self) -> str:
+        """What W&B reads as ``BUCKET_QUEUE``: ``sqs://<queue>`` or ``internal://``."""
+        return f"sqs://{self._queue.name}" if self._queue is not None else "internal://"
+
+    def read_write_statements(self) -> list[dict]:
+        """IAM statements W&B needs on the bucket (and queue, when there is one)."""
+        stmts = [
+            allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucketVersions",
+                   "s3:ListBucketMultipartUploads"], self._bucket_arn, sid="BucketList"),
+            allow(["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+                   "s3:ListMultipartUploadParts", "s3:GetObjectAttributes"], f"{self._bucket_arn}/*", sid="BucketObjects"),
+        ]
+        if self._queue is not None:
+            stmts.append(allow(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                                "sqs:ChangeMessageVisibility"], self._queue.arn, sid="Queue"))
+        return stmts
+
+    def grant_read_write(self, role_name: str, construct_id: str = "bucket-access") -> object:
+        """Attach an inline policy giving ``role_name`` what W&B needs on this storage."""
+        return aws.iam_role_policy.IamRolePolicy(
+            self, construct_id, role=role_name, name_prefix=f"{self.props.namespace}-file-storage-",
+            policy=policy_document(*self.read_write_statements()),
+        )

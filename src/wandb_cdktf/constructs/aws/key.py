@@ -1,0 +1,111 @@
+"""Key: the customer-managed KMS key that encrypts W&B's bucket, database, Redis, EKS secrets and disks.
+
+Policy as in terraform-aws-wandb v8 (three statements: administrator ``kms:*``,
+account use, and the EC2 Auto Scaling service-linked role so EKS nodes can boot
+from KMS-encrypted EBS volumes), plus one statement for CloudWatch Logs so the
+EKS control-plane log group can be encrypted too. Unlike the reference, yearly
+rotation is on by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from ..._providers import aws
+from .context import account_context
+from .iam import policy_document
+
+
+@dataclass(frozen=True)
+class KeyProps:
+    namespace: str
+    existing_key_arn: str | None = None
+    """Use this key instead of creating one; nothing is created. Default: None (create)."""
+    alias: str | None = None
+    """Alias of the created key. Default: ``alias/<namespace>-kms-alias``."""
+    deletion_window_in_days: int = 7
+    """7..30. Default: 7 (v8)."""
+    enable_rotation: bool = True
+    """Yearly automatic rotation. Default: True (v8 has none)."""
+    administrator_arn: str | None = None
+    """Principal given ``kms:*``. Default: the IAM role/user running Terraform."""
+    policy: str | None = None
+    """A complete JSON policy replacing ours. Default: None (the policy above)."""
+
+    def __post_init__(self) -> None:
+        if not 7 <= self.deletion_window_in_days <= 30:
+            raise ValueError(f"KeyProps.deletion_window_in_days must be 7..30, got {self.deletion_window_in_days}")
+
+
+class Key(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: KeyProps) -> None:
+        super().__init__(scope, construct_id)
+        self.props = props
+        if props.existing_key_arn:
+            self._arn = props.existing_key_arn
+            self._key = None
+            return
+        ctx = account_context(self)
+        root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
+        admin = props.administrator_arn or ctx.caller_arn
+        autoscaling = (
+            f"arn:{ctx.partition}:iam::{ctx.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+        )
+        policy = props.policy or policy_document(
+            {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": admin}, "Action": "kms:*", "Resource": "*"},
+            {
+                "Sid": "AccountUse",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": [
+                    "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                    "kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "AutoScalingEbs",
+                "Effect": "Allow",
+                "Principal": {"AWS": autoscaling},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:CallerAccount": ctx.account_id},
+                    "StringLike": {"kms:ViaService": f"ec2.*.{ctx.dns_suffix}"},
+                },
+            },
+            {
+                "Sid": "CloudWatchLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{ctx.region}.{ctx.dns_suffix}"},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:*"}
+                },
+            },
+        )
+        self._key = aws.kms_key.KmsKey(
+            self,
+            "key",
+            description=f"W&B {props.namespace}: bucket, database, Redis, EKS secrets and volumes",
+            key_usage="ENCRYPT_DECRYPT",
+            deletion_window_in_days=props.deletion_window_in_days,
+            enable_key_rotation=props.enable_rotation,
+            policy=policy,
+            tags={"Name": f"{props.namespace}-kms"},
+        )
+        self._alias = aws.kms_alias.KmsAlias(
+            self, "alias", name=props.alias or f"alias/{props.namespace}-kms-alias", target_key_id=self._key.key_id
+        )
+        self._arn = self._key.arn
+
+    @property
+    def key_arn(self) -> str:
+        return self._arn
+
+    @property
+    def created(self) -> bool:
+        return self._key is not None

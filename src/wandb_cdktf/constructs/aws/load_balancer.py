@@ -1,0 +1,123 @@
+"""LoadBalancer: the pre-operator Application Load Balancer in front of W&B (terraform-aws-wandb v1.16.10 ``app_lb``).
+
+HTTPS (TLS 1.3/1.2 policy) with the ACM certificate, HTTP redirected to HTTPS,
+ingress only from ``allowed_inbound_cidr`` (+ IPv6), forwarding to the W&B
+NodePort **32543** on every node group's Auto Scaling group, and a Route53 alias
+record for the FQDN. The post-operator shape replaces this with an ALB owned by
+the aws-load-balancer-controller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from ..._providers import aws
+
+NODE_PORT = 32543
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+@dataclass(frozen=True)
+class LoadBalancerProps:
+    namespace: str
+    vpc_id: str
+    subnet_ids: list[str]
+    """Public subnets."""
+    certificate_arn: str
+    fqdn: str
+    zone_id: str
+    node_security_group_id: str
+    """Gets an ingress rule for the NodePort from the ALB."""
+    autoscaling_group_names: list[str]
+    """Node group ASGs registered with the target group."""
+    allowed_inbound_cidr: tuple[str, ...] = ("0.0.0.0/0",)
+    """Default: ("0.0.0.0/0",)."""
+    allowed_inbound_ipv6_cidr: tuple[str, ...] = ()
+    """Default: ()."""
+    internal: bool = False
+    """Default: False (internet-facing)."""
+    deletion_protection: bool = True
+    """Default: True."""
+    node_port: int = NODE_PORT
+    """Default: 32543."""
+    health_check_path: str = "/ready"
+    """W&B readiness endpoint. Default: /ready."""
+
+
+class LoadBalancer(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: LoadBalancerProps) -> None:
+        super().__init__(scope, construct_id)
+        ns = props.namespace
+        sg = aws.security_group.SecurityGroup(
+            self, "security-group", name_prefix=f"{ns}-alb-", vpc_id=props.vpc_id,
+            description=f"W&B {ns} ALB: HTTPS/HTTP from allowed_inbound_cidr", tags={"Name": f"{ns}-alb"},
+            lifecycle={"create_before_destroy": True},
+        )
+        n = 0
+        for port in (443, 80):
+            for cidr in props.allowed_inbound_cidr:
+                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+                    self, f"ingress-{n}", security_group_id=sg.id, cidr_ipv4=cidr, ip_protocol="tcp",
+                    from_port=port, to_port=port, description=f"{'HTTPS' if port == 443 else 'HTTP redirect'} from {cidr}",
+                )
+                n += 1
+            for cidr in props.allowed_inbound_ipv6_cidr:
+                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+                    self, f"ingress-{n}", security_group_id=sg.id, cidr_ipv6=cidr, ip_protocol="tcp",
+                    from_port=port, to_port=port, description=f"{'HTTPS' if port == 443 else 'HTTP redirect'} from {cidr}",
+                )
+                n += 1
+        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
+            self, "egress-nodes", security_group_id=sg.id, referenced_security_group_id=props.node_security_group_id,
+            ip_protocol="tcp", from_port=props.node_port, to_port=props.node_port, description="To the W&B NodePort",
+        )
+        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+            self, "node-ingress", security_group_id=props.node_security_group_id, referenced_security_group_id=sg.id,
+            ip_protocol="tcp", from_port=props.node_port, to_port=props.node_port, description="W&B NodePort from the ALB",
+        )
+        self._lb = aws.lb.Lb(
+            self, "alb", name=f"{ns}-alb", internal=props.internal, load_balancer_type="application",
+            security_groups=[sg.id], subnets=props.subnet_ids, drop_invalid_header_fields=True,
+            enable_deletion_protection=props.deletion_protection,
+            ip_address_type="dualstack" if props.allowed_inbound_ipv6_cidr else "ipv4",
+        )
+        self._tg = aws.lb_target_group.LbTargetGroup(
+            self, "target-group", name=f"{ns}-tg", port=props.node_port, protocol="HTTP", target_type="instance",
+            vpc_id=props.vpc_id,
+            health_check={"path": props.health_check_path, "port": "traffic-port", "matcher": "200",
+                          "healthy_threshold": 2, "unhealthy_threshold": 5, "interval": 30},
+        )
+        aws.lb_listener.LbListener(
+            self, "https", load_balancer_arn=self._lb.arn, port=443, protocol="HTTPS", ssl_policy=SSL_POLICY,
+            certificate_arn=props.certificate_arn,
+            default_action=[aws.lb_listener.LbListenerDefaultAction(type="forward", target_group_arn=self._tg.arn)],
+        )
+        aws.lb_listener.LbListener(
+            self, "http-redirect", load_balancer_arn=self._lb.arn, port=80, protocol="HTTP",
+            default_action=[aws.lb_listener.LbListenerDefaultAction(
+                type="redirect", redirect={"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"})],
+        )
+        for i, asg in enumerate(props.autoscaling_group_names):
+            aws.autoscaling_attachment.AutoscalingAttachment(
+                self, f"asg-attachment-{i}", autoscaling_group_name=asg, lb_target_group_arn=self._tg.arn
+            )
+        record_types = ["A", "AAAA"] if props.allowed_inbound_ipv6_cidr else ["A"]
+        for rtype in record_types:
+            aws.route53_record.Route53Record(
+                self, f"record-{rtype.lower()}", zone_id=props.zone_id, name=props.fqdn, type=rtype,
+                alias={"name": self._lb.dns_name, "zone_id": self._lb.zone_id, "evaluate_target_health": True},
+            )
+
+    @property
+    def dns_name(self) -> str:
+        return self._lb.dns_name
+
+    @property
+    def load_balancer_arn(self) -> str:
+        return self._lb.arn
+
+    @property
+    def target_group_arn(self) -> str:
+        return self._tg.arn

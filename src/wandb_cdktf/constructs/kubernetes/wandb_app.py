@@ -1,0 +1,141 @@
+"""WandbApp: the pre-operator W&B server as plain Kubernetes resources (like terraform-kubernetes-wandb 1.12.0).
+
+A ``wandb`` deployment running ``wandb/local:<version>`` on port 8080, exposed as
+NodePort **32543** for the Terraform-managed ALB, a ``prometheus`` service on
+8181, a config map with the non-secret settings (host, bucket, queue, region,
+KMS key, Redis) and a secret with the license and MySQL connection string. The
+license and password arrive as Terraform expressions (a sensitive variable and a
+Secrets Manager read), never as literal values in the synthesized JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from constructs import Construct
+
+from ..._providers import kubernetes, struct
+
+APP_NAME = "wandb"
+NODE_PORT = 32543
+
+
+@dataclass(frozen=True)
+class WandbAppProps:
+    host: str
+    """Public URL, e.g. https://wandb.example.com."""
+    license: str
+    """Token of a sensitive Terraform variable (never a literal)."""
+    mysql_connection_string: str
+    """Token built from the RDS-managed secret (never a literal)."""
+    bucket: str
+    """``s3://<bucket>[/<path>]``."""
+    bucket_queue: str = "internal://"
+    """``sqs://<queue>`` or ``internal://``. Default: internal://."""
+    aws_region: str = ""
+    """Bucket region. Default: ""."""
+    bucket_kms_key_arn: str = ""
+    """Default: "" (bucket default encryption)."""
+    redis_connection_string: str = ""
+    """Default: "" (W&B's embedded cache)."""
+    wandb_image: str = "wandb/local"
+    """Default: wandb/local."""
+    wandb_version: str = "latest"
+    """Image tag. Default: latest."""
+    namespace: str = "default"
+    """Kubernetes namespace; created unless "default". Default: default."""
+    node_port: int = NODE_PORT
+    """Default: 32543 (the ALB target group port)."""
+    resource_requests: dict[str, str] = field(default_factory=lambda: {"cpu": "2000m", "memory": "2G"})
+    """Default: cpu 2000m, memory 2G (reference)."""
+    resource_limits: dict[str, str] = field(default_factory=lambda: {"cpu": "4000m", "memory": "8G"})
+    """Default: cpu 4000m, memory 8G (reference)."""
+    other_env: dict[str, str] = field(default_factory=dict)
+    """Extra environment variables. Default: {}."""
+
+
+class WandbApp(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: WandbAppProps) -> None:
+        super().__init__(scope, construct_id)
+        k8s = kubernetes
+        ns = props.namespace
+        if ns != "default":
+            k8s.namespace_v1.NamespaceV1(self, "namespace", metadata={"name": ns})
+        labels = {"app": APP_NAME}
+        priority = k8s.priority_class_v1.PriorityClassV1(
+            self, "priority", metadata={"name": "wandb-priority"}, value=1000000000, global_default=False,
+            description="Priority class for wandb pods.",
+        )
+        settings = {
+            "HOST": props.host,
+            "BUCKET": props.bucket,
+            "BUCKET_QUEUE": props.bucket_queue,
+            "AWS_REGION": props.aws_region,
+            "AWS_S3_KMS_ID": props.bucket_kms_key_arn,
+            "REDIS": props.redis_connection_string,
+            **props.other_env,
+        }
+        config_map = k8s.config_map_v1.ConfigMapV1(
+            self, "config-map", metadata={"name": APP_NAME, "namespace": ns, "labels": labels}, data=settings,
+        )
+        secret = k8s.secret_v1.SecretV1(
+            self, "secret", metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
+            data={"LICENSE": props.license, "MYSQL": props.mysql_connection_string}, type="Opaque",
+        )
+        self._deployment = k8s.deployment_v1.DeploymentV1(
+            self, "deployment",
+            metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
+            spec=struct(k8s.deployment_v1, "DeploymentV1Spec", {
+                "replicas": "1",
+                "progress_deadline_seconds": 600,
+                "strategy": {"type": "RollingUpdate"},
+                "selector": {"match_labels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "priority_class_name": priority.metadata.name,
+                        "container": [{
+                            "name": APP_NAME,
+                            "image": f"{props.wandb_image}:{props.wandb_version}",
+                            "image_pull_policy": "Always" if props.wandb_version == "latest" else "IfNotPresent",
+                            "env_from": [
+                                {"config_map_ref": {"name": config_map.metadata.name}},
+                                {"secret_ref": {"name": secret.metadata.name}},
+                            ],
+                            "port": [
+                                {"name": "http", "container_port": 8080, "protocol": "TCP"},
+                                {"name": "prometheus", "container_port": 8181, "protocol": "TCP"},
+                            ],
+                            "liveness_probe": {"http_get": {"path": "/healthz", "port": "http"}},
+                            "readiness_probe": {"http_get": {"path": "/ready", "port": "http"}},
+                            "startup_probe": {"http_get": {"path": "/ready", "port": "http"}, "failure_threshold": 120},
+                            "resources": {"requests": dict(props.resource_requests), "limits": dict(props.resource_limits)},
+                            "security_context": {"allow_privilege_escalation": False},
+                        }],
+                    },
+                },
+            }),
+            timeouts={"create": "1h", "update": "1h", "delete": "10m"},
+        )
+        self._service = k8s.service_v1.ServiceV1(
+            self, "service", metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
+            spec=struct(k8s.service_v1, "ServiceV1Spec", {
+                "type": "NodePort", "selector": labels,
+                "port": [{"name": "http", "port": 8080, "target_port": "http", "node_port": props.node_port}],
+            }),
+        )
+        k8s.service_v1.ServiceV1(
+            self, "prometheus", metadata={"name": "prometheus", "namespace": ns, "labels": labels},
+            spec=struct(k8s.service_v1, "ServiceV1Spec", {
+                "type": "ClusterIP", "selector": labels,
+                "port": [{"name": "prometheus", "port": 8181, "target_port": "prometheus"}],
+            }),
+        )
+
+    @property
+    def deployment_name(self) -> str:
+        return APP_NAME
+
+    @property
+    def service_name(self) -> str:
+        return APP_NAME

@@ -1,0 +1,46 @@
+"""``<namespace>-app``: the pre-operator W&B application on the EKS cluster (Kubernetes provider).
+
+Reads the cluster, bucket, queue, database and Redis from ``<namespace>-infra``
+through cdktf cross-stack references. Upgrading W&B = changing ``wandb_version``,
+which changes only this stack.
+"""
+
+from __future__ import annotations
+
+from cdktf import Fn, Token
+from constructs import Construct
+
+from ..config import WandbConfig
+from ..constructs.kubernetes.eks_access import kubernetes_provider
+from ..constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
+from ._app_inputs import database_password, license_variable
+from .base import WandbStack, aws_provider
+from .infra import InfraStack
+
+
+class AppStack(WandbStack):
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack) -> None:
+        super().__init__(scope, stack_id, config=config)
+        c = config
+        self.add_dependency(infra)
+        aws_provider(self, c.region, c.tags)
+        kubernetes_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
+                            cluster_name=infra.cluster_name, region=c.region)
+        password = database_password(self, infra.database_secret_arn)
+        db = infra.database
+        mysql = Token.as_string(Fn.format("mysql://%s:%s@%s:3306/%s", [
+            db.master_username, Fn.urlencode(password), db.endpoint, db.database_name]))
+        self.app = WandbApp(self, "wandb", WandbAppProps(
+            host=infra.url,
+            license=license_variable(self),
+            mysql_connection_string=mysql,
+            bucket=infra.file_storage.bucket_address,
+            bucket_queue=infra.file_storage.queue_address,
+            aws_region=c.region,
+            bucket_kms_key_arn=c.bucket_kms_key_arn or (infra.kms_key_arn if not c.bucket_name else ""),
+            redis_connection_string=infra.redis.url if infra.redis is not None else "",
+            wandb_image=c.wandb_image,
+            wandb_version=c.wandb_version,
+            namespace=c.k8s_namespace,
+            other_env=dict(c.other_wandb_env),
+        ))

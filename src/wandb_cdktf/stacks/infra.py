@@ -1,0 +1,248 @@
+"""``<namespace>-infra``: the AWS infrastructure of a W&B deployment (AWS provider only).
+
+Stateful pieces (network, key, bucket, queue, database, Redis, EKS) are built by
+the same constructs under the same construct ids in both deployment shapes, so
+switching ``deployment`` from pre-operator to post-operator changes no Terraform
+address. Construct ids below are a public contract: renaming one destroys and
+recreates real resources (tests/test_migration.py guards them).
+
+- pre-operator adds the Terraform-managed ALB and its Route53 alias record;
+- post-operator adds EFS for Weave, Secrets Manager entries and IRSA roles for the
+  aws-load-balancer-controller and external-dns.
+"""
+
+from __future__ import annotations
+
+from cdktf import TerraformOutput
+from constructs import Construct
+
+from ..config import WandbConfig
+from ..constructs.aws.cluster import AccessPrincipal, Cluster, ClusterProps
+from ..constructs.aws.context import account_context
+from ..constructs.aws.database import Database, DatabaseProps
+from ..constructs.aws.dns import Dns, DnsProps
+from ..constructs.aws.efs import WeaveFileSystem, WeaveFileSystemProps
+from ..constructs.aws.file_storage import FileStorage, FileStorageProps
+from ..constructs.aws.iam import allow
+from ..constructs.aws.irsa import IrsaRole, IrsaRoleProps
+from ..constructs.aws.key import Key, KeyProps
+from ..constructs.aws.lbc_policy import external_dns_policy, load_balancer_controller_policy
+from ..constructs.aws.load_balancer import LoadBalancer, LoadBalancerProps
+from ..constructs.aws.network import Network, NetworkProps
+from ..constructs.aws.redis import Redis, RedisProps
+from ..constructs.aws.secrets import AppSecrets, AppSecretsProps
+from .base import WandbStack, aws_provider
+
+# Kubernetes service accounts of the post-operator controllers (their Helm releases use these names).
+LBC_SERVICE_ACCOUNT = ("kube-system", "aws-load-balancer-controller")
+EXTERNAL_DNS_SERVICE_ACCOUNT = ("kube-system", "external-dns")
+
+# Construct ids of stateful resources: identical in both deployment shapes.
+STATEFUL_CONSTRUCT_IDS = ("network", "kms", "file-storage", "database", "redis", "eks")
+
+
+class InfraStack(WandbStack):
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
+        super().__init__(scope, stack_id, config=config)
+        c = config
+        ns = c.namespace
+        preset = c.size_preset
+        aws_provider(self, c.region, c.tags)
+        ctx = account_context(self)
+
+        self.network = Network(self, "network", NetworkProps(
+            namespace=ns, create_vpc=c.create_vpc, cidr=c.network_cidr,
+            public_subnet_cidrs=tuple(c.network_public_subnet_cidrs),
+            private_subnet_cidrs=tuple(c.network_private_subnet_cidrs),
+            database_subnet_cidrs=tuple(c.network_database_subnet_cidrs),
+            elasticache_subnet_cidrs=tuple(c.network_elasticache_subnet_cidrs),
+            single_nat_gateway=c.single_nat_gateway, enable_flow_log=c.enable_flow_log,
+            flow_log_force_destroy=not c.deletion_protection,
+            vpc_id=c.network_id, existing_public_subnet_ids=tuple(c.network_public_subnets),
+            existing_private_subnet_ids=tuple(c.network_private_subnets),
+            existing_database_subnet_ids=tuple(c.network_database_subnets),
+            existing_elasticache_subnet_ids=tuple(c.network_elasticache_subnets),
+        ))
+        self.key = Key(self, "kms", KeyProps(
+            namespace=ns, existing_key_arn=c.kms_key_arn, alias=c.kms_key_alias,
+            deletion_window_in_days=c.kms_key_deletion_window, enable_rotation=c.kms_key_rotation,
+            administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
+        ))
+        key_arn = self.key.key_arn
+        self.file_storage = FileStorage(self, "file-storage", FileStorageProps(
+            namespace=ns,
+            kms_key_arn=c.bucket_kms_key_arn if c.bucket_name else key_arn,
+            existing_bucket_name=c.bucket_name,
+            create_queue=not c.use_internal_queue and not c.bucket_name,
+            deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
+        ))
+        node_statements = list(self.file_storage.read_write_statements())
+        if c.bucket_kms_key_arn:
+            node_statements.append(allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                          "kms:DescribeKey"], c.bucket_kms_key_arn, sid="BucketKey"))
+        addon_versions = {name: version for name, version in {
+            "vpc-cni": c.eks_addon_vpc_cni_version, "coredns": c.eks_addon_coredns_version,
+            "kube-proxy": c.eks_addon_kube_proxy_version, "aws-ebs-csi-driver": c.eks_addon_ebs_csi_driver_version,
+            "aws-efs-csi-driver": c.eks_addon_efs_csi_driver_version,
+            "metrics-server": c.eks_addon_metrics_server_version,
+        }.items() if version}
+        principals = tuple(
+            [AccessPrincipal(r.rolearn, r.username, tuple(r.groups)) for r in c.kubernetes_map_roles]
+            + [AccessPrincipal(u.userarn, u.username, tuple(u.groups)) for u in c.kubernetes_map_users]
+        )
+        self.cluster = Cluster(self, "eks", ClusterProps(
+            namespace=ns, kubernetes_version=c.eks_cluster_version, vpc_id=self.network.vpc_id,
+            private_subnet_ids=self.network.private_subnet_ids, kms_key_arn=key_arn,
+            public_access=c.kubernetes_public_access, public_access_cidrs=tuple(c.kubernetes_public_access_cidrs),
+            instance_types=tuple(c.kubernetes_instance_types or [preset.node_instance_type]),
+            min_nodes_per_az=c.kubernetes_min_nodes_per_az if c.kubernetes_min_nodes_per_az is not None else preset.min_nodes_per_az,
+            max_nodes_per_az=c.kubernetes_max_nodes_per_az if c.kubernetes_max_nodes_per_az is not None else preset.max_nodes_per_az,
+            node_disk_size_gb=c.kubernetes_node_disk_size_gb or preset.node_disk_size_gb,
+            system_reserved_cpu_millicores=c.system_reserved_cpu_millicores,
+            system_reserved_memory_megabytes=c.system_reserved_memory_megabytes,
+            system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
+            system_reserved_pid=c.system_reserved_pid,
+            access_principals=principals, bootstrap_creator_admin=c.kubernetes_legacy_cluster_creator_admin,
+            extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
+            addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
+        ))
+        nodes = (self.cluster.node_security_group_id,)
+        self.database = Database(self, "database", DatabaseProps(
+            namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.database_subnet_ids,
+            kms_key_arn=c.database_kms_key_arn or key_arn,
+            instance_class=c.database_instance_class or preset.database_instance_class,
+            allowed_security_group_ids=nodes, engine_version=c.database_engine_version,
+            database_name=c.database_name, master_username=c.database_master_username,
+            performance_insights_kms_key_arn=c.database_performance_insights_kms_key_arn,
+            sort_buffer_size=c.database_sort_buffer_size, backup_retention_period=c.database_backup_retention_period,
+            deletion_protection=c.deletion_protection, snapshot_identifier=c.database_snapshot_identifier,
+        ))
+        self.redis: Redis | None = None
+        if c.create_elasticache:
+            self.redis = Redis(self, "redis", RedisProps(
+                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.elasticache_subnet_ids,
+                kms_key_arn=key_arn, node_type=c.elasticache_node_type or preset.elasticache_node_type,
+                allowed_security_group_ids=nodes,
+            ))
+        self.dns = Dns(self, "dns", DnsProps(
+            domain_name=c.domain_name, zone_id=c.zone_id, subdomain=c.subdomain, extra_fqdns=tuple(c.extra_fqdn),
+            existing_certificate_arn=c.acm_certificate_arn,
+        ))
+
+        self.load_balancer: LoadBalancer | None = None
+        self.weave_file_system: WeaveFileSystem | None = None
+        self.app_secrets: AppSecrets | None = None
+        self.load_balancer_controller_role: IrsaRole | None = None
+        self.external_dns_role: IrsaRole | None = None
+        if c.deployment == "pre-operator":
+            self.load_balancer = LoadBalancer(self, "alb", LoadBalancerProps(
+                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
+                certificate_arn=self.dns.certificate_arn, fqdn=self.dns.fqdn, zone_id=c.zone_id,
+                node_security_group_id=self.cluster.node_security_group_id,
+                autoscaling_group_names=self.cluster.node_group_autoscaling_group_names(),
+                allowed_inbound_cidr=tuple(c.allowed_inbound_cidr),
+                allowed_inbound_ipv6_cidr=tuple(c.allowed_inbound_ipv6_cidr),
+                deletion_protection=c.deletion_protection,
+            ))
+        else:
+            self.weave_file_system = WeaveFileSystem(self, "weave-efs", WeaveFileSystemProps(
+                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.private_subnet_ids,
+                kms_key_arn=key_arn, allowed_security_group_ids=nodes,
+            ))
+            self.app_secrets = AppSecrets(self, "secrets", AppSecretsProps(namespace=ns, kms_key_arn=key_arn))
+            self.load_balancer_controller_role = IrsaRole(self, "lbc-irsa", IrsaRoleProps(
+                name_prefix=f"{ns}-lbc-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                oidc_issuer=self.cluster.oidc_issuer, service_accounts=(LBC_SERVICE_ACCOUNT,),
+                inline_policy=load_balancer_controller_policy(ctx.partition),
+                description=f"W&B {ns} AWS Load Balancer Controller (IRSA)",
+            ))
+            if c.external_dns:
+                self.external_dns_role = IrsaRole(self, "external-dns-irsa", IrsaRoleProps(
+                    name_prefix=f"{ns}-external-dns-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                    oidc_issuer=self.cluster.oidc_issuer, service_accounts=(EXTERNAL_DNS_SERVICE_ACCOUNT,),
+                    inline_policy=external_dns_policy(c.zone_id, ctx.partition),
+                    description=f"W&B {ns} external-dns (IRSA)",
+                ))
+        self._outputs()
+
+    def _outputs(self) -> None:
+        c = self.config
+        values: dict[str, object] = {
+            "url": self.dns.url,
+            "fqdn": self.dns.fqdn,
+            "certificate_arn": self.dns.certificate_arn,
+            "bucket_name": self.file_storage.bucket_name,
+            "bucket_region": c.region,
+            "bucket_queue": self.file_storage.queue_address,
+            "cluster_name": self.cluster.cluster_name,
+            "cluster_endpoint": self.cluster.cluster_endpoint,
+            "cluster_ca_data": self.cluster.cluster_ca_data,
+            "oidc_provider_arn": self.cluster.oidc_provider_arn,
+            "node_role_arn": self.cluster.node_role_arn,
+            "database_endpoint": self.database.endpoint,
+            "database_secret_arn": self.database.master_user_secret_arn,
+            "kms_key_arn": self.key.key_arn,
+            "vpc_id": self.network.vpc_id,
+            "private_subnet_ids": self.network.private_subnet_ids,
+            "database_subnet_ids": self.network.database_subnet_ids,
+        }
+        if self.redis is not None:
+            values["redis_endpoint"] = self.redis.host
+        if self.network.public_subnet_ids:
+            values["public_subnet_ids"] = self.network.public_subnet_ids
+        if self.load_balancer is not None:
+            values["alb_dns_name"] = self.load_balancer.dns_name
+        if self.weave_file_system is not None:
+            values["efs_file_system_id"] = self.weave_file_system.file_system_id
+        for name, value in values.items():
+            TerraformOutput(self, name, value=value)
+
+    # --- typed attributes (also Terraform outputs) -------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.dns.url
+
+    @property
+    def bucket_name(self) -> str:
+        return self.file_storage.bucket_name
+
+    @property
+    def cluster_name(self) -> str:
+        return self.cluster.cluster_name
+
+    @property
+    def cluster_endpoint(self) -> str:
+        return self.cluster.cluster_endpoint
+
+    @property
+    def cluster_ca_data(self) -> str:
+        return self.cluster.cluster_ca_data
+
+    @property
+    def oidc_provider_arn(self) -> str:
+        return self.cluster.oidc_provider_arn
+
+    @property
+    def oidc_provider_url(self) -> str:
+        """OIDC issuer host and path, without ``https://``."""
+        return self.cluster.oidc_issuer
+
+    @property
+    def database_endpoint(self) -> str:
+        return self.database.endpoint
+
+    @property
+    def database_secret_arn(self) -> str:
+        return self.database.master_user_secret_arn
+
+    @property
+    def redis_endpoint(self) -> str | None:
+        return self.redis.host if self.redis is not None else None
+
+    @property
+    def kms_key_arn(self) -> str:
+        return self.key.key_arn
+
+    @property
+    def vpc_id(self) -> str:
+        return self.network.vpc_id

@@ -1,0 +1,80 @@
+"""``<namespace>-operator``: the post-operator W&B deployment (Helm provider).
+
+Installs the aws-load-balancer-controller, external-dns (when ``external_dns``),
+the W&B operator and the WeightsAndBiases resource, all configured from
+``<namespace>-infra`` through cdktf cross-stack references. Upgrades =
+changing ``operator_chart_version`` / ``controller_image_tag``, which changes
+only this stack.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from ..config import WandbConfig
+from ..constructs.kubernetes.eks_access import helm_provider
+from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
+from ._app_inputs import database_password, license_variable
+from .base import WandbStack, aws_provider
+from .infra import InfraStack
+
+
+class OperatorStack(WandbStack):
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack) -> None:
+        super().__init__(scope, stack_id, config=config)
+        c = config
+        self.add_dependency(infra)
+        aws_provider(self, c.region, c.tags)
+        helm_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
+                      cluster_name=infra.cluster_name, region=c.region)
+        db = infra.database
+        bucket = {
+            "provider": "s3",
+            "name": infra.bucket_name,
+            "path": c.bucket_path,
+            "region": c.region,
+            "kmsKey": (c.bucket_kms_key_arn or "") if c.bucket_name else infra.kms_key_arn,
+        }
+        redis = None
+        if infra.redis is not None:
+            redis = {"host": infra.redis.host, "port": infra.redis.port, "external": False,
+                     "params": {"master": "", "tls": True, "ttlInSeconds": 604800}}
+        extra_env = dict(c.other_wandb_env)
+        if not c.use_internal_queue and not c.bucket_name:
+            extra_env.setdefault("BUCKET_QUEUE", infra.file_storage.queue_address)
+        stores = _team_stores(c)
+        if stores:
+            extra_env.setdefault("GORILLA_SUPPORTED_FILE_STORES", stores)
+        self.operator = WandbOperator(self, "wandb", WandbOperatorProps(
+            namespace=c.namespace, cluster_name=infra.cluster_name, region=c.region, vpc_id=infra.vpc_id,
+            fqdn=infra.dns.fqdn, license=license_variable(self), size=c.size, bucket=bucket,
+            mysql={"host": db.endpoint, "port": 3306, "user": db.master_username, "database": db.database_name},
+            mysql_password=database_password(self, infra.database_secret_arn),
+            ingress=IngressSettings(
+                certificate_arn=infra.dns.certificate_arn,
+                inbound_cidrs=tuple(c.allowed_inbound_cidr), inbound_ipv6_cidrs=tuple(c.allowed_inbound_ipv6_cidr),
+                internet_facing=c.public_access and c.kubernetes_alb_internet_facing,
+                subnets=tuple(c.kubernetes_alb_subnets), extra_hosts=tuple(c.extra_fqdn),
+            ),
+            lb_controller_role_arn=infra.load_balancer_controller_role.role_arn if infra.load_balancer_controller_role else "",
+            redis=redis,
+            weave_efs_file_system_id=infra.weave_file_system.file_system_id if infra.weave_file_system else None,
+            external_dns_role_arn=infra.external_dns_role.role_arn if infra.external_dns_role else None,
+            external_dns_domain_filter=c.custom_domain_filter or c.domain_name,
+            zone_id=c.zone_id,
+            operator_chart_version=c.operator_chart_version, controller_image_tag=c.controller_image_tag,
+            operator_namespace=c.operator_namespace, wandb_namespace=c.k8s_namespace,
+            lb_controller_chart_version=c.aws_loadbalancer_controller_chart_version,
+            external_dns_chart_version=c.external_dns_chart_version,
+            install_operator=c.enable_helm_operator, install_wandb=c.enable_helm_wandb,
+            extra_env=extra_env, node_role_arn=infra.cluster.node_role_arn,
+        ))
+
+
+def _team_stores(config: WandbConfig) -> str | None:
+    """Team-level BYOB stores for GORILLA_SUPPORTED_FILE_STORES, when the BYOB module provides them."""
+    try:
+        from ..storage import supported_file_stores_from_config  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return supported_file_stores_from_config(config)
