@@ -88,7 +88,7 @@ def find_provider_mirror(provider: str = "aws", version: str = "5.100.0") -> Pat
         if not prefix.is_dir():
             continue
         for hit in _bounded_glob(prefix, f"registry.terraform.io/hashicorp/{provider}/{version}", depth=3):
-            return hit.parents[2]
+            return hit.parents[3]
     return None
 
 
@@ -134,7 +134,10 @@ class TerraformEnv:
             f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
             '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
             "disable_checkpoint = true\n"
+            # Link the ~700 MB provider binary from one cache instead of copying it per stack.
+            f'plugin_cache_dir = "{workdir / "plugin-cache"}"\n'
         )
+        (workdir / "plugin-cache").mkdir(exist_ok=True)
         return cls(tf, mirror, workdir)
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from . import validators as v
 from .base import StrictModel
 from .byob import ByobConfig
+from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
 from .sizes import SIZE_PRESETS, Size, SizePreset
 
@@ -241,6 +242,11 @@ class WandbConfig(StrictModel):
     remote_state: RemoteStateConfig | None = Field(default=None, description="wandb-cdktf: S3 backend. Default: local state.")
     byob: ByobConfig | None = Field(default=None, description="wandb-cdktf: bring-your-own-bucket stacks. Default: none.")
     launch: LaunchConfig | None = Field(default=None, description="wandb-cdktf: Launch agent permission stacks. Default: none.")
+    aws_endpoints: AwsEndpointsConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: for tests against a local AWS API emulator such as moto: send every AWS API call "
+        "of every stack to one URL and skip the provider's account checks. Never for real deployments. Default: none.",
+    )
 
     # ---------------------------------------------------------------------------------------
     @field_validator("kms_key_deletion_window")
@@ -262,19 +268,14 @@ class WandbConfig(StrictModel):
                 raise ValueError("must not carry the license; export TF_VAR_wandb_license instead")
         return value
 
-    @model_validator(mode="before")
-    @classmethod
-    def _platform_required(cls, data: Any) -> Any:
-        # Pydantic skips validators on defaults, so "required for the platform" is checked here.
-        if isinstance(data, dict) and data.get("create_platform", True) is not False:
-            for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
-                if name not in data:
-                    raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
-        return data
-
     @model_validator(mode="after")
     def _consistency(self) -> WandbConfig:
-        if not self.create_platform:
+        if self.create_platform:
+            # These have placeholder defaults so BYOB/Launch-only configs can omit them.
+            for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
+                if name not in self.model_fields_set:
+                    raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
+        else:
             if self.byob is None and self.launch is None:
                 raise _Err("create_platform", "is false, so configure byob and/or launch, or there is nothing to build")
             return self

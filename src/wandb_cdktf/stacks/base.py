@@ -30,7 +30,10 @@ class WandbStack(TerraformStack):
 def configure_backend(stack: TerraformStack, stack_id: str, remote: RemoteStateConfig | None, *, default_region: str) -> None:
     """Attach an S3 backend (with locking and encryption) or a local one named after the stack."""
     if remote is None:
-        LocalBackend(stack, path=f"terraform.{stack_id}.tfstate")
+        # Stacks run in <outdir>/stacks/<id>; keep state beside <outdir> (the project root by default)
+        # so re-synthesizing, which replaces <outdir>, never touches it. Every stack sits at the same
+        # depth, so this relative path also resolves from sibling stacks' cross-stack remote state.
+        LocalBackend(stack, path=f"../../../terraform.{stack_id}.tfstate")
         return
     kwargs: dict[str, Any] = {
         "bucket": remote.bucket,
@@ -55,4 +58,10 @@ def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: 
     kwargs: dict[str, Any] = {"region": region, "default_tags": default_tags}
     if alias:
         kwargs["alias"] = alias
+    owner = TerraformStack.of(stack)
+    endpoints = owner.config.aws_endpoints if isinstance(owner, WandbStack) else None
+    if endpoints is not None:  # tests against an AWS API emulator only (config option aws_endpoints)
+        emulator = endpoints.provider_arguments()
+        emulator["endpoints"] = [aws.provider.AwsProviderEndpoints(**emulator["endpoints"])]
+        kwargs.update(emulator)
     return aws.provider.AwsProvider(stack, "aws" if alias is None else f"aws-{alias}", **kwargs)

@@ -1,0 +1,96 @@
+"""``aws_endpoints``: point the AWS provider at a local AWS API emulator (tests only).
+
+For tests against a local AWS API emulator such as moto (``moto_server``) or
+LocalStack. When the section is absent (the default) the synthesized stacks carry
+no endpoint or skip settings at all; nothing here is meant for a real deployment.
+
+Credentials are never part of the configuration: export ``AWS_ACCESS_KEY_ID`` /
+``AWS_SECRET_ACCESS_KEY`` (any value the emulator accepts) before running Terraform.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .base import StrictModel
+
+# Endpoint names of the hashicorp/aws provider (5.x) for every service a wandb-cdktf
+# stack calls, the canonical name of each (an alias next to its canonical name is an
+# error in the provider). ``sts`` and ``iam`` also serve the account-id lookup.
+EMULATED_SERVICES: tuple[str, ...] = (
+    "acm",
+    "autoscaling",
+    "cloudwatch",
+    "ec2",
+    "efs",
+    "eks",
+    "elasticache",
+    "elbv2",
+    "iam",
+    "kms",
+    "logs",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "sqs",
+    "sts",
+)
+
+EmulatedService = Literal[
+    "acm", "autoscaling", "cloudwatch", "ec2", "efs", "eks", "elasticache", "elbv2", "iam", "kms", "logs", "rds",
+    "route53", "s3", "secretsmanager", "sqs", "sts",
+]
+
+
+class AwsEndpointsConfig(StrictModel):
+    """wandb-cdktf: one endpoint URL for every AWS service the stacks use (an emulator such as moto)."""
+
+    url: str = Field(
+        description="Base URL of the emulator, e.g. http://127.0.0.1:5000. Required.",
+    )
+    services: tuple[EmulatedService, ...] = Field(
+        default=EMULATED_SERVICES,
+        description="Provider endpoint names sent to ``url``. Default: every service the stacks use.",
+    )
+    s3_use_path_style: bool = Field(
+        default=True, description="Path-style S3 requests (emulators have no per-bucket DNS). Default: true."
+    )
+    skip_checks: bool = Field(
+        default=True,
+        description="Skip the provider's credential, region and instance-metadata checks (emulators implement none "
+        "of them faithfully). The account id is still requested from the emulator's STS. Default: true.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d+)?(/[^\s]*)?$", value):
+            raise ValueError(f"must be an http(s) URL like http://127.0.0.1:5000, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("must list at least one service")
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat a service")
+        return value
+
+    def provider_arguments(self) -> dict[str, object]:
+        """Keyword arguments for ``AwsProvider`` (``endpoints`` as a plain dict of service -> URL)."""
+        args: dict[str, object] = {
+            "endpoints": {name: self.url for name in self.services},
+            "s3_use_path_style": self.s3_use_path_style,
+        }
+        if self.skip_checks:
+            args.update(
+                skip_credentials_validation=True,
+                skip_metadata_api_check="true",
+                skip_region_validation=True,
+            )
+        return args

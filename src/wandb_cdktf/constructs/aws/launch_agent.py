@@ -1,0 +1,381 @@
+"""W&B Launch agent on AWS: ECR repository, Kaniko build-context bucket and the agent's IAM role.
+
+Serves W&B's "Launch agent advanced setup" requirements (W&B publishes no
+Terraform for them): the registry policy (the nine ECR actions on the
+repository plus ``ecr:GetAuthorizationToken``), the Kaniko build-context policy
+(``s3:ListBucket`` on the bucket, ``s3:*Object`` on its objects) and, optionally,
+the SageMaker training-job permissions. The role is assumed through EKS IRSA by
+the agent's Kubernetes service account, which its Kaniko build jobs share.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from constructs import Construct
+
+from ..._providers import aws
+
+# The registry actions from W&B's Launch agent docs, on the repository only.
+ECR_REPOSITORY_ACTIONS = (
+    "ecr:CreateRepository",
+    "ecr:UploadLayerPart",
+    "ecr:PutImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:InitiateLayerUpload",
+    "ecr:DescribeRepositories",
+    "ecr:DescribeImages",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchDeleteImage",
+)
+# Kaniko runs with --cache=true --cache-repo=<repository>: reading cached layers back needs these two
+# read-only actions on the same repository (without them every build is a cache miss).
+ECR_KANIKO_CACHE_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+# SageMaker: the agent creates, watches, tags and stops training jobs.
+SAGEMAKER_ACTIONS = ("sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:AddTags", "sagemaker:StopTrainingJob")
+
+
+@dataclass(frozen=True)
+class AwsLaunchAgentProps:
+    """Settings of :class:`AwsLaunchAgent`. Every optional field documents its default."""
+
+    name_prefix: str
+    """Prefix of the role and bucket names, e.g. ``<namespace>-launch``. Required."""
+    repository_name: str
+    """ECR repository name. Required."""
+    region: str
+    """Region of the repository and bucket (used in the KMS and SageMaker conditions). Required."""
+    service_account_subject: str = "system:serviceaccount:wandb:wandb-launch-serviceaccount-wandb-launch"
+    """Token subject of the agent's service account. Default: the chart's account for release wandb-launch in namespace wandb."""
+    oidc_provider_arn: str | None = None
+    """IAM OIDC provider of the EKS cluster (may be a token). Default: none (then principal_arn is required)."""
+    oidc_issuer: str | None = None
+    """That provider's issuer host and path, without ``https://`` (may be a token). Required with oidc_provider_arn."""
+    principal_arn: str | None = None
+    """An IAM principal also allowed to assume the role. Default: none."""
+    build_context_bucket: bool = True
+    """Create the Kaniko build-context bucket and grant access to it. Default: true (kaniko builder)."""
+    bucket_name: str | None = None
+    """Exact bucket name. Default: a unique name from ``<name_prefix>-ctx-``."""
+    build_context_prefix: str = "build-contexts"
+    """Key prefix of the build contexts inside the bucket. Default: build-contexts."""
+    build_context_expiration_days: int = 7
+    """Delete build contexts (and their old versions one day later) after this many days. Default: 7."""
+    kms_key_arn: str | None = None
+    """Customer KMS key for the repository and bucket. Default: the AWS managed keys aws/ecr and aws/s3."""
+    immutable_tags: bool = False
+    """IMMUTABLE image tags. Default: false (MUTABLE)."""
+    untagged_image_expiration_days: int = 14
+    """Expire untagged images after this many days. Default: 14."""
+    force_destroy: bool = False
+    """Allow destroying a non-empty repository/bucket. Default: false."""
+    sagemaker_execution_role_arn: str | None = None
+    """Grant SageMaker training-job permissions and iam:PassRole of this role to SageMaker. Default: none."""
+    sagemaker_kms_key_arn: str | None = None
+    """KMS key for kms:CreateGrant via SageMaker (with sagemaker_execution_role_arn). Default: none."""
+
+    def __post_init__(self) -> None:
+        if not (self.oidc_provider_arn or self.principal_arn):
+            raise ValueError("AwsLaunchAgentProps needs oidc_provider_arn (+ oidc_issuer) or principal_arn to trust")
+        if bool(self.oidc_provider_arn) != bool(self.oidc_issuer):
+            raise ValueError("AwsLaunchAgentProps: oidc_provider_arn and oidc_issuer go together")
+        if self.oidc_issuer and self.oidc_issuer.startswith("https://"):
+            raise ValueError("AwsLaunchAgentProps.oidc_issuer is the issuer without https://")
+        if self.sagemaker_kms_key_arn and not self.sagemaker_execution_role_arn:
+            raise ValueError("AwsLaunchAgentProps.sagemaker_kms_key_arn requires sagemaker_execution_role_arn")
+
+
+class AwsLaunchAgent(Construct):
+    """ECR repository (scan on push, KMS), versioned encrypted TLS-only build-context bucket, IRSA role.
+
+    Secure defaults: repository scanned on push and KMS-encrypted; bucket with all
+    public access blocked, bucket-owner-enforced ownership, SSE-KMS, versioning,
+    a deny-non-TLS policy and a lifecycle that expires old contexts; the role's
+    trust is limited to one service account (``sub``) and audience ``sts.amazonaws.com``.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, props: AwsLaunchAgentProps) -> None:
+        super().__init__(scope, construct_id)
+        self._props = props
+
+        ecr = aws.ecr_repository
+        self.repository = ecr.EcrRepository(
+            self,
+            "repository",
+            name=props.repository_name,
+            image_tag_mutability="IMMUTABLE" if props.immutable_tags else "MUTABLE",
+            image_scanning_configuration=ecr.EcrRepositoryImageScanningConfiguration(scan_on_push=True),
+            encryption_configuration=[
+                ecr.EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=props.kms_key_arn)
+            ],
+            force_delete=props.force_destroy,
+        )
+        aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
+            self,
+            "repository-lifecycle",
+            repository=self.repository.name,
+            policy=json.dumps(
+                {
+                    "rules": [
+                        {
+                            "rulePriority": 1,
+                            "description": f"Expire untagged images after {props.untagged_image_expiration_days} days",
+                            "selection": {
+                                "tagStatus": "untagged",
+                                "countType": "sinceImagePushed",
+                                "countUnit": "days",
+                                "countNumber": props.untagged_image_expiration_days,
+                            },
+                            "action": {"type": "expire"},
+                        }
+                    ]
+                }
+            ),
+        )
+
+        self.bucket: Any = None
+        if props.build_context_bucket:
+            self.bucket = self._build_context_bucket(props)
+
+        trust = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
+            self, "trust", statement=_statements(self._trust_statements(props))
+        )
+        self.role = aws.iam_role.IamRole(
+            self,
+            "role",
+            name=f"{props.name_prefix}-agent",
+            description="W&B Launch agent (and its Kaniko build jobs): push images, upload build contexts",
+            assume_role_policy=trust.json,
+        )
+        permissions = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
+            self, "permissions", statement=_statements(self._permission_statements(props))
+        )
+        aws.iam_role_policy.IamRolePolicy(
+            self, "policy", name="wandb-launch-agent", role=self.role.id, policy=permissions.json
+        )
+
+    # --- resources ------------------------------------------------------------------------
+    def _build_context_bucket(self, props: AwsLaunchAgentProps) -> Any:
+        naming: dict[str, Any] = {"bucket": props.bucket_name} if props.bucket_name else {"bucket_prefix": f"{props.name_prefix}-ctx-"}
+        bucket = aws.s3_bucket.S3Bucket(self, "build-context-bucket", force_destroy=props.force_destroy, **naming)
+        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
+            self,
+            "build-context-public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
+            self,
+            "build-context-ownership",
+            bucket=bucket.id,
+            rule=aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
+        aws.s3_bucket_versioning.S3BucketVersioningA(
+            self,
+            "build-context-versioning",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        sse = aws.s3_bucket_server_side_encryption_configuration
+        sse.S3BucketServerSideEncryptionConfigurationA(
+            self,
+            "build-context-encryption",
+            bucket=bucket.id,
+            rule=[
+                sse.S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                        sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+        )
+        lc = aws.s3_bucket_lifecycle_configuration
+        lc.S3BucketLifecycleConfiguration(
+            self,
+            "build-context-lifecycle",
+            bucket=bucket.id,
+            rule=[
+                lc.S3BucketLifecycleConfigurationRule(
+                    id="expire-build-contexts",
+                    status="Enabled",
+                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(days=props.build_context_expiration_days)],
+                    noncurrent_version_expiration=[lc.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)],
+                    abort_incomplete_multipart_upload=[
+                        lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=1)
+                    ],
+                ),
+                lc.S3BucketLifecycleConfigurationRule(
+                    id="remove-expired-delete-markers",
+                    status="Enabled",
+                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(expired_object_delete_marker=True)],
+                ),
+            ],
+        )
+        tls_only = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
+            self,
+            "build-context-tls-only",
+            statement=_statements([
+                {
+                    "sid": "DenyInsecureTransport",
+                    "effect": "Deny",
+                    "actions": ["s3:*"],
+                    "resources": [bucket.arn, f"{bucket.arn}/*"],
+                    "principals": [{"type": "*", "identifiers": ["*"]}],
+                    "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
+                }
+            ]),
+        )
+        aws.s3_bucket_policy.S3BucketPolicy(self, "build-context-policy", bucket=bucket.id, policy=tls_only.json)
+        return bucket
+
+    # --- policies -------------------------------------------------------------------------
+    @staticmethod
+    def _trust_statements(props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
+        statements: list[dict[str, Any]] = []
+        if props.oidc_provider_arn and props.oidc_issuer:
+            statements.append(
+                {
+                    "sid": "LaunchAgentServiceAccount",
+                    "effect": "Allow",
+                    "actions": ["sts:AssumeRoleWithWebIdentity"],
+                    "principals": [{"type": "Federated", "identifiers": [props.oidc_provider_arn]}],
+                    "condition": [
+                        {"test": "StringEquals", "variable": f"{props.oidc_issuer}:sub", "values": [props.service_account_subject]},
+                        {"test": "StringEquals", "variable": f"{props.oidc_issuer}:aud", "values": ["sts.amazonaws.com"]},
+                    ],
+                }
+            )
+        if props.principal_arn:
+            statements.append(
+                {
+                    "sid": "LaunchAgentPrincipal",
+                    "effect": "Allow",
+                    "actions": ["sts:AssumeRole"],
+                    "principals": [{"type": "AWS", "identifiers": [props.principal_arn]}],
+                }
+            )
+        return statements
+
+    def _permission_statements(self, props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
+        repo_arn = self.repository.arn
+        statements: list[dict[str, Any]] = [
+            {"sid": "LaunchRegistry", "effect": "Allow", "actions": list(ECR_REPOSITORY_ACTIONS), "resources": [repo_arn]},
+            {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
+        ]
+        if self.bucket is not None:
+            statements += [
+                {"sid": "KanikoCacheRead", "effect": "Allow", "actions": list(ECR_KANIKO_CACHE_ACTIONS), "resources": [repo_arn]},
+                {"sid": "ListObjectsInBucket", "effect": "Allow", "actions": ["s3:ListBucket"], "resources": [self.bucket.arn]},
+                {"sid": "AllObjectActions", "effect": "Allow", "actions": ["s3:*Object"], "resources": [f"{self.bucket.arn}/*"]},
+            ]
+            if props.kms_key_arn:
+                statements.append(
+                    {
+                        "sid": "BuildContextEncryption",
+                        "effect": "Allow",
+                        "actions": ["kms:GenerateDataKey", "kms:Decrypt"],
+                        "resources": [props.kms_key_arn],
+                        "condition": [{"test": "StringEquals", "variable": "kms:ViaService", "values": [f"s3.{props.region}.amazonaws.com"]}],
+                    }
+                )
+        if props.sagemaker_execution_role_arn:
+            statements += [
+                {
+                    "sid": "SageMakerTrainingJobs",
+                    "effect": "Allow",
+                    "actions": list(SAGEMAKER_ACTIONS),
+                    "resources": [f"arn:aws:sagemaker:{props.region}:*:training-job/*"],
+                },
+                {
+                    "sid": "SageMakerLogs",
+                    "effect": "Allow",
+                    "actions": ["logs:DescribeLogStreams", "logs:GetLogEvents"],
+                    "resources": [f"arn:aws:logs:{props.region}:*:log-group:/aws/sagemaker/TrainingJobs:*"],
+                },
+                {
+                    "sid": "SageMakerPassRole",
+                    "effect": "Allow",
+                    "actions": ["iam:PassRole"],
+                    "resources": [props.sagemaker_execution_role_arn],
+                    "condition": [{"test": "StringEquals", "variable": "iam:PassedToService", "values": ["sagemaker.amazonaws.com"]}],
+                },
+            ]
+            if props.sagemaker_kms_key_arn:
+                statements.append(
+                    {
+                        "sid": "SageMakerKmsGrant",
+                        "effect": "Allow",
+                        "actions": ["kms:CreateGrant"],
+                        "resources": [props.sagemaker_kms_key_arn],
+                        "condition": [
+                            {"test": "StringEquals", "variable": "kms:ViaService", "values": [f"sagemaker.{props.region}.amazonaws.com"]},
+                            {"test": "Bool", "variable": "kms:GrantIsForAWSResource", "values": ["true"]},
+                        ],
+                    }
+                )
+        return statements
+
+    # --- typed properties -----------------------------------------------------------------
+    @property
+    def props(self) -> AwsLaunchAgentProps:
+        return self._props
+
+    @property
+    def role_arn(self) -> str:
+        """ARN of the agent role (annotate the service account with ``eks.amazonaws.com/role-arn``)."""
+        return self.role.arn
+
+    @property
+    def role_name(self) -> str:
+        return self.role.name
+
+    @property
+    def repository_url(self) -> str:
+        """``<account>.dkr.ecr.<region>.amazonaws.com/<name>``: the launch-config ``builder.destination``.
+
+        Built from the registry id (the only part unknown before apply) so the
+        rest of the URL can be checked against the agent's ECR pattern at synth time.
+        """
+        return f"{self.repository.registry_id}.dkr.ecr.{self._props.region}.amazonaws.com/{self._props.repository_name}"
+
+    @property
+    def repository_arn(self) -> str:
+        return self.repository.arn
+
+    @property
+    def bucket_name(self) -> str | None:
+        """The build-context bucket, or None when there is none (docker/noop builder)."""
+        return self.bucket.bucket if self.bucket is not None else None
+
+    @property
+    def bucket_arn(self) -> str | None:
+        return self.bucket.arn if self.bucket is not None else None
+
+    @property
+    def build_context_store(self) -> str | None:
+        """``s3://<bucket>/<prefix>``: the launch-config ``builder.build-context-store``."""
+        if self.bucket is None:
+            return None
+        return f"s3://{self.bucket.bucket}/{self._props.build_context_prefix.strip('/')}"
+
+
+def _statements(items: list[dict[str, Any]]) -> list[Any]:
+    """Policy statements as jsii structs (plain nested dicts would lose their snake_case keys)."""
+    doc = aws.data_aws_iam_policy_document
+    out = []
+    for item in items:
+        kw = dict(item)
+        if "principals" in kw:
+            kw["principals"] = [doc.DataAwsIamPolicyDocumentStatementPrincipals(**p) for p in kw["principals"]]
+        if "condition" in kw:
+            kw["condition"] = [doc.DataAwsIamPolicyDocumentStatementCondition(**c) for c in kw["condition"]]
+        out.append(doc.DataAwsIamPolicyDocumentStatement(**kw))
+    return out

@@ -1,0 +1,209 @@
+"""W&B Launch agent on Azure: container registry, build-context blob container, agent workload identity.
+
+Serves W&B's "Launch agent advanced setup" requirements (W&B publishes no
+Terraform for them): ``AcrPush`` on the registry for pushing built images and
+``Storage Blob Data Contributor`` for uploading Kaniko build contexts. The
+agent's Kubernetes service account (shared by its Kaniko build jobs) signs in as
+a user-assigned managed identity through a federated credential (AKS workload
+identity). Both role assignments are scoped to the one registry and the one
+container, not the resource group or account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from ..._providers import azurerm
+
+AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
+
+
+@dataclass(frozen=True)
+class AzureLaunchAgentProps:
+    """Settings of :class:`AzureLaunchAgent`. Every optional field documents its default."""
+
+    name_prefix: str
+    """Prefix of the identity and credential names, e.g. ``<namespace>-launch``. Required."""
+    location: str
+    """Azure region. Required."""
+    resource_group_name: str
+    """Resource group of every resource. Required."""
+    registry_name: str
+    """Container registry name (5-50 letters/digits, global). Required."""
+    oidc_issuer_url: str
+    """OIDC issuer URL of the AKS cluster running the agent. Required."""
+    kubernetes_namespace: str = "wandb"
+    """Namespace of the agent's Kubernetes service account. Default: wandb."""
+    kubernetes_service_account: str = "wandb-launch-serviceaccount-wandb-launch"
+    """The agent's Kubernetes service account. Default: the chart's account for release wandb-launch."""
+    create_resource_group: bool = True
+    """Create the resource group. Default: true."""
+    registry_sku: str = "Standard"
+    """Registry SKU (Basic, Standard, Premium). Default: Standard."""
+    repository: str = "launch"
+    """Repository for the agent's images. Default: launch."""
+    build_context_storage: bool = True
+    """Create the build-context storage account + container and grant access. Default: true (kaniko builder)."""
+    storage_account_name: str | None = None
+    """Storage account name (3-24 lowercase letters/digits, global). Required when build_context_storage."""
+    container_name: str = "build-contexts"
+    """Blob container of the build contexts. Default: build-contexts."""
+    build_context_expiration_days: int = 7
+    """Delete build contexts after this many days. Default: 7."""
+    shared_access_key_enabled: bool = True
+    """Allow account-key access to the storage account. Kaniko on Azure reads the build context with the account
+    key (chart value ``azureStorageAccessKey``), so this must stay true for the kaniko builder. Default: true."""
+    tags: dict[str, str] | None = None
+    """Tags on every resource. Default: none."""
+
+    def __post_init__(self) -> None:
+        if self.build_context_storage and not self.storage_account_name:
+            raise ValueError("AzureLaunchAgentProps.storage_account_name is required with build_context_storage")
+        if not self.oidc_issuer_url.startswith("https://"):
+            raise ValueError("AzureLaunchAgentProps.oidc_issuer_url must be an https:// URL")
+
+
+class AzureLaunchAgent(Construct):
+    """Registry (no admin user), TLS 1.2/HTTPS-only private storage, identity + federated credential, scoped roles.
+
+    Secure defaults: registry admin account disabled; storage account with
+    minimum TLS 1.2, HTTPS only, no public blob access, infrastructure
+    encryption, OAuth as the portal default, no cross-tenant replication, a
+    private container and a lifecycle rule deleting old contexts; the federated
+    credential accepts only the agent's service account.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, props: AzureLaunchAgentProps) -> None:
+        super().__init__(scope, construct_id)
+        self._props = props
+        p = props
+        tags = dict(p.tags or {})
+
+        rg_name = p.resource_group_name
+        if p.create_resource_group:
+            self.resource_group = azurerm.resource_group.ResourceGroup(
+                self, "resource-group", name=p.resource_group_name, location=p.location, tags=tags
+            )
+            rg_name = self.resource_group.name
+
+        self.registry = azurerm.container_registry.ContainerRegistry(
+            self,
+            "registry",
+            name=p.registry_name,
+            resource_group_name=rg_name,
+            location=p.location,
+            sku=p.registry_sku,
+            admin_enabled=False,
+            tags=tags,
+        )
+        self.identity = azurerm.user_assigned_identity.UserAssignedIdentity(
+            self, "identity", name=f"{p.name_prefix}-agent", resource_group_name=rg_name, location=p.location, tags=tags
+        )
+        azurerm.federated_identity_credential.FederatedIdentityCredential(
+            self,
+            "federated-credential",
+            name=f"{p.name_prefix}-agent-{p.kubernetes_namespace}",
+            resource_group_name=rg_name,
+            parent_id=self.identity.id,
+            audience=[AZURE_TOKEN_EXCHANGE_AUDIENCE],
+            issuer=p.oidc_issuer_url,
+            subject=f"system:serviceaccount:{p.kubernetes_namespace}:{p.kubernetes_service_account}",
+        )
+        azurerm.role_assignment.RoleAssignment(
+            self,
+            "registry-push",
+            scope=self.registry.id,
+            role_definition_name="AcrPush",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="W&B Launch agent: push built images",
+        )
+
+        self.storage_account = None
+        self.container = None
+        if p.build_context_storage:
+            self.storage_account = azurerm.storage_account.StorageAccount(
+                self,
+                "storage-account",
+                name=p.storage_account_name or "",
+                resource_group_name=rg_name,
+                location=p.location,
+                account_kind="StorageV2",
+                account_tier="Standard",
+                account_replication_type="LRS",
+                min_tls_version="TLS1_2",
+                https_traffic_only_enabled=True,
+                allow_nested_items_to_be_public=False,
+                shared_access_key_enabled=p.shared_access_key_enabled,
+                default_to_oauth_authentication=True,
+                infrastructure_encryption_enabled=True,
+                cross_tenant_replication_enabled=False,
+                tags=tags,
+            )
+            self.container = azurerm.storage_container.StorageContainer(
+                self,
+                "container",
+                name=p.container_name,
+                storage_account_id=self.storage_account.id,
+                container_access_type="private",
+            )
+            smp = azurerm.storage_management_policy
+            smp.StorageManagementPolicy(
+                self,
+                "lifecycle",
+                storage_account_id=self.storage_account.id,
+                rule=[
+                    smp.StorageManagementPolicyRule(
+                        name="expire-build-contexts",
+                        enabled=True,
+                        filters=smp.StorageManagementPolicyRuleFilters(blob_types=["blockBlob"], prefix_match=[f"{p.container_name}/"]),
+                        actions=smp.StorageManagementPolicyRuleActions(
+                            base_blob=smp.StorageManagementPolicyRuleActionsBaseBlob(
+                                delete_after_days_since_modification_greater_than=p.build_context_expiration_days
+                            )
+                        ),
+                    )
+                ],
+            )
+            azurerm.role_assignment.RoleAssignment(
+                self,
+                "build-context-contributor",
+                scope=self.container.id,
+                role_definition_name="Storage Blob Data Contributor",
+                principal_id=self.identity.principal_id,
+                principal_type="ServicePrincipal",
+                description="W&B Launch agent: upload Kaniko build contexts",
+            )
+
+    # --- typed properties -----------------------------------------------------------------
+    @property
+    def props(self) -> AzureLaunchAgentProps:
+        return self._props
+
+    @property
+    def client_id(self) -> str:
+        """Annotate the Kubernetes service account with ``azure.workload.identity/client-id`` = this."""
+        return self.identity.client_id
+
+    @property
+    def principal_id(self) -> str:
+        return self.identity.principal_id
+
+    @property
+    def registry_login_server(self) -> str:
+        """``<registry>.azurecr.io`` (known before apply: the registry name is fixed)."""
+        return f"{self._props.registry_name.lower()}.azurecr.io"
+
+    @property
+    def repository_url(self) -> str:
+        """``<registry>.azurecr.io/<repository>``: the launch-config ``builder.destination``."""
+        return f"{self.registry_login_server}/{self._props.repository}"
+
+    @property
+    def build_context_store(self) -> str | None:
+        """``https://<account>.blob.core.windows.net/<container>``: the launch-config ``builder.build-context-store``."""
+        if self.storage_account is None:
+            return None
+        return f"https://{self._props.storage_account_name}.blob.core.windows.net/{self._props.container_name}"
