@@ -1,13 +1,486 @@
-"""Bring-your-own-bucket configuration section (filled in by the BYOB stacks)."""
+"""Bring-your-own-bucket (BYOB) configuration section.
+
+Follows the availability matrix of the W&B BYOB docs:
+
+=================  ==============  ===========================================
+deployment_type    instance level  team level
+=================  ==============  ===========================================
+dedicated          AWS, GCP, Azure AWS, GCP, Azure (+ S3-compatible via W&B)
+saas               not available   AWS and GCP only (W&B manages Azure storage)
+self-managed       AWS, GCP, Azure AWS, GCP, Azure, S3-compatible (file_stores)
+=================  ==============  ===========================================
+
+Each cloud sub-section present (``aws``, ``gcp``, ``azure``) builds one
+``<namespace>-byob-<cloud>`` stack. ``file_stores`` lists team-level stores that a
+self-managed instance deployed by wandb-cdktf gets in ``GORILLA_SUPPORTED_FILE_STORES``;
+their credentials come from environment variables, never from this file.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+
+from ..storage import connection_strings as cs
+from . import validators as v
 from .base import StrictModel
+
+DeploymentType = Literal["saas", "dedicated", "self-managed"]
+Level = Literal["instance", "team"]
+
+# W&B principals (BYOB docs; facts file "BYOB").
+AWS_PRINCIPALS: dict[str, str] = {
+    "saas": "arn:aws:iam::725579432336:role/WandbIntegration",
+    "dedicated": "arn:aws:iam::830241207209:root",
+}
+GCP_SERVICE_ACCOUNTS: dict[str, str] = {
+    "saas": "wandb-integration@wandb-production.iam.gserviceaccount.com",
+    "dedicated": "deploy@wandb-production.iam.gserviceaccount.com",
+}
+# Kubernetes service accounts of a W&B instance that read/write the bucket
+# (terraform-azurerm-wandb modules/secure_storage_connector).
+DEFAULT_AZURE_SERVICE_ACCOUNTS: tuple[str, ...] = (
+    "wandb-app",
+    "wandb-api",
+    "wandb-console",
+    "wandb-executor",
+    "wandb-parquet",
+    "wandb-filestream",
+    "wandb-filemeta",
+    "wandb-glue",
+    "wandb-weave",
+    "wandb-weave-trace",
+    "wandb-settings-migration-job",
+    "bufstream-service-account",
+    "wandb-bucket-access",
+)
+AZURE_MAX_FEDERATED_CREDENTIALS = 20  # Azure limit per user-assigned identity
+
+
+def _cs(check: Any) -> Any:
+    """Adapt a connection_strings validator (StorageAddressError is a ValueError already)."""
+    return AfterValidator(check)
+
+
+def _iam_principal_arn(value: str) -> str:
+    v.arn(value, "iam")
+    if not re.search(r":(root|role/.+|user/.+)$", value):
+        raise ValueError(f"must be an IAM role, user or account-root ARN (arn:aws:iam::<account>:role/<name>), got {value!r}")
+    return value
+
+
+def _sa_email(value: str) -> str:
+    if not cs._SA_EMAIL_RE.match(value):
+        raise ValueError(f"must be a service account email like name@project.iam.gserviceaccount.com, got {value!r}")
+    return value
+
+
+def _sub_path(value: str) -> str:
+    value = value.strip("/")
+    if value and (not re.match(r"^[A-Za-z0-9!_.*'()/-]+$", value) or "//" in value or any(p in {".", ".."} for p in value.split("/"))):
+        raise ValueError(
+            "must be a sub-path of letters, digits and !_.*'()- separated by single '/', without '.' or '..' segments, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _env_name(value: str) -> str:
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+        raise ValueError(f"must be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got {value!r}")
+    return value
+
+
+SubPath = Annotated[str, AfterValidator(_sub_path)]
+EnvName = Annotated[str, AfterValidator(_env_name)]
+LevelOverride = Field(default=None, description="instance or team for this cloud. Default: byob.level.")
+PathField = Field(default="", description="Sub-path in the bucket for W&B files (the team form's optional path). Default: bucket root.")
+
+
+class AwsByobConfig(StrictModel):
+    """``<namespace>-byob-aws``: a KMS-encrypted S3 bucket the W&B principal may use."""
+
+    level: Level | None = LevelOverride
+    region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
+        default=None, description="AWS region of the bucket. Default: the top-level region."
+    )
+    bucket_name: Annotated[str, _cs(cs.validate_s3_bucket_name)] | None = Field(
+        default=None, description="Bucket name. Default: generated, '<namespace>-byob-<unique suffix>'."
+    )
+    path: SubPath = PathField
+    kms_key_arn: Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))] | None = Field(
+        default=None,
+        description="Existing KMS key (its policy must already grant the W&B principal the five 'External' actions). "
+        "Default: create a key with rotation and the documented policy.",
+    )
+    kms_key_deletion_window: int = Field(default=30, ge=7, le=30, description="Days before a deleted created key is destroyed, 7..30. Default: 30.")
+    wandb_principal_arn: Annotated[str, AfterValidator(_iam_principal_arn)] | None = Field(
+        default=None,
+        description="IAM principal W&B uses. Default: the preset for deployment_type (saas: role/WandbIntegration in "
+        "725579432336, dedicated: 830241207209 root); required for self-managed (your W&B node role ARN).",
+    )
+
+    @model_validator(mode="after")
+    def _key_options(self) -> AwsByobConfig:
+        if self.kms_key_arn and "kms_key_deletion_window" in self.model_fields_set:
+            raise ValueError("kms_key_deletion_window: applies to a key created here; it cannot be combined with kms_key_arn")
+        return self
+
+
+class GcpByobConfig(StrictModel):
+    """``<namespace>-byob-gcp``: a GCS bucket with soft delete and versioning for the W&B service account."""
+
+    level: Level | None = LevelOverride
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="GCP project id of the bucket. Required.")
+    location: str = Field(
+        default="US",
+        pattern=r"^(?:[A-Z]+[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)$",
+        description="Bucket location: a multi-region (US, EU, ASIA), dual-region or region (us-central1). Default: US.",
+    )
+    bucket_name: Annotated[str, _cs(cs.validate_gcs_bucket_name)] | None = Field(
+        default=None, description="Bucket name. Default: '<namespace>-byob-<project>' (cut to 63 characters)."
+    )
+    path: SubPath = PathField
+    soft_delete_retention_days: int = Field(
+        default=7, ge=7, le=90, description="Soft-delete retention; W&B requires soft delete, GCS allows 7..90 days. Default: 7."
+    )
+    kms_key_name: str | None = Field(
+        default=None,
+        pattern=r"^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$",
+        description="CMEK (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>); the GCS service agent is granted "
+        "Encrypter/Decrypter on it. Default: Google-managed encryption (as the docs recommend).",
+    )
+    wandb_service_account: Annotated[str, AfterValidator(_sa_email)] | None = Field(
+        default=None,
+        description="Service account W&B uses, granted roles/storage.admin on the bucket. Default: the preset for "
+        "deployment_type (saas: wandb-integration@, dedicated: deploy@wandb-production.iam.gserviceaccount.com); "
+        "required for self-managed (your W&B service account).",
+    )
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels on the bucket (plus managed-by). Default: {}.")
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, val in value.items():
+            if not re.match(r"^[a-z][a-z0-9_-]{0,62}$", key) or not re.match(r"^[a-z0-9_-]{0,63}$", val):
+                raise ValueError(f"GCP labels are lowercase letters, digits, '_' and '-' (keys start with a letter), got {key!r}: {val!r}")
+        return value
+
+
+class AzureByobConfig(StrictModel):
+    """``<namespace>-byob-azure``: a storage account + container; team level adds a federated managed identity."""
+
+    level: Level | None = LevelOverride
+    subscription_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="Azure subscription id. Default: ARM_SUBSCRIPTION_ID / the Azure CLI login at plan time.",
+    )
+    location: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9]+$",
+        description="Azure region (e.g. eastus). Required when create_resource_group is true. Default: the existing "
+        "resource group's location.",
+    )
+    create_resource_group: bool = Field(default=True, description="Create the resource group; false uses an existing one. Default: true.")
+    resource_group_name: str | None = Field(
+        default=None, pattern=r"^[-\w.()]{1,89}[-\w()]$", description="Resource group name. Default: '<namespace>-byob'."
+    )
+    storage_account_name: Annotated[str, _cs(cs.validate_azure_storage_account_name)] | None = Field(
+        default=None, description="Storage account name (globally unique). Default: '<namespace without hyphens>byob'."
+    )
+    container_name: Annotated[str, _cs(cs.validate_azure_container_name)] = Field(
+        default="wandb", description="Blob container name. Default: wandb."
+    )
+    path: SubPath = PathField
+    account_replication_type: Literal["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] = Field(
+        default="ZRS", description="Storage account replication. Default: ZRS."
+    )
+    blob_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Blob soft-delete retention in days, 1..365. Default: 7.")
+    container_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Container soft-delete retention in days, 1..365. Default: 7.")
+    oidc_issuer_url: str | None = Field(
+        default=None,
+        description="Team level: the W&B instance's OIDC issuer URL (Dedicated: from W&B; self-managed: your AKS/EKS "
+        "cluster's issuer), https and ending with '/'. Default: none; required for team level.",
+    )
+    kubernetes_namespace: str = Field(
+        default="default",
+        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+        description="Team level: Kubernetes namespace of the W&B service accounts (federated subjects). Default: default.",
+    )
+    service_accounts: list[Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")]] = Field(
+        default_factory=lambda: list(DEFAULT_AZURE_SERVICE_ACCOUNTS),
+        description="Team level: W&B Kubernetes service accounts that get a federated credential (max 20). "
+        "Default: the 13 of W&B's secure_storage_connector module (wandb-app, wandb-api, ...).",
+    )
+    additional_role_definition_names: list[str] = Field(
+        default_factory=list,
+        description="Team level: extra built-in roles for the identity on the account, beyond Storage Blob Data "
+        "Contributor (W&B's module also grants 'Storage Account Contributor'). Default: [].",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on every Azure resource (plus managed-by). Default: {}.")
+
+    @field_validator("oidc_issuer_url")
+    @classmethod
+    def _issuer(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s?#]*)?$", value):
+            raise ValueError(f"must be an https URL (the OIDC issuer of the W&B instance's cluster), got {value!r}")
+        if not value.endswith("/"):
+            raise ValueError(f"must end with '/' exactly as the issuer publishes it (token 'iss' must match), got {value!r}")
+        return value
+
+    @field_validator("service_accounts")
+    @classmethod
+    def _service_accounts(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("must list at least one W&B Kubernetes service account")
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat a service account")
+        if len(value) > AZURE_MAX_FEDERATED_CREDENTIALS:
+            raise ValueError(f"Azure allows at most {AZURE_MAX_FEDERATED_CREDENTIALS} federated credentials per identity, got {len(value)}")
+        return value
+
+    @field_validator("additional_role_definition_names")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        for role in value:
+            if role == "Storage Blob Data Contributor":
+                raise ValueError("Storage Blob Data Contributor is always assigned; list only extra roles")
+            if not re.match(r"^[A-Za-z][A-Za-z0-9 ()-]{2,100}$", role):
+                raise ValueError(f"must be built-in role names like 'Storage Account Contributor', got {role!r}")
+        if len(set(value)) != len(value):
+            raise ValueError("must not repeat a role")
+        return value
+
+    @model_validator(mode="after")
+    def _resource_group(self) -> AzureByobConfig:
+        if self.create_resource_group and not self.location:
+            raise ValueError("location: is required when create_resource_group is true (an Azure region like eastus)")
+        if not self.create_resource_group and not self.resource_group_name:
+            raise ValueError("resource_group_name: is required when create_resource_group is false (the existing group)")
+        return self
+
+
+# --- GORILLA_SUPPORTED_FILE_STORES entries ---------------------------------------------------
+
+
+class _Store(StrictModel):
+    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class S3FileStore(_Store):
+    """An AWS S3 bucket: ``s3://<key>:<secret>@s3.<region>.amazonaws.com/<bucket>?region=<region>``."""
+
+    type: Literal["s3"]
+    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
+    region: Annotated[str, AfterValidator(v.aws_region)]
+    access_key_id_env: EnvName
+    secret_access_key_env: EnvName
+
+    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+        return cs.aws_s3_address(
+            self.bucket,
+            self.region,
+            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
+            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
+        )
+
+
+class S3CompatibleFileStore(_Store):
+    """An S3-compatible store such as MinIO: ``s3://<key>:<secret>@<endpoint>/<bucket>?region=<r>&tls=true``."""
+
+    type: Literal["s3-compatible"]
+    endpoint: str = Field(description="host[:port] of the S3 API, without scheme. Required.")
+    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
+    region: str | None = Field(
+        default=None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$",
+        description="Region of the store; required unless W&B runs on AWS in that region. Default: omitted.",
+    )
+    tls: bool = Field(default=True, description="Use TLS to reach the endpoint. Default: true.")
+    access_key_id_env: EnvName
+    secret_access_key_env: EnvName
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        return cs._validate_endpoint(value)
+
+    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+        return cs.s3_compatible_address(
+            self.endpoint,
+            self.bucket,
+            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
+            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
+            region=self.region,
+            tls=self.tls,
+        )
+
+
+class GcsFileStore(_Store):
+    """A GCS bucket: ``gs://<service account email>:<url-encoded private key>@<bucket>``."""
+
+    type: Literal["gcs"]
+    bucket: Annotated[str, _cs(cs.validate_gcs_bucket_name)]
+    service_account_email: Annotated[str, AfterValidator(_sa_email)]
+    private_key_env: EnvName
+
+    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+        return cs.gcs_address(
+            self.bucket, self.service_account_email, cs.secret_from_env(env, self.private_key_env, f"{option}.private_key_env")
+        )
+
+
+class AzureFileStore(_Store):
+    """An Azure container: ``az://:<url-encoded access key>@<account>/<container>``."""
+
+    type: Literal["azure"]
+    account: Annotated[str, _cs(cs.validate_azure_storage_account_name)]
+    container: Annotated[str, _cs(cs.validate_azure_container_name)]
+    access_key_env: EnvName
+
+    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+        return cs.azure_address(self.account, self.container, cs.secret_from_env(env, self.access_key_env, f"{option}.access_key_env"))
+
+
+FileStore = Annotated[Union[S3FileStore, S3CompatibleFileStore, GcsFileStore, AzureFileStore], Field(discriminator="type")]
+
+
+# --- the section -----------------------------------------------------------------------------
 
 
 class ByobConfig(StrictModel):
-    """Which BYOB stacks to build. Default: none."""
+    """wandb-cdktf: bring-your-own-bucket stacks. Default: none.
 
+    Example::
+
+        byob:
+          deployment_type: dedicated
+          level: team
+          aws: {}
+          gcp: {project: my-project}
+    """
+
+    deployment_type: DeploymentType = Field(
+        description="Where the W&B instance runs: saas (SaaS Cloud), dedicated (Dedicated Cloud) or self-managed. Required."
+    )
+    level: Level = Field(
+        default="team",
+        description="instance (the instance's default bucket) or team (a team's bucket, set in the team form). Default: team.",
+    )
+    aws: AwsByobConfig | None = Field(default=None, description="Build <namespace>-byob-aws. Default: not built.")
+    gcp: GcpByobConfig | None = Field(default=None, description="Build <namespace>-byob-gcp. Default: not built.")
+    azure: AzureByobConfig | None = Field(default=None, description="Build <namespace>-byob-azure. Default: not built.")
+    file_stores: list[FileStore] = Field(
+        default_factory=list,
+        description="Self-managed only: team-level stores (other clouds, MinIO) for GORILLA_SUPPORTED_FILE_STORES; "
+        "credentials are read from the named environment variables. Default: [].",
+    )
+
+    # Field validators run in declaration order, so deployment_type and level are in info.data.
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("deployment_type") == "saas" and value == "instance":
+            raise ValueError("SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use level: team")
+        return value
+
+    @field_validator("aws")
+    @classmethod
+    def _aws(cls, value: AwsByobConfig | None, info: ValidationInfo) -> AwsByobConfig | None:
+        if value is None or "deployment_type" not in info.data:
+            return value
+        dt = info.data["deployment_type"]
+        _check_level(dt, value.level)
+        if dt == "self-managed" and not value.wandb_principal_arn:
+            raise ValueError(
+                "wandb_principal_arn is required for self-managed: the IAM role your W&B instance uses "
+                "(e.g. its EKS node role ARN); presets exist only for saas and dedicated"
+            )
+        return value
+
+    @field_validator("gcp")
+    @classmethod
+    def _gcp(cls, value: GcpByobConfig | None, info: ValidationInfo) -> GcpByobConfig | None:
+        if value is None or "deployment_type" not in info.data:
+            return value
+        dt = info.data["deployment_type"]
+        _check_level(dt, value.level)
+        if dt == "self-managed" and not value.wandb_service_account:
+            raise ValueError(
+                "wandb_service_account is required for self-managed: the service account your W&B instance uses; "
+                "presets exist only for saas and dedicated"
+            )
+        return value
+
+    @field_validator("azure")
+    @classmethod
+    def _azure(cls, value: AzureByobConfig | None, info: ValidationInfo) -> AzureByobConfig | None:
+        if value is None or "deployment_type" not in info.data:
+            return value
+        dt = info.data["deployment_type"]
+        if dt == "saas":
+            raise ValueError(
+                "BYOB on Microsoft Azure is not available for SaaS Cloud (W&B fully manages its only Azure bucket); "
+                "SaaS Cloud supports team-level BYOB on aws and gcp"
+            )
+        level = value.level or info.data.get("level", "team")
+        if level == "team" and not value.oidc_issuer_url:
+            raise ValueError(
+                "oidc_issuer_url is required at team level: the W&B instance's OIDC issuer URL ending with '/' "
+                "(Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)"
+            )
+        if level == "instance":
+            team_only = {"oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names"}
+            given = sorted(team_only & value.model_fields_set)
+            if given:
+                raise ValueError(
+                    f"{given[0]} is a team-level option (managed identity); instance level uses the account access key"
+                )
+        return value
+
+    @field_validator("file_stores")
+    @classmethod
+    def _file_stores(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        if value and info.data.get("deployment_type", "self-managed") != "self-managed":
+            raise ValueError(
+                "sets GORILLA_SUPPORTED_FILE_STORES on a self-managed instance only; for Dedicated Cloud send the "
+                "store addresses to W&B support, SaaS Cloud does not support them"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> ByobConfig:
+        if not (self.aws or self.gcp or self.azure or self.file_stores):
+            raise ValueError("configure at least one of aws, gcp, azure or file_stores")
+        return self
+
+    # --- derived -----------------------------------------------------------------------------
     def clouds(self) -> list[str]:
         """Clouds ("aws", "gcp", "azure") that get a ``<namespace>-byob-<cloud>`` stack."""
-        return []
+        return [name for name in ("aws", "gcp", "azure") if getattr(self, name) is not None]
+
+    def level_for(self, cloud: str) -> str:
+        """The effective level (instance/team) of one cloud's bucket."""
+        section = getattr(self, cloud)
+        return (section.level if section is not None and section.level else None) or self.level
+
+    def aws_principal(self) -> str:
+        """The IAM principal granted bucket and key access (explicit value, else the preset)."""
+        assert self.aws is not None
+        return self.aws.wandb_principal_arn or AWS_PRINCIPALS[self.deployment_type]
+
+    def gcp_service_account(self) -> str:
+        """The service account granted roles/storage.admin (explicit value, else the preset)."""
+        assert self.gcp is not None
+        return self.gcp.wandb_service_account or GCP_SERVICE_ACCOUNTS[self.deployment_type]
+
+
+def _check_level(deployment_type: str, level: str | None) -> None:
+    if deployment_type == "saas" and level == "instance":
+        raise ValueError("level: SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use team")

@@ -41,13 +41,14 @@ def configure_backend(stack: TerraformStack, stack_id: str, remote: RemoteStateC
         "region": remote.region or default_region,
         "encrypt": remote.encrypt,
     }
-    if remote.use_lockfile:
-        kwargs["use_lockfile"] = True
     if remote.dynamodb_table:
         kwargs["dynamodb_table"] = remote.dynamodb_table
     if remote.kms_key_id:
         kwargs["kms_key_id"] = remote.kms_key_id
-    S3Backend(stack, **kwargs)
+    backend = S3Backend(stack, **kwargs)
+    if remote.use_lockfile:
+        # S3-native locking (Terraform >= 1.10) postdates cdktf 0.21's typed S3Backend arguments.
+        backend.add_override("use_lockfile", True)
 
 
 def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: str | None = None) -> Any:

@@ -9,6 +9,7 @@ only this stack.
 
 from __future__ import annotations
 
+from cdktf import TerraformVariable
 from constructs import Construct
 
 from ..config import WandbConfig
@@ -17,6 +18,8 @@ from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, Wan
 from ._app_inputs import database_password, license_variable
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
+
+STORES_VARIABLE = "wandb_supported_file_stores"
 
 
 class OperatorStack(WandbStack):
@@ -42,9 +45,15 @@ class OperatorStack(WandbStack):
         extra_env = dict(c.other_wandb_env)
         if not c.use_internal_queue and not c.bucket_name:
             extra_env.setdefault("BUCKET_QUEUE", infra.file_storage.queue_address)
-        stores = _team_stores(c)
-        if stores:
-            extra_env.setdefault("GORILLA_SUPPORTED_FILE_STORES", stores)
+        sensitive_env: dict[str, str] = {}
+        if c.byob is not None and c.byob.file_stores:
+            # Team-level BYOB stores carry credentials: they arrive as a sensitive variable whose value
+            # `python -m wandb_cdktf.storage` prints from the config (see README "Team-level BYOB").
+            stores = TerraformVariable(
+                self, STORES_VARIABLE, type="string", sensitive=True, nullable=False,
+                description="GORILLA_SUPPORTED_FILE_STORES; export TF_VAR_wandb_supported_file_stores=$(python -m wandb_cdktf.storage)",
+            )
+            sensitive_env["GORILLA_SUPPORTED_FILE_STORES"] = stores.string_value
         self.operator = WandbOperator(self, "wandb", WandbOperatorProps(
             namespace=c.namespace, cluster_name=infra.cluster_name, region=c.region, vpc_id=infra.vpc_id,
             fqdn=infra.dns.fqdn, license=license_variable(self), size=c.size, bucket=bucket,
@@ -67,14 +76,6 @@ class OperatorStack(WandbStack):
             lb_controller_chart_version=c.aws_loadbalancer_controller_chart_version,
             external_dns_chart_version=c.external_dns_chart_version,
             install_operator=c.enable_helm_operator, install_wandb=c.enable_helm_wandb,
-            extra_env=extra_env, node_role_arn=infra.cluster.node_role_arn,
+            extra_env=extra_env, sensitive_extra_env=sensitive_env, node_role_arn=infra.cluster.node_role_arn,
         ))
 
-
-def _team_stores(config: WandbConfig) -> str | None:
-    """Team-level BYOB stores for GORILLA_SUPPORTED_FILE_STORES, when the BYOB module provides them."""
-    try:
-        from ..storage import supported_file_stores_from_config  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return supported_file_stores_from_config(config)

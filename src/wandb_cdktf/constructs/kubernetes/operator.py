@@ -88,6 +88,8 @@ class WandbOperatorProps:
     """Default: True."""
     extra_env: dict[str, str] = field(default_factory=dict)
     """``global.extraEnv``. Default: {}."""
+    sensitive_extra_env: dict[str, str] = field(default_factory=dict)
+    """``global.extraEnv`` entries whose values are Terraform expressions of secrets. Default: {}."""
     node_role_arn: str | None = None
     """Sent to the console as BUCKET_ACCESS_IDENTITY (for BYOB instructions). Default: None."""
 
@@ -149,11 +151,15 @@ class WandbOperator(Construct):
                 self, "wandb",
                 name="wandb-cr", chart=chart.path, namespace=props.wandb_namespace, create_namespace=True,
                 wait=True, force_update=True,
-                values=[Fn.yamlencode({"name": "wandb", "spec": self.spec()})],
-                set_sensitive=[
-                    rel.ReleaseSetSensitive(name="spec.values.global.license", value=props.license),
-                    rel.ReleaseSetSensitive(name="spec.values.global.mysql.password", value=props.mysql_password),
-                ],
+                # Secrets go in a second values document built from Terraform expressions (a sensitive
+                # variable, a Secrets Manager read): Helm deep-merges it, Terraform keeps it sensitive, and
+                # unlike `set`, values containing commas (passwords, store lists) need no escaping.
+                values=[Fn.yamlencode({"name": "wandb", "spec": self.spec()}), Fn.yamlencode({"spec": {"values": {
+                    "global": {
+                        "license": props.license,
+                        "mysql": {"password": props.mysql_password},
+                        **({"extraEnv": dict(props.sensitive_extra_env)} if props.sensitive_extra_env else {}),
+                    }}}})],
                 depends_on=[self._operator] if self._operator is not None else depends,
             )
 

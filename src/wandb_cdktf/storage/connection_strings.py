@@ -1,0 +1,439 @@
+"""W&B storage addresses (``BUCKET`` / ``GORILLA_SUPPORTED_FILE_STORES`` values), pure Python.
+
+W&B requirement served: team-level BYOB on Dedicated Cloud and self-managed instances
+lets a team use a bucket in another cloud or an S3-compatible store (MinIO) when the
+instance lists it, with credentials, in ``GORILLA_SUPPORTED_FILE_STORES`` (comma
+separated). The documented address forms are::
+
+    s3://<accessKey>:<secretAccessKey>@<s3_regional_endpoint>/<bucket>?region=<region>
+    s3://<accessKey>:<secretAccessKey>@<endpoint>/<bucket>?region=<region>&tls=true   (S3-compatible)
+    gs://<serviceAccountEmail>:<urlEncodedPrivateKey>@<bucket>
+    az://:<urlEncodedAccessKey>@<storageAccountName>/<containerName>
+
+Credentials are percent-encoded with :func:`urllib.parse.quote` and an empty safe set,
+so ``/ + = @ : %``, spaces and newlines (PEM keys) can never be confused with URL
+delimiters, and ``,`` can never split the comma-separated list. The service-account
+email is kept literal, as W&B documents it (an ``@`` is valid in URL userinfo and
+parsers split the authority at the *last* ``@``).
+
+Secrets never leave an address object by accident: ``repr()`` and ``str()`` are
+redacted; only :meth:`to_url` returns the secret-bearing string.
+
+This module imports nothing from cdktf or the provider bindings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
+from urllib.parse import quote, unquote
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import WandbConfig
+
+__all__ = [
+    "AzureAddress",
+    "GcsAddress",
+    "S3Address",
+    "StorageAddress",
+    "StorageAddressError",
+    "aws_s3_address",
+    "azure_address",
+    "gcs_address",
+    "parse_address",
+    "parse_supported_file_stores",
+    "s3_compatible_address",
+    "supported_file_stores",
+    "secret_from_env",
+    "supported_file_stores_from_config",
+    "validate_azure_container_name",
+    "validate_azure_storage_account_name",
+    "validate_gcs_bucket_name",
+    "validate_s3_bucket_name",
+]
+
+REDACTED = "***"
+
+
+class StorageAddressError(ValueError):
+    """An invalid part of a storage address; the message says what is allowed (never the secret)."""
+
+
+# --- name validation, per cloud ------------------------------------------------------------
+
+_S3_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IPV4_LIKE_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_GCS_COMPONENT_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+_AZ_ACCOUNT_RE = re.compile(r"^[a-z0-9]{3,24}$")
+_AZ_CONTAINER_RE = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
+_REGION_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
+_AWS_REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_SA_EMAIL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.gserviceaccount\.com$")
+
+
+def validate_s3_bucket_name(name: str) -> str:
+    """AWS S3 (and S3-compatible, e.g. MinIO) bucket naming rules."""
+    if (
+        not _S3_BUCKET_RE.match(name)
+        or ".." in name
+        or ".-" in name
+        or "-." in name
+        or _IPV4_LIKE_RE.match(name)
+        or name.startswith(("xn--", "sthree-"))
+        or name.endswith(("-s3alias", "--ol-s3", "--x-s3"))
+    ):
+        raise StorageAddressError(
+            "must be a valid S3 bucket name: 3-63 characters of lowercase letters, digits, '.' and '-', "
+            f"starting and ending with a letter or digit, not an IP address, got {name!r}"
+        )
+    return name
+
+
+def validate_gcs_bucket_name(name: str) -> str:
+    """Google Cloud Storage bucket naming rules (without the domain-verified >63 form's DNS check)."""
+    parts = name.split(".")
+    ok = (
+        3 <= len(name) <= 222
+        and all(1 <= len(p) <= 63 and _GCS_COMPONENT_RE.match(p) for p in parts)
+        and (len(name) <= 63 or len(parts) > 1)
+        and not _IPV4_LIKE_RE.match(name)
+        and not name.startswith("goog")
+        and "google" not in name
+        and "g00gle" not in name
+    )
+    if not ok:
+        raise StorageAddressError(
+            "must be a valid GCS bucket name: 3-63 characters (222 with dots) of lowercase letters, digits, '-', "
+            f"'_' and '.', starting and ending with a letter or digit, not starting with 'goog' nor containing "
+            f"'google', got {name!r}"
+        )
+    return name
+
+
+def validate_azure_storage_account_name(name: str) -> str:
+    if not _AZ_ACCOUNT_RE.match(name):
+        raise StorageAddressError(f"must be an Azure storage account name: 3-24 lowercase letters and digits, got {name!r}")
+    return name
+
+
+def validate_azure_container_name(name: str) -> str:
+    if not _AZ_CONTAINER_RE.match(name):
+        raise StorageAddressError(
+            "must be an Azure blob container name: 3-63 lowercase letters, digits and single hyphens, "
+            f"starting and ending with a letter or digit, got {name!r}"
+        )
+    return name
+
+
+def _validate_region(region: str, *, aws: bool) -> str:
+    pattern = _AWS_REGION_RE if aws else _REGION_RE
+    if not pattern.match(region):
+        what = "an AWS region like us-west-2" if aws else "a region of lowercase letters, digits and '-' (max 32)"
+        raise StorageAddressError(f"region must be {what}, got {region!r}")
+    return region
+
+
+def _validate_endpoint(endpoint: str) -> str:
+    """host[:port], no scheme (TLS is the ``tls`` flag), no path."""
+    if "://" in endpoint:
+        raise StorageAddressError(f"endpoint must be host[:port] without a scheme (use tls for https), got {endpoint!r}")
+    host, port = endpoint, None
+    if endpoint.startswith("["):
+        close = endpoint.find("]")
+        if close < 0:
+            raise StorageAddressError(f"endpoint has an unclosed IPv6 bracket: {endpoint!r}")
+        host, rest = endpoint[1:close], endpoint[close + 1 :]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise StorageAddressError(f"endpoint must be host[:port], got {endpoint!r}") from None
+        if rest:
+            if not rest.startswith(":"):
+                raise StorageAddressError(f"endpoint must be host[:port], got {endpoint!r}")
+            port = rest[1:]
+    else:
+        if endpoint.count(":") > 1:
+            raise StorageAddressError(f"endpoint must be host[:port] (bracket IPv6 addresses), got {endpoint!r}")
+        if ":" in endpoint:
+            host, port = endpoint.split(":", 1)
+        labels = host.split(".")
+        if not host or len(host) > 253 or not all(_HOST_LABEL_RE.match(lbl) for lbl in labels):
+            raise StorageAddressError(f"endpoint must be host[:port] with a DNS name or IPv4 address, got {endpoint!r}")
+    if port is not None and not (port.isdigit() and 1 <= int(port) <= 65535 and str(int(port)) == port):
+        raise StorageAddressError(f"endpoint port must be 1-65535, got {endpoint!r}")
+    return endpoint
+
+
+def _require_secret(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise StorageAddressError(f"{what} must be a non-empty string")
+    return value
+
+
+def _enc(secret: str) -> str:
+    return quote(secret, safe="")
+
+
+# --- address types -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class S3Address:
+    """An S3 or S3-compatible (MinIO) store with static credentials.
+
+    ``endpoint`` is the host[:port] the bucket is reached at: the regional AWS endpoint
+    (``s3.<region>.amazonaws.com``) or the S3-compatible server. ``tls`` is only written
+    when not None (``&tls=true`` for S3-compatible stores).
+    """
+
+    bucket: str
+    endpoint: str
+    access_key_id: str = field(repr=False)
+    secret_access_key: str = field(repr=False)
+    region: str | None = None
+    tls: bool | None = None
+
+    scheme = "s3"
+
+    def __post_init__(self) -> None:
+        validate_s3_bucket_name(self.bucket)
+        _validate_endpoint(self.endpoint)
+        _require_secret(self.access_key_id, "access_key_id")
+        _require_secret(self.secret_access_key, "secret_access_key")
+        if self.region is not None:
+            _validate_region(self.region, aws=False)
+
+    def to_url(self) -> str:
+        """The secret-bearing address. Do not log it."""
+        query = []
+        if self.region is not None:
+            query.append(f"region={self.region}")
+        if self.tls is not None:
+            query.append(f"tls={'true' if self.tls else 'false'}")
+        q = ("?" + "&".join(query)) if query else ""
+        return f"s3://{_enc(self.access_key_id)}:{_enc(self.secret_access_key)}@{self.endpoint}/{self.bucket}{q}"
+
+    def redacted(self) -> str:
+        q = []
+        if self.region is not None:
+            q.append(f"region={self.region}")
+        if self.tls is not None:
+            q.append(f"tls={'true' if self.tls else 'false'}")
+        return f"s3://{REDACTED}:{REDACTED}@{self.endpoint}/{self.bucket}" + (("?" + "&".join(q)) if q else "")
+
+    def __repr__(self) -> str:
+        return f"S3Address({self.redacted()!r})"
+
+    __str__ = redacted
+
+
+@dataclass(frozen=True, repr=False)
+class GcsAddress:
+    """A GCS bucket reached with a service-account key (W&B instance outside GCP)."""
+
+    bucket: str
+    service_account_email: str
+    private_key: str = field(repr=False)
+
+    scheme = "gs"
+
+    def __post_init__(self) -> None:
+        validate_gcs_bucket_name(self.bucket)
+        if not _SA_EMAIL_RE.match(self.service_account_email):
+            raise StorageAddressError(
+                "service_account_email must be a service account email like "
+                f"name@project.iam.gserviceaccount.com, got {self.service_account_email!r}"
+            )
+        _require_secret(self.private_key, "private_key")
+
+    def to_url(self) -> str:
+        """The secret-bearing address. Do not log it."""
+        return f"gs://{self.service_account_email}:{_enc(self.private_key)}@{self.bucket}"
+
+    def redacted(self) -> str:
+        return f"gs://{self.service_account_email}:{REDACTED}@{self.bucket}"
+
+    def __repr__(self) -> str:
+        return f"GcsAddress({self.redacted()!r})"
+
+    __str__ = redacted
+
+
+@dataclass(frozen=True, repr=False)
+class AzureAddress:
+    """An Azure blob container reached with a storage-account access key."""
+
+    account: str
+    container: str
+    access_key: str = field(repr=False)
+
+    scheme = "az"
+
+    def __post_init__(self) -> None:
+        validate_azure_storage_account_name(self.account)
+        validate_azure_container_name(self.container)
+        _require_secret(self.access_key, "access_key")
+
+    def to_url(self) -> str:
+        """The secret-bearing address. Do not log it."""
+        return f"az://:{_enc(self.access_key)}@{self.account}/{self.container}"
+
+    def redacted(self) -> str:
+        return f"az://:{REDACTED}@{self.account}/{self.container}"
+
+    def __repr__(self) -> str:
+        return f"AzureAddress({self.redacted()!r})"
+
+    __str__ = redacted
+
+
+StorageAddress = Union[S3Address, GcsAddress, AzureAddress]
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def aws_s3_address(bucket: str, region: str, access_key_id: str, secret_access_key: str) -> S3Address:
+    """An AWS S3 bucket via its regional endpoint, with ``?region=`` (required off AWS)."""
+    _validate_region(region, aws=True)
+    return S3Address(bucket, f"s3.{region}.amazonaws.com", access_key_id, secret_access_key, region=region)
+
+
+def s3_compatible_address(
+    endpoint: str,
+    bucket: str,
+    access_key_id: str,
+    secret_access_key: str,
+    *,
+    region: str | None = None,
+    tls: bool = True,
+) -> S3Address:
+    """An S3-compatible store (MinIO ...). ``region`` is required unless W&B runs on AWS in that region."""
+    return S3Address(bucket, endpoint, access_key_id, secret_access_key, region=region, tls=tls)
+
+
+def gcs_address(bucket: str, service_account_email: str, private_key: str) -> GcsAddress:
+    return GcsAddress(bucket, service_account_email, private_key)
+
+
+def azure_address(account: str, container: str, access_key: str) -> AzureAddress:
+    return AzureAddress(account, container, access_key)
+
+
+def supported_file_stores(addresses: Iterable[StorageAddress]) -> str:
+    """The ``GORILLA_SUPPORTED_FILE_STORES`` value: addresses joined by commas (secret-bearing)."""
+    urls = [a.to_url() for a in addresses]
+    if not urls:
+        raise StorageAddressError("supported file stores need at least one address")
+    return ",".join(urls)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _split_authority(rest: str) -> tuple[str | None, str, str]:
+    """``userinfo@host/path?query`` -> (userinfo or None, host, path-and-query)."""
+    cut = len(rest)
+    for ch in "/?#":
+        i = rest.find(ch)
+        if i >= 0:
+            cut = min(cut, i)
+    authority, tail = rest[:cut], rest[cut:]
+    if "@" in authority:
+        userinfo, _, host = authority.rpartition("@")
+        return userinfo, host, tail
+    return None, authority, tail
+
+
+def _parse_query(query: str) -> dict[str, str]:
+    # Accept the older documented form "?region=r?tls=true" as well as "&".
+    params: dict[str, str] = {}
+    for part in re.split(r"[&?]", query):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or key not in {"region", "tls"}:
+            raise StorageAddressError(f"unsupported query parameter {key!r}; allowed: region, tls")
+        if key in params:
+            raise StorageAddressError(f"query parameter {key!r} is repeated")
+        params[key] = value
+    return params
+
+
+def parse_address(url: str) -> StorageAddress:
+    """Parse one ``s3://``, ``gs://`` or ``az://`` address back into its parts."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in {"s3", "gs", "az"}:
+        raise StorageAddressError("address must start with s3://, gs:// or az://")
+    userinfo, host, tail = _split_authority(rest)
+    if userinfo is None or ":" not in userinfo:
+        raise StorageAddressError(f"{scheme}:// address must carry credentials as <user>:<secret>@")
+    user, _, secret = userinfo.partition(":")
+    path, _, query = tail.partition("?")
+    if "#" in tail:
+        raise StorageAddressError("address must not contain a fragment")
+    if scheme == "s3":
+        params = _parse_query(query)
+        bucket = path[1:] if path.startswith("/") else ""
+        if not bucket or "/" in bucket:
+            raise StorageAddressError("s3:// address must end in /<bucket> after the endpoint")
+        tls: bool | None = None
+        if "tls" in params:
+            if params["tls"] not in {"true", "false"}:
+                raise StorageAddressError("tls must be true or false")
+            tls = params["tls"] == "true"
+        return S3Address(bucket, host, unquote(user), unquote(secret), region=params.get("region"), tls=tls)
+    if query:
+        raise StorageAddressError(f"{scheme}:// address takes no query parameters")
+    if scheme == "gs":
+        if path:
+            raise StorageAddressError("gs:// address is gs://<email>:<key>@<bucket> with no path")
+        return GcsAddress(host, user, unquote(secret))
+    if user:
+        raise StorageAddressError("az:// address is az://:<key>@<account>/<container> (empty user name)")
+    container = path[1:] if path.startswith("/") else ""
+    if not container or "/" in container:
+        raise StorageAddressError("az:// address must end in /<container> after the account")
+    return AzureAddress(host, container, unquote(secret))
+
+
+def parse_supported_file_stores(value: str) -> list[StorageAddress]:
+    """Split a ``GORILLA_SUPPORTED_FILE_STORES`` value and parse each address."""
+    return [parse_address(part) for part in value.split(",") if part]
+
+
+# --- from the deployment configuration -----------------------------------------------------
+
+
+def supported_file_stores_from_config(config: WandbConfig, environ: Mapping[str, str] | None = None) -> str | None:
+    """The ``GORILLA_SUPPORTED_FILE_STORES`` value for ``config.byob.file_stores``, or None.
+
+    Credentials are not in the configuration: each store names the environment
+    variables holding them (``*_env`` options), read here from ``environ``
+    (default ``os.environ``). A missing variable raises
+    :class:`~wandb_cdktf.config.ConfigError` naming the option. The result carries
+    secrets: hand it to Terraform only as a *sensitive* variable, never as a literal.
+    """
+    byob = getattr(config, "byob", None)
+    stores = getattr(byob, "file_stores", None) if byob is not None else None
+    if not stores:
+        return None
+    env = os.environ if environ is None else environ
+    addresses = [store.address(env, f"byob.file_stores[{i}]") for i, store in enumerate(stores)]
+    return supported_file_stores(addresses)
+
+
+def secret_from_env(env: Mapping[str, str], var: str, option: str) -> str:
+    """The credential in environment variable ``var``; a ConfigError naming ``option`` if unset."""
+    value = env.get(var, "")
+    if not value:
+        from ..config.loader import ConfigError
+
+        raise ConfigError(option, f"environment variable {var} is not set (it must hold the credential)")
+    return value
+

@@ -1,0 +1,219 @@
+"""``<namespace>-byob-aws``: KMS key policy, bucket settings, bucket policy, outputs, Terraform validation."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from wandb_cdktf.testing import normalize, one_resource, resources
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLE = yaml.safe_load((EXAMPLES / "byob-aws.yaml").read_text())
+STACK = "wbbyob-byob-aws"
+ROLE = "arn:aws:iam::123456789012:role/wandb-node"
+EXISTING_KEY = "arn:aws:kms:us-west-2:123456789012:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000"
+SELF_MANAGED_INSTANCE = {
+    "namespace": "wbtest",
+    "region": "us-west-2",
+    "create_platform": False,
+    "byob": {
+        "deployment_type": "self-managed",
+        "level": "instance",
+        "aws": {"wandb_principal_arn": ROLE, "kms_key_arn": EXISTING_KEY, "region": "eu-west-1"},
+    },
+}
+SAAS = {"namespace": "wbtest", "create_platform": False, "deletion_protection": False,
+        "byob": {"deployment_type": "saas", "aws": {}}}
+
+KMS_EXTERNAL = ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
+BUCKET_ACTIONS = [
+    "s3:GetObject*", "s3:GetEncryptionConfiguration", "s3:ListBucket", "s3:ListBucketMultipartUploads",
+    "s3:ListBucketVersions", "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject", "s3:GetBucketCORS",
+    "s3:GetBucketLocation", "s3:GetBucketVersioning",
+]
+
+
+@pytest.fixture(scope="module")
+def doc(synth) -> dict[str, Any]:
+    return synth(EXAMPLE).stack(STACK)
+
+
+def ref(resource_type: str, doc: dict[str, Any], attr: str) -> str:
+    (logical_id,) = resources(doc, resource_type)
+    return f"${{{resource_type}.{logical_id}.{attr}}}"
+
+
+def test_only_the_byob_stack_is_built(synth) -> None:
+    assert list(synth(EXAMPLE).stacks) == [STACK]
+
+
+def test_kms_key(doc) -> None:
+    key = one_resource(doc, "aws_kms_key")
+    assert key["key_usage"] == "ENCRYPT_DECRYPT"
+    assert key["enable_key_rotation"] is True
+    assert key["deletion_window_in_days"] == 30
+    assert key["customer_master_key_spec"] == "SYMMETRIC_DEFAULT"
+
+
+def test_kms_key_policy_matches_the_docs(doc) -> None:
+    policy_res = one_resource(doc, "aws_kms_key_policy")
+    assert policy_res["key_id"] == ref("aws_kms_key", doc, "key_id")
+    policy = json.loads(policy_res["policy"])
+    internal, external = policy["Statement"]
+    key_arn = ref("aws_kms_key", doc, "arn")
+    partition = next(iter(resources({"resource": doc["data"]}, "aws_partition")))
+    caller = next(iter(resources({"resource": doc["data"]}, "aws_caller_identity")))
+    assert internal == {
+        "Sid": "Internal",
+        "Effect": "Allow",
+        # The owner's account root, built from the caller identity's account id (never its session ARN).
+        "Principal": {"AWS": f"arn:${{data.aws_partition.{partition}.partition}}:iam::${{data.aws_caller_identity.{caller}.account_id}}:root"},
+        "Action": "kms:*",
+        "Resource": key_arn,
+    }
+    assert external == {
+        "Sid": "External",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::830241207209:root"},  # Dedicated Cloud preset
+        "Action": KMS_EXTERNAL,
+        "Resource": key_arn,
+    }
+    assert ".arn}" not in internal["Principal"]["AWS"]
+
+
+def test_bucket_settings(doc) -> None:
+    bucket = one_resource(doc, "aws_s3_bucket")
+    assert bucket["bucket"] == "wbbyob-team-omega-files"
+    assert bucket["force_destroy"] is False
+    bucket_id = ref("aws_s3_bucket", doc, "id")
+    versioning = one_resource(doc, "aws_s3_bucket_versioning")
+    assert versioning["bucket"] == bucket_id and versioning["versioning_configuration"] == {"status": "Enabled"}
+    sse = one_resource(doc, "aws_s3_bucket_server_side_encryption_configuration")
+    assert sse["bucket"] == bucket_id
+    assert sse["rule"] == [{
+        "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": ref("aws_kms_key", doc, "arn")},
+        "bucket_key_enabled": True,
+    }]
+    pab = one_resource(doc, "aws_s3_bucket_public_access_block")
+    assert pab["bucket"] == bucket_id
+    assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    ownership = one_resource(doc, "aws_s3_bucket_ownership_controls")
+    assert ownership["rule"] == {"object_ownership": "BucketOwnerEnforced"}  # ACLs disabled
+    assert not resources(doc, "aws_s3_bucket_acl")
+
+
+def test_cors_exactly_as_the_docs(doc) -> None:
+    cors = one_resource(doc, "aws_s3_bucket_cors_configuration")
+    assert cors["bucket"] == ref("aws_s3_bucket", doc, "id")
+    assert cors["cors_rule"] == [{
+        "allowed_headers": ["*"],
+        "allowed_methods": ["GET", "HEAD", "PUT"],
+        "allowed_origins": ["*"],
+        "expose_headers": ["ETag"],
+        "max_age_seconds": 3600,
+    }]
+
+
+def test_bucket_policy(doc) -> None:
+    res = one_resource(doc, "aws_s3_bucket_policy")
+    assert res["bucket"] == ref("aws_s3_bucket", doc, "id")
+    assert res["depends_on"] == [f"aws_s3_bucket_public_access_block.{next(iter(resources(doc, 'aws_s3_bucket_public_access_block')))}"]
+    policy = json.loads(res["policy"])
+    arn = ref("aws_s3_bucket", doc, "arn")
+    allow, deny = policy["Statement"]
+    assert allow == {
+        "Sid": "WAndBAccountAccess",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::830241207209:root"},
+        "Action": BUCKET_ACTIONS,
+        "Resource": [arn, f"{arn}/*"],
+    }
+    assert len(allow["Action"]) == 11
+    assert deny == {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def test_outputs(doc) -> None:
+    out = doc["output"]
+    bucket = ref("aws_s3_bucket", doc, "bucket")
+    key_arn = ref("aws_kms_key", doc, "arn")
+    assert out["bucket_name"]["value"] == bucket
+    assert out["kms_key_arn"]["value"] == key_arn
+    assert out["region"]["value"] == "us-east-1"
+    assert out["path"]["value"] == "wandb"
+    assert out["bucket_address"]["value"] == f"s3://{bucket}/wandb"
+    assert out["wandb_team_form"]["value"] == {"cloud_provider": "AWS", "name": bucket, "path": "wandb", "kms_key_arn": key_arn}
+
+
+def test_provider_region_and_tags(doc) -> None:
+    (provider,) = doc["provider"]["aws"]
+    assert provider["region"] == "us-east-1"
+    assert provider["default_tags"] == [{"tags": {"managed-by": "wandb-cdktf", "team": "ml-platform"}}]
+
+
+def test_saas_preset_generated_name_and_force_destroy(synth) -> None:
+    doc = synth(SAAS).stack("wbtest-byob-aws")
+    bucket = one_resource(doc, "aws_s3_bucket")
+    assert bucket["bucket_prefix"] == "wbtest-byob-" and "bucket" not in bucket
+    assert bucket["force_destroy"] is True  # deletion_protection: false
+    saas = "arn:aws:iam::725579432336:role/WandbIntegration"
+    assert json.loads(one_resource(doc, "aws_kms_key_policy")["policy"])["Statement"][1]["Principal"] == {"AWS": saas}
+    assert json.loads(one_resource(doc, "aws_s3_bucket_policy")["policy"])["Statement"][0]["Principal"] == {"AWS": saas}
+    (provider,) = doc["provider"]["aws"]
+    assert provider["region"] == "us-west-2"  # top-level default region
+
+
+def test_self_managed_instance_with_existing_key(synth) -> None:
+    doc = synth(SELF_MANAGED_INSTANCE).stack("wbtest-byob-aws")
+    assert not resources(doc, "aws_kms_key") and not resources(doc, "aws_kms_key_policy")
+    sse = one_resource(doc, "aws_s3_bucket_server_side_encryption_configuration")
+    assert sse["rule"][0]["apply_server_side_encryption_by_default"]["kms_master_key_id"] == EXISTING_KEY
+    policy = json.loads(one_resource(doc, "aws_s3_bucket_policy")["policy"])
+    assert policy["Statement"][0]["Principal"] == {"AWS": ROLE}
+    assert doc["output"]["kms_key_arn"]["value"] == EXISTING_KEY
+    assert doc["output"]["region"]["value"] == "eu-west-1"
+    (provider,) = doc["provider"]["aws"]
+    assert provider["region"] == "eu-west-1"
+
+
+def test_remote_state_backend(synth) -> None:
+    data = {**SAAS, "remote_state": {"bucket": "my-tf-state", "use_lockfile": False, "dynamodb_table": "tf-locks"}}
+    doc = synth(data).stack("wbtest-byob-aws")
+    backend = doc["terraform"]["backend"]["s3"]
+    assert (backend["bucket"], backend["key"]) == ("my-tf-state", "wandb-cdktf/wbtest-byob-aws.tfstate")
+
+
+def test_snapshot(doc, snapshot) -> None:
+    assert normalize(doc) == snapshot
+
+
+@pytest.mark.parametrize("config", [EXAMPLE, SAAS, SELF_MANAGED_INSTANCE], ids=["dedicated-example", "saas", "self-managed-instance"])
+def test_terraform_validate(synth, tf_validate, config: dict) -> None:
+    result = synth(config)
+    (stack_id,) = result.stacks
+    tf_validate(result.stack_dir(stack_id))  # fails with Terraform's diagnostics (AWS provider 5.100.0)
+
+
+def test_aws_only_config_loads_no_google_or_azure_bindings() -> None:
+    code = (
+        "import sys, tempfile\n"
+        "from wandb_cdktf.config import load_config\n"
+        "from wandb_cdktf.testing import synth_to_dir\n"
+        f"synth_to_dir(load_config({str(EXAMPLES / 'byob-aws.yaml')!r}), tempfile.mkdtemp())\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cdktf_cdktf_provider_') and '.' not in m))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "['cdktf_cdktf_provider_aws']"

@@ -1,0 +1,204 @@
+"""``<namespace>-byob-azure``: storage account settings, team-level identity and federation, instance-level key output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from wandb_cdktf.config.byob import DEFAULT_AZURE_SERVICE_ACCOUNTS
+from wandb_cdktf.testing import normalize, one_resource, resources
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLE = yaml.safe_load((EXAMPLES / "byob-azure.yaml").read_text())
+STACK = "wbbyob-byob-azure"
+ISSUER = EXAMPLE["byob"]["azure"]["oidc_issuer_url"]
+INSTANCE = {
+    "namespace": "wb-test",
+    "create_platform": False,
+    "byob": {
+        "deployment_type": "self-managed",
+        "level": "instance",
+        "azure": {"create_resource_group": False, "resource_group_name": "existing-rg",
+                  "subscription_id": "00000000-1111-2222-3333-444444444444"},
+    },
+}
+TEAM_CUSTOM = {
+    "namespace": "wbtest",
+    "create_platform": False,
+    "byob": {
+        "deployment_type": "self-managed",
+        "azure": {
+            "location": "westeurope",
+            "oidc_issuer_url": "https://westeurope.oic.prod-aks.azure.com/t/c/",
+            "kubernetes_namespace": "wandb",
+            "service_accounts": ["wandb-app", "wandb-api"],
+            "additional_role_definition_names": ["Storage Account Contributor"],
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def doc(synth) -> dict[str, Any]:
+    return synth(EXAMPLE).stack(STACK)
+
+
+def ref(doc: dict[str, Any], rtype: str, attr: str) -> str:
+    (logical_id,) = resources(doc, rtype)
+    return f"${{{rtype}.{logical_id}.{attr}}}"
+
+
+def test_only_the_byob_stack_is_built(synth) -> None:
+    assert list(synth(EXAMPLE).stacks) == [STACK]
+
+
+def test_provider_has_features(doc) -> None:
+    (provider,) = doc["provider"]["azurerm"]
+    assert provider["features"] == [{}]
+
+
+def test_resource_group_created(doc) -> None:
+    rg = one_resource(doc, "azurerm_resource_group")
+    assert (rg["name"], rg["location"]) == ("wbbyob-storage", "eastus")
+    assert rg["tags"] == {"managed-by": "wandb-cdktf", "team": "omega"}
+
+
+def test_storage_account_settings(doc) -> None:
+    account = one_resource(doc, "azurerm_storage_account")
+    assert account["name"] == "wbbyobteamomega"
+    assert account["resource_group_name"] == ref(doc, "azurerm_resource_group", "name")
+    assert account["location"] == ref(doc, "azurerm_resource_group", "location")
+    assert account["account_kind"] == "StorageV2"
+    assert account["account_tier"] == "Standard"
+    assert account["account_replication_type"] == "ZRS"
+    assert account["min_tls_version"] == "TLS1_2"
+    assert account["https_traffic_only_enabled"] is True
+    assert account["allow_nested_items_to_be_public"] is False
+    assert account["cross_tenant_replication_enabled"] is False
+    blob = account["blob_properties"]
+    assert blob["versioning_enabled"] is True
+    assert blob["delete_retention_policy"] == {"days": 7}
+    assert blob["container_delete_retention_policy"] == {"days": 7}
+    assert blob["cors_rule"] == [{
+        "allowed_origins": ["*"],
+        "allowed_methods": ["GET", "HEAD", "PUT"],
+        "allowed_headers": ["*"],
+        "exposed_headers": ["*"],
+        "max_age_in_seconds": 3600,
+    }]
+
+
+def test_container(doc) -> None:
+    container = normalize(one_resource(doc, "azurerm_storage_container"))
+    assert container == {
+        "name": "wandb",
+        "storage_account_id": ref(doc, "azurerm_storage_account", "id"),
+        "container_access_type": "private",
+    }
+
+
+def test_team_identity_and_federated_credentials(doc) -> None:
+    identity = one_resource(doc, "azurerm_user_assigned_identity")
+    assert identity["name"] == "wbbyob-byob-identity"
+    creds = resources(doc, "azurerm_federated_identity_credential")
+    assert sorted(c["subject"] for c in creds.values()) == sorted(
+        f"system:serviceaccount:default:{sa}" for sa in DEFAULT_AZURE_SERVICE_ACCOUNTS
+    )
+    identity_id = ref(doc, "azurerm_user_assigned_identity", "id")
+    for cred in creds.values():
+        assert cred["issuer"] == ISSUER and cred["issuer"].endswith("/")
+        assert cred["audience"] == ["api://AzureADTokenExchange"]
+        assert cred["parent_id"] == identity_id
+    # Azure rejects concurrent credential writes on one identity: they form a single chain.
+    roots = [lid for lid, c in creds.items() if "depends_on" not in c]
+    assert len(roots) == 1
+    seen, current = [roots[0]], roots[0]
+    by_parent = {c["depends_on"][0].split(".", 1)[1]: lid for lid, c in creds.items() if "depends_on" in c}
+    while current in by_parent:
+        current = by_parent[current]
+        seen.append(current)
+    assert len(seen) == len(creds)
+
+
+def test_role_assignment(doc) -> None:
+    role = one_resource(doc, "azurerm_role_assignment")
+    assert role["scope"] == ref(doc, "azurerm_storage_account", "id")
+    assert role["role_definition_name"] == "Storage Blob Data Contributor"
+    assert role["principal_id"] == ref(doc, "azurerm_user_assigned_identity", "principal_id")
+    assert role["principal_type"] == "ServicePrincipal"
+
+
+def test_team_outputs_are_the_four_form_fields(doc) -> None:
+    out = doc["output"]
+    (client,) = doc["data"]["azurerm_client_config"]
+    expected = {
+        "storage_account_name": ref(doc, "azurerm_storage_account", "name"),
+        "container_name": ref(doc, "azurerm_storage_container", "name"),
+        "managed_identity_client_id": ref(doc, "azurerm_user_assigned_identity", "client_id"),
+        "tenant_id": f"${{data.azurerm_client_config.{client}.tenant_id}}",
+    }
+    for name, value in expected.items():
+        assert out[name]["value"] == value
+    form = out["wandb_team_form"]["value"]
+    assert form["account_name"] == expected["storage_account_name"]
+    assert form["managed_identity_client_id"] == expected["managed_identity_client_id"]
+    assert form["tenant_id"] == expected["tenant_id"]
+    assert "storage_account_access_key" not in out
+
+
+def test_team_custom_namespace_accounts_and_roles(synth) -> None:
+    doc = synth(TEAM_CUSTOM).stack("wbtest-byob-azure")
+    creds = resources(doc, "azurerm_federated_identity_credential")
+    assert sorted(c["subject"] for c in creds.values()) == [
+        "system:serviceaccount:wandb:wandb-api", "system:serviceaccount:wandb:wandb-app"]
+    roles = sorted(r["role_definition_name"] for r in resources(doc, "azurerm_role_assignment").values())
+    assert roles == ["Storage Account Contributor", "Storage Blob Data Contributor"]
+    account = one_resource(doc, "azurerm_storage_account")
+    assert account["name"] == "wbtestbyob"  # default name
+
+
+def test_instance_level_existing_group_and_sensitive_key(synth) -> None:
+    result = synth(INSTANCE)
+    doc = result.stack("wb-test-byob-azure")
+    assert not resources(doc, "azurerm_resource_group")
+    assert doc["data"]["azurerm_resource_group"]["resource-group"]["name"] == "existing-rg"
+    (provider,) = doc["provider"]["azurerm"]
+    assert provider["subscription_id"] == "00000000-1111-2222-3333-444444444444"
+    account = one_resource(doc, "azurerm_storage_account")
+    assert account["name"] == "wbtestbyob"
+    assert account["location"] == "${data.azurerm_resource_group.resource-group.location}"
+    for rtype in ("azurerm_user_assigned_identity", "azurerm_federated_identity_credential", "azurerm_role_assignment"):
+        assert not resources(doc, rtype)
+    out = doc["output"]
+    assert out["storage_account_access_key"] == {
+        "description": out["storage_account_access_key"]["description"],
+        "sensitive": True,
+        "value": ref(doc, "azurerm_storage_account", "primary_access_key"),
+    }
+    assert set(out) == {"storage_account_name", "container_name", "path", "storage_account_access_key"}
+    # The key itself never appears anywhere in the synthesized JSON, only the attribute reference.
+    text = (result.stack_dir("wb-test-byob-azure") / "cdk.tf.json").read_text()
+    assert text.count("primary_access_key") == 1
+
+
+def test_no_secrets_in_any_synthesized_stack(synth) -> None:
+    for config in (EXAMPLE, INSTANCE, TEAM_CUSTOM):
+        for stack in synth(config).stacks.values():
+            text = json.dumps(stack)
+            assert "PRIVATE KEY" not in text and "license" not in text.lower()
+            assert not stack.get("variable")
+            for name, output in stack["output"].items():
+                if "key" in name:  # only references to resource attributes, and always sensitive
+                    assert output["sensitive"] is True and output["value"].startswith("${azurerm_"), name
+
+
+def test_snapshot(doc, snapshot) -> None:
+    assert normalize(doc) == snapshot
+
+
+def test_snapshot_instance(synth, snapshot) -> None:
+    assert normalize(synth(INSTANCE).stack("wb-test-byob-azure")) == snapshot

@@ -1,0 +1,351 @@
+"""W&B storage addresses: exact formats, percent-encoding, name validation, redaction, round trips."""
+
+from __future__ import annotations
+
+import logging
+import string
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wandb_cdktf.config import ConfigError, config_from_mapping
+from wandb_cdktf.storage import (
+    AzureAddress,
+    GcsAddress,
+    S3Address,
+    StorageAddressError,
+    aws_s3_address,
+    azure_address,
+    gcs_address,
+    parse_address,
+    parse_supported_file_stores,
+    s3_compatible_address,
+    supported_file_stores,
+    supported_file_stores_from_config,
+)
+from wandb_cdktf.storage.connection_strings import (
+    validate_azure_container_name,
+    validate_azure_storage_account_name,
+    validate_gcs_bucket_name,
+    validate_s3_bucket_name,
+)
+
+SECRET = "wJalr/XUtn+FEMI=K7@MD:ENG%bPx,RfiCY"
+PEM = "-----BEGIN PRIVATE KEY-----\nMIIEv+Q/AB==\n-----END PRIVATE KEY-----\n"
+
+
+# --- exact formats ---------------------------------------------------------------------------
+
+
+def test_aws_s3_address_uses_regional_endpoint_and_region() -> None:
+    addr = aws_s3_address("my-bucket", "eu-central-1", "AKIAEXAMPLE", SECRET)
+    assert addr.to_url() == (
+        "s3://AKIAEXAMPLE:wJalr%2FXUtn%2BFEMI%3DK7%40MD%3AENG%25bPx%2CRfiCY"
+        "@s3.eu-central-1.amazonaws.com/my-bucket?region=eu-central-1"
+    )
+
+
+def test_s3_compatible_address_has_endpoint_region_and_tls() -> None:
+    addr = s3_compatible_address("minio.internal:9000", "wandb", "minio", "p@ss/word+=", region="us-east-1")
+    assert addr.to_url() == "s3://minio:p%40ss%2Fword%2B%3D@minio.internal:9000/wandb?region=us-east-1&tls=true"
+    no_tls = s3_compatible_address("10.0.0.5:9000", "wandb", "minio", "k", tls=False)
+    assert no_tls.to_url() == "s3://minio:k@10.0.0.5:9000/wandb?tls=false"
+
+
+def test_gcs_address_keeps_email_and_encodes_private_key() -> None:
+    addr = gcs_address("team-bucket", "wandb@proj-1.iam.gserviceaccount.com", PEM)
+    url = addr.to_url()
+    assert url.startswith("gs://wandb@proj-1.iam.gserviceaccount.com:-----BEGIN%20PRIVATE%20KEY-----%0AMIIEv%2BQ%2FAB%3D%3D")
+    assert url.endswith("@team-bucket")
+    # A generic URL parser splits the authority at the last "@" and finds the bucket as host.
+    parts = urlsplit(url)
+    assert parts.hostname == "team-bucket"
+    assert parts.username == "wandb@proj-1.iam.gserviceaccount.com"
+
+
+def test_azure_address_has_empty_user_and_encoded_key() -> None:
+    addr = azure_address("wbstore", "wandb", "abc+/def==")
+    assert addr.to_url() == "az://:abc%2B%2Fdef%3D%3D@wbstore/wandb"
+
+
+def test_supported_file_stores_is_comma_separated_and_parses_back() -> None:
+    stores = [
+        aws_s3_address("a-bucket", "us-west-2", "AK", SECRET),
+        gcs_address("g-bucket", "sa@p-123.iam.gserviceaccount.com", PEM),
+        azure_address("acct1", "cont-1", "k,e,y"),
+    ]
+    value = supported_file_stores(stores)
+    assert value.count(",") == 2  # secrets with ',' are encoded, so only the separators remain
+    assert parse_supported_file_stores(value) == stores
+    with pytest.raises(StorageAddressError):
+        supported_file_stores([])
+
+
+def test_parser_accepts_the_older_documented_query_form() -> None:
+    addr = parse_address("s3://AK:SK@minio.local:9000/wandb?region=us-east-1?tls=true")
+    assert isinstance(addr, S3Address)
+    assert (addr.endpoint, addr.bucket, addr.region, addr.tls) == ("minio.local:9000", "wandb", "us-east-1", True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://AK:SK@host/bucket",
+        "s3://host/bucket",  # no credentials
+        "s3://AK:SK@host",  # no bucket
+        "s3://AK:SK@host/bucket?foo=bar",
+        "s3://AK:SK@host/bucket?tls=yes",
+        "gs://sa@p-123.iam.gserviceaccount.com:k@bucket/path",
+        "az://user:k@acct1/cont",
+        "az://:k@acct1",
+        "az://:k@Acct1/cont",
+    ],
+)
+def test_parser_rejects_malformed_addresses(url: str) -> None:
+    with pytest.raises(StorageAddressError):
+        parse_address(url)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ab", "Upper", "a_b", "a..b", "192.168.1.1", "-abc", "xn--abc", "abc-s3alias", "a" * 64])
+def test_s3_bucket_names_rejected(name: str) -> None:
+    with pytest.raises(StorageAddressError, match="S3 bucket name"):
+        validate_s3_bucket_name(name)
+
+
+@pytest.mark.parametrize("name", ["abc", "my.bucket-1", "a" * 63])
+def test_s3_bucket_names_accepted(name: str) -> None:
+    assert validate_s3_bucket_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["ab", "goog-bucket", "my-google-bucket", "Upper", "a" * 64, "_abc", "10.0.0.1"])
+def test_gcs_bucket_names_rejected(name: str) -> None:
+    with pytest.raises(StorageAddressError, match="GCS bucket name"):
+        validate_gcs_bucket_name(name)
+
+
+@pytest.mark.parametrize("name", ["my_bucket-1", "a.b.c", ".".join(["a" * 60] * 3)])
+def test_gcs_bucket_names_accepted(name: str) -> None:
+    assert validate_gcs_bucket_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["ab", "has-hyphen", "UPPER", "a" * 25])
+def test_azure_account_names_rejected(name: str) -> None:
+    with pytest.raises(StorageAddressError, match="storage account"):
+        validate_azure_storage_account_name(name)
+
+
+@pytest.mark.parametrize("name", ["ab", "a--b", "-ab", "ab-", "Abc", "a_b", "a" * 64])
+def test_azure_container_names_rejected(name: str) -> None:
+    with pytest.raises(StorageAddressError, match="container"):
+        validate_azure_container_name(name)
+
+
+@pytest.mark.parametrize("endpoint", ["https://minio:9000", "host:0", "host:99999", "host/path", "a:b:c", ""])
+def test_endpoints_rejected(endpoint: str) -> None:
+    with pytest.raises(StorageAddressError, match="endpoint"):
+        s3_compatible_address(endpoint, "wandb", "ak", "sk")
+
+
+def test_aws_region_required_format() -> None:
+    with pytest.raises(StorageAddressError, match="AWS region"):
+        aws_s3_address("bucket", "moon-1", "ak", "sk")
+
+
+def test_empty_credentials_rejected() -> None:
+    with pytest.raises(StorageAddressError, match="secret_access_key"):
+        aws_s3_address("bucket", "us-east-1", "ak", "")
+    with pytest.raises(StorageAddressError, match="private_key"):
+        gcs_address("bucket", "sa@p-123.iam.gserviceaccount.com", "")
+
+
+# --- secrets never in repr / str / logs ------------------------------------------------------
+
+
+def test_repr_and_str_redact_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    addrs = [
+        aws_s3_address("b-1", "us-east-1", "AKIASECRETID", SECRET),
+        gcs_address("b-1", "sa@p-123.iam.gserviceaccount.com", PEM),
+        azure_address("acct1", "cont", SECRET),
+    ]
+    with caplog.at_level(logging.INFO):
+        for a in addrs:
+            logging.getLogger("t").info("store %s %r %s", a, a, f"{a}")
+            for text in (repr(a), str(a), f"{a!r}", repr([a])):
+                assert SECRET not in text and "SECRETID" not in text and "PRIVATE KEY" not in text
+                assert "***" in text
+    assert SECRET not in caplog.text and "PRIVATE KEY" not in caplog.text
+    assert "b-1" in caplog.text  # the non-secret parts stay visible
+
+
+def test_storage_errors_do_not_echo_secrets() -> None:
+    with pytest.raises(StorageAddressError) as exc:
+        s3_compatible_address("bad endpoint", "wandb", "ak", SECRET)
+    assert SECRET not in str(exc.value)
+
+
+# --- property-based round trips ------------------------------------------------------------
+
+# Any printable text (and beyond), including the URL delimiters that must be encoded.
+secrets = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80) | st.text(
+    alphabet=string.ascii_letters + string.digits + "/+=@:%,?#& \n", min_size=1, max_size=80
+)
+s3_buckets = st.from_regex(r"[a-z0-9][a-z0-9-]{1,40}[a-z0-9]", fullmatch=True).filter(
+    lambda n: not n.startswith(("xn--", "sthree-")) and not n.endswith("-s3alias")
+)
+gcs_buckets = st.from_regex(r"[a-z0-9][a-z0-9_-]{1,40}[a-z0-9]", fullmatch=True).filter(
+    lambda n: not n.startswith("goog") and "google" not in n and "g00gle" not in n
+)
+aws_regions = st.sampled_from(["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1"])
+hosts = st.from_regex(r"[a-z][a-z0-9-]{0,20}[a-z0-9](\.[a-z][a-z0-9]{0,10}){0,3}", fullmatch=True)
+ports = st.none() | st.integers(min_value=1, max_value=65535)
+emails = st.builds(
+    lambda name, project: f"{name}@{project}.iam.gserviceaccount.com",
+    st.from_regex(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", fullmatch=True),
+    st.from_regex(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", fullmatch=True),
+)
+accounts = st.from_regex(r"[a-z0-9]{3,24}", fullmatch=True)
+containers = st.from_regex(r"[a-z0-9]([a-z0-9]|-[a-z0-9]){2,30}", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(bucket=s3_buckets, region=aws_regions, key=secrets, secret=secrets)
+def test_property_aws_s3_round_trip(bucket: str, region: str, key: str, secret: str) -> None:
+    addr = aws_s3_address(bucket, region, key, secret)
+    url = addr.to_url()
+    assert "," not in url and " " not in url and "\n" not in url
+    parsed = parse_address(url)
+    assert parsed == addr
+    assert (parsed.access_key_id, parsed.secret_access_key, parsed.bucket, parsed.region) == (key, secret, bucket, region)
+    assert urlsplit(url).hostname == f"s3.{region}.amazonaws.com"
+
+
+@settings(max_examples=200, deadline=None)
+@given(host=hosts, port=ports, bucket=s3_buckets, key=secrets, secret=secrets, region=st.none() | aws_regions, tls=st.booleans())
+def test_property_s3_compatible_round_trip(host: str, port: int | None, bucket: str, key: str, secret: str, region: str | None, tls: bool) -> None:
+    endpoint = host if port is None else f"{host}:{port}"
+    addr = s3_compatible_address(endpoint, bucket, key, secret, region=region, tls=tls)
+    parsed = parse_address(addr.to_url())
+    assert parsed == addr
+    assert isinstance(parsed, S3Address) and parsed.endpoint == endpoint and parsed.tls is tls
+
+
+@settings(max_examples=200, deadline=None)
+@given(bucket=gcs_buckets, email=emails, key=secrets)
+def test_property_gcs_round_trip(bucket: str, email: str, key: str) -> None:
+    addr = gcs_address(bucket, email, key)
+    url = addr.to_url()
+    parsed = parse_address(url)
+    assert isinstance(parsed, GcsAddress)
+    assert (parsed.bucket, parsed.service_account_email, parsed.private_key) == (bucket, email, key)
+    assert urlsplit(url).hostname == bucket
+
+
+@settings(max_examples=200, deadline=None)
+@given(account=accounts, container=containers, key=secrets)
+def test_property_azure_round_trip(account: str, container: str, key: str) -> None:
+    addr = azure_address(account, container, key)
+    parsed = parse_address(addr.to_url())
+    assert isinstance(parsed, AzureAddress)
+    assert (parsed.account, parsed.container, parsed.access_key) == (account, container, key)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(aws_s3_address, s3_buckets, aws_regions, secrets, secrets),
+            st.builds(gcs_address, gcs_buckets, emails, secrets),
+            st.builds(azure_address, accounts, containers, secrets),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_property_supported_file_stores_round_trip(addrs: list) -> None:
+    value = supported_file_stores(addrs)
+    assert parse_supported_file_stores(value) == addrs
+    assert len(value.split(",")) == len(addrs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(key=secrets)
+def test_property_secrets_never_in_repr(key: str) -> None:
+    for addr in (aws_s3_address("b-1", "us-east-1", "AKID", key), azure_address("acct1", "cont", key)):
+        if len(key) >= 4:
+            assert key not in repr(addr) and key not in str(addr)
+
+
+# --- from the configuration ------------------------------------------------------------------
+
+FILE_STORES_CONFIG = {
+    "namespace": "wbtest",
+    "create_platform": False,
+    "byob": {
+        "deployment_type": "self-managed",
+        "file_stores": [
+            {"type": "s3", "bucket": "team-a", "region": "us-east-1", "access_key_id_env": "A_ID", "secret_access_key_env": "A_SECRET"},
+            {"type": "s3-compatible", "endpoint": "minio.corp:9000", "bucket": "team-b", "region": "us-east-1",
+             "access_key_id_env": "M_ID", "secret_access_key_env": "M_SECRET"},
+            {"type": "gcs", "bucket": "team-c", "service_account_email": "w@p-12345.iam.gserviceaccount.com", "private_key_env": "G_KEY"},
+            {"type": "azure", "account": "teamd", "container": "wandb", "access_key_env": "Z_KEY"},
+        ],
+    },
+}
+ENV = {"A_ID": "AKIA1", "A_SECRET": "s/e+c=", "M_ID": "minio", "M_SECRET": "m@:", "G_KEY": PEM, "Z_KEY": "z+/="}
+
+
+def test_supported_file_stores_from_config_reads_secrets_from_env() -> None:
+    config = config_from_mapping(FILE_STORES_CONFIG)
+    value = supported_file_stores_from_config(config, ENV)
+    assert value is not None
+    parsed = parse_supported_file_stores(value)
+    assert parsed == [
+        aws_s3_address("team-a", "us-east-1", "AKIA1", "s/e+c="),
+        s3_compatible_address("minio.corp:9000", "team-b", "minio", "m@:", region="us-east-1", tls=True),
+        gcs_address("team-c", "w@p-12345.iam.gserviceaccount.com", PEM),
+        azure_address("teamd", "wandb", "z+/="),
+    ]
+    # The configuration itself carries only variable names, never the credentials.
+    dumped = config.model_dump_json()
+    assert "s/e+c=" not in dumped and "PRIVATE KEY" not in dumped and "A_SECRET" in dumped
+
+
+def test_supported_file_stores_from_config_names_the_missing_variable() -> None:
+    config = config_from_mapping(FILE_STORES_CONFIG)
+    env = {k: v for k, v in ENV.items() if k != "G_KEY"}
+    with pytest.raises(ConfigError, match=r"byob\.file_stores\[2\]\.private_key_env: environment variable G_KEY is not set"):
+        supported_file_stores_from_config(config, env)
+
+
+def test_supported_file_stores_from_config_none_without_stores() -> None:
+    config = config_from_mapping({"namespace": "wbtest", "create_platform": False,
+                                  "byob": {"deployment_type": "dedicated", "aws": {}}})
+    assert supported_file_stores_from_config(config, ENV) is None
+
+
+def test_file_store_config_validates_names() -> None:
+    bad = {**FILE_STORES_CONFIG, "byob": {"deployment_type": "self-managed", "file_stores": [
+        {"type": "gcs", "bucket": "google-x", "service_account_email": "w@p-12345.iam.gserviceaccount.com", "private_key_env": "K"}]}}
+    with pytest.raises(ConfigError, match=r"byob\.file_stores\.0\.gcs\.bucket: must be a valid GCS bucket name"):
+        config_from_mapping(bad)
+    bad_env = {**FILE_STORES_CONFIG, "byob": {"deployment_type": "self-managed", "file_stores": [
+        {"type": "azure", "account": "acct1", "container": "wandb", "access_key_env": "not-a-var"}]}}
+    with pytest.raises(ConfigError, match=r"access_key_env: must be the name of an environment variable"):
+        config_from_mapping(bad_env)
+
+
+def test_module_is_pure_python() -> None:
+    code = (
+        "import sys; import wandb_cdktf.storage.connection_strings; "
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('cdktf','jsii','constructs') or m.startswith('cdktf_')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
