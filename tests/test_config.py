@@ -192,3 +192,29 @@ def test_cli_bad_config_exits_2_with_one_line_and_writes_nothing(tmp_path):
     assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["marker"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "out"]
+
+
+def test_every_option_documents_its_default():
+    from wandb_cdktf.config import WandbConfig
+
+    for name, field in WandbConfig.model_fields.items():
+        text = field.description or ""
+        assert "Default" in text or "Required" in text, f"{name}: description must state its default"
+
+
+def test_options_doc_is_current():
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_options_doc.py"), "--check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_launch_aws_without_platform_needs_a_trust():
+    err = _err({"namespace": "wandb", "create_platform": False, "launch": {"aws": {"region": "us-west-2"}}})
+    assert err.option == "launch.aws" and "principal_arn" in err.message
+
+
+def test_team_file_stores_need_the_platform():
+    err = _err({"namespace": "wandb", "create_platform": False, "byob": {
+        "deployment_type": "self-managed",
+        "file_stores": [{"type": "s3", "bucket": "team-bucket", "region": "us-west-2",
+                         "access_key_id_env": "K", "secret_access_key_env": "S"}]}})
+    assert err.option in {"create_platform", "byob.file_stores"}

@@ -162,11 +162,6 @@ class WandbConfig(StrictModel):
     network_elasticache_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
         default_factory=list, description="BYO VPC elasticache subnet ids. Default: []."
     )
-    network_private_subnet_cidrs_byo: list[Ipv4Cidr] = Field(
-        default_factory=list,
-        description="wandb-cdktf: BYO VPC CIDRs of the private subnets, allowed to reach the database, Redis and EFS. "
-        "Default: the VPC CIDR is read from AWS.",
-    )
     network_cidr: Ipv4Cidr = Field(default="10.10.0.0/16", description="VPC CIDR. Default: 10.10.0.0/16.")
     network_public_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.0.0/24", "10.10.1.0/24"], description="Default: 10.10.0.0/24, 10.10.1.0/24.")
     network_private_subnet_cidrs: list[Ipv4Cidr] = Field(default=["10.10.10.0/24", "10.10.11.0/24"], description="Default: 10.10.10.0/24, 10.10.11.0/24.")
@@ -276,8 +271,15 @@ class WandbConfig(StrictModel):
                 if name not in self.model_fields_set:
                     raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
         else:
-            if self.byob is None and self.launch is None:
-                raise _Err("create_platform", "is false, so configure byob and/or launch, or there is nothing to build")
+            byob_stacks = self.byob.clouds() if self.byob is not None else []
+            if not byob_stacks and self.launch is None:
+                raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
+            if self.byob is not None and self.byob.file_stores:
+                raise _Err("byob.file_stores", "feed the W&B instance deployed here; they need create_platform: true")
+            aws_launch = self.launch.aws if self.launch is not None else None
+            if aws_launch is not None and not (aws_launch.oidc_provider_arn or aws_launch.principal_arn):
+                raise _Err("launch.aws", "without the platform there is no cluster to trust: set oidc_provider_arn + "
+                           "oidc_issuer_url (your EKS cluster) or principal_arn")
             return self
         self._check_dns()
         self._check_network()
@@ -293,7 +295,7 @@ class WandbConfig(StrictModel):
     def _check_network(self) -> None:
         if self.create_vpc:
             for name in ("network_id", "network_private_subnets", "network_public_subnets", "network_database_subnets",
-                         "network_elasticache_subnets", "network_private_subnet_cidrs_byo"):
+                         "network_elasticache_subnets"):
                 if getattr(self, name):
                     raise _Err(name, "is for a bring-your-own VPC; set create_vpc: false to use it")
             vpc = ipaddress.ip_network(self.network_cidr)

@@ -5,6 +5,7 @@ Import what you need; provider bindings load lazily on first use::
     from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps
 """
 
+from .byob_bucket import ByobBucket, ByobBucketProps
 from .cluster import AccessPrincipal, Cluster, ClusterProps
 from .context import AccountContext, account_context
 from .database import Database, DatabaseProps
@@ -13,13 +14,14 @@ from .efs import WeaveFileSystem, WeaveFileSystemProps
 from .file_storage import FileStorage, FileStorageProps
 from .irsa import IrsaRole, IrsaRoleProps
 from .key import Key, KeyProps
+from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
 from .load_balancer import LoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
 from .redis import Redis, RedisProps
 from .secrets import AppSecrets, AppSecretsProps
 
 __all__ = [
-    "AccessPrincipal", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
+    "AccessPrincipal", "AwsLaunchAgent", "AwsLaunchAgentProps", "ByobBucket", "ByobBucketProps", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
     "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
     "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
     "WeaveFileSystem", "WeaveFileSystemProps", "account_context",

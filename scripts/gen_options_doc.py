@@ -1,0 +1,66 @@
+"""Write docs/options.md: every configuration option with its type and documented default.
+
+    python scripts/gen_options_doc.py          # rewrite docs/options.md
+    python scripts/gen_options_doc.py --check  # exit 1 if docs/options.md is stale (used by the tests)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from pydantic import BaseModel  # noqa: E402
+
+from wandb_cdktf.config import WandbConfig  # noqa: E402
+
+OUT = REPO / "docs" / "options.md"
+
+
+def _type_name(annotation: object) -> str:
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    return text.replace("typing.", "").replace("wandb_cdktf.config.", "").replace("Annotated[", "").split(", AfterValidator")[0]
+
+
+def _rows(model: type[BaseModel], prefix: str = "") -> list[str]:
+    rows = []
+    for name, field in model.model_fields.items():
+        desc = (field.description or "").replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{prefix}{name}` | {desc} |")
+    return rows
+
+
+def render() -> str:
+    lines = [
+        "# Configuration options",
+        "",
+        "Generated from `wandb_cdktf.config.WandbConfig` by `scripts/gen_options_doc.py`; do not edit by hand.",
+        "Names follow the terraform-aws-wandb v8 variables where the concept is the same; options marked",
+        "*wandb-cdktf* exist only here. Sections `byob`, `launch`, `remote_state` and `aws_endpoints` are",
+        "described in docs/byob.md, docs/launch.md, the README and docs/emulator-tests.md.",
+        "",
+        "| option | description and default |",
+        "|---|---|",
+        *_rows(WandbConfig),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv:
+        if not OUT.exists() or OUT.read_text() != text:
+            print("docs/options.md is stale: run python scripts/gen_options_doc.py", file=sys.stderr)
+            return 1
+        return 0
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(text)
+    print(f"wrote {OUT.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
