@@ -89,7 +89,10 @@ def test_priority_class(app_stack):
 def test_custom_namespace_is_created(synth):
     stack = synth(make_config(deployment="pre-operator", k8s_namespace="wandb-app")).stack("wbtest-app")
     assert one_resource(stack, "kubernetes_namespace_v1")["metadata"]["name"] == "wandb-app"
-    assert one_resource(stack, "kubernetes_deployment_v1")["metadata"]["namespace"] == "wandb-app"
+    # the deployment refers to the namespace resource, so Terraform creates the namespace first
+    (ns_id,) = resources(stack, "kubernetes_namespace_v1")
+    assert one_resource(stack, "kubernetes_deployment_v1")["metadata"]["namespace"] == (
+        f"${{kubernetes_namespace_v1.{ns_id}.metadata[0].name}}")
 
 
 # --- post-operator -------------------------------------------------------------------------------

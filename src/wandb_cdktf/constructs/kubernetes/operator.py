@@ -24,6 +24,27 @@ EKS_CHARTS = "https://aws.github.io/eks-charts"
 EXTERNAL_DNS_CHARTS = "https://kubernetes-sigs.github.io/external-dns/"
 
 
+def _hcl_escape(value: Any) -> Any:
+    """Escape plain strings for the HCL expression cdktf writes for ``Fn.yamlencode``.
+
+    cdktf 0.21 quotes string arguments of Terraform functions without escaping ``"`` or ``\\``,
+    so a value such as the ALB ``listen-ports`` annotation (``[{"HTTPS": 443}]``) made the whole
+    stack unparsable. Encoded tokens (Terraform references) contain none of the escaped characters.
+    """
+    if isinstance(value, dict):
+        return {_hcl_escape(k): _hcl_escape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hcl_escape(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    # cdktf already writes a literal "${" as "$${"; it does not escape "%{" (a template directive).
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("%{", "%%{")
+
+
+def _yamlencode(doc: dict[str, Any]) -> str:
+    return Fn.yamlencode(_hcl_escape(doc))
+
+
 @dataclass(frozen=True)
 class IngressSettings:
     certificate_arn: str
@@ -67,7 +88,7 @@ class WandbOperatorProps:
     external_dns_role_arn: str | None = None
     """Install external-dns with this IRSA role. Default: None (not installed)."""
     external_dns_domain_filter: str | None = None
-    """Default: the domain of ``fqdn``."""
+    """Default: ``fqdn`` itself (external-dns then manages only the W&B record)."""
     zone_id: str | None = None
     """Hosted zone external-dns manages. Default: None."""
     operator_chart_version: str = "1.4.2"
@@ -103,7 +124,7 @@ class WandbOperator(Construct):
             self, "aws-load-balancer-controller",
             name="aws-load-balancer-controller", repository=EKS_CHARTS, chart="aws-load-balancer-controller",
             version=props.lb_controller_chart_version, namespace="kube-system", wait=True,
-            values=[Fn.yamlencode({
+            values=[_yamlencode({
                 "clusterName": props.cluster_name,
                 "region": props.region,
                 "vpcId": props.vpc_id,
@@ -115,12 +136,12 @@ class WandbOperator(Construct):
         )
         depends: list[Any] = [self._lbc]
         if props.external_dns_role_arn:
-            domain = props.external_dns_domain_filter or props.fqdn.split(".", 1)[-1]
+            domain = props.external_dns_domain_filter or props.fqdn
             self._external_dns = rel.Release(
                 self, "external-dns",
                 name="external-dns", repository=EXTERNAL_DNS_CHARTS, chart="external-dns",
                 version=props.external_dns_chart_version, namespace="kube-system", wait=True,
-                values=[Fn.yamlencode({
+                values=[_yamlencode({
                     "provider": {"name": "aws"},
                     "policy": "upsert-only",
                     "sources": ["ingress", "service"],
@@ -154,7 +175,7 @@ class WandbOperator(Construct):
                 # Secrets go in a second values document built from Terraform expressions (a sensitive
                 # variable, a Secrets Manager read): Helm deep-merges it, Terraform keeps it sensitive, and
                 # unlike `set`, values containing commas (passwords, store lists) need no escaping.
-                values=[Fn.yamlencode({"name": "wandb", "spec": self.spec()}), Fn.yamlencode({"spec": {"values": {
+                values=[_yamlencode({"name": "wandb", "spec": self.spec()}), _yamlencode({"spec": {"values": {
                     "global": {
                         "license": props.license,
                         "mysql": {"password": props.mysql_password},

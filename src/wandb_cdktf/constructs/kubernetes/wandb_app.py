@@ -60,7 +60,9 @@ class WandbApp(Construct):
         k8s = kubernetes
         ns = props.namespace
         if ns != "default":
-            k8s.namespace_v1.NamespaceV1(self, "namespace", metadata={"name": ns})
+            namespace = k8s.namespace_v1.NamespaceV1(self, "namespace", metadata={"name": ns})
+            # Refer to the namespace resource (same value) so Terraform creates it before what goes in it.
+            ns = namespace.metadata.name
         labels = {"app": APP_NAME}
         priority = k8s.priority_class_v1.PriorityClassV1(
             self, "priority", metadata={"name": "wandb-priority"}, value=1000000000, global_default=False,
@@ -110,7 +112,7 @@ class WandbApp(Construct):
                             "readiness_probe": {"http_get": {"path": "/ready", "port": "http"}},
                             "startup_probe": {"http_get": {"path": "/ready", "port": "http"}, "failure_threshold": 120},
                             "resources": {"requests": dict(props.resource_requests), "limits": dict(props.resource_limits)},
-                            "security_context": {"allow_privilege_escalation": False},
+                            "security_context": {"allow_privilege_escalation": False, "capabilities": {"drop": ["NET_RAW"]}},
                         }],
                     },
                 },

@@ -1,0 +1,132 @@
+"""Database used alone in a bare TerraformStack."""
+
+from __future__ import annotations
+
+import pytest
+
+from _construct_support import KEY_ARN, SG_ID, SUBNETS, VPC_ID, assert_validates, all_of, at, build_bare_stacks, output, ref, under
+from wandb_cdktf.constructs.aws import Database, DatabaseProps
+
+PI_KEY = "arn:aws:kms:us-west-2:123456789012:key/99999999-8888-7777-6666-555555555555"
+BASE = dict(namespace="dbt", vpc_id=VPC_ID, subnet_ids=SUBNETS, kms_key_arn=KEY_ARN)
+
+
+def _database(props: DatabaseProps):
+    def build(stack):
+        db = Database(stack, "db", props)
+        output(stack, "endpoint", db.endpoint)
+        output(stack, "secret_arn", db.master_user_secret_arn)
+        output(stack, "security_group_id", db.security_group_id)
+        output(stack, "cluster_identifier", db.cluster_identifier)
+        return db
+    return build
+
+
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory):
+    return build_bare_stacks(tmp_path_factory.mktemp("database"), {
+        "default": _database(DatabaseProps(**BASE, allowed_security_group_ids=(SG_ID,),
+                                           allowed_cidr_blocks=("10.10.10.0/24", "10.10.11.0/24"))),
+        "restore": _database(DatabaseProps(**BASE, snapshot_identifier="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:old",
+                                           deletion_protection=False, instance_class="db.r6g.xlarge",
+                                           performance_insights_kms_key_arn=PI_KEY, sort_buffer_size=1024,
+                                           database_name="wandb", master_username="admin")),
+    })
+
+
+def test_props_defaults():
+    p = DatabaseProps(**BASE)
+    assert p.instance_class == "db.r6g.large" and p.engine_version == "8.0"
+    assert p.database_name == "wandb_local" and p.master_username == "wandb"
+    assert p.deletion_protection is True and p.snapshot_identifier is None
+    assert p.backup_retention_period == 14 and p.monitoring_interval == 15
+
+
+def test_cluster_defaults(stacks):
+    doc = stacks["default"]
+    c = at(doc, "aws_rds_cluster", "db/cluster")
+    assert c["cluster_identifier"] == "dbt"
+    assert c["engine"] == "aurora-mysql" and c["engine_version"] == "8.0"
+    assert c["manage_master_user_password"] is True and "master_password" not in c
+    assert c["master_user_secret_kms_key_id"] == KEY_ARN and c["kms_key_id"] == KEY_ARN
+    assert c["storage_encrypted"] is True and c["iam_database_authentication_enabled"] is True
+    assert c["deletion_protection"] is True and c["skip_final_snapshot"] is False
+    assert c["final_snapshot_identifier"] == "dbt-final-snapshot"
+    assert "snapshot_identifier" not in c and "lifecycle" not in c
+    assert c["database_name"] == "wandb_local" and c["master_username"] == "wandb"
+    assert c["db_subnet_group_name"] == ref(doc, "aws_db_subnet_group", "db/subnet-group", "name")
+    assert c["vpc_security_group_ids"] == [ref(doc, "aws_security_group", "db/security-group", "id")]
+    assert at(doc, "aws_db_subnet_group", "db/subnet-group")["subnet_ids"] == SUBNETS
+
+
+def test_writer_defaults(stacks):
+    doc = stacks["default"]
+    w = at(doc, "aws_rds_cluster_instance", "db/writer")
+    assert w["identifier"] == "dbt-1" and w["instance_class"] == "db.r6g.large"
+    assert w["cluster_identifier"] == ref(doc, "aws_rds_cluster", "db/cluster", "id")
+    assert w["publicly_accessible"] is False
+    assert w["performance_insights_kms_key_id"] == KEY_ARN
+    assert w["monitoring_role_arn"] == ref(doc, "aws_iam_role", "db/monitoring-role", "arn")
+    assert w["db_parameter_group_name"] == ref(doc, "aws_db_parameter_group", "db/instance-parameters", "name")
+    role = at(doc, "aws_iam_role", "db/monitoring-role")
+    assert '"monitoring.rds.amazonaws.com"' in role["assume_role_policy"]
+    assert at(doc, "aws_iam_role_policy_attachment", "db/monitoring-policy")["policy_arn"].endswith(
+        ":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
+
+
+def test_static_parameters_apply_on_reboot(stacks):
+    doc = stacks["default"]
+    cluster = {p["name"]: p for p in at(doc, "aws_rds_cluster_parameter_group", "db/cluster-parameters")["parameter"]}
+    instance = {p["name"]: p for p in at(doc, "aws_db_parameter_group", "db/instance-parameters")["parameter"]}
+    assert cluster["binlog_format"]["apply_method"] == "pending-reboot"
+    assert cluster["innodb_online_alter_log_max_size"]["apply_method"] == "immediate"
+    assert instance["performance_schema"]["apply_method"] == "pending-reboot"
+    assert instance["slow_query_log"]["apply_method"] == "immediate"
+    assert instance["sort_buffer_size"]["value"] == "67108864"
+
+
+def test_ingress_from_security_groups_and_cidrs_on_3306(stacks):
+    doc = stacks["default"]
+    sg = ref(doc, "aws_security_group", "db/security-group", "id")
+    rules = under(doc, "aws_vpc_security_group_ingress_rule", "db/")
+    assert sorted(rules) == ["db/ingress-cidr-0", "db/ingress-cidr-1", "db/ingress-sg-0"]
+    for r in rules.values():
+        assert r["security_group_id"] == sg
+        assert (r["ip_protocol"], r["from_port"], r["to_port"]) == ("tcp", 3306, 3306)
+    assert rules["db/ingress-sg-0"]["referenced_security_group_id"] == SG_ID
+    assert rules["db/ingress-cidr-1"]["cidr_ipv4"] == "10.10.11.0/24"
+    assert not under(stacks["restore"], "aws_vpc_security_group_ingress_rule", "db/")
+
+
+def test_attributes(stacks):
+    doc = stacks["default"]
+    out = {k: v["value"] for k, v in doc["output"].items()}
+    assert out["endpoint"] == ref(doc, "aws_rds_cluster", "db/cluster", "endpoint")
+    assert out["secret_arn"] == ref(doc, "aws_rds_cluster", "db/cluster", "master_user_secret[0].secret_arn")
+    assert out["security_group_id"] == ref(doc, "aws_security_group", "db/security-group", "id")
+    db = stacks.handles["default"]
+    assert db.database_name == "wandb_local" and db.master_username == "wandb"
+
+
+def test_snapshot_restore_is_ignored_after_creation(stacks):
+    c = at(stacks["restore"], "aws_rds_cluster", "db/cluster")
+    assert c["snapshot_identifier"] == "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:old"
+    assert c["lifecycle"]["ignore_changes"] == ["snapshot_identifier"]
+
+
+def test_deletion_protection_off_and_overrides(stacks):
+    doc = stacks["restore"]
+    c = at(doc, "aws_rds_cluster", "db/cluster")
+    assert c["deletion_protection"] is False and c["skip_final_snapshot"] is True
+    assert "final_snapshot_identifier" not in c
+    assert c["database_name"] == "wandb" and c["master_username"] == "admin"
+    w = at(doc, "aws_rds_cluster_instance", "db/writer")
+    assert w["instance_class"] == "db.r6g.xlarge" and w["performance_insights_kms_key_id"] == PI_KEY
+    params = {p["name"]: p["value"] for p in at(doc, "aws_db_parameter_group", "db/instance-parameters")["parameter"]}
+    assert params["sort_buffer_size"] == "1024"
+    assert len(all_of(doc, "aws_rds_cluster_instance")) == 1
+
+
+@pytest.mark.terraform
+def test_terraform_validate(stacks, tf_env):
+    assert_validates(tf_env, stacks.stack_dir("restore"))

@@ -1,0 +1,115 @@
+"""Key used alone in a bare TerraformStack."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from _construct_support import KEY_ARN, ROLE_ARN, assert_validates, at, build_bare_stacks, output, ref, statements, types
+from wandb_cdktf.constructs.aws import Key, KeyProps
+
+CUSTOM_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Sid": "Mine", "Effect": "Allow", "Principal": {"AWS": ROLE_ARN}, "Action": "kms:*", "Resource": "*"}]})
+
+
+def _key(props: KeyProps):
+    def build(stack):
+        key = Key(stack, "key", props)
+        output(stack, "key_arn", key.key_arn)
+        return key
+    return build
+
+
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory):
+    return build_bare_stacks(tmp_path_factory.mktemp("key"), {
+        "default": _key(KeyProps(namespace="kt")),
+        "custom": _key(KeyProps(namespace="kt", alias="alias/my-key", deletion_window_in_days=30, enable_rotation=False,
+                                administrator_arn=ROLE_ARN)),
+        "own-policy": _key(KeyProps(namespace="kt", policy=CUSTOM_POLICY)),
+        "existing": _key(KeyProps(namespace="kt", existing_key_arn=KEY_ARN)),
+    })
+
+
+def test_props_defaults():
+    p = KeyProps(namespace="kt")
+    assert p.enable_rotation is True
+    assert p.deletion_window_in_days == 7
+    assert p.existing_key_arn is None and p.alias is None and p.policy is None
+
+
+@pytest.mark.parametrize("days", [0, 6, 31, 365])
+def test_deletion_window_outside_7_to_30_raises(days):
+    with pytest.raises(ValueError, match="7..30"):
+        KeyProps(namespace="kt", deletion_window_in_days=days)
+
+
+@pytest.mark.parametrize("days", [7, 30])
+def test_deletion_window_bounds_are_accepted(days):
+    assert KeyProps(namespace="kt", deletion_window_in_days=days).deletion_window_in_days == days
+
+
+def test_default_key(stacks):
+    doc = stacks["default"]
+    key = at(doc, "aws_kms_key", "key/key")
+    assert key["enable_key_rotation"] is True
+    assert key["deletion_window_in_days"] == 7
+    assert key["key_usage"] == "ENCRYPT_DECRYPT"
+    assert key["tags"] == {"Name": "kt-kms"}
+    alias = at(doc, "aws_kms_alias", "key/alias")
+    assert alias["name"] == "alias/kt-kms-alias"
+    assert alias["target_key_id"] == ref(doc, "aws_kms_key", "key/key", "key_id")
+    assert stacks.handles["default"].created is True
+
+
+def test_default_policy_statements(stacks):
+    doc = stacks["default"]
+    stmts = statements(at(doc, "aws_kms_key", "key/key"))
+    assert list(stmts) == ["Internal", "AccountUse", "AutoScalingEbs", "CloudWatchLogs"]
+    # administrator: the caller's role (issuer of the session), not the session ARN
+    assert stmts["Internal"]["Principal"]["AWS"] == ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")
+    assert stmts["Internal"]["Action"] == "kms:*"
+    account = ref(doc, "aws_caller_identity", "account-identity", "account_id", kind="data")
+    partition = ref(doc, "aws_partition", "account-partition", "partition", kind="data")
+    assert stmts["AccountUse"]["Principal"]["AWS"] == f"arn:{partition}:iam::{account}:root"
+    assert "kms:*" not in stmts["AccountUse"]["Action"]
+    asg = stmts["AutoScalingEbs"]
+    assert asg["Principal"]["AWS"].endswith(":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+    assert asg["Condition"]["StringEquals"] == {"kms:CallerAccount": account}
+    logs = stmts["CloudWatchLogs"]
+    assert logs["Principal"]["Service"].startswith("logs.")
+    assert ":log-group:*" in logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+
+
+def test_key_arn_of_a_created_key(stacks):
+    doc = stacks["default"]
+    assert doc["output"]["key_arn"]["value"] == ref(doc, "aws_kms_key", "key/key", "arn")
+
+
+def test_custom_alias_window_rotation_and_administrator(stacks):
+    doc = stacks["custom"]
+    key = at(doc, "aws_kms_key", "key/key")
+    assert key["enable_key_rotation"] is False
+    assert key["deletion_window_in_days"] == 30
+    assert statements(key)["Internal"]["Principal"]["AWS"] == ROLE_ARN
+    assert at(doc, "aws_kms_alias", "key/alias")["name"] == "alias/my-key"
+
+
+def test_policy_override_replaces_ours(stacks):
+    key = at(stacks["own-policy"], "aws_kms_key", "key/key")
+    assert json.loads(key["policy"]) == json.loads(CUSTOM_POLICY)
+
+
+def test_existing_key_creates_nothing(stacks):
+    doc = stacks["existing"]
+    assert not types(doc)  # no resources at all
+    assert not types(doc, "data")  # not even the account look-ups
+    assert doc["output"]["key_arn"]["value"] == KEY_ARN
+    key = stacks.handles["existing"]
+    assert key.key_arn == KEY_ARN and key.created is False
+
+
+@pytest.mark.terraform
+def test_terraform_validate(stacks, tf_env):
+    assert_validates(tf_env, stacks.stack_dir("default"))

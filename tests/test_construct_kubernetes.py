@@ -1,0 +1,282 @@
+"""WandbApp and WandbOperator, each alone in a bare TerraformStack with the Kubernetes / Helm providers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from cdktf import TerraformVariable
+
+from _construct_support import CERT_ARN, ROLE_ARN, VPC_ID, ZONE_ID, address, at, build_bare_stacks, types, under
+from wandb_cdktf.constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
+from wandb_cdktf.constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
+from wandb_cdktf.constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
+
+ENDPOINT = "https://0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com"
+CA = "Q0EtREFUQQ=="
+EKS = dict(endpoint=ENDPOINT, ca_data=CA, cluster_name="kt", region="us-west-2")
+BUCKET = {"provider": "s3", "name": "my-bucket", "path": "wandb", "region": "us-west-2", "kmsKey": ""}
+MYSQL = {"host": "db.example.internal", "port": 3306, "user": "wandb", "database": "wandb_local"}
+LBC_ROLE = "arn:aws:iam::123456789012:role/lbc"
+DNS_ROLE = "arn:aws:iam::123456789012:role/external-dns"
+# Literal values Terraform must not read as syntax inside the yamlencode() expression.
+TRICKY = {"QUOTED": 'say "hi"', "BACKSLASH": "a\\b", "DIRECTIVE": "100%{x}", "DOLLAR": "${HOME}", "LINES": "a\nb"}
+
+
+def _secrets(stack):
+    license_ = TerraformVariable(stack, "license", type="string", sensitive=True)
+    password = TerraformVariable(stack, "mysql_password", type="string", sensitive=True)
+    return license_.string_value, password.string_value
+
+
+def _app(namespace: str = "default", **overrides):
+    def build(stack):
+        kubernetes_provider(stack, **EKS)
+        license_, mysql = _secrets(stack)
+        return WandbApp(stack, "wandb", WandbAppProps(
+            host="https://wandb.example.com", license=license_, mysql_connection_string=mysql,
+            bucket="s3://my-bucket/wandb", namespace=namespace, **overrides))
+    return build
+
+
+def _operator(**overrides):
+    def build(stack):
+        helm_provider(stack, **EKS)
+        license_, password = _secrets(stack)
+        props = dict(
+            namespace="kt", cluster_name="kt", region="us-west-2", vpc_id=VPC_ID, fqdn="wandb.example.com",
+            license=license_, size="small", bucket=BUCKET, mysql=MYSQL, mysql_password=password,
+            ingress=IngressSettings(certificate_arn=CERT_ARN), lb_controller_role_arn=LBC_ROLE,
+        )
+        props.update(overrides)
+        return WandbOperator(stack, "wandb", WandbOperatorProps(**props))
+    return build
+
+
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory):
+    return build_bare_stacks(tmp_path_factory.mktemp("kubernetes"), {
+        "app-default": _app(),
+        "app-custom": _app("wandb-prod", wandb_version="0.60.0", bucket_queue="sqs://q", aws_region="us-west-2",
+                           redis_connection_string="redis://r:6379?tls=true", other_env={"GORILLA_X": "1"},
+                           resource_requests={"cpu": "1", "memory": "1G"}),
+        "operator": _operator(
+            ingress=IngressSettings(certificate_arn=CERT_ARN, inbound_cidrs=("10.0.0.0/8", "192.168.0.0/16"),
+                                    inbound_ipv6_cidrs=("2001:db8::/32",), internet_facing=False,
+                                    subnets=("subnet-a", "subnet-b"), extra_hosts=("alt.example.com",)),
+            external_dns_role_arn=DNS_ROLE, zone_id=ZONE_ID, redis={"host": "r", "port": 6379, "params": {"tls": True}},
+            weave_efs_file_system_id="fs-0123456789abcdef0", node_role_arn=ROLE_ARN, extra_env=TRICKY,
+        ),
+        "operator-minimal": _operator(install_operator=False),
+        "operator-cr-only": _operator(install_operator=False, install_wandb=False),
+    }, with_aws_provider=False)
+
+
+def _release(doc, name):
+    return at(doc, "helm_release", f"wandb/{name}")
+
+
+# --- WandbApp ------------------------------------------------------------------------------------
+
+def test_app_providers_use_eks_exec_auth(stacks):
+    (provider,) = stacks["app-default"]["provider"]["kubernetes"]
+    assert provider["host"] == ENDPOINT and provider["cluster_ca_certificate"] == f'${{base64decode("{CA}")}}'
+    (exec_,) = provider["exec"]
+    assert exec_["command"] == "aws"
+    assert exec_["args"] == ["eks", "get-token", "--cluster-name", "kt", "--region", "us-west-2", "--output", "json"]
+    assert set(stacks["app-default"]["terraform"]["required_providers"]) == {"kubernetes"}
+
+
+def test_app_default_namespace_is_not_created(stacks):
+    doc = stacks["app-default"]
+    assert "kubernetes_namespace_v1" not in types(doc)
+    for rtype in ("kubernetes_config_map_v1", "kubernetes_secret_v1", "kubernetes_deployment_v1", "kubernetes_service_v1"):
+        for block in doc["resource"][rtype].values():
+            assert block["metadata"]["namespace"] == "default"
+
+
+def test_app_custom_namespace_is_created_first(stacks):
+    doc = stacks["app-custom"]
+    assert at(doc, "kubernetes_namespace_v1", "wandb/namespace")["metadata"] == {"name": "wandb-prod"}
+    ns_ref = "${" + address(doc, "kubernetes_namespace_v1", "wandb/namespace") + ".metadata[0].name}"
+    for rtype in ("kubernetes_config_map_v1", "kubernetes_secret_v1", "kubernetes_deployment_v1", "kubernetes_service_v1"):
+        for block in doc["resource"][rtype].values():
+            # a reference to the namespace resource: Terraform creates the namespace before the objects in it
+            assert block["metadata"]["namespace"] == ns_ref, rtype
+
+
+def test_app_deployment(stacks):
+    doc = stacks["app-default"]
+    dep = at(doc, "kubernetes_deployment_v1", "wandb/deployment")
+    assert dep["metadata"]["name"] == "wandb"
+    spec = dep["spec"]
+    assert spec["selector"]["match_labels"] == {"app": "wandb"}
+    (c,) = spec["template"]["spec"]["container"]
+    assert c["image"] == "wandb/local:latest" and c["image_pull_policy"] == "Always"
+    assert {p["name"]: p["container_port"] for p in c["port"]} == {"http": 8080, "prometheus": 8181}
+    assert c["liveness_probe"]["http_get"] == {"path": "/healthz", "port": "http"}
+    assert c["readiness_probe"]["http_get"] == {"path": "/ready", "port": "http"}
+    assert c["startup_probe"]["http_get"]["path"] == "/ready" and c["startup_probe"]["failure_threshold"] == 120
+    assert c["resources"] == {"requests": {"cpu": "2000m", "memory": "2G"}, "limits": {"cpu": "4000m", "memory": "8G"}}
+    assert c["security_context"]["allow_privilege_escalation"] is False
+    env_from = [next(iter(e.values()))["name"] for e in c["env_from"]]
+    assert env_from == ["${" + address(doc, "kubernetes_config_map_v1", "wandb/config-map") + ".metadata[0].name}",
+                        "${" + address(doc, "kubernetes_secret_v1", "wandb/secret") + ".metadata[0].name}"]
+    assert spec["template"]["spec"]["priority_class_name"].startswith("${kubernetes_priority_class_v1.")
+
+
+def test_app_image_tag_and_overrides(stacks):
+    doc = stacks["app-custom"]
+    (c,) = at(doc, "kubernetes_deployment_v1", "wandb/deployment")["spec"]["template"]["spec"]["container"]
+    assert c["image"] == "wandb/local:0.60.0" and c["image_pull_policy"] == "IfNotPresent"
+    assert c["resources"]["requests"] == {"cpu": "1", "memory": "1G"}
+    data = at(doc, "kubernetes_config_map_v1", "wandb/config-map")["data"]
+    assert data["BUCKET_QUEUE"] == "sqs://q" and data["REDIS"] == "redis://r:6379?tls=true"
+    assert data["AWS_REGION"] == "us-west-2" and data["GORILLA_X"] == "1"
+
+
+def test_app_services(stacks):
+    doc = stacks["app-default"]
+    svc = at(doc, "kubernetes_service_v1", "wandb/service")["spec"]
+    assert svc["type"] == "NodePort" and svc["selector"] == {"app": "wandb"}
+    assert svc["port"] == [{"name": "http", "port": 8080, "target_port": "http", "node_port": 32543}]
+    prom = at(doc, "kubernetes_service_v1", "wandb/prometheus")["spec"]
+    assert prom["type"] == "ClusterIP" and prom["port"][0]["port"] == 8181
+    assert stacks.handles["app-default"].service_name == "wandb"
+
+
+def test_app_settings_and_secrets_split(stacks):
+    doc = stacks["app-default"]
+    data = at(doc, "kubernetes_config_map_v1", "wandb/config-map")["data"]
+    assert data == {"HOST": "https://wandb.example.com", "BUCKET": "s3://my-bucket/wandb", "BUCKET_QUEUE": "internal://",
+                    "AWS_REGION": "", "AWS_S3_KMS_ID": "", "REDIS": ""}
+    secret = at(doc, "kubernetes_secret_v1", "wandb/secret")
+    assert secret["data"] == {"LICENSE": "${var.license}", "MYSQL": "${var.mysql_password}"}
+    assert "var.license" not in json.dumps(doc["resource"]["kubernetes_config_map_v1"])
+
+
+# --- WandbOperator -------------------------------------------------------------------------------
+
+def test_operator_provider_is_helm_only(stacks):
+    doc = stacks["operator"]
+    assert set(doc["terraform"]["required_providers"]) == {"helm"}
+    (provider,) = doc["provider"]["helm"]
+    assert provider["kubernetes"]["host"] == ENDPOINT and provider["kubernetes"]["exec"]["command"] == "aws"
+
+
+def test_operator_releases_and_order(stacks):
+    doc = stacks["operator"]
+    assert sorted(under(doc, "helm_release", "wandb/")) == [
+        "wandb/aws-load-balancer-controller", "wandb/external-dns", "wandb/operator", "wandb/wandb"]
+    lbc = _release(doc, "aws-load-balancer-controller")
+    assert lbc["namespace"] == "kube-system" and lbc["version"] == "1.13.4"
+    assert f'"eks.amazonaws.com/role-arn" = "{LBC_ROLE}"' in lbc["values"][0]
+    assert f'"vpcId" = "{VPC_ID}"' in lbc["values"][0]
+    op = _release(doc, "operator")
+    assert op["repository"] == "https://charts.wandb.ai" and op["version"] == "1.4.2" and op["namespace"] == "wandb"
+    assert op["set"] == [{"name": "image.tag", "value": "1.20.0"}]
+    assert sorted(op["depends_on"]) == sorted([address(doc, "helm_release", "wandb/aws-load-balancer-controller"),
+                                               address(doc, "helm_release", "wandb/external-dns")])
+    cr = _release(doc, "wandb")
+    assert cr["depends_on"] == [address(doc, "helm_release", "wandb/operator")]
+    assert cr["namespace"] == "default" and cr["name"] == "wandb-cr"
+
+
+def test_operator_chart_is_shipped_beside_the_stack(stacks):
+    chart = _release(stacks["operator"], "wandb")["chart"]
+    chart_dir = stacks.stack_dir("operator") / chart
+    assert (chart_dir / "Chart.yaml").is_file() and (chart_dir / "templates" / "weightsandbiases.yaml").is_file()
+
+
+def test_external_dns(stacks):
+    values = _release(stacks["operator"], "external-dns")["values"][0]
+    assert '"domainFilters" = ["wandb.example.com"]' in values
+    assert f'"extraArgs" = ["--zone-id-filter={ZONE_ID}"]' in values
+    assert f'"eks.amazonaws.com/role-arn" = "{DNS_ROLE}"' in values
+    assert '"policy" = "upsert-only"' in values
+
+
+def test_no_external_dns_role_no_release(stacks):
+    doc = stacks["operator-minimal"]
+    assert sorted(under(doc, "helm_release", "wandb/")) == ["wandb/aws-load-balancer-controller", "wandb/wandb"]
+
+
+def test_install_operator_false(stacks):
+    doc = stacks["operator-minimal"]
+    cr = _release(doc, "wandb")
+    assert cr["depends_on"] == [address(doc, "helm_release", "wandb/aws-load-balancer-controller")]
+    assert stacks.handles["operator-minimal"]._operator is None
+    assert list(under(stacks["operator-cr-only"], "helm_release", "wandb/")) == ["wandb/aws-load-balancer-controller"]
+
+
+def test_ingress_annotations_internal_with_cidrs(stacks):
+    ann = stacks.handles["operator"].ingress_annotations()
+    assert ann["alb.ingress.kubernetes.io/scheme"] == "internal"
+    assert ann["alb.ingress.kubernetes.io/inbound-cidrs"] == "10.0.0.0/8,192.168.0.0/16,2001:db8::/32"
+    assert ann["alb.ingress.kubernetes.io/ip-address-type"] == "dualstack"
+    assert ann["alb.ingress.kubernetes.io/subnets"] == "subnet-a,subnet-b"
+    assert ann["alb.ingress.kubernetes.io/certificate-arn"] == CERT_ARN
+    assert ann["alb.ingress.kubernetes.io/load-balancer-name"] == "kt-alb"
+    assert ann["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTPS": 443}]'
+    assert ann["external-dns.alpha.kubernetes.io/hostname"] == "wandb.example.com,alt.example.com"
+
+
+def test_ingress_annotations_defaults(stacks):
+    ann = stacks.handles["operator-minimal"].ingress_annotations()
+    assert ann["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
+    for key in ("inbound-cidrs", "ip-address-type", "subnets"):
+        assert f"alb.ingress.kubernetes.io/{key}" not in ann
+    assert ann["external-dns.alpha.kubernetes.io/hostname"] == "wandb.example.com"
+
+
+def test_spec_has_no_secrets(stacks):
+    spec = stacks.handles["operator"].spec()["values"]
+    g = spec["global"]
+    assert "license" not in g and "password" not in g["mysql"]
+    assert g["host"] == "https://wandb.example.com" and g["bucket"] == BUCKET == g["defaultBucket"]
+    assert g["redis"] == {"host": "r", "port": 6379, "params": {"tls": True}}
+    assert spec["weave"]["persistence"]["efs"]["fileSystemId"] == "fs-0123456789abcdef0"
+    assert spec["console"]["extraEnv"]["BUCKET_ACCESS_IDENTITY"] == ROLE_ARN
+    minimal = stacks.handles["operator-minimal"].spec()["values"]
+    assert minimal["global"]["redis"]["external"] is False and "weave" not in minimal and "console" not in minimal
+
+
+def test_secrets_only_in_the_second_values_document(stacks):
+    for stack_id in ("operator", "operator-minimal"):
+        first, second = _release(stacks[stack_id], "wandb")["values"]
+        assert "var.license" not in first and "var.mysql_password" not in first
+        assert '"license" = var.license' in second and '"password" = var.mysql_password' in second
+        assert "set_sensitive" not in _release(stacks[stack_id], "wandb")
+
+
+def test_literal_quotes_are_escaped_in_values_expressions(stacks):
+    first, _ = _release(stacks["operator"], "wandb")["values"]
+    assert '"alb.ingress.kubernetes.io/listen-ports" = "[{\\"HTTPS\\": 443}]"' in first
+    assert '"QUOTED" = "say \\"hi\\""' in first and '"BACKSLASH" = "a\\\\b"' in first
+    assert '"DIRECTIVE" = "100%%{x}"' in first and '"DOLLAR" = "$${HOME}"' in first
+
+
+@pytest.mark.terraform
+def test_helm_values_evaluate_to_the_intended_yaml(stacks, tf_env, tmp_path):
+    """Terraform itself parses and evaluates the values expressions (no providers needed)."""
+    doc = stacks["operator"]
+    releases = {p.split("/", 1)[1]: r for p, r in under(doc, "helm_release", "wandb/").items()}
+    outputs = {f"{name}_{i}": {"value": v, "sensitive": True}
+               for name, r in releases.items() for i, v in enumerate(r.get("values", []))}
+    (tmp_path / "main.tf.json").write_text(json.dumps({"variable": doc["variable"], "output": outputs}))
+    args = ["-var", "license=LIC-123", "-var", 'mysql_password=p"w,\\d']
+    for cmd in (["init", "-backend=false", "-no-color"], ["apply", "-auto-approve", "-no-color", *args],
+                ["output", "-json", "-no-color"]):
+        result = tf_env.run(tmp_path, *cmd)
+        assert result.returncode == 0, result.stdout + result.stderr
+    values = {k: yaml.safe_load(v["value"]) for k, v in json.loads(result.stdout).items()}
+    public, secret = values["wandb_0"], values["wandb_1"]
+    ann = public["spec"]["values"]["ingress"]["annotations"]
+    assert ann == stacks.handles["operator"].ingress_annotations()
+    assert ann["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTPS": 443}]'
+    assert "license" not in public["spec"]["values"]["global"]
+    assert public["spec"]["values"]["global"]["extraEnv"] == TRICKY
+    assert secret == {"spec": {"values": {"global": {"license": "LIC-123", "mysql": {"password": 'p"w,\\d'}}}}}
+    assert values["external-dns_0"]["domainFilters"] == ["wandb.example.com"]
+    assert values["aws-load-balancer-controller_0"]["serviceAccount"]["annotations"] == {"eks.amazonaws.com/role-arn": LBC_ROLE}
