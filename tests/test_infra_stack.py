@@ -187,7 +187,7 @@ def test_eks_cluster(infra):
     assert c["vpc_config"]["endpoint_private_access"] is True
     assert c["vpc_config"]["endpoint_public_access"] is False
     assert c["encryption_config"]["resources"] == ["secrets"]
-    assert c["enabled_cluster_log_types"] == ["api", "audit", "controllerManager", "scheduler"]
+    assert c["enabled_cluster_log_types"] == ["api", "audit", "authenticator", "controllerManager", "scheduler"]
     assert c["access_config"]["authentication_mode"] == "API_AND_CONFIG_MAP"
     log = one_resource(infra, "aws_cloudwatch_log_group")
     assert log["name"] == "/aws/eks/wbtest/cluster" and log["retention_in_days"] == 30

@@ -29,7 +29,15 @@ class ConfigError(ValueError):
     def __init__(self, option: str, message: str) -> None:
         self.option = option
         self.message = message
-        super().__init__(f"config error: {option}: {message}")
+        # Option names and messages may echo user input: keep the report one printable line of bounded size.
+        super().__init__(f"config error: {_printable(option, 120)}: {_printable(message, 1000)}")
+
+
+def _printable(text: object, limit: int) -> str:
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
@@ -128,6 +136,8 @@ def _parse(text: str, kind: str, name: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError("<file>", f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except (RecursionError, ValueError) as exc:  # absurd nesting, or an integer of > 4300 digits
+            raise ConfigError("<file>", f"{name} is not a usable JSON configuration: {_too_big(exc)}") from None
     if kind == "yaml":
         import yaml
 
@@ -138,7 +148,15 @@ def _parse(text: str, kind: str, name: str) -> Any:
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or "syntax error"
             raise ConfigError("<file>", f"{name} is not valid YAML: {problem}{where}") from None
+        except (RecursionError, ValueError) as exc:  # absurd nesting, or an integer of > 4300 digits
+            raise ConfigError("<file>", f"{name} is not a usable YAML configuration: {_too_big(exc)}") from None
     return _parse_tfvars(text, name)
+
+
+def _too_big(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "values are nested too deeply"
+    return _one_line(str(exc), 160)
 
 
 def _parse_tfvars(text: str, name: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Cluster: the EKS cluster W&B runs on, its managed node groups, OIDC provider and addons.
 
 As in terraform-aws-wandb v8: private API endpoint (public optional with CIDRs),
-secrets encrypted with the deployment key, control-plane logs kept 30 days, access
+secrets encrypted with the deployment key, all control-plane log types kept 30 days, access
 entries (API_AND_CONFIG_MAP), one AL2023 managed node group per AZ through a launch
 template with IMDSv2 required (hop limit 2), an encrypted gp3 root volume and kubelet
 system-reserved resources; node role with the managed policies plus least-privilege
@@ -22,7 +22,7 @@ from .context import account_context
 from .iam import allow, policy_document, service_trust
 from .irsa import IrsaRole, IrsaRoleProps
 
-CONTROL_PLANE_LOGS = ["api", "audit", "controllerManager", "scheduler"]
+CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 NODE_MANAGED_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
@@ -89,7 +89,7 @@ class ClusterProps:
     cluster_tags: dict[str, str] = field(default_factory=dict)
     """Default: {}."""
     log_retention_days: int = 30
-    """Control-plane log retention. Default: 30."""
+    """Control-plane log retention. Default: 30 (terraform-aws-wandb v8); raise it for a longer audit trail."""
 
     def __post_init__(self) -> None:
         if self.min_nodes_per_az > self.max_nodes_per_az:

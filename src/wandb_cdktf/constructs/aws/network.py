@@ -177,6 +177,21 @@ class Network(Construct):
         aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
             self, "flow-log-sse", bucket=bucket.id, rule=[aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationRuleA(apply_server_side_encryption_by_default={"sse_algorithm": "AES256"})]
         )
+        # Housekeeping only: current log objects are kept (retention is the owner's choice); versions
+        # left behind by deletes and abandoned multipart uploads are cleaned up.
+        lifecycle = aws.s3_bucket_lifecycle_configuration
+        lifecycle.S3BucketLifecycleConfiguration(
+            self, "flow-log-lifecycle", bucket=bucket.id,
+            rule=[lifecycle.S3BucketLifecycleConfigurationRule(
+                id="housekeeping",
+                status="Enabled",
+                filter=[lifecycle.S3BucketLifecycleConfigurationRuleFilter()],
+                abort_incomplete_multipart_upload=[
+                    lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
+                noncurrent_version_expiration=[
+                    lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)],
+            )],
+        )
         aws.s3_bucket_policy.S3BucketPolicy(
             self, "flow-log-tls-only", bucket=bucket.id,
             policy=policy_document(deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"])),

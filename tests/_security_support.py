@@ -1,0 +1,392 @@
+"""Shared helpers for the security gate (tests/test_checkov.py, test_iam_wildcards.py, test_secret_scan.py).
+
+- :data:`SCAN_CONFIGS`: every configuration the gate synthesizes (platform shapes + examples/*.yaml).
+- :func:`synthesized`: synthesize them once per process (cached), keyed by label.
+- :func:`find_checkov` / :func:`run_checkov`: the pinned checkov CLI, run from its own venv.
+- :func:`load_skips`: ``security/checkov-skips.yaml``, the one file of deliberate exceptions.
+- :func:`iter_policies`: every IAM / resource policy document in a synthesized stack.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
+EXAMPLES = REPO / "examples"
+EMBEDDED_EXAMPLE = REPO / "src" / "wandb_cdktf" / "config" / "example.yaml"
+CHECKOV_ENV = "WANDB_CDKTF_CHECKOV"
+CHECKOV_VERSION = "3.3.30"
+
+_BASE: dict[str, Any] = {
+    "namespace": "wbsec",
+    "region": "us-west-2",
+    "domain_name": "example.com",
+    "subdomain": "wandb",
+    "zone_id": "Z0123456789EXAMPLE00",
+    "allowed_inbound_cidr": ["0.0.0.0/0"],
+    "allowed_inbound_ipv6_cidr": ["::/0"],
+    "eks_cluster_version": "1.32",
+}
+
+
+def _cfg(**overrides: Any) -> dict[str, Any]:
+    data = copy.deepcopy(_BASE)
+    data.update(overrides)
+    return data
+
+
+def _platform_configs() -> dict[str, dict[str, Any]]:
+    return {
+        # What `python main.py` builds with no configuration: post-operator, new VPC, external-dns, public ALB.
+        "default": yaml.safe_load(EMBEDDED_EXAMPLE.read_text()),
+        # Pre-operator (Terraform ALB + Kubernetes app) with VPC flow logs on.
+        "pre-operator": _cfg(deployment="pre-operator", enable_flow_log=True),
+        # Post-operator in a VPC and bucket the user brings, internal queue, no Redis.
+        "byo-vpc": _cfg(
+            create_vpc=False,
+            network_id="vpc-0123456789abcdef0",
+            network_private_subnets=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            network_database_subnets=["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
+            network_elasticache_subnets=["subnet-0123456789abcdef4", "subnet-0123456789abcdef5"],
+            bucket_name="my-existing-wandb-bucket",
+            use_internal_queue=True,
+        ),
+    }
+
+
+def example_files() -> list[Path]:
+    """Every examples/*.yaml (BYOB, Launch, ... whatever exists when the tests run)."""
+    return sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yml"))
+
+
+def scan_configs() -> dict[str, dict[str, Any]]:
+    """label -> configuration mapping, for every configuration the security gate covers."""
+    configs = _platform_configs()
+    for path in example_files():
+        configs[f"example:{path.name}"] = yaml.safe_load(path.read_text())
+    return configs
+
+
+SCAN_LABELS = list(scan_configs())
+
+_SYNTH_CACHE: dict[str, Path] = {}
+_SYNTH_ROOT: Path | None = None
+
+
+def synthesized(label: str) -> Path:
+    """Synthesize the configuration ``label`` (once per process); returns its cdktf.out directory."""
+    global _SYNTH_ROOT
+    if label not in _SYNTH_CACHE:
+        from wandb_cdktf.config import config_from_mapping
+        from wandb_cdktf.testing import synth_to_dir
+
+        if _SYNTH_ROOT is None:
+            _SYNTH_ROOT = Path(tempfile.mkdtemp(prefix="wandb-cdktf-security-"))
+            import atexit
+
+            atexit.register(shutil.rmtree, _SYNTH_ROOT, True)
+        outdir = _SYNTH_ROOT / re.sub(r"[^A-Za-z0-9_.-]", "_", label)
+        synth_to_dir(config_from_mapping(copy.deepcopy(scan_configs()[label]), source=label), outdir)
+        _SYNTH_CACHE[label] = outdir
+    return _SYNTH_CACHE[label]
+
+
+def stack_docs(outdir: Path) -> dict[str, dict[str, Any]]:
+    stacks = outdir / "stacks"
+    return {p.name: json.loads((p / "cdk.tf.json").read_text()) for p in sorted(stacks.iterdir()) if p.is_dir()}
+
+
+# --- skip file ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckovSkip:
+    check_id: str
+    pattern: str
+    """Glob over ``<type>.<logical id>`` (``data.<type>.<logical id>`` for data sources)."""
+    reason: str
+
+    def matches(self, check_id: str, address: str) -> bool:
+        return check_id == self.check_id and fnmatch.fnmatchcase(address, self.pattern)
+
+
+@dataclass(frozen=True)
+class WildcardAllow:
+    pattern: str
+    """Glob over ``<type>.<logical id>`` of the resource holding the policy."""
+    sid: str | None
+    actions: tuple[str, ...]
+    reason: str
+
+    def matches(self, address: str, sid: str | None, action: str) -> bool:
+        return fnmatch.fnmatchcase(address, self.pattern) and (self.sid is None or self.sid == sid) and action in self.actions
+
+
+@dataclass(frozen=True)
+class Skips:
+    checkov: tuple[CheckovSkip, ...]
+    iam_wildcards: tuple[WildcardAllow, ...]
+
+
+def load_skips(path: Path = SKIP_FILE) -> Skips:
+    doc = yaml.safe_load(path.read_text())
+    problems: list[str] = []
+    checkov: list[CheckovSkip] = []
+    for i, entry in enumerate(doc.get("checkov") or []):
+        cid, resources, reason = entry.get("id"), entry.get("resources"), (entry.get("reason") or "").strip()
+        if not isinstance(cid, str) or not re.match(r"^CKV2?_[A-Z0-9]+_\d+$", cid):
+            problems.append(f"checkov[{i}]: id must be a checkov check id, got {cid!r}")
+        if not isinstance(resources, list) or not resources or not all(isinstance(r, str) and r for r in resources):
+            problems.append(f"checkov[{i}] ({cid}): resources must be a non-empty list of resource address globs")
+            resources = []
+        if len(reason) < 20:
+            problems.append(f"checkov[{i}] ({cid}): a reason (at least a sentence) is required")
+        checkov += [CheckovSkip(cid, r, reason) for r in resources]
+    wild: list[WildcardAllow] = []
+    for i, entry in enumerate(doc.get("iam_wildcards") or []):
+        pattern, actions, reason = entry.get("resource"), entry.get("actions"), (entry.get("reason") or "").strip()
+        if not isinstance(pattern, str) or not pattern:
+            problems.append(f"iam_wildcards[{i}]: resource (address glob) is required")
+        if not isinstance(actions, list) or not actions:
+            problems.append(f"iam_wildcards[{i}]: actions must list the wildcard actions allowed")
+            actions = []
+        if len(reason) < 20:
+            problems.append(f"iam_wildcards[{i}]: a reason (at least a sentence) is required")
+        wild.append(WildcardAllow(pattern, entry.get("sid"), tuple(actions), reason))
+    if problems:
+        raise AssertionError(f"{path.relative_to(REPO)} is malformed:\n  " + "\n  ".join(problems))
+    return Skips(tuple(checkov), tuple(wild))
+
+
+# --- checkov -----------------------------------------------------------------------------------
+
+
+def find_checkov() -> str | None:
+    """$WANDB_CDKTF_CHECKOV, else .venv-checkov/bin/checkov in the repo, else checkov on PATH."""
+    env = os.environ.get(CHECKOV_ENV)
+    if env:
+        return env if (Path(env).is_file() or shutil.which(env)) else None
+    local = REPO / ".venv-checkov" / "bin" / "checkov"
+    if local.is_file():
+        return str(local)
+    return shutil.which("checkov")
+
+
+def checkov_version(binary: str) -> str:
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=120, env=_checkov_env())
+    return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+
+
+def _checkov_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Offline and quiet: no Prisma Cloud guideline download, no version check.
+    env.update(BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false", CKV_NO_VERSION_CHECK="1",
+               LOG_LEVEL="ERROR")
+    return env
+
+
+@dataclass(frozen=True)
+class Finding:
+    stack: str
+    check_id: str
+    check_name: str
+    address: str
+    """``<type>.<logical id>`` or ``data.<type>.<logical id>``."""
+
+
+@dataclass
+class CheckovResult:
+    passed: dict[str, int]
+    """stack id -> passed checks"""
+    failed: list[Finding]
+
+
+def start_checkov(binary: str, outdir: Path) -> subprocess.Popen[str]:
+    """Start checkov on every stack of a synthesized app (terraform_json, JSON report on stdout)."""
+    return subprocess.Popen(
+        [binary, "-d", str(outdir / "stacks"), "--framework", "terraform_json", "--output", "json",
+         "--skip-download", "--compact"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_checkov_env(),
+    )
+
+
+def collect_checkov(proc: subprocess.Popen[str], outdir: Path, timeout: int = 600) -> CheckovResult:
+    stdout, stderr = proc.communicate(timeout=timeout)
+    # Exit code 1 just means "some check failed"; anything else, or no JSON, is a broken run.
+    if proc.returncode not in (0, 1):
+        raise AssertionError(f"checkov exited {proc.returncode}:\n{stderr[-3000:]}")
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"checkov printed no JSON report:\n{stdout[-2000:]}\n{stderr[-2000:]}") from None
+    reports = report if isinstance(report, list) else [report]
+    types = _logical_id_types(outdir)
+    passed: dict[str, int] = {stack: 0 for stack in types}
+    failed: list[Finding] = []
+    for rep in reports:
+        if rep.get("check_type") not in (None, "terraform_json"):
+            continue
+        results = rep.get("results") or {}
+        for item in results.get("passed_checks") or []:
+            stack = _stack_of(item["file_path"])
+            passed[stack] = passed.get(stack, 0) + 1
+        for item in results.get("failed_checks") or []:
+            stack = _stack_of(item["file_path"])
+            failed.append(Finding(stack, item["check_id"], item.get("check_name", ""),
+                                  _address(item["resource"], types.get(stack, {}))))
+    if not any(passed.values()) and not failed:
+        raise AssertionError(f"checkov evaluated nothing in {outdir}: {stdout[:500]}")
+    return CheckovResult(passed, failed)
+
+
+def _stack_of(file_path: str) -> str:
+    parts = [p for p in Path(file_path).parts if p not in ("/", "")]
+    return parts[-2] if len(parts) >= 2 else "?"
+
+
+def _logical_id_types(outdir: Path) -> dict[str, dict[str, str]]:
+    """stack -> {logical id: "type" or "data.type"} from the synthesized JSON."""
+    out: dict[str, dict[str, str]] = {}
+    for stack, doc in stack_docs(outdir).items():
+        ids: dict[str, str] = {}
+        for rtype, items in (doc.get("resource") or {}).items():
+            for lid in items:
+                ids[lid] = rtype
+        for rtype, items in (doc.get("data") or {}).items():
+            for lid in items:
+                ids.setdefault(lid, f"data.{rtype}")
+        out[stack] = ids
+    return out
+
+
+def _address(resource: str, ids: dict[str, str]) -> str:
+    """checkov names resources "<type>.<id>", "resource.<id>" or "data.<id>"; normalize to "<type>.<id>"."""
+    head, _, lid = resource.rpartition(".")
+    if head in ("resource", "data", "") and lid in ids:
+        return f"{ids[lid]}.{lid}"
+    return resource
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+# Attributes holding a JSON policy document, per resource type.
+POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "aws_iam_policy": ("policy",),
+    "aws_iam_role_policy": ("policy",),
+    "aws_iam_user_policy": ("policy",),
+    "aws_iam_group_policy": ("policy",),
+    "aws_iam_role": ("assume_role_policy", "inline_policy"),
+    "aws_s3_bucket_policy": ("policy",),
+    "aws_s3_bucket": ("policy",),
+    "aws_sqs_queue_policy": ("policy",),
+    "aws_sqs_queue": ("policy",),
+    "aws_sns_topic_policy": ("policy",),
+    "aws_kms_key": ("policy",),
+    "aws_kms_key_policy": ("policy",),
+    "aws_ecr_repository_policy": ("policy",),
+    "aws_ecr_lifecycle_policy": (),
+    "aws_secretsmanager_secret_policy": ("policy",),
+    "aws_secretsmanager_secret": ("policy",),
+    "aws_efs_file_system_policy": ("policy",),
+    "aws_cloudwatch_log_resource_policy": ("policy_document",),
+}
+KEY_POLICY_TYPES = {"aws_kms_key", "aws_kms_key_policy"}
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    stack: str
+    address: str
+    attribute: str
+    document: dict[str, Any]
+
+    @property
+    def is_key_policy(self) -> bool:
+        return self.address.split(".")[0] in KEY_POLICY_TYPES
+
+
+def neutralize_interpolations(text: str) -> str:
+    """Replace each balanced ``${...}`` Terraform interpolation by ``TFEXPR`` so the template parses as JSON."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("${", i):
+            depth, j, quote = 0, i + 1, None
+            while j < len(text):
+                ch = text[j]
+                if quote:
+                    if ch == "\\":
+                        j += 1
+                    elif ch == quote:
+                        quote = None
+                elif ch == '"':
+                    quote = ch
+                elif ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            out.append("TFEXPR")
+            i = j + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def iter_policies(stack: str, doc: dict[str, Any]) -> Iterator[PolicyDoc]:
+    """Every policy document in a stack: JSON strings on policy attributes and aws_iam_policy_document data."""
+    for rtype, items in (doc.get("resource") or {}).items():
+        attrs = POLICY_ATTRIBUTES.get(rtype)
+        if attrs is None and "policy" not in rtype:
+            continue
+        for lid, body in items.items():
+            for attr in attrs if attrs is not None else ("policy",):
+                values = body.get(attr)
+                for value in values if isinstance(values, list) else [values]:
+                    if isinstance(value, dict) and "policy" in value:  # inline_policy blocks
+                        value = value["policy"]
+                    if not isinstance(value, str) or not value.strip():
+                        continue
+                    text = value.strip()
+                    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+                        continue  # a reference to another document (checked where it is defined)
+                    try:
+                        parsed = json.loads(neutralize_interpolations(text))
+                    except json.JSONDecodeError as exc:
+                        raise AssertionError(f"{stack}: {rtype}.{lid}.{attr} is not a JSON policy: {exc}") from None
+                    yield PolicyDoc(stack, f"{rtype}.{lid}", attr, parsed)
+    for lid, body in ((doc.get("data") or {}).get("aws_iam_policy_document") or {}).items():
+        statements = []
+        for st in body.get("statement") or []:
+            statements.append({
+                "Sid": st.get("sid"),
+                "Effect": st.get("effect", "Allow"),
+                "Action": st.get("actions") or [],
+                "NotAction": st.get("not_actions") or [],
+                "Resource": st.get("resources") or [],
+                "Principal": st.get("principals") or [],
+                "Condition": st.get("condition") or [],
+            })
+        yield PolicyDoc(stack, f"data.aws_iam_policy_document.{lid}", "statement", {"Statement": statements})
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

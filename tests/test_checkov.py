@@ -1,0 +1,121 @@
+"""Security gate: checkov (pinned) finds nothing we have not deliberately accepted.
+
+Every configuration in ``_security_support.scan_configs()`` (default post-operator,
+pre-operator with flow logs, BYO VPC/bucket, and every ``examples/*.yaml``) is
+synthesized and scanned with ``checkov --framework terraform_json``. A failed check
+passes the gate only if ``security/checkov-skips.yaml`` lists its check id and
+resource with a reason; a skip entry that matches no finding fails the gate too.
+
+checkov is looked up as ``$WANDB_CDKTF_CHECKOV``, then ``.venv-checkov/bin/checkov``
+(``scripts/install-checkov.sh``), then ``checkov`` on PATH; without it these tests skip.
+Set ``WANDB_CDKTF_SECURITY_REPORT=<file>`` to write the per-stack counts as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from _security_support import (
+    CHECKOV_VERSION,
+    SCAN_LABELS,
+    CheckovResult,
+    Finding,
+    Skips,
+    checkov_version,
+    collect_checkov,
+    find_checkov,
+    load_skips,
+    start_checkov,
+    synthesized,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def checkov() -> str:
+    binary = find_checkov()
+    if binary is None:
+        reason = "checkov not found (set WANDB_CDKTF_CHECKOV, or run scripts/install-checkov.sh to create .venv-checkov)"
+        print(f"SKIP checkov tests: {reason}")
+        pytest.skip(reason)
+    version = checkov_version(binary)
+    if version != CHECKOV_VERSION:
+        pytest.fail(f"checkov {CHECKOV_VERSION} is pinned (findings differ between versions); {binary} is {version!r}")
+    return binary
+
+
+@pytest.fixture(scope="module")
+def skips() -> Skips:
+    return load_skips()
+
+
+@pytest.fixture(scope="module")
+def scans(checkov: str) -> dict[str, CheckovResult]:
+    """label -> checkov result; all configurations synthesized, then scanned in parallel."""
+    outdirs = {label: synthesized(label) for label in SCAN_LABELS}
+    procs = {label: start_checkov(checkov, outdir) for label, outdir in outdirs.items()}
+    results = {label: collect_checkov(proc, outdirs[label]) for label, proc in procs.items()}
+    report = os.environ.get("WANDB_CDKTF_SECURITY_REPORT")
+    if report:
+        Path(report).write_text(json.dumps(_counts(results, load_skips()), indent=2, sort_keys=True))
+    return results
+
+
+def _counts(results: dict[str, CheckovResult], skips: Skips) -> dict[str, dict[str, dict[str, int]]]:
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for label, result in results.items():
+        per: dict[str, dict[str, int]] = {s: {"passed": n, "failed": 0, "skipped": 0} for s, n in result.passed.items()}
+        for f in result.failed:
+            row = per.setdefault(f.stack, {"passed": 0, "failed": 0, "skipped": 0})
+            row["skipped" if _skip_for(f, skips) else "failed"] += 1
+        out[label] = per
+    return out
+
+
+def _skip_for(finding: Finding, skips: Skips):  # noqa: ANN202 - CheckovSkip | None
+    return next((s for s in skips.checkov if s.matches(finding.check_id, finding.address)), None)
+
+
+def test_skip_file_is_well_formed(skips: Skips) -> None:
+    assert skips.checkov, "security/checkov-skips.yaml lists no checkov entries"
+    keys = [(s.check_id, s.pattern) for s in skips.checkov]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, f"duplicate skip entries: {dupes}"
+
+
+@pytest.mark.parametrize("label", SCAN_LABELS)
+def test_no_unaccepted_findings(label: str, scans: dict[str, CheckovResult], skips: Skips) -> None:
+    result = scans[label]
+    assert sum(result.passed.values()) > 0, f"{label}: checkov passed no check at all; did it scan anything?"
+    unaccepted = [f for f in result.failed if _skip_for(f, skips) is None]
+    assert not unaccepted, (
+        f"{label}: checkov findings not listed in security/checkov-skips.yaml (fix them, or add an entry with a reason):\n"
+        + "\n".join(f"  {f.stack}: {f.check_id} {f.address}  ({f.check_name})" for f in unaccepted)
+    )
+
+
+def test_no_stale_skip_entries(scans: dict[str, CheckovResult], skips: Skips) -> None:
+    findings = [f for result in scans.values() for f in result.failed]
+    stale = [s for s in skips.checkov if not any(s.matches(f.check_id, f.address) for f in findings)]
+    assert not stale, (
+        "security/checkov-skips.yaml entries that match no current finding (remove them, the issue is fixed "
+        "or the resource is gone):\n" + "\n".join(f"  {s.check_id} {s.pattern}" for s in stale)
+    )
+
+
+def test_gate_would_catch_a_regression(checkov: str, tmp_path: Path, skips: Skips) -> None:
+    """The scan really fails on an insecure resource that no skip entry covers (guards against a vacuous gate)."""
+    stack = tmp_path / "stacks" / "probe"
+    stack.mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text(json.dumps({
+        "resource": {"aws_ebs_volume": {"probe_volume_1234ABCD": {
+            "availability_zone": "us-west-2a", "size": 10, "encrypted": False}}}
+    }))
+    result = collect_checkov(start_checkov(checkov, tmp_path), tmp_path)
+    unaccepted = [f for f in result.failed if _skip_for(f, skips) is None]
+    assert any(f.check_id == "CKV_AWS_3" and f.address == "aws_ebs_volume.probe_volume_1234ABCD" for f in unaccepted), result.failed
