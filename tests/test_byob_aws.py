@@ -108,6 +108,28 @@ def test_bucket_settings(doc) -> None:
     assert not resources(doc, "aws_s3_bucket_acl")
 
 
+def test_lifecycle_only_aborts_incomplete_multipart_uploads(doc) -> None:
+    lifecycle = one_resource(doc, "aws_s3_bucket_lifecycle_configuration")
+    assert lifecycle["bucket"] == ref("aws_s3_bucket", doc, "id")
+    # Exactly one rule, whole bucket, and nothing but the abort: W&B history never expires.
+    assert lifecycle["rule"] == [{
+        "id": "abort-incomplete-multipart-uploads",
+        "status": "Enabled",
+        "filter": [{}],
+        "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}],
+    }]
+
+
+def test_construct_refuses_a_zero_day_multipart_abort() -> None:
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf.constructs.aws.byob_bucket import ByobBucket, ByobBucketProps
+
+    stack = TerraformStack(App(outdir="/tmp/unused-byob-aws"), "s")
+    with pytest.raises(ValueError, match="abort_incomplete_multipart_days"):
+        ByobBucket(stack, "b", ByobBucketProps(namespace="x", wandb_principal_arn=ROLE, abort_incomplete_multipart_days=0))
+
+
 def test_cors_exactly_as_the_docs(doc) -> None:
     cors = one_resource(doc, "aws_s3_bucket_cors_configuration")
     assert cors["bucket"] == ref("aws_s3_bucket", doc, "id")

@@ -92,6 +92,66 @@ def test_storage_account_settings(doc) -> None:
     }]
 
 
+def test_storage_account_sas_policy_and_microsoft_managed_keys(synth, doc) -> None:
+    for account in (one_resource(doc, "azurerm_storage_account"),
+                    one_resource(synth(INSTANCE).stack("wb-test-byob-azure"), "azurerm_storage_account")):
+        # SAS expiration policy: one day, out-of-policy use is only logged (presigned URLs keep working).
+        assert account["sas_policy"] == {"expiration_period": "1.00:00:00", "expiration_action": "Log"}
+        # Stated explicitly (checkov reads it); instance level hands W&B the account key.
+        assert account["shared_access_key_enabled"] is True
+        # Microsoft-managed keys unless a customer-managed key is configured.
+        assert "customer_managed_key" not in account and "identity" not in account
+
+
+CMK_KEY_ID = "https://wbvault.vault.azure.net/keys/wandb-byob"
+CMK_IDENTITY_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+    "Microsoft.ManagedIdentity/userAssignedIdentities/byob-cmk"
+)
+
+
+def test_construct_customer_managed_key_and_sas_policy_props(tmp_path) -> None:
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf._providers import azurerm
+    from wandb_cdktf.constructs.azure import AzureByobStorage, AzureByobStorageProps
+    from wandb_cdktf.testing import load_stacks
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "s")
+    azurerm.provider.AzurermProvider(stack, "azurerm", features=[{}])
+    AzureByobStorage(stack, "byob", AzureByobStorageProps(
+        namespace="wbcmk", resource_group_name="rg", location="eastus", storage_account_name="wbcmkbyob",
+        level="instance", sas_expiration_period="0.04:00:00", sas_expiration_action="Block",
+        customer_managed_key_id=CMK_KEY_ID, customer_managed_key_identity_id=CMK_IDENTITY_ID,
+    ))
+    app.synth()
+    account = one_resource(load_stacks(tmp_path)["s"], "azurerm_storage_account")
+    assert account["sas_policy"] == {"expiration_period": "0.04:00:00", "expiration_action": "Block"}
+    assert account["identity"] == {"type": "UserAssigned", "identity_ids": [CMK_IDENTITY_ID]}
+    assert account["customer_managed_key"] == {"key_vault_key_id": CMK_KEY_ID, "user_assigned_identity_id": CMK_IDENTITY_ID}
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ({"customer_managed_key_id": CMK_KEY_ID}, "must be set together"),
+    ({"customer_managed_key_identity_id": CMK_IDENTITY_ID}, "must be set together"),
+    ({"sas_expiration_period": "1 day"}, "sas_expiration_period"),
+    ({"sas_expiration_period": "0.00:00:00"}, "sas_expiration_period"),
+    ({"sas_expiration_action": "Warn"}, "sas_expiration_action"),
+])
+def test_construct_refuses_bad_storage_settings(override: dict[str, str], message: str) -> None:
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf.constructs.azure import AzureByobStorage, AzureByobStorageProps
+
+    stack = TerraformStack(App(outdir="/tmp/unused-byob-azure"), "s")
+    with pytest.raises(ValueError, match=message):
+        AzureByobStorage(stack, "byob", AzureByobStorageProps(
+            namespace="x", resource_group_name="rg", location="eastus", storage_account_name="xbyob", level="instance",
+            **override,
+        ))
+
+
 def test_container(doc) -> None:
     container = normalize(one_resource(doc, "azurerm_storage_container"))
     assert container == {

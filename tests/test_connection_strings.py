@@ -284,9 +284,14 @@ def test_property_secrets_never_in_repr(key: str) -> None:
 
 # --- from the configuration ------------------------------------------------------------------
 
+# Team-level stores feed the W&B instance deployed here, so the platform is part of the config.
 FILE_STORES_CONFIG = {
     "namespace": "wbtest",
-    "create_platform": False,
+    "domain_name": "example.com",
+    "zone_id": "Z0123456789EXAMPLE00",
+    "allowed_inbound_cidr": ["0.0.0.0/0"],
+    "allowed_inbound_ipv6_cidr": [],
+    "eks_cluster_version": "1.32",
     "byob": {
         "deployment_type": "self-managed",
         "file_stores": [

@@ -300,6 +300,8 @@ def test_gcp_repository_and_bucket_settings(gcp_stack):
     repo = one_resource(gcp_stack, "google_artifact_registry_repository")
     assert (repo["format"], repo["location"], repo["repository_id"], repo["project"]) == ("DOCKER", "us-central1", "wbdemo-launch", "wbdemo-ml-123")
     assert repo["cleanup_policies"][0]["condition"] == {"tag_state": "UNTAGGED", "older_than": f"{14 * 86400}s"}
+    assert "kms_key_name" not in repo  # Google-managed encryption unless repository_kms_key_name is set
+    assert resources(gcp_stack, "google_kms_crypto_key_iam_member") == {}
     bucket = one_resource(gcp_stack, "google_storage_bucket")
     assert bucket["name"] == "wbdemo-launch-ctx-wbdemo-ml-123"
     assert bucket["uniform_bucket_level_access"] is True
@@ -367,6 +369,39 @@ def test_gcp_without_kaniko_or_vertex_grants_only_the_registry(synth):
     assert [b["role"] for b in resources(stack, "google_service_account_iam_member").values()] == ["roles/iam.workloadIdentityUser"]
 
 
+GAR_KEY = "projects/wbdemo-ml-123/locations/us-central1/keyRings/launch/cryptoKeys/registry"
+
+
+def test_gcp_construct_repository_cmek_grants_the_registry_service_agent_first(tmp_path):
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf._providers import google
+    from wandb_cdktf.constructs.gcp.launch_agent import GcpLaunchAgent, GcpLaunchAgentProps
+    from wandb_cdktf.testing import load_stacks
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "s")
+    google.provider.GoogleProvider(stack, "google", project="wbdemo-ml-123", region="us-central1")
+    GcpLaunchAgent(stack, "launch-agent", GcpLaunchAgentProps(
+        project="wbdemo-ml-123", region="us-central1", repository_id="wbdemo-launch", service_account_id="wbdemo-launch",
+        role_id_prefix="wbdemo_launch", repository_kms_key_name=GAR_KEY,
+    ))
+    app.synth()
+    doc = load_stacks(tmp_path)["s"]
+    repo = one_resource(doc, "google_artifact_registry_repository")
+    assert repo["kms_key_name"] == GAR_KEY
+    (project_id,) = doc["data"]["google_project"]
+    assert doc["data"]["google_project"][project_id]["project_id"] == "wbdemo-ml-123"
+    (grant_id,) = resources(doc, "google_kms_crypto_key_iam_member")
+    grant = doc["resource"]["google_kms_crypto_key_iam_member"][grant_id]
+    assert grant["crypto_key_id"] == GAR_KEY
+    assert grant["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+    assert grant["member"] == (
+        f"serviceAccount:service-${{data.google_project.{project_id}.number}}@gcp-sa-artifactregistry.iam.gserviceaccount.com"
+    )
+    assert repo["depends_on"] == [f"google_kms_crypto_key_iam_member.{grant_id}"]
+
+
 # --- Azure -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def azure_stack(synth):
@@ -383,6 +418,9 @@ def test_azure_storage_is_tls12_https_only_and_private(azure_stack):
     assert account["allow_nested_items_to_be_public"] is False
     assert account["infrastructure_encryption_enabled"] is True
     assert account["shared_access_key_enabled"] is True  # Kaniko reads contexts with the account key
+    # SAS expiration policy: one day, out-of-policy use only logged; Microsoft-managed keys by default.
+    assert account["sas_policy"] == {"expiration_period": "1.00:00:00", "expiration_action": "Log"}
+    assert "customer_managed_key" not in account and "identity" not in account
     container = one_resource(azure_stack, "azurerm_storage_container")
     assert container["container_access_type"] == "private"
     assert container["storage_account_id"] == ref("azurerm_storage_account", azure_stack, "id")
@@ -422,6 +460,43 @@ def test_azure_launch_config_and_helm_values(azure_stack):
     values = yaml.safe_load(resolve(azure_stack["output"]["helm_values"]["value"]))
     assert values["serviceAccount"]["annotations"] == {"azure.workload.identity/client-id": SAMPLE[("azurerm_user_assigned_identity", "client_id")]}
     assert values["agent"]["labels"] == {"azure.workload.identity/use": "true"}
+
+
+AZ_KEY = "https://wbvault.vault.azure.net/keys/launch"
+AZ_IDENTITY = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/launch-cmk"
+
+
+def test_azure_construct_customer_managed_key(tmp_path):
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf._providers import azurerm
+    from wandb_cdktf.constructs.azure.launch_agent import AzureLaunchAgent, AzureLaunchAgentProps
+    from wandb_cdktf.testing import load_stacks
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "s")
+    azurerm.provider.AzurermProvider(stack, "azurerm", features=[{}])
+    AzureLaunchAgent(stack, "launch-agent", AzureLaunchAgentProps(
+        name_prefix="wbdemo-launch", location="eastus", resource_group_name="rg", registry_name="wbdemolaunchacr",
+        oidc_issuer_url="https://eastus.oic.prod-aks.azure.com/t/c/", storage_account_name="wbdemolaunchctx",
+        sas_expiration_period="0.08:00:00", customer_managed_key_id=AZ_KEY, customer_managed_key_identity_id=AZ_IDENTITY,
+    ))
+    app.synth()
+    account = one_resource(load_stacks(tmp_path)["s"], "azurerm_storage_account")
+    assert account["sas_policy"] == {"expiration_period": "0.08:00:00", "expiration_action": "Log"}
+    assert account["identity"] == {"type": "UserAssigned", "identity_ids": [AZ_IDENTITY]}
+    assert account["customer_managed_key"] == {"key_vault_key_id": AZ_KEY, "user_assigned_identity_id": AZ_IDENTITY}
+
+
+def test_azure_construct_refuses_a_key_without_an_identity():
+    from wandb_cdktf.constructs.azure.launch_agent import AzureLaunchAgentProps
+
+    with pytest.raises(ValueError, match="must be set together"):
+        AzureLaunchAgentProps(
+            name_prefix="x", location="eastus", resource_group_name="rg", registry_name="xacr",
+            oidc_issuer_url="https://eastus.oic.prod-aks.azure.com/t/c/", storage_account_name="xctx",
+            customer_managed_key_id=AZ_KEY,
+        )
 
 
 def test_azure_docker_builder_has_no_storage(synth):

@@ -162,16 +162,16 @@ def _too_big(exc: BaseException) -> str:
 def _parse_tfvars(text: str, name: str) -> dict[str, Any]:
     import hcl2
 
+    options = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, preserve_heredocs=False)
     try:
-        raw = hcl2.loads(text)
+        raw = hcl2.loads(text, serialization_options=options)
     except Exception as exc:  # lark raises many exception types; all mean "not HCL"
         first = " ".join(str(exc).split())[:160]
         raise ConfigError("<file>", f"{name} is not valid HCL: {first}") from None
     result: dict[str, Any] = {}
     for key, value in raw.items():
-        # python-hcl2 8.x wraps every top-level attribute value in a one-element list.
-        if isinstance(value, list) and len(value) == 1:
-            value = value[0]
+        if key.startswith("__"):  # parser metadata, not a variable
+            continue
         if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
             raise ConfigError(key, "must be a literal value; expressions and var references are not supported in .tfvars")
         result[key] = value

@@ -13,7 +13,9 @@ self-managed instance or team level). Per the W&B BYOB docs:
   actions on the bucket and its objects.
 
 Secure defaults beyond the docs: all four public-access blocks, ACLs disabled
-(BucketOwnerEnforced), a deny of any request without TLS, no force-destroy.
+(BucketOwnerEnforced), a deny of any request without TLS, no force-destroy, and a
+lifecycle rule that only aborts incomplete multipart uploads (after 7 days). Objects
+and noncurrent versions never expire: a BYOB bucket holds W&B run history.
 """
 
 from __future__ import annotations
@@ -71,11 +73,16 @@ class ByobBucketProps:
     """When True the bucket is never force-destroyed with its objects. Default: True."""
     path: str = ""
     """Sub-path in the bucket for W&B files (team form's optional path). Default: "" (bucket root)."""
+    abort_incomplete_multipart_days: int = 7
+    """Days before incomplete multipart uploads are aborted (the lifecycle rule never expires objects or versions).
+    Default: 7."""
 
 
 class ByobBucket(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: ByobBucketProps) -> None:
         super().__init__(scope, construct_id)
+        if props.abort_incomplete_multipart_days < 1:
+            raise ValueError(f"abort_incomplete_multipart_days must be at least 1, got {props.abort_incomplete_multipart_days}")
         self.props = props
         identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(self, "caller")
         partition = aws.data_aws_partition.DataAwsPartition(self, "partition")
@@ -125,6 +132,17 @@ class ByobBucket(Construct):
         aws.s3_bucket_cors_configuration.S3BucketCorsConfiguration(self, "cors", bucket=bucket.id, cors_rule=[
             aws.s3_bucket_cors_configuration.S3BucketCorsConfigurationCorsRule(**CORS_RULE)
         ])
+        lc = aws.s3_bucket_lifecycle_configuration
+        lc.S3BucketLifecycleConfiguration(
+            self, "lifecycle", bucket=bucket.id,
+            rule=[lc.S3BucketLifecycleConfigurationRule(
+                id="abort-incomplete-multipart-uploads",
+                status="Enabled",
+                filter=[lc.S3BucketLifecycleConfigurationRuleFilter()],
+                abort_incomplete_multipart_upload=[lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                    days_after_initiation=props.abort_incomplete_multipart_days)],
+            )],
+        )
         aws.s3_bucket_policy.S3BucketPolicy(
             self, "policy", bucket=bucket.id, policy=self.bucket_policy(bucket.arn), depends_on=[pab]
         )

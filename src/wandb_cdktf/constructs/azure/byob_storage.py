@@ -20,7 +20,10 @@ Azure rejects concurrent writes of federated credentials on one identity, so the
 credentials are chained with ``depends_on``.
 
 Secure defaults: StorageV2, TLS 1.2 minimum, HTTPS only, no public blob access,
-no cross-tenant replication, private container.
+no cross-tenant replication, private container, and a SAS expiration policy (1 day,
+action "Log": out-of-policy SAS use is recorded in the account's diagnostic logs but
+never rejected, so W&B's presigned URLs keep working). Encryption uses
+Microsoft-managed keys unless ``customer_managed_key_id`` names a Key Vault key.
 """
 
 from __future__ import annotations
@@ -31,6 +34,12 @@ from typing import Any
 from constructs import Construct
 
 from ..._providers import azurerm
+from ._storage import (
+    DEFAULT_SAS_EXPIRATION_ACTION,
+    DEFAULT_SAS_EXPIRATION_PERIOD,
+    storage_account_security_kwargs,
+    validate_storage_settings,
+)
 
 AUDIENCE = "api://AzureADTokenExchange"
 BLOB_DATA_ROLE = "Storage Blob Data Contributor"
@@ -75,6 +84,18 @@ class AzureByobStorageProps:
     """Tags on every resource. Default: {}."""
     path: str = ""
     """Sub-path in the container for W&B files. Default: "" (container root)."""
+    sas_expiration_period: str = DEFAULT_SAS_EXPIRATION_PERIOD
+    """SAS expiration policy: the longest validity (``DD.HH:MM:SS``) a SAS on the account should have.
+    Default: "1.00:00:00" (one day)."""
+    sas_expiration_action: str = DEFAULT_SAS_EXPIRATION_ACTION
+    """What Azure does with a SAS exceeding the period: "Log" (record it in the diagnostic logs) or "Block"
+    (reject the request). Default: "Log" (never breaks W&B's presigned URLs)."""
+    customer_managed_key_id: str | None = None
+    """Versionless Key Vault key ID (``https://<vault>.vault.azure.net/keys/<name>``) to encrypt the account with.
+    The vault needs soft delete and purge protection. Default: None (Microsoft-managed keys)."""
+    customer_managed_key_identity_id: str | None = None
+    """Resource ID of a user-assigned identity that may use that key (e.g. "Key Vault Crypto Service Encryption
+    User"); it is attached to the account. Required with customer_managed_key_id. Default: None."""
 
 
 class AzureByobStorage(Construct):
@@ -82,6 +103,13 @@ class AzureByobStorage(Construct):
         super().__init__(scope, construct_id)
         if props.level not in {"instance", "team"}:
             raise ValueError(f"level must be instance or team, got {props.level!r}")
+        validate_storage_settings(
+            "AzureByobStorageProps",
+            sas_expiration_period=props.sas_expiration_period,
+            sas_expiration_action=props.sas_expiration_action,
+            customer_managed_key_id=props.customer_managed_key_id,
+            customer_managed_key_identity_id=props.customer_managed_key_identity_id,
+        )
         if props.level == "team":
             if not props.oidc_issuer_url or not props.oidc_issuer_url.endswith("/"):
                 raise ValueError("team level needs oidc_issuer_url ending with '/'")
@@ -100,6 +128,8 @@ class AzureByobStorage(Construct):
             min_tls_version="TLS1_2",
             https_traffic_only_enabled=True,
             allow_nested_items_to_be_public=False,
+            # Azure's default, stated explicitly: instance-level BYOB hands W&B the account key.
+            shared_access_key_enabled=True,
             cross_tenant_replication_enabled=False,
             blob_properties={
                 "versioning_enabled": True,
@@ -108,6 +138,12 @@ class AzureByobStorage(Construct):
                 "cors_rule": [azurerm.storage_account.StorageAccountBlobPropertiesCorsRule(**CORS_RULE)],
             },
             tags=dict(props.tags),
+            **storage_account_security_kwargs(
+                sas_expiration_period=props.sas_expiration_period,
+                sas_expiration_action=props.sas_expiration_action,
+                customer_managed_key_id=props.customer_managed_key_id,
+                customer_managed_key_identity_id=props.customer_managed_key_identity_id,
+            ),
         )
         self._container = azurerm.storage_container.StorageContainer(
             self, "container", name=props.container_name, storage_account_id=self._account.id, container_access_type="private"

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import azurerm
+from ._storage import (
+    DEFAULT_SAS_EXPIRATION_ACTION,
+    DEFAULT_SAS_EXPIRATION_PERIOD,
+    storage_account_security_kwargs,
+    validate_storage_settings,
+)
 
 AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 
@@ -55,6 +61,18 @@ class AzureLaunchAgentProps:
     shared_access_key_enabled: bool = True
     """Allow account-key access to the storage account. Kaniko on Azure reads the build context with the account
     key (chart value ``azureStorageAccessKey``), so this must stay true for the kaniko builder. Default: true."""
+    sas_expiration_period: str = DEFAULT_SAS_EXPIRATION_PERIOD
+    """SAS expiration policy of the storage account: the longest validity (``DD.HH:MM:SS``) a SAS should have.
+    Default: "1.00:00:00" (one day)."""
+    sas_expiration_action: str = DEFAULT_SAS_EXPIRATION_ACTION
+    """What Azure does with a SAS exceeding the period: "Log" (record it in the diagnostic logs) or "Block"
+    (reject the request). Default: "Log"."""
+    customer_managed_key_id: str | None = None
+    """Versionless Key Vault key ID (``https://<vault>.vault.azure.net/keys/<name>``) to encrypt the storage account
+    with. The vault needs soft delete and purge protection. Default: None (Microsoft-managed keys)."""
+    customer_managed_key_identity_id: str | None = None
+    """Resource ID of a user-assigned identity that may use that key (e.g. "Key Vault Crypto Service Encryption
+    User"); it is attached to the storage account. Required with customer_managed_key_id. Default: None."""
     tags: dict[str, str] | None = None
     """Tags on every resource. Default: none."""
 
@@ -63,6 +81,13 @@ class AzureLaunchAgentProps:
             raise ValueError("AzureLaunchAgentProps.storage_account_name is required with build_context_storage")
         if not self.oidc_issuer_url.startswith("https://"):
             raise ValueError("AzureLaunchAgentProps.oidc_issuer_url must be an https:// URL")
+        validate_storage_settings(
+            "AzureLaunchAgentProps",
+            sas_expiration_period=self.sas_expiration_period,
+            sas_expiration_action=self.sas_expiration_action,
+            customer_managed_key_id=self.customer_managed_key_id,
+            customer_managed_key_identity_id=self.customer_managed_key_identity_id,
+        )
 
 
 class AzureLaunchAgent(Construct):
@@ -70,9 +95,11 @@ class AzureLaunchAgent(Construct):
 
     Secure defaults: registry admin account disabled; storage account with
     minimum TLS 1.2, HTTPS only, no public blob access, infrastructure
-    encryption, OAuth as the portal default, no cross-tenant replication, a
-    private container and a lifecycle rule deleting old contexts; the federated
-    credential accepts only the agent's service account.
+    encryption, OAuth as the portal default, no cross-tenant replication, a SAS
+    expiration policy (1 day, action "Log"), a private container and a lifecycle
+    rule deleting old contexts; Microsoft-managed keys unless
+    ``customer_managed_key_id`` is set; the federated credential accepts only the
+    agent's service account.
     """
 
     def __init__(self, scope: Construct, construct_id: str, props: AzureLaunchAgentProps) -> None:
@@ -141,6 +168,12 @@ class AzureLaunchAgent(Construct):
                 infrastructure_encryption_enabled=True,
                 cross_tenant_replication_enabled=False,
                 tags=tags,
+                **storage_account_security_kwargs(
+                    sas_expiration_period=p.sas_expiration_period,
+                    sas_expiration_action=p.sas_expiration_action,
+                    customer_managed_key_id=p.customer_managed_key_id,
+                    customer_managed_key_identity_id=p.customer_managed_key_identity_id,
+                ),
             )
             self.container = azurerm.storage_container.StorageContainer(
                 self,

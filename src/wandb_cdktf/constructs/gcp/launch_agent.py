@@ -21,11 +21,16 @@ documented permissions, bound on the narrowest resource that can grant it:
   repository-level binding cannot grant (it reveals repository names, no content);
 - build-context role on the bucket only;
 - Vertex AI custom-job role on the project (custom jobs have no narrower IAM resource).
+
+The repository uses Google-managed encryption unless ``repository_kms_key_name``
+names a Cloud KMS key (CMEK); the project's Artifact Registry service agent is then
+granted Encrypter/Decrypter on that key before the repository is created.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
@@ -66,6 +71,10 @@ class GcpLaunchAgentProps:
     """Image name inside the repository (the agent requires one in its destination). Default: launch."""
     untagged_image_expiration_days: int = 14
     """Delete untagged images after this many days. Default: 14."""
+    repository_kms_key_name: str | None = None
+    """Cloud KMS key (``projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>``, in the repository's region) to
+    encrypt the repository with (CMEK); fixed at creation. The Artifact Registry service agent is granted
+    ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on it. Default: None (Google-managed encryption)."""
     build_context_bucket: bool = True
     """Create the Kaniko build-context bucket and grant access to it. Default: true (kaniko builder)."""
     bucket_name: str | None = None
@@ -95,6 +104,7 @@ class GcpLaunchAgent(Construct):
 
     Secure defaults: bucket with uniform bucket-level access, public access
     prevention enforced, Google-managed encryption and an age-based lifecycle;
+    repository CMEK when ``repository_kms_key_name`` is set;
     no service account keys; only the one Kubernetes service account may
     impersonate the agent's service account.
     """
@@ -105,6 +115,17 @@ class GcpLaunchAgent(Construct):
         p = props
 
         ar = google.artifact_registry_repository
+        repo_kwargs: dict[str, Any] = {}
+        if p.repository_kms_key_name:
+            project = google.data_google_project.DataGoogleProject(self, "project", project_id=p.project)
+            grant = google.kms_crypto_key_iam_member.KmsCryptoKeyIamMember(
+                self,
+                "repository-cmek-grant",
+                crypto_key_id=p.repository_kms_key_name,
+                role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
+            )
+            repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
         self.repository = ar.ArtifactRegistryRepository(
             self,
             "repository",
@@ -123,6 +144,7 @@ class GcpLaunchAgent(Construct):
                     ),
                 )
             ],
+            **repo_kwargs,
         )
         self.service_account = google.service_account.ServiceAccount(
             self,
