@@ -113,6 +113,7 @@ def aws_account_id(value: str) -> str:
 
 
 def s3_bucket_name(value: str) -> str:
-    if not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", value) or ".." in value or re.match(r"^\d+\.\d+\.\d+\.\d+$", value):
-        raise ValueError(f"must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-'), got {value!r}")
-    return value
+    """S3 bucket naming rules (one implementation, shared with the storage connection strings)."""
+    from ..storage.connection_strings import validate_s3_bucket_name
+
+    return validate_s3_bucket_name(value)
