@@ -215,7 +215,8 @@ def test_node_role_policies(infra):
     attached = [a["policy_arn"] for k, a in resources(infra, "aws_iam_role_policy_attachment").items() if k.startswith("eks_node-")]
     for name in ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly",
                  "AmazonEBSCSIDriverPolicy", "AmazonEFSCSIDriverPolicy"):
-        assert any(a.endswith("/" + name) for a in attached), name
+        prefix = "policy/service-role/" if name in ("AmazonEBSCSIDriverPolicy", "AmazonEFSCSIDriverPolicy") else ":policy/"
+        assert any(a.endswith(prefix + name) for a in attached), name
     stmts = {s["Sid"]: s for s in _policy(one_resource(infra, "aws_iam_role_policy"))["Statement"]}
     assert stmts["BucketObjects"]["Resource"].endswith("/*")
     assert "aws_sqs_queue" in stmts["Queue"]["Resource"]

@@ -59,6 +59,11 @@ class AwsEndpointsConfig(StrictModel):
     s3_use_path_style: bool = Field(
         default=True, description="Path-style S3 requests (emulators have no per-bucket DNS). Default: true."
     )
+    max_retries: int = Field(
+        default=2, ge=0, le=25,
+        description="Provider retries per API call. An emulator answers at once or not at all, so failures "
+        "(an unreachable URL) surface in seconds instead of after the provider's 25 retries. Default: 2.",
+    )
     skip_checks: bool = Field(
         default=True,
         description="Skip the provider's credential, region and instance-metadata checks (emulators implement none "
@@ -86,6 +91,7 @@ class AwsEndpointsConfig(StrictModel):
         args: dict[str, object] = {
             "endpoints": {name: self.url for name in self.services},
             "s3_use_path_style": self.s3_use_path_style,
+            "max_retries": self.max_retries,
         }
         if self.skip_checks:
             args.update(

@@ -30,6 +30,8 @@ NODE_MANAGED_POLICIES = [
     "AmazonEBSCSIDriverPolicy",
     "AmazonEFSCSIDriverPolicy",
 ]
+# AWS keeps these two under the service-role/ path (arn:aws:iam::aws:policy/service-role/<name>).
+_SERVICE_ROLE_POLICIES = {"AmazonEBSCSIDriverPolicy", "AmazonEFSCSIDriverPolicy"}
 ADDONS = ("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "aws-efs-csi-driver", "metrics-server")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
@@ -196,7 +198,10 @@ class Cluster(Construct):
         )
         self._node_role = node_role
         node_attachments = [
-            aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, f"node-{p}", role=node_role.name, policy_arn=f"{managed}/{p}")
+            aws.iam_role_policy_attachment.IamRolePolicyAttachment(
+                self, f"node-{p}", role=node_role.name,
+                policy_arn=f"{managed}/service-role/{p}" if p in _SERVICE_ROLE_POLICIES else f"{managed}/{p}",
+            )
             for p in NODE_MANAGED_POLICIES
         ]
         for i, arn in enumerate(props.extra_node_policy_arns):

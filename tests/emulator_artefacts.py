@@ -1,0 +1,113 @@
+"""Everything the emulator tests accept that a real AWS account would not need, with the reason.
+
+Three lists, one place:
+
+- ``PLAN_ARTEFACTS``: resource address pattern (``fnmatch``), optionally ``:<attribute
+  pattern>`` to accept only those top-level attributes -> reason. A re-plan right after
+  apply may show these changes only; anything else is a real perpetual diff and fails
+  tests/test_emulator.py::test_replan_after_apply_is_clean.
+- ``PROFILE_OVERRIDES``: configuration options the emulator profile sets, with the reason.
+- ``SHIMS``: AWS APIs moto 5 lacks, added by tests/emulator_server.py, with the reason.
+
+Remove an entry when moto grows the behaviour; the tests do not require an artefact
+to show up, only that nothing outside this file does.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+PLAN_ARTEFACTS: dict[str, str] = {
+    "aws_eks_node_group.*": (
+        "moto returns a synthetic remote_access block (ec2_ssh_key 'eksKeypair') for every node group, which "
+        "we never set (real EKS rejects remote_access together with a launch template), so the plan wants to "
+        "remove it; remote_access forces replacement, so the node groups show as replaced."
+    ),
+    "aws_launch_template.*:tag_specifications": (
+        "moto stores the launch template's own tags (resource type 'launch-template', our default tags) in "
+        "the version data and returns them as a third tag specification; AWS does not."
+    ),
+    "aws_launch_template.*:*_version": (
+        "default_version/latest_version become unknown because of the tag_specifications artefact above "
+        "(an update writes a new template version)."
+    ),
+    "aws_db_parameter_group.*:parameter": (
+        "moto's DescribeDBParameters returns the parameters without their Source ('user'), so the provider "
+        "reads back no user-set parameters and plans to set them again."
+    ),
+    "aws_rds_cluster.*:scaling_configuration": (
+        "moto returns a ScalingConfigurationInfo (Serverless v1 settings) for provisioned clusters too; "
+        "AWS returns none, and we set none."
+    ),
+    "aws_rds_cluster_instance.*:performance_insights_*": (
+        "moto ignores Performance Insights settings of cluster instances and reads them back as disabled."
+    ),
+    "aws_vpc_security_group_ingress_rule.*:description": (
+        "moto does not return the Description of security group rules (DescribeSecurityGroupRules)."
+    ),
+}
+
+PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
+    "create_elasticache": (
+        False,
+        "moto cannot read an ElastiCache replication group back the way the provider expects, so Redis "
+        "is off in the emulator profile.",
+    ),
+}
+
+SHIMS: dict[str, str] = {
+    "eks:CreateAddon/DescribeAddon/DeleteAddon/ListAddons/UpdateAddon/DescribeUpdate": (
+        "moto 5 implements no EKS addon API; the cluster installs six managed addons."
+    ),
+    "eks:CreateCluster clusterSecurityGroupId": (
+        "real EKS creates a cluster security group and returns its id in vpc_config; moto returns none, so the "
+        "node security group rules that reference it could not be created."
+    ),
+    "eks:CreateCluster OIDC issuer": (
+        "moto draws one OIDC issuer per process, so a second cluster's aws_iam_openid_connect_provider "
+        "collides with the first (EntityAlreadyExists); each cluster gets its own, as on AWS."
+    ),
+    "eks:CreateCluster accessConfig": (
+        "moto drops accessConfig; the provider then reads no access_config and plans to replace the cluster "
+        "(bootstrap_cluster_creator_admin_permissions forces replacement), cascading into OIDC and IRSA."
+    ),
+    "eks:CreateNodegroup Auto Scaling group": (
+        "moto names an Auto Scaling group in the node group's resources but never creates it; the pre-operator "
+        "ALB attaches its target group to those groups (aws_autoscaling_attachment)."
+    ),
+    "elasticfilesystem:PutBackupPolicy": "moto 5 only describes the backup policy chosen at creation.",
+    "route53 hosted zone ids": (
+        "moto draws 22 random characters; AWS ids (and our zone_id validation) start with 'Z'."
+    ),
+    "MOTO_ACM_VALIDATION_WAIT=0": (
+        "moto keeps DNS-validated certificates PENDING_VALIDATION for 60 s by default, which stalls "
+        "aws_acm_certificate_validation."
+    ),
+    "MOTO_IAM_LOAD_MANAGED_POLICIES=true": (
+        "AWS managed policies (AmazonEKSClusterPolicy, ...) exist in moto only with this setting."
+    ),
+}
+
+
+def artefact_reasons(address: str, attributes: list[str]) -> tuple[list[str], list[str]]:
+    """(reasons that explain this change, attributes no artefact explains).
+
+    An entry without ``:<attribute>`` explains every change of the addresses it matches.
+    """
+    reasons: list[str] = []
+    left = list(attributes)
+    for key, reason in PLAN_ARTEFACTS.items():
+        pattern, _, attr = key.partition(":")
+        if not fnmatch.fnmatchcase(address, pattern):
+            continue
+        covered = left if not attr else [a for a in left if fnmatch.fnmatchcase(a, attr)]
+        if covered or not attributes:
+            reasons.append(f"{key}: {reason}")
+            left = [a for a in left if a not in covered]
+    return reasons, left
+
+
+def profile_overrides() -> dict[str, Any]:
+    """Configuration values the emulator profile applies on top of a deployment configuration."""
+    return {name: value for name, (value, _reason) in PROFILE_OVERRIDES.items()}

@@ -1,0 +1,286 @@
+"""Run moto in server mode with the few AWS APIs our stacks need that moto 5 lacks.
+
+Started by the ``moto_server`` fixture in tests/test_emulator.py as::
+
+    python tests/emulator_server.py --host 127.0.0.1 --port <free port>
+
+Everything below is an emulator gap, not a wandb-cdktf behaviour; each shim is the
+smallest faithful stand-in (``SHIMS`` in tests/emulator_artefacts.py lists them with
+their reasons). Shims patch moto classes in this process only, before the server starts. Settings that need no code are environment variables set here:
+
+- ``MOTO_ACM_VALIDATION_WAIT=0``: DNS-validated ACM certificates are ISSUED at once
+  (moto's default keeps them PENDING_VALIDATION for 60 s, which stalls
+  ``aws_acm_certificate_validation``).
+- ``MOTO_IAM_LOAD_MANAGED_POLICIES=true``: AWS managed policies (AmazonEKSClusterPolicy,
+  ...) exist, so ``aws_iam_role_policy_attachment`` can attach them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
+def _eks_addons() -> None:
+    """EKS CreateAddon / DescribeAddon / DeleteAddon / ListAddons / UpdateAddon (moto 5 has none)."""
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import ResourceInUseException, ResourceNotFoundException
+    from moto.eks.responses import EKSResponse
+
+    store: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+
+    def _key(self: Any, cluster: str, addon: str) -> tuple[str, str, str, str]:
+        return (self.current_account, self.region, cluster, addon)
+
+    def _cluster(self: Any, name: str) -> Any:
+        cluster = self.eks_backend.clusters.get(name)
+        if cluster is None:
+            raise ResourceNotFoundException(clusterName=name, nodegroupName=None, fargateProfileName=None,
+                                            addonName=None, message=f"No cluster found for name: {name}.")
+        return cluster
+
+    def _addon(self: Any, cluster: str, name: str) -> dict[str, Any]:
+        _cluster(self, cluster)
+        addon = store.get(_key(self, cluster, name))
+        if addon is None:
+            raise ResourceNotFoundException(clusterName=cluster, nodegroupName=None, fargateProfileName=None,
+                                            addonName=name, message=f"No addon: {name} found in cluster: {cluster}")
+        return addon
+
+    def create_addon(self: Any) -> ActionResult:
+        cluster_name = self._get_param("name")
+        name = self._get_param("addonName")
+        cluster = _cluster(self, cluster_name)
+        if _key(self, cluster_name, name) in store:
+            raise ResourceInUseException(clusterName=cluster_name, nodegroupName=None, fargateProfileName=None,
+                                         addonName=name, message=f"Addon already exists with name: {name}")
+        now = datetime.now(timezone.utc)
+        addon = {
+            "addonName": name,
+            "clusterName": cluster_name,
+            "status": "ACTIVE",
+            "addonVersion": self._get_param("addonVersion") or "v1.0.0-eksbuild.1",
+            "health": {"issues": []},
+            "addonArn": f"{cluster.arn.replace(':cluster/', ':addon/')}/{name}/00000000-0000-0000-0000-000000000000",
+            "createdAt": now,
+            "modifiedAt": now,
+            "tags": self._get_param("tags") or {},
+        }
+        for key in ("serviceAccountRoleArn", "configurationValues"):
+            if self._get_param(key):
+                addon[key] = self._get_param(key)
+        store[_key(self, cluster_name, name)] = addon
+        return ActionResult({"addon": addon})
+
+    def describe_addon(self: Any) -> ActionResult:
+        return ActionResult({"addon": _addon(self, self._get_param("name"), self._get_param("addonName"))})
+
+    def delete_addon(self: Any) -> ActionResult:
+        cluster, name = self._get_param("name"), self._get_param("addonName")
+        addon = _addon(self, cluster, name)
+        del store[_key(self, cluster, name)]
+        return ActionResult({"addon": {**addon, "status": "DELETING"}})
+
+    def list_addons(self: Any) -> ActionResult:
+        cluster = self._get_param("name")
+        _cluster(self, cluster)
+        names = sorted(k[3] for k in store if k[:3] == (self.current_account, self.region, cluster))
+        return ActionResult({"addons": names})
+
+    def update_addon(self: Any) -> ActionResult:
+        cluster, name = self._get_param("name"), self._get_param("addonName")
+        addon = _addon(self, cluster, name)
+        for key in ("addonVersion", "serviceAccountRoleArn", "configurationValues"):
+            if self._get_param(key):
+                addon[key] = self._get_param(key)
+        addon["modifiedAt"] = datetime.now(timezone.utc)
+        return ActionResult({"update": {"id": "00000000-0000-0000-0000-000000000001", "status": "Successful",
+                                        "type": "AddonUpdate", "params": [], "createdAt": addon["modifiedAt"],
+                                        "errors": []}})
+
+    for fn in (create_addon, describe_addon, delete_addon, list_addons, update_addon):
+        setattr(EKSResponse, fn.__name__, fn)
+    dispatch = urls.response.dispatch
+    urls.url_paths.update({
+        "{0}/clusters/(?P<name>[^/]+)/addons$": dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)$": dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)/update$": dispatch,
+    })
+
+
+def _eks_describe_update() -> None:
+    """EKS DescribeUpdate: every update the shims report has already succeeded."""
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.responses import EKSResponse
+
+    def describe_update(self: Any) -> ActionResult:
+        return ActionResult({"update": {"id": self._get_param("updateId"), "status": "Successful", "type": "AddonUpdate",
+                                        "params": [], "createdAt": datetime.now(timezone.utc), "errors": []}})
+
+    EKSResponse.describe_update = describe_update  # type: ignore[attr-defined]
+    urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$"] = urls.response.dispatch
+
+
+def _eks_cluster_security_group() -> None:
+    """EKS creates a cluster security group in the cluster's VPC (moto leaves clusterSecurityGroupId empty)
+    and gives every cluster its own OIDC issuer (moto shares one per process)."""
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import EKSBackend
+
+    original_create, original_delete = EKSBackend.create_cluster, EKSBackend.delete_cluster
+
+    def create_cluster(self: Any, name: str, role_arn: str, resources_vpc_config: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        cluster = original_create(self, name, role_arn, resources_vpc_config, *args, **kwargs)
+        # moto draws one OIDC issuer per process; AWS gives each cluster its own (else the second
+        # cluster's aws_iam_openid_connect_provider already exists).
+        cluster.identity = {"oidc": {"issuer": f"https://oidc.eks.{self.region_name}.amazonaws.com/id/{uuid.uuid4().hex.upper()}"}}
+        subnets = resources_vpc_config.get("subnetIds") or []
+        if subnets:
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            vpc_id = ec2.get_subnet(subnets[0]).vpc_id
+            sg = ec2.create_security_group(
+                f"eks-cluster-sg-{name}-{abs(hash(cluster.arn)) % 10**10}",
+                "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes",
+                vpc_id=vpc_id, tags={f"kubernetes.io/cluster/{name}": "owned"},
+            )
+            cluster.resources_vpc_config = {**resources_vpc_config, "vpcId": vpc_id, "clusterSecurityGroupId": sg.id}
+        return cluster
+
+    def delete_cluster(self: Any, name: str) -> Any:
+        cluster = original_delete(self, name)
+        sg_id = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
+        if sg_id:
+            ec2_backends[self.account_id][self.region_name].delete_security_group(group_id=sg_id)
+        return cluster
+
+    EKSBackend.create_cluster = create_cluster  # type: ignore[method-assign]
+    EKSBackend.delete_cluster = delete_cluster  # type: ignore[method-assign]
+
+
+def _eks_node_group_autoscaling_groups() -> None:
+    """EKS node groups own an Auto Scaling group (moto names one in ``resources`` but never creates it)."""
+    from moto.autoscaling.models import autoscaling_backends
+    from moto.eks.models import EKSBackend
+
+    original_create, original_delete = EKSBackend.create_nodegroup, EKSBackend.delete_nodegroup
+
+    def create_nodegroup(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nodegroup = original_create(self, *args, **kwargs)
+        backend = autoscaling_backends[self.account_id][self.region_name]
+        template = kwargs.get("launch_template") or {}
+        for group in nodegroup.resources.get("autoScalingGroups", []):
+            backend.create_auto_scaling_group(
+                name=group["name"], availability_zones=[], desired_capacity=0, max_size=0, min_size=0,
+                launch_config_name=None,  # type: ignore[arg-type]
+                launch_template={"LaunchTemplateId": template.get("id"), "Version": template.get("version") or "$Default"}
+                if template.get("id") else {},
+                vpc_zone_identifier=",".join(kwargs.get("subnets") or []), default_cooldown=None,
+                health_check_period=None, health_check_type=None, load_balancers=[], target_group_arns=[],
+                placement_group=None, termination_policies=[], tags=[],
+            )
+        return nodegroup
+
+    def delete_nodegroup(self: Any, cluster_name: str, nodegroup_name: str) -> Any:
+        nodegroup = original_delete(self, cluster_name, nodegroup_name)
+        backend = autoscaling_backends[self.account_id][self.region_name]
+        for group in nodegroup.resources.get("autoScalingGroups", []):
+            if group["name"] in backend.autoscaling_groups:
+                backend.delete_auto_scaling_group(group["name"])
+        return nodegroup
+
+    EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
+    EKSBackend.delete_nodegroup = delete_nodegroup  # type: ignore[method-assign]
+
+
+def _eks_access_config() -> None:
+    """EKS keeps the cluster's accessConfig (moto drops it; the provider then wants to replace the cluster)."""
+    from moto.eks.responses import EKSResponse
+
+    original = EKSResponse.create_cluster
+
+    def create_cluster(self: Any) -> Any:
+        result = original(self)
+        access = self._get_param("accessConfig") or {}
+        cluster = self.eks_backend.clusters[self._get_param("name")]
+        # DescribeCluster returns the authentication mode only, as AWS does.
+        cluster.access_config = {"authenticationMode": access.get("authenticationMode", "CONFIG_MAP")}
+        return result
+
+    EKSResponse.create_cluster = create_cluster  # type: ignore[method-assign]
+
+
+def _efs_backup_policy() -> None:
+    """EFS PutBackupPolicy (moto 5 only describes the policy chosen at creation)."""
+    import json
+
+    from moto.efs.models import EFSBackend
+    from moto.efs.responses import EFSResponse
+
+    def put_backup_policy(self: Any) -> Any:
+        fs_id = self._get_param("FileSystemId")
+        status = (self._get_param("BackupPolicy") or {}).get("Status", "DISABLED")
+        fs = self.efs_backend.file_systems_by_id[fs_id]
+        fs._backup = status == "ENABLED"
+        fs._backup_status = status
+        return json.dumps({"BackupPolicy": {"Status": status}}), {"Content-Type": "application/json"}
+
+    original = EFSBackend.describe_backup_policy
+
+    def describe_backup_policy(self: Any, file_system_id: str) -> dict[str, str]:
+        fs = self.file_systems_by_id.get(file_system_id)
+        status = getattr(fs, "_backup_status", None)
+        if status is not None:
+            return {"Status": status}
+        return original(self, file_system_id)
+
+    EFSResponse.put_backup_policy = put_backup_policy  # type: ignore[attr-defined]
+    EFSBackend.describe_backup_policy = describe_backup_policy  # type: ignore[method-assign]
+
+
+def _route53_zone_ids() -> None:
+    """Hosted zone ids start with "Z" as AWS's do (moto draws 22 random characters; our config validates the form)."""
+    import random
+    import string
+
+    from moto.route53 import models
+    from moto.utilities.id_generator import moto_id
+
+    @moto_id
+    def create_route53_zone_id(resource_identifier: Any, existing_ids: Any = None, tags: Any = None) -> str:  # noqa: ARG001
+        return "Z" + "".join(random.choice(string.ascii_uppercase + string.digits) for _ in range(20))
+
+    models.create_route53_zone_id = create_route53_zone_id
+
+
+def install_shims() -> None:
+    _eks_addons()
+    _eks_describe_update()
+    _eks_cluster_security_group()
+    _eks_access_config()
+    _eks_node_group_autoscaling_groups()
+    _efs_backup_policy()
+    _route53_zone_ids()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    install_shims()
+    from moto import server
+
+    server.main(["-H", args.host, "-p", str(args.port)])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
