@@ -119,6 +119,8 @@ BAD_INPUTS = [
     ({"other_wandb_env": {"LICENSE": "x"}}, "other_wandb_env", "TF_VAR_wandb_license"),
     ({"remote_state": {"bucket": "my-state", "use_lockfile": False}}, "remote_state", "lock"),
     ({"kms_key_policy": "{not json"}, "kms_key_policy", "JSON"),
+    ({"allowed_inbound_cidr": [f"10.0.{i}.0/24" for i in range(31)]}, "allowed_inbound_cidr", "at most 30"),
+    ({"extra_fqdn": [f"n{i}.example.com" for i in range(10)]}, "extra_fqdn", "at most 9"),
 ]
 
 

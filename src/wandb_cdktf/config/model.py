@@ -113,7 +113,8 @@ class WandbConfig(StrictModel):
         default=None, description="Existing ACM certificate to use instead of issuing one. Default: issue one."
     )
     extra_fqdn: list[Annotated[str, AfterValidator(v.dns_name)]] = Field(
-        default_factory=list, description="Additional names on the certificate. Default: []."
+        default_factory=list, max_length=9,
+        description="Additional names on the certificate (ACM allows 10 names in all). Default: []."
     )
     external_dns: bool = Field(
         default=False, description="Post-operator: run external-dns to manage the app record. Default: false."
@@ -126,8 +127,8 @@ class WandbConfig(StrictModel):
         description="Post-operator: internet-facing ingress. Ignored by pre-operator, whose ALB is always public "
         "and filtered by allowed_inbound_cidr. Default: false.",
     )
-    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, description="IPv4 CIDRs allowed to reach W&B. Required for the platform (may be []).")
-    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, description="IPv6 CIDRs allowed to reach W&B. Required for the platform (may be []).")
+    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B (at most 30: two ALB rules each within the 60-rule security group quota). Required for the platform (may be []).")
+    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs allowed to reach W&B (at most 30, as for IPv4). Required for the platform (may be []).")
 
     # --- KMS ------------------------------------------------------------------------------
     kms_key_arn: KmsKeyArn | None = Field(
@@ -197,9 +198,9 @@ class WandbConfig(StrictModel):
     # --- EKS ------------------------------------------------------------------------------
     eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform.")
     eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
-    eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, description="Extra policies attached to the node role. Default: [].")
+    eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role (5 are attached already; IAM allows 20 per role at most). Default: [].")
     kubernetes_public_access: bool = Field(default=False, description="Public EKS API endpoint. Default: false.")
-    kubernetes_public_access_cidrs: list[Ipv4Cidr] = Field(default_factory=list, description="CIDRs for the public endpoint. Default: [] (requires kubernetes_public_access).")
+    kubernetes_public_access_cidrs: list[Ipv4Cidr] = Field(default_factory=list, max_length=40, description="CIDRs for the public endpoint. Default: [] (requires kubernetes_public_access).")
     kubernetes_map_roles: list[MapRole] = Field(default_factory=list, description="IAM roles given cluster access entries. Default: [].")
     kubernetes_map_users: list[MapUser] = Field(default_factory=list, description="IAM users given cluster access entries. Default: [].")
     kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="Give the cluster creator admin access. Default: false.")
