@@ -23,6 +23,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from conftest import make_config
+
 REPO = Path(__file__).resolve().parents[1]
 SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
 EXAMPLES = REPO / "examples"
@@ -30,22 +32,9 @@ EMBEDDED_EXAMPLE = REPO / "src" / "wandb_cdktf" / "config" / "example.yaml"
 CHECKOV_ENV = "WANDB_CDKTF_CHECKOV"
 CHECKOV_VERSION = "3.3.30"
 
-_BASE: dict[str, Any] = {
-    "namespace": "wbsec",
-    "region": "us-west-2",
-    "domain_name": "example.com",
-    "subdomain": "wandb",
-    "zone_id": "Z0123456789EXAMPLE00",
-    "allowed_inbound_cidr": ["0.0.0.0/0"],
-    "allowed_inbound_ipv6_cidr": ["::/0"],
-    "eks_cluster_version": "1.32",
-}
-
-
 def _cfg(**overrides: Any) -> dict[str, Any]:
-    data = copy.deepcopy(_BASE)
-    data.update(overrides)
-    return data
+    """The shared test base configuration (tests/conftest.py) under this module's namespace."""
+    return make_config(**{"namespace": "wbsec", **overrides})
 
 
 def _platform_configs() -> dict[str, dict[str, Any]]:

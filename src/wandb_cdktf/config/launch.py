@@ -20,6 +20,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from . import validators as v
 from .base import StrictModel
+from .types import AwsRegion, IamPrincipalArn, IamRoleArn, KmsKeyArn, S3BucketName
 
 _K8S_NAME = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -58,13 +59,9 @@ def _email(value: str) -> str:
     return value
 
 
+
 OidcProviderArn = Annotated[str, AfterValidator(_oidc_provider_arn)]
 IssuerUrl = Annotated[str, AfterValidator(_issuer_url)]
-KmsKeyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))]
-IamRoleArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "role/"))]
-IamPrincipalArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam"))]
-AwsRegion = Annotated[str, AfterValidator(v.aws_region)]
-S3BucketName = Annotated[str, AfterValidator(v.s3_bucket_name)]
 EcrName = Annotated[str, AfterValidator(_ecr_name)]
 ServiceAccountEmail = Annotated[str, AfterValidator(_email)]
 

@@ -20,14 +20,8 @@ from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
 from .sizes import SIZE_PRESETS, Size, SizePreset
+from .types import AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn
 
-Ipv4Cidr = Annotated[str, AfterValidator(v.ipv4_cidr)]
-Ipv6Cidr = Annotated[str, AfterValidator(v.ipv6_cidr)]
-KmsKeyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))]
-IamRoleArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "role/"))]
-IamPolicyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "policy/"))]
-IamPrincipalArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam"))]
-AcmCertificateArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "acm", "certificate/"))]
 
 
 class MapRole(StrictModel):

@@ -1,0 +1,19 @@
+"""Validated string types shared by every configuration section (one definition each)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from . import validators as v
+
+Ipv4Cidr = Annotated[str, AfterValidator(v.ipv4_cidr)]
+Ipv6Cidr = Annotated[str, AfterValidator(v.ipv6_cidr)]
+KmsKeyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))]
+IamRoleArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "role/"))]
+IamPolicyArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "policy/"))]
+IamPrincipalArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "iam"))]
+AcmCertificateArn = Annotated[str, AfterValidator(lambda s: v.arn(s, "acm", "certificate/"))]
+AwsRegion = Annotated[str, AfterValidator(v.aws_region)]
+S3BucketName = Annotated[str, AfterValidator(v.s3_bucket_name)]
