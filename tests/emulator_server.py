@@ -261,11 +261,203 @@ def _route53_zone_ids() -> None:
     models.create_route53_zone_id = create_route53_zone_id
 
 
+def _eks_access_entries() -> None:
+    """EKS access entries and access-policy associations (moto 5 has none), with the refusals AWS makes.
+
+    Refused as EKS refuses them (CreateAccessEntry API reference; terraform-aws-modules/terraform-aws-eks#2915):
+    a second entry for the same principal (ResourceInUseException), Kubernetes groups or user names
+    starting with ``system:`` (InvalidParameterException), an association for a principal without entry.
+    """
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import InvalidParameterException, ResourceInUseException, ResourceNotFoundException
+    from moto.eks.responses import EKSResponse
+
+    entries: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    policies: dict[tuple[str, str, str, str], dict[str, dict[str, Any]]] = {}
+
+    def _not_found(cluster: str, message: str) -> Exception:
+        return ResourceNotFoundException(clusterName=cluster, nodegroupName=None, fargateProfileName=None,
+                                         addonName=None, message=message)
+
+    def _cluster(self: Any, name: str) -> Any:
+        cluster = self.eks_backend.clusters.get(name)
+        if cluster is None:
+            raise _not_found(name, f"No cluster found for name: {name}.")
+        return cluster
+
+    def _key(self: Any, cluster: str, principal: str) -> tuple[str, str, str, str]:
+        return (self.current_account, self.region, cluster, principal)
+
+    def _entry(self: Any) -> tuple[tuple[str, str, str, str], dict[str, Any]]:
+        cluster, principal = self._get_param("name"), self._get_param("principalArn")
+        _cluster(self, cluster)
+        key = _key(self, cluster, principal)
+        if key not in entries:
+            raise _not_found(cluster, f"The specified principalArn could not be found: {principal}")
+        return key, entries[key]
+
+    def _check_names(groups: list[str], username: str | None) -> None:
+        for group in groups:
+            if group.startswith("system:"):
+                raise InvalidParameterException(
+                    message=f"The kubernetes group name {group} is invalid, it cannot start with system:")
+        if username and username.startswith("system:"):
+            raise InvalidParameterException(message=f"The username {username} is invalid, it cannot start with system:")
+
+    def create_access_entry(self: Any) -> ActionResult:
+        cluster_name, principal = self._get_param("name"), self._get_param("principalArn")
+        cluster = _cluster(self, cluster_name)
+        key = _key(self, cluster_name, principal)
+        if key in entries:
+            raise ResourceInUseException(clusterName=cluster_name, nodegroupName=None, fargateProfileName=None,
+                                         addonName=None, message="The specified access entry resource is already in use on this cluster.")
+        groups = self._get_param("kubernetesGroups") or []
+        _check_names(groups, self._get_param("username"))
+        now = datetime.now(timezone.utc)
+        entry = {
+            "clusterName": cluster_name, "principalArn": principal, "kubernetesGroups": groups,
+            "accessEntryArn": f"{cluster.arn.replace(':cluster/', ':access-entry/')}/{uuid.uuid4()}",
+            "createdAt": now, "modifiedAt": now, "tags": self._get_param("tags") or {},
+            "username": self._get_param("username") or principal, "type": self._get_param("type") or "STANDARD",
+        }
+        entries[key] = entry
+        policies[key] = {}
+        return ActionResult({"accessEntry": entry})
+
+    def describe_access_entry(self: Any) -> ActionResult:
+        return ActionResult({"accessEntry": _entry(self)[1]})
+
+    def update_access_entry(self: Any) -> ActionResult:
+        _, entry = _entry(self)
+        groups = self._get_param("kubernetesGroups")
+        _check_names(groups or [], self._get_param("username"))
+        if groups is not None:
+            entry["kubernetesGroups"] = groups
+        if self._get_param("username"):
+            entry["username"] = self._get_param("username")
+        entry["modifiedAt"] = datetime.now(timezone.utc)
+        return ActionResult({"accessEntry": entry})
+
+    def delete_access_entry(self: Any) -> ActionResult:
+        key, _ = _entry(self)
+        del entries[key]
+        policies.pop(key, None)
+        return ActionResult({})
+
+    def list_access_entries(self: Any) -> ActionResult:
+        cluster = self._get_param("name")
+        _cluster(self, cluster)
+        return ActionResult({"accessEntries": sorted(k[3] for k in entries if k[:3] == (self.current_account, self.region, cluster))})
+
+    def associate_access_policy(self: Any) -> ActionResult:
+        key, entry = _entry(self)
+        now = datetime.now(timezone.utc)
+        association = {"policyArn": self._get_param("policyArn"), "accessScope": self._get_param("accessScope") or {},
+                       "associatedAt": now, "modifiedAt": now}
+        policies[key][association["policyArn"]] = association
+        return ActionResult({"clusterName": entry["clusterName"], "principalArn": entry["principalArn"],
+                             "associatedAccessPolicy": association})
+
+    def list_associated_access_policies(self: Any) -> ActionResult:
+        key, entry = _entry(self)
+        return ActionResult({"clusterName": entry["clusterName"], "principalArn": entry["principalArn"],
+                             "associatedAccessPolicies": list(policies[key].values())})
+
+    def disassociate_access_policy(self: Any) -> ActionResult:
+        key, entry = _entry(self)
+        if policies[key].pop(self._get_param("policyArn"), None) is None:
+            raise _not_found(entry["clusterName"], f"The specified policy is not associated: {self._get_param('policyArn')}")
+        return ActionResult({})
+
+    for fn in (create_access_entry, describe_access_entry, update_access_entry, delete_access_entry,
+               list_access_entries, associate_access_policy, list_associated_access_policies,
+               disassociate_access_policy):
+        setattr(EKSResponse, fn.__name__, fn)
+    dispatch = urls.response.dispatch
+    urls.url_paths.update({
+        "{0}/clusters/(?P<name>[^/]+)/access-entries$": dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<rest>.+)$": dispatch,
+    })
+
+
+def _elbv2_rules() -> None:
+    """ELBv2 CreateLoadBalancer / SetIpAddressType refusals moto skips.
+
+    - dual-stack needs subnets with an IPv6 CIDR: "You must specify subnets with an associated IPv6 CIDR
+      block." (ELB user guide, load-balancer-ip-address-type; CreateLoadBalancer API reference);
+    - names are unique per account and region (DuplicateLoadBalancerName; moto compares ARNs, which carry
+      a random id, so it never refuses).
+    """
+    from moto.elbv2.exceptions import DuplicateLoadBalancerName
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import ELBv2Backend
+
+    def _require_ipv6(backend: Any, subnets: list[Any]) -> None:
+        for subnet in subnets:
+            if not subnet.ipv6_cidr_block_associations:
+                raise RESTError("ValidationError", "You must specify subnets with an associated IPv6 CIDR block.")
+
+    original_create = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self: Any, name: str, security_groups: list[str], subnet_ids: list[str], *args: Any, **kwargs: Any) -> Any:
+        if any(lb.name == name for lb in self.load_balancers.values()):
+            raise DuplicateLoadBalancerName()
+        ip_type = kwargs.get("ip_address_type") or (args[3] if len(args) > 3 else "ipv4")
+        if ip_type == "dualstack":
+            ids = list(subnet_ids or []) + [m["SubnetId"] for m in (kwargs.get("subnet_mappings") or [])]
+            _require_ipv6(self, [self.ec2_backend.get_subnet(i) for i in ids])
+        return original_create(self, name, security_groups, subnet_ids, *args, **kwargs)
+
+    original_set = ELBv2Backend.set_ip_address_type
+
+    def set_ip_address_type(self: Any, arn: str, ip_type: str) -> None:
+        if ip_type == "dualstack":
+            _require_ipv6(self, self.load_balancers[arn].subnets)
+        return original_set(self, arn, ip_type)
+
+    ELBv2Backend.create_load_balancer = create_load_balancer  # type: ignore[method-assign]
+    ELBv2Backend.set_ip_address_type = set_ip_address_type  # type: ignore[method-assign]
+
+
+def _route53_acm_validation_in_private_zone() -> None:
+    """Refuse an ACM DNS-validation record in a private hosted zone.
+
+    AWS accepts the record, but ACM resolves validation CNAMEs through public DNS only ("ACM cannot
+    validate ... private hosted zone", ACM user guide, dns-validation / troubleshooting), so the
+    certificate stays PENDING_VALIDATION and ``aws_acm_certificate_validation`` waits until it times out.
+    The emulator refuses it at once so the hang shows up as an error.
+    """
+    from moto.route53.exceptions import Route53ClientError
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.change_resource_record_sets
+
+    def change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[str, Any]]) -> None:
+        zone = self.get_hosted_zone(zoneid)
+        if zone.private_zone:
+            for change in change_list:
+                record = change.get("ResourceRecordSet") or {}
+                values = [r.get("Value", "") if isinstance(r, dict) else str(r)
+                          for r in (record.get("ResourceRecords") or [])]
+                if change.get("Action") in ("CREATE", "UPSERT") and any(
+                        v.rstrip(".").endswith("acm-validations.aws") for v in values):
+                    raise Route53ClientError(
+                        "InvalidChangeBatch", f"ACM validation record {record.get('Name')} in private hosted zone {zoneid}: ACM validates "
+                        "through public DNS only, so the certificate would never be issued")
+        return original(self, zoneid, change_list)
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
     _eks_addons()
     _eks_describe_update()
     _eks_cluster_security_group()
     _eks_access_config()
+    _eks_access_entries()
+    _elbv2_rules()
+    _route53_acm_validation_in_private_zone()
     _eks_node_group_autoscaling_groups()
     _efs_backup_policy()
     _route53_zone_ids()

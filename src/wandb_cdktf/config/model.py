@@ -118,11 +118,13 @@ class WandbConfig(StrictModel):
     )
     public_access: bool = Field(
         default=False,
-        description="Post-operator: internet-facing ingress. Ignored by pre-operator, whose ALB is always public "
-        "and filtered by allowed_inbound_cidr. Default: false.",
+        description="Pre-operator: an internet-facing ALB in the public subnets; false gives an internal ALB in "
+        "the private subnets (as v1.16.10). Post-operator: the ALB scheme follows kubernetes_alb_internet_facing "
+        "(as v8). Either way allowed_inbound_cidr decides who may connect, and a certificate is issued and "
+        "DNS-validated in zone_id (which must then be a public zone) unless acm_certificate_arn is set. Default: false.",
     )
-    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B (at most 30: two ALB rules each within the 60-rule security group quota). Required for the platform (may be []).")
-    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs allowed to reach W&B (at most 30, as for IPv4). Required for the platform (may be []).")
+    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B, in both deployment shapes; [] admits no one (at most 30: two ALB rules each within the 60-rule security group quota). Required for the platform (may be []).")
+    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs for the ALB security group (at most 30, as for IPv4). The ALB itself is IPv4, as in v8, because the VPC has no IPv6 subnets, so these rules take effect only once it is dual-stack. Required for the platform (may be []).")
 
     # --- KMS ------------------------------------------------------------------------------
     kms_key_arn: KmsKeyArn | None = Field(
@@ -197,12 +199,12 @@ class WandbConfig(StrictModel):
     kubernetes_public_access_cidrs: list[Ipv4Cidr] = Field(default_factory=list, max_length=40, description="CIDRs for the public endpoint. Default: [] (requires kubernetes_public_access).")
     kubernetes_map_roles: list[MapRole] = Field(default_factory=list, description="IAM roles given cluster access entries. Default: [].")
     kubernetes_map_users: list[MapUser] = Field(default_factory=list, description="IAM users given cluster access entries. Default: [].")
-    kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="Give the cluster creator admin access. Default: false.")
+    kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="As in v8: false (fresh installs) creates an EKS access entry with cluster-admin for the IAM principal running Terraform; true means AWS already holds the cluster creator's entry (clusters created before access entries), so none is created. Changing it never replaces the cluster. Default: false.")
     kubernetes_instance_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]+\.[a-z0-9]+$")]] | None = Field(default=None, description="Default: from size.")
     kubernetes_min_nodes_per_az: int | None = Field(default=None, ge=0, le=100, description="Default: from size.")
     kubernetes_max_nodes_per_az: int | None = Field(default=None, ge=1, le=100, description="Default: from size.")
     kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
-    kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator ALB scheme when public_access. Default: true.")
+    kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator: internet-facing ALB (false: internal), as in v8; public_access does not change it. Default: true.")
     kubernetes_alb_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(default_factory=list, description="Subnets for the operator's ALB. Default: chosen by the controller.")
     system_reserved_cpu_millicores: int = Field(default=70, ge=0, description="Default: 70.")
     system_reserved_memory_megabytes: int = Field(default=100, ge=0, description="Default: 100.")

@@ -6,9 +6,10 @@ switching ``deployment`` from pre-operator to post-operator changes no Terraform
 address. Construct ids below are a public contract: renaming one destroys and
 recreates real resources (tests/test_migration.py guards them).
 
-- pre-operator adds the Terraform-managed ALB and its Route53 alias record;
-- post-operator adds EFS for Weave, Secrets Manager entries and IRSA roles for the
-  aws-load-balancer-controller and external-dns.
+- pre-operator adds the Terraform-managed ALB and its Route53 alias records;
+- post-operator adds EFS for Weave, Secrets Manager entries, the frontend security group
+  of the controller-made ALB and IRSA roles for the aws-load-balancer-controller,
+  external-dns and the cluster autoscaler.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..constructs.aws.dns import Dns, DnsProps
 from ..constructs.aws.efs import WeaveFileSystem, WeaveFileSystemProps
 from ..constructs.aws.file_storage import FileStorage, FileStorageProps
 from ..constructs.aws.iam import allow
+from ..constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
 from ..constructs.aws.irsa import IrsaRole, IrsaRoleProps
 from ..constructs.aws.key import Key, KeyProps
 from ..constructs.aws.lbc_policy import external_dns_policy, load_balancer_controller_policy
@@ -102,7 +104,7 @@ class InfraStack(WandbStack):
             system_reserved_memory_megabytes=c.system_reserved_memory_megabytes,
             system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
             system_reserved_pid=c.system_reserved_pid,
-            access_principals=principals, bootstrap_creator_admin=c.kubernetes_legacy_cluster_creator_admin,
+            access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
             extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
             addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
         ))
@@ -132,17 +134,21 @@ class InfraStack(WandbStack):
         self.load_balancer: LoadBalancer | None = None
         self.weave_file_system: WeaveFileSystem | None = None
         self.app_secrets: AppSecrets | None = None
+        self.ingress_security_group: IngressSecurityGroup | None = None
         self.load_balancer_controller_role: IrsaRole | None = None
         self.external_dns_role: IrsaRole | None = None
         if c.deployment == "pre-operator":
+            # v1.16.10: internet-facing in the public subnets only with public_access, else internal.
             self.load_balancer = LoadBalancer(self, "alb", LoadBalancerProps(
-                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
+                namespace=ns, vpc_id=self.network.vpc_id,
+                subnet_ids=self.network.public_subnet_ids if c.public_access else self.network.private_subnet_ids,
+                internal=not c.public_access,
                 certificate_arn=self.dns.certificate_arn, fqdn=self.dns.fqdn, zone_id=c.zone_id,
+                extra_fqdns=tuple(c.extra_fqdn),
                 node_security_group_id=self.cluster.node_security_group_id,
                 autoscaling_group_names=self.cluster.node_group_autoscaling_group_names(),
                 allowed_inbound_cidr=tuple(c.allowed_inbound_cidr),
                 allowed_inbound_ipv6_cidr=tuple(c.allowed_inbound_ipv6_cidr),
-                deletion_protection=c.deletion_protection,
             ))
         else:
             self.weave_file_system = WeaveFileSystem(self, "weave-efs", WeaveFileSystemProps(
@@ -150,6 +156,11 @@ class InfraStack(WandbStack):
                 kms_key_arn=key_arn, allowed_security_group_ids=nodes,
             ))
             self.app_secrets = AppSecrets(self, "secrets", AppSecretsProps(namespace=ns, kms_key_arn=key_arn))
+            self.ingress_security_group = IngressSecurityGroup(self, "alb-k8s", IngressSecurityGroupProps(
+                namespace=ns, vpc_id=self.network.vpc_id, target_security_group_id=self.cluster.cluster_security_group_id,
+                allowed_inbound_cidr=tuple(c.allowed_inbound_cidr),
+                allowed_inbound_ipv6_cidr=tuple(c.allowed_inbound_ipv6_cidr),
+            ))
             self.load_balancer_controller_role = IrsaRole(self, "lbc-irsa", IrsaRoleProps(
                 name_prefix=f"{ns}-lbc-", oidc_provider_arn=self.cluster.oidc_provider_arn,
                 oidc_issuer=self.cluster.oidc_issuer, service_accounts=(LBC_SERVICE_ACCOUNT,),
@@ -194,6 +205,8 @@ class InfraStack(WandbStack):
             values["alb_dns_name"] = self.load_balancer.dns_name
         if self.weave_file_system is not None:
             values["efs_file_system_id"] = self.weave_file_system.file_system_id
+        if self.ingress_security_group is not None:
+            values["alb_security_group_id"] = self.ingress_security_group.security_group_id
         for name, value in values.items():
             TerraformOutput(self, name, value=value)
 

@@ -9,7 +9,7 @@ only this stack.
 
 from __future__ import annotations
 
-from cdktf import TerraformVariable
+from cdktf import Fn, TerraformVariable, Token
 from constructs import Construct
 
 from ..config import WandbConfig
@@ -31,6 +31,7 @@ class OperatorStack(WandbStack):
         helm_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
                       cluster_name=infra.cluster_name, region=c.region)
         db = infra.database
+        assert infra.ingress_security_group is not None, "post-operator infra builds the ALB security group"
         bucket = {
             "provider": "s3",
             "name": infra.bucket_name,
@@ -43,8 +44,6 @@ class OperatorStack(WandbStack):
             redis = {"host": infra.redis.host, "port": infra.redis.port, "external": False,
                      "params": {"master": "", "tls": True, "ttlInSeconds": 604800}}
         extra_env = dict(c.other_wandb_env)
-        if not c.use_internal_queue and not c.bucket_name:
-            extra_env.setdefault("BUCKET_QUEUE", infra.file_storage.queue_address)
         sensitive_env: dict[str, str] = {}
         if c.byob is not None and c.byob.file_stores:
             # Team-level BYOB stores carry credentials: they arrive as a sensitive variable whose value
@@ -58,11 +57,14 @@ class OperatorStack(WandbStack):
             namespace=c.namespace, cluster_name=infra.cluster_name, region=c.region, vpc_id=infra.vpc_id,
             fqdn=infra.dns.fqdn, license=license_variable(self), size=c.size, bucket=bucket,
             mysql={"host": db.endpoint, "port": 3306, "user": db.master_username, "database": db.database_name},
-            mysql_password=database_password(self, infra.database_secret_arn),
+            # operator-wandb builds mysql://user:$(MYSQL_PASSWORD)@... and its init containers unquote_plus the
+            # value (helm-charts charts/operator-wandb _mysql.tpl, values.yaml; PR #442): it must be URL-encoded.
+            mysql_password=Token.as_string(Fn.urlencode(database_password(self, infra.database_secret_arn))),
             ingress=IngressSettings(
                 certificate_arn=infra.dns.certificate_arn,
-                inbound_cidrs=tuple(c.allowed_inbound_cidr), inbound_ipv6_cidrs=tuple(c.allowed_inbound_ipv6_cidr),
-                internet_facing=c.public_access and c.kubernetes_alb_internet_facing,
+                security_group_id=infra.ingress_security_group.security_group_id,
+                # v8 main.tf: the scheme follows kubernetes_alb_internet_facing alone; allowed_inbound_cidr filters.
+                internet_facing=c.kubernetes_alb_internet_facing,
                 subnets=tuple(c.kubernetes_alb_subnets), extra_hosts=tuple(c.extra_fqdn),
             ),
             lb_controller_role_arn=infra.load_balancer_controller_role.role_arn if infra.load_balancer_controller_role else "",
@@ -76,6 +78,7 @@ class OperatorStack(WandbStack):
             lb_controller_chart_version=c.aws_loadbalancer_controller_chart_version,
             external_dns_chart_version=c.external_dns_chart_version,
             install_operator=c.enable_helm_operator, install_wandb=c.enable_helm_wandb,
+            bucket_queue=infra.file_storage.queue_address,
             extra_env=extra_env, sensitive_extra_env=sensitive_env, node_role_arn=infra.cluster.node_role_arn,
         ))
 

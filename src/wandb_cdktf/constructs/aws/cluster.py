@@ -80,8 +80,13 @@ class ClusterProps:
     """Default: 500."""
     access_principals: tuple[AccessPrincipal, ...] = ()
     """Roles/users given access entries. Default: ()."""
-    bootstrap_creator_admin: bool = False
-    """Grant the IAM principal creating the cluster admin access. Default: False."""
+    creator_admin_access_entry: bool = True
+    """Give the IAM principal that runs Terraform (its role ARN for an assumed role) an access entry with
+    ``AmazonEKSClusterAdminPolicy``, so the app/operator stacks (``aws eks get-token``) can reach the
+    Kubernetes API. Set False when AWS already holds an entry for the cluster creator (a cluster created
+    with ``bootstrap_cluster_creator_admin_permissions``, such as terraform-aws-wandb v8 with
+    ``kubernetes_legacy_cluster_creator_admin = true``): EKS refuses a second entry for one principal.
+    Default: True (terraform-aws-wandb v8's ``enable_cluster_creator_admin_permissions``)."""
     extra_node_policy_arns: tuple[str, ...] = ()
     """Extra managed policies on the node role. Default: ()."""
     node_policy_statements: tuple[dict[str, Any], ...] = ()
@@ -144,7 +149,11 @@ class Cluster(Construct):
         self._node_sg = aws.security_group.SecurityGroup(
             self, "node-security-group", name_prefix=f"{ns}-nodes-", vpc_id=props.vpc_id,
             description=f"W&B {ns} EKS nodes (database, Redis and EFS admit this group)",
-            tags={"Name": f"{ns}-nodes", f"kubernetes.io/cluster/{name}": "owned"},
+            # No kubernetes.io/cluster/<name> tag: nodes also carry the EKS cluster security group, which EKS
+            # tags so; the aws-load-balancer-controller needs exactly one tagged group per ENI to add its
+            # ALB -> pod rules ("expected exactly one securityGroup tagged with kubernetes.io/cluster/<name>",
+            # aws-load-balancer-controller docs: deploy/subnet_discovery and targetgroupbinding).
+            tags={"Name": f"{ns}-nodes"},
             lifecycle={"create_before_destroy": True},
         )
         vpc_config: dict[str, Any] = {
@@ -162,12 +171,15 @@ class Cluster(Construct):
             vpc_config=vpc_config,
             encryption_config={"provider": {"key_arn": props.kms_key_arn}, "resources": ["secrets"]},
             enabled_cluster_log_types=CONTROL_PLANE_LOGS,
+            # The bootstrap flag is ForceNew and EKS does not report it back, so it is fixed (False) and
+            # ignored: creator access is an access entry below, which an option can add or remove in place.
             access_config={
                 "authentication_mode": "API_AND_CONFIG_MAP",
-                "bootstrap_cluster_creator_admin_permissions": props.bootstrap_creator_admin,
+                "bootstrap_cluster_creator_admin_permissions": False,
             },
             tags=props.cluster_tags or None,
             depends_on=[log_group, *role_attachments],
+            lifecycle={"ignore_changes": ["access_config[0].bootstrap_cluster_creator_admin_permissions"]},
         )
         # Nodes talk to each other freely; the control plane reaches kubelets via the cluster SG.
         aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
@@ -272,6 +284,16 @@ class Cluster(Construct):
             ))
 
         # --- access entries -----------------------------------------------------------------
+        admin_policy = f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
+        if props.creator_admin_access_entry:
+            creator = aws.eks_access_entry.EksAccessEntry(
+                self, "creator-access-entry", cluster_name=self._cluster.name, principal_arn=ctx.caller_arn,
+                type="STANDARD",
+            )
+            aws.eks_access_policy_association.EksAccessPolicyAssociation(
+                self, "creator-access-admin", cluster_name=self._cluster.name, principal_arn=ctx.caller_arn,
+                policy_arn=admin_policy, access_scope={"type": "cluster"}, depends_on=[creator],
+            )
         for i, principal in enumerate(props.access_principals):
             groups = [g for g in principal.groups if not g.startswith("system:")]
             entry = aws.eks_access_entry.EksAccessEntry(
@@ -281,7 +303,7 @@ class Cluster(Construct):
             if "system:masters" in principal.groups:
                 aws.eks_access_policy_association.EksAccessPolicyAssociation(
                     self, f"access-admin-{i}", cluster_name=self._cluster.name, principal_arn=principal.principal_arn,
-                    policy_arn=f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
+                    policy_arn=admin_policy,
                     access_scope={"type": "cluster"}, depends_on=[entry],
                 )
 

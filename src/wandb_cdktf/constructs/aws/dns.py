@@ -4,16 +4,29 @@ FQDN = ``<subdomain>.<domain_name>`` (or the domain alone). The ACM certificate 
 validated through DNS records in ``zone_id``, and Terraform waits for validation
 so the load balancer never gets an unissued certificate. An existing certificate
 ARN can be used instead.
+
+ACM resolves validation records through public DNS only, so a record in a private hosted
+zone never validates and ``aws_acm_certificate_validation`` would wait until it times out
+(ACM user guide, "DNS validation"; terraform-aws-wandb v8 issues a certificate only with
+``public_access``). Here the zone is read at plan time and a private one stops the plan with
+an error that names ``acm_certificate_arn``, before anything is created.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformIterator, Token
+from cdktf import Postcondition, TerraformIterator, TerraformResourceLifecycle, Token
 from constructs import Construct
 
 from ..._providers import aws
+
+
+PRIVATE_ZONE_ERROR = (
+    "zone_id {zone_id} is a private hosted zone: ACM validates certificates through public DNS only, so a "
+    "certificate validated there is never issued. Set acm_certificate_arn to an existing certificate for the W&B "
+    "host name (or use a public zone for validation)."
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,12 @@ class Dns(Construct):
         if props.existing_certificate_arn:
             self._certificate_arn = props.existing_certificate_arn
             return
+        zone = aws.data_aws_route53_zone.DataAwsRoute53Zone(
+            self, "validation-zone", zone_id=props.zone_id,
+            lifecycle=TerraformResourceLifecycle(postcondition=[Postcondition(
+                condition="${!self.private_zone}", error_message=PRIVATE_ZONE_ERROR.format(zone_id=props.zone_id),
+            )]),
+        )
         cert = aws.acm_certificate.AcmCertificate(
             self, "certificate", domain_name=self._fqdn, subject_alternative_names=list(props.extra_fqdns) or None,
             validation_method="DNS", key_algorithm="RSA_2048",
@@ -43,7 +62,7 @@ class Dns(Construct):
         )
         options = TerraformIterator.from_complex_list(cert.domain_validation_options, "domain_name")
         records = aws.route53_record.Route53Record(
-            self, "validation-record", for_each=options, zone_id=props.zone_id, allow_overwrite=True, ttl=60,
+            self, "validation-record", for_each=options, zone_id=zone.zone_id, allow_overwrite=True, ttl=60,
             name=options.get_string("resource_record_name"), type=options.get_string("resource_record_type"),
             records=[options.get_string("resource_record_value")],
         )

@@ -1,9 +1,9 @@
 """LoadBalancer: the pre-operator Application Load Balancer in front of W&B (terraform-aws-wandb v1.16.10 ``app_lb``).
 
 HTTPS (TLS 1.3/1.2 policy) with the ACM certificate, HTTP redirected to HTTPS,
-ingress only from ``allowed_inbound_cidr`` (+ IPv6), forwarding to the W&B
-NodePort **32543** on every node group's Auto Scaling group, and a Route53 alias
-record for the FQDN. The post-operator shape replaces this with an ALB owned by
+ingress only from ``allowed_inbound_cidr`` (+ IPv6 rules; the ALB itself is IPv4), forwarding to the W&B
+NodePort **32543** on every node group's Auto Scaling group, and Route53 alias
+records for the FQDN and each extra name. The post-operator shape replaces this with an ALB owned by
 the aws-load-balancer-controller.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import aws
+from .cidr_ingress import add_cidr_ingress
 
 NODE_PORT = 32543
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -24,7 +25,7 @@ class LoadBalancerProps:
     namespace: str
     vpc_id: str
     subnet_ids: list[str]
-    """Public subnets."""
+    """Public subnets for an internet-facing ALB, private ones for an internal ALB."""
     certificate_arn: str
     fqdn: str
     zone_id: str
@@ -37,9 +38,12 @@ class LoadBalancerProps:
     allowed_inbound_ipv6_cidr: tuple[str, ...] = ()
     """Default: ()."""
     internal: bool = False
-    """Default: False (internet-facing)."""
-    deletion_protection: bool = True
-    """Default: True."""
+    """Internal scheme (reachable from the VPC and its peers only). Default: False (internet-facing)."""
+    extra_fqdns: tuple[str, ...] = ()
+    """More names (on the certificate too) given A alias records to the ALB. Default: ()."""
+    deletion_protection: bool = False
+    """Default: False, as in terraform-aws-wandb v1.16.10: an ALB holds no data, and the documented
+    pre- to post-operator migration deletes it."""
     node_port: int = NODE_PORT
     """Default: 32543."""
     health_check_path: str = "/ready"
@@ -55,20 +59,7 @@ class LoadBalancer(Construct):
             description=f"W&B {ns} ALB: HTTPS/HTTP from allowed_inbound_cidr", tags={"Name": f"{ns}-alb"},
             lifecycle={"create_before_destroy": True},
         )
-        n = 0
-        for port in (443, 80):
-            for cidr in props.allowed_inbound_cidr:
-                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                    self, f"ingress-{n}", security_group_id=sg.id, cidr_ipv4=cidr, ip_protocol="tcp",
-                    from_port=port, to_port=port, description=f"{'HTTPS' if port == 443 else 'HTTP redirect'} from {cidr}",
-                )
-                n += 1
-            for cidr in props.allowed_inbound_ipv6_cidr:
-                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                    self, f"ingress-{n}", security_group_id=sg.id, cidr_ipv6=cidr, ip_protocol="tcp",
-                    from_port=port, to_port=port, description=f"{'HTTPS' if port == 443 else 'HTTP redirect'} from {cidr}",
-                )
-                n += 1
+        add_cidr_ingress(self, sg.id, (443, 80), props.allowed_inbound_cidr, props.allowed_inbound_ipv6_cidr)
         aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
             self, "egress-nodes", security_group_id=sg.id, referenced_security_group_id=props.node_security_group_id,
             ip_protocol="tcp", from_port=props.node_port, to_port=props.node_port, description="To the W&B NodePort",
@@ -80,8 +71,7 @@ class LoadBalancer(Construct):
         self._lb = aws.lb.Lb(
             self, "alb", name=f"{ns}-alb", internal=props.internal, load_balancer_type="application",
             security_groups=[sg.id], subnets=props.subnet_ids, drop_invalid_header_fields=True,
-            enable_deletion_protection=props.deletion_protection,
-            ip_address_type="dualstack" if props.allowed_inbound_ipv6_cidr else "ipv4",
+            enable_deletion_protection=props.deletion_protection, ip_address_type="ipv4",
         )
         self._tg = aws.lb_target_group.LbTargetGroup(
             self, "target-group", name=f"{ns}-tg", port=props.node_port, protocol="HTTP", target_type="instance",
@@ -103,12 +93,12 @@ class LoadBalancer(Construct):
             aws.autoscaling_attachment.AutoscalingAttachment(
                 self, f"asg-attachment-{i}", autoscaling_group_name=asg, lb_target_group_arn=self._tg.arn
             )
-        record_types = ["A", "AAAA"] if props.allowed_inbound_ipv6_cidr else ["A"]
-        for rtype in record_types:
+        alias = {"name": self._lb.dns_name, "zone_id": self._lb.zone_id, "evaluate_target_health": True}
+        aws.route53_record.Route53Record(self, "record-a", zone_id=props.zone_id, name=props.fqdn, type="A", alias=alias)
+        # The certificate covers extra_fqdns; each also resolves to the ALB (v1.16.10 aws_route53_record.extra).
+        for i, name in enumerate(props.extra_fqdns):
             aws.route53_record.Route53Record(
-                self, f"record-{rtype.lower()}", zone_id=props.zone_id, name=props.fqdn, type=rtype,
-                alias={"name": self._lb.dns_name, "zone_id": self._lb.zone_id, "evaluate_target_health": True},
-            )
+                self, f"record-extra-{i}", zone_id=props.zone_id, name=name, type="A", alias=alias)
 
     @property
     def dns_name(self) -> str:

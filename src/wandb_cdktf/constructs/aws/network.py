@@ -162,7 +162,10 @@ class Network(Construct):
         self._elasticache = [s.id for s in elasticache]
 
     def _flow_logs(self, p: NetworkProps, vpc_id: str) -> None:
-        from .iam import deny_insecure_transport, policy_document
+        from .context import account_context
+        from .iam import allow, deny_insecure_transport, policy_document
+
+        ctx = account_context(self)
 
         bucket = aws.s3_bucket.S3Bucket(
             self, "flow-log-bucket", bucket_prefix=f"{p.namespace}-flow-log-", force_destroy=p.flow_log_force_destroy
@@ -192,9 +195,21 @@ class Network(Construct):
                     lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)],
             )],
         )
+        # The log delivery service writes the objects. These are the statements AWS documents (VPC user
+        # guide, "Flow log files: Amazon S3 bucket permissions") and would add itself: written here, an
+        # aws_s3_bucket_policy that lacks them would remove them on the next apply and stop delivery.
+        delivery = {"Service": "delivery.logs.amazonaws.com"}
+        source = {"StringEquals": {"aws:SourceAccount": ctx.account_id},
+                  "ArnLike": {"aws:SourceArn": f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:*"}}
+        write_condition = {**source, "StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}}
         aws.s3_bucket_policy.S3BucketPolicy(
             self, "flow-log-tls-only", bucket=bucket.id,
-            policy=policy_document(deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"])),
+            policy=policy_document(
+                allow("s3:PutObject", f"{bucket.arn}/AWSLogs/{ctx.account_id}/*", sid="AWSLogDeliveryWrite",
+                      Principal=delivery, Condition=write_condition),
+                allow("s3:GetBucketAcl", bucket.arn, sid="AWSLogDeliveryAclCheck", Principal=delivery, Condition=source),
+                deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"]),
+            ),
         )
         aws.flow_log.FlowLog(
             self, "flow-log", vpc_id=vpc_id, traffic_type="REJECT", log_destination_type="s3", log_destination=bucket.arn,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from cdktf import AssetType, Fn, TerraformAsset
+from cdktf import AssetType, DataResource, Fn, LocalExecProvisioner, TerraformAsset
 from constructs import Construct
 
 from ..._providers import helm
@@ -48,16 +48,17 @@ def _yamlencode(doc: dict[str, Any]) -> str:
 @dataclass(frozen=True)
 class IngressSettings:
     certificate_arn: str
-    inbound_cidrs: tuple[str, ...] = ()
-    """Default: () (no restriction)."""
-    inbound_ipv6_cidrs: tuple[str, ...] = ()
-    """Default: ()."""
+    security_group_id: str
+    """Frontend security group of the ALB (``IngressSecurityGroup``): its rules decide who may connect,
+    so an empty allow-list is closed. The controller still adds its backend group and the ALB -> pod
+    rules (``manage-backend-security-group-rules``)."""
     internet_facing: bool = True
     """ALB scheme. Default: True."""
     subnets: tuple[str, ...] = ()
     """Explicit ALB subnets. Default: () (controller discovers tagged subnets)."""
     load_balancer_name: str | None = None
-    """Default: "<namespace>-alb"."""
+    """Default: "<namespace>-alb-k8s" (terraform-aws-wandb v8): distinct from the pre-operator ALB
+    "<namespace>-alb", so the controller can create its ALB while the old one still exists."""
     extra_hosts: tuple[str, ...] = ()
     """Default: ()."""
 
@@ -107,6 +108,11 @@ class WandbOperatorProps:
     """Default: True."""
     install_wandb: bool = True
     """Default: True."""
+    bucket_queue: str = "internal://"
+    """``sqs://<queue>`` for bucket events, or ``internal://``. Set as ``app.env.BUCKET_QUEUE``: the only
+    place operator-wandb reads it, and its default ``internal://`` there outranks ``global.extraEnv``
+    (charts/wandb-base _containers.tpl merges container env > app.env > app.extraEnv > global.extraEnv).
+    Default: internal://."""
     extra_env: dict[str, str] = field(default_factory=dict)
     """``global.extraEnv``. Default: {}."""
     sensitive_extra_env: dict[str, str] = field(default_factory=dict)
@@ -143,7 +149,8 @@ class WandbOperator(Construct):
                 version=props.external_dns_chart_version, namespace="kube-system", wait=True,
                 values=[_yamlencode({
                     "provider": {"name": "aws"},
-                    "policy": "upsert-only",
+                    # sync (v8): records of a deleted Ingress are removed (ownership by txtOwnerId).
+                    "policy": "sync",
                     "sources": ["ingress", "service"],
                     "domainFilters": [domain],
                     "txtOwnerId": props.namespace,
@@ -153,6 +160,9 @@ class WandbOperator(Construct):
                         "annotations": {"eks.amazonaws.com/role-arn": props.external_dns_role_arn},
                     },
                 })],
+                # The controller's mutating webhook (failurePolicy Fail) must serve before this chart's
+                # Service is created (v8 modules/app_eks external_dns depends_on lb_controller).
+                depends_on=[self._lbc],
             )
             depends.append(self._external_dns)
         self._operator = None
@@ -166,6 +176,11 @@ class WandbOperator(Construct):
             )
         self._wandb = None
         if props.install_wandb:
+            guard = DataResource(
+                self, "alb-teardown-wait", input={"load_balancer": self.load_balancer_name, "cluster": props.cluster_name},
+                provisioners=[LocalExecProvisioner(type="local-exec", when="destroy", command=self.teardown_wait_command())],
+                depends_on=[*depends, *([self._operator] if self._operator is not None else [])],
+            )
             chart_dir = str(resources.files("wandb_cdktf").joinpath("charts", "wandb-cr"))
             chart = TerraformAsset(self, "wandb-cr-chart", path=chart_dir, type=AssetType.DIRECTORY)
             self._wandb = rel.Release(
@@ -181,26 +196,50 @@ class WandbOperator(Construct):
                         "mysql": {"password": props.mysql_password},
                         **({"extraEnv": dict(props.sensitive_extra_env)} if props.sensitive_extra_env else {}),
                     }}}})],
-                depends_on=[self._operator] if self._operator is not None else depends,
+                depends_on=[guard],
             )
+
+    def teardown_wait_command(self) -> str:
+        """Shell run when the W&B resource is destroyed, before the controllers are.
+
+        Terraform destroys the ``WeightsAndBiases`` release first; the operator then deletes the Ingress,
+        and the aws-load-balancer-controller deletes the ALB, its target groups and the security groups it
+        tagged ``elbv2.k8s.aws/cluster=<cluster>``. If the controller were uninstalled before that, they would
+        be orphaned and the VPC could not be destroyed. So this waits (``aws elbv2 wait
+        load-balancers-deleted``, then polling the tagged groups, about 10 minutes each at most) and fails
+        the destroy if they remain, instead of v8's fixed 5-minute sleep. Needs the AWS CLI, as
+        ``aws eks get-token`` does.
+        """
+        # The cluster name is a cross-stack reference: a destroy provisioner may only read it through self.
+        region, name, cluster = self.props.region, self.load_balancer_name, "${self.input.cluster}"
+        return (
+            f"aws elbv2 wait load-balancers-deleted --region {region} --names {name} && "
+            f"for i in $(seq 60); do "
+            f"n=$(aws ec2 describe-security-groups --region {region} "
+            f"--filters Name=tag:elbv2.k8s.aws/cluster,Values={cluster} --query 'length(SecurityGroups)' --output text) "
+            f"|| exit 1; [ \"$n\" = 0 ] && exit 0; sleep 10; done; "
+            f"echo 'security groups of the load balancer controller still exist' >&2; exit 1"
+        )
+
+    @property
+    def load_balancer_name(self) -> str:
+        return self.props.ingress.load_balancer_name or f"{self.props.namespace}-alb-k8s"
 
     def ingress_annotations(self) -> dict[str, str]:
         i = self.props.ingress
         annotations = {
-            "alb.ingress.kubernetes.io/load-balancer-name": i.load_balancer_name or f"{self.props.namespace}-alb",
+            "alb.ingress.kubernetes.io/load-balancer-name": self.load_balancer_name,
             "alb.ingress.kubernetes.io/scheme": "internet-facing" if i.internet_facing else "internal",
             "alb.ingress.kubernetes.io/target-type": "ip",
             "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS": 443}]',
             "alb.ingress.kubernetes.io/certificate-arn": i.certificate_arn,
             "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            # IPv4 (the controller's default ip-address-type): the VPC has no IPv6 subnets.
+            "alb.ingress.kubernetes.io/security-groups": i.security_group_id,
+            "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "true",
             "external-dns.alpha.kubernetes.io/ingress-hostname-source": "annotation-only",
             "external-dns.alpha.kubernetes.io/hostname": ",".join([self.props.fqdn, *i.extra_hosts]),
         }
-        cidrs = [*i.inbound_cidrs, *i.inbound_ipv6_cidrs]
-        if cidrs:
-            annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = ",".join(cidrs)
-        if i.inbound_ipv6_cidrs:
-            annotations["alb.ingress.kubernetes.io/ip-address-type"] = "dualstack"
         if i.subnets:
             annotations["alb.ingress.kubernetes.io/subnets"] = ",".join(i.subnets)
         return annotations
@@ -223,6 +262,7 @@ class WandbOperator(Construct):
             "ingress": {"class": "alb", "additionalHosts": list(p.ingress.extra_hosts), "annotations": self.ingress_annotations()},
             "mysql": {"install": False},
             "redis": {"install": False},
+            "app": {"env": {"BUCKET_QUEUE": p.bucket_queue}},
         }
         if p.node_role_arn:
             values["console"] = {"extraEnv": {"BUCKET_ACCESS_IDENTITY": p.node_role_arn}}

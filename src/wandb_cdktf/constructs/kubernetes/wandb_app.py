@@ -18,6 +18,7 @@ from ..._providers import kubernetes, struct
 
 APP_NAME = "wandb"
 NODE_PORT = 32543
+PROGRESS_DEADLINE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class WandbAppProps:
     """Kubernetes namespace; created unless "default". Default: default."""
     node_port: int = NODE_PORT
     """Default: 32543 (the ALB target group port)."""
-    resource_requests: dict[str, str] = field(default_factory=lambda: {"cpu": "2000m", "memory": "2G"})
-    """Default: cpu 2000m, memory 2G (reference)."""
+    resource_requests: dict[str, str] = field(default_factory=lambda: {"cpu": "500m", "memory": "1G"})
+    """Default: cpu 500m, memory 1G (terraform-kubernetes-wandb v1.12.0; schedulable on 2-vCPU nodes)."""
     resource_limits: dict[str, str] = field(default_factory=lambda: {"cpu": "4000m", "memory": "8G"})
     """Default: cpu 4000m, memory 8G (reference)."""
     other_env: dict[str, str] = field(default_factory=dict)
@@ -89,7 +90,9 @@ class WandbApp(Construct):
             metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
             spec=struct(k8s.deployment_v1, "DeploymentV1Spec", {
                 "replicas": "1",
-                "progress_deadline_seconds": 600,
+                # v1.12.0: 3600. The startup probe alone allows 120 x 10 s; a first start that migrates
+                # the database must not fail the apply.
+                "progress_deadline_seconds": PROGRESS_DEADLINE_SECONDS,
                 "strategy": {"type": "RollingUpdate"},
                 "selector": {"match_labels": labels},
                 "template": {
