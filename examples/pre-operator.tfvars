@@ -10,3 +10,8 @@ eks_cluster_version       = "1.32"
 size                      = "small"
 deployment                = "pre-operator"
 wandb_version             = "0.51.2"
+# EKS API reachable from the machines that run `cdktf deploy` (replace with their egress CIDRs).
+kubernetes_public_access       = true
+kubernetes_public_access_cidrs = ["203.0.113.0/24"]
+# Internet-facing ALB (v1.16.10: without public_access the ALB is internal, in the private subnets).
+public_access = true

@@ -77,6 +77,19 @@ SHIMS: dict[str, str] = {
         "ALB attaches its target group to those groups (aws_autoscaling_attachment)."
     ),
     "elasticfilesystem:PutBackupPolicy": "moto 5 only describes the backup policy chosen at creation.",
+    "eks:CreateAccessEntry/DescribeAccessEntry/UpdateAccessEntry/DeleteAccessEntry/ListAccessEntries/"
+    "AssociateAccessPolicy/ListAssociatedAccessPolicies/DisassociateAccessPolicy": (
+        "moto 5 implements no access-entry API; the cluster gives the deploying principal an access entry. "
+        "The shim refuses what EKS refuses: a second entry for one principal, system: groups and user names."
+    ),
+    "elasticloadbalancing:CreateLoadBalancer refusals": (
+        "moto accepts a dual-stack load balancer in subnets without IPv6 and duplicate names; ELB refuses both "
+        "(\"You must specify subnets with an associated IPv6 CIDR block\", DuplicateLoadBalancerName)."
+    ),
+    "route53:ChangeResourceRecordSets ACM validation in a private zone": (
+        "AWS accepts the record but ACM never validates through a private zone, so the apply would hang until "
+        "aws_acm_certificate_validation times out; the emulator refuses the record at once."
+    ),
     "route53 hosted zone ids": (
         "moto draws 22 random characters; AWS ids (and our zone_id validation) start with 'Z'."
     ),

@@ -47,7 +47,7 @@ def stacks(tmp_path_factory):
                 AccessPrincipal(ADMIN, "admin", ("system:masters", "platform")),
                 AccessPrincipal(VIEWER, None, ("viewers",)),
             ),
-            bootstrap_creator_admin=True, extra_node_policy_arns=(EXTRA_POLICY,), node_policy_statements=(BUCKET_STMT,),
+            creator_admin_access_entry=False, extra_node_policy_arns=(EXTRA_POLICY,), node_policy_statements=(BUCKET_STMT,),
             addon_versions={"coredns": "v1.11.4-eksbuild.2", "vpc-cni": "v1.19.2-eksbuild.1"},
             cluster_tags={"team": "ml"}, log_retention_days=90,
         )),
@@ -61,7 +61,7 @@ def test_props_defaults():
     assert p.public_access is False and p.public_access_cidrs == ()
     assert p.instance_types == ("r6i.2xlarge",)
     assert (p.min_nodes_per_az, p.max_nodes_per_az, p.node_disk_size_gb) == (1, 4, 100)
-    assert p.bootstrap_creator_admin is False and p.access_principals == () and p.addon_versions == {}
+    assert p.creator_admin_access_entry is True and p.access_principals == () and p.addon_versions == {}
 
 
 def test_min_above_max_raises():
@@ -104,16 +104,42 @@ def test_public_access_cidrs(stacks):
     assert c["name"] == "eks-custom"
     assert c["vpc_config"]["endpoint_public_access"] is True and c["vpc_config"]["endpoint_private_access"] is True
     assert c["vpc_config"]["public_access_cidrs"] == ["203.0.113.0/24", "198.51.100.7/32"]
-    assert c["access_config"]["bootstrap_cluster_creator_admin_permissions"] is True
     assert c["tags"] == {"team": "ml"}
     log = at(stacks["custom"], "aws_cloudwatch_log_group", "eks/control-plane-logs")
     assert log["name"] == "/aws/eks/eks-custom/cluster" and log["retention_in_days"] == 90
 
 
+def test_bootstrap_flag_is_fixed_so_creator_access_never_replaces_the_cluster(stacks):
+    """``access_config.bootstrap_cluster_creator_admin_permissions`` forces a new cluster (AWS provider
+    aws_eks_cluster docs: "changing it forces a new resource"; EKS cannot change it on a live cluster,
+    UpdateClusterConfig has no such field). It is the same literal with or without the creator entry, and
+    ignored, so a cluster that was created with it true (or imported) is never replaced over it."""
+    for name in ("default", "custom"):
+        c = at(stacks[name], "aws_eks_cluster", "eks/cluster")
+        assert c["access_config"] == {"authentication_mode": "API_AND_CONFIG_MAP",
+                                      "bootstrap_cluster_creator_admin_permissions": False}
+        assert c["lifecycle"]["ignore_changes"] == ["access_config[0].bootstrap_cluster_creator_admin_permissions"]
+
+
+def test_node_security_group_is_not_cluster_tagged(stacks):
+    """Node ENIs carry the EKS cluster security group, which EKS tags ``kubernetes.io/cluster/<name>: owned``
+    (EKS user guide, "Amazon EKS security group requirements"). With several groups on an ENI, the
+    aws-load-balancer-controller needs exactly one carrying that tag key, else "expected exactly one
+    securityGroup tagged with kubernetes.io/cluster/<name> for eni ..." and no ALB -> pod rule
+    (aws-load-balancer-controller v2.13.4 pkg/networking/networking_manager.go resolveEndpointSGForENI)."""
+    doc = stacks["default"]
+    template = at(doc, "aws_launch_template", "eks/node-launch-template")
+    cluster_sg = ref(doc, "aws_eks_cluster", "eks/cluster", "vpc_config[0].cluster_security_group_id")
+    node_sg = ref(doc, "aws_security_group", "eks/node-security-group", "id")
+    assert template["vpc_security_group_ids"] == [cluster_sg, node_sg]
+    for sg in all_of(doc, "aws_security_group").values():
+        assert not any(k.startswith("kubernetes.io/cluster/") for k in (sg.get("tags") or {})), sg
+
+
 def test_node_security_group_rules(stacks):
     doc = stacks["default"]
     sg = at(doc, "aws_security_group", "eks/node-security-group")
-    assert sg["vpc_id"] == VPC_ID and sg["tags"]["kubernetes.io/cluster/ct"] == "owned"
+    assert sg["vpc_id"] == VPC_ID
     node_sg = ref(doc, "aws_security_group", "eks/node-security-group", "id")
     self_rule = at(doc, "aws_vpc_security_group_ingress_rule", "eks/node-ingress-self")
     assert self_rule["security_group_id"] == self_rule["referenced_security_group_id"] == node_sg
@@ -190,8 +216,29 @@ def test_node_role_policies(stacks):
 
 # --- access entries ------------------------------------------------------------------------------
 
-def test_no_access_entries_by_default(stacks):
-    assert not {"aws_eks_access_entry", "aws_eks_access_policy_association"} & types(stacks["default"])
+def test_deploying_principal_gets_cluster_admin_by_default(stacks):
+    """With ``bootstrap_cluster_creator_admin_permissions`` false, EKS gives nobody access (EKS user guide,
+    "Grant IAM users access to Kubernetes with EKS access entries"), and the app/operator stacks
+    authenticate as the principal running Terraform (``aws eks get-token``). As terraform-aws-wandb v8
+    (``enable_cluster_creator_admin_permissions``): an access entry + AmazonEKSClusterAdminPolicy for the
+    caller's role (the session's issuer ARN: access entries take the IAM role, not the assumed-role session)."""
+    doc = stacks["default"]
+    caller = ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")
+    entry = at(doc, "aws_eks_access_entry", "eks/creator-access-entry")
+    assert entry["principal_arn"] == caller and entry["type"] == "STANDARD"
+    assert entry["cluster_name"] == ref(doc, "aws_eks_cluster", "eks/cluster", "name")
+    assoc = at(doc, "aws_eks_access_policy_association", "eks/creator-access-admin")
+    assert assoc["principal_arn"] == caller and assoc["access_scope"] == {"type": "cluster"}
+    assert assoc["policy_arn"].endswith(":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert assoc["depends_on"] == [address(doc, "aws_eks_access_entry", "eks/creator-access-entry")]
+
+
+def test_no_creator_entry_when_aws_holds_one(stacks):
+    """A cluster created with bootstrap admin (v8 ``kubernetes_legacy_cluster_creator_admin = true``) already
+    has an AWS-made entry for its creator; EKS refuses a second one (ResourceInUseException)."""
+    doc = stacks["custom"]
+    assert "eks/creator-access-entry" not in all_of(doc, "aws_eks_access_entry")
+    assert "eks/creator-access-admin" not in all_of(doc, "aws_eks_access_policy_association")
 
 
 def test_access_principals(stacks):
@@ -206,7 +253,7 @@ def test_access_principals(stacks):
     assert assoc["depends_on"] == [address(doc, "aws_eks_access_entry", "eks/access-entry-0")]
     viewer = at(doc, "aws_eks_access_entry", "eks/access-entry-1")
     assert viewer["principal_arn"] == VIEWER and viewer["kubernetes_groups"] == ["viewers"] and "user_name" not in viewer
-    assert list(all_of(doc, "aws_eks_access_policy_association")) == ["eks/access-admin-0"]
+    assert list(all_of(doc, "aws_eks_access_policy_association")) == ["eks/access-admin-0"]  # no creator entry here
 
 
 # --- OIDC and addons -----------------------------------------------------------------------------

@@ -52,6 +52,25 @@ def test_certificate_with_dns_validation(stacks):
     assert address(doc, "aws_route53_record", "dns/validation-record") in fqdns and "val.fqdn" in fqdns
 
 
+def test_private_zone_stops_the_plan_instead_of_hanging(stacks):
+    """ACM resolves DNS-validation records through public DNS only, so a record in a private hosted zone never
+    validates and aws_acm_certificate_validation waits until it times out (ACM user guide, "DNS validation";
+    terraform-aws-wandb v8 issues a certificate only with public_access). The zone is read at plan time and a
+    private one fails the plan with an error naming acm_certificate_arn; the records wait for that check."""
+    doc = stacks["subdomain"]
+    zone = at(doc, "aws_route53_zone", "dns/validation-zone", kind="data")
+    assert zone["zone_id"] == ZONE_ID
+    [check] = zone["lifecycle"]["postcondition"]
+    assert check["condition"] == "${!self.private_zone}"
+    assert "private hosted zone" in check["error_message"] and "acm_certificate_arn" in check["error_message"]
+    rec = at(doc, "aws_route53_record", "dns/validation-record")
+    assert rec["depends_on"] == [address(doc, "aws_route53_zone", "dns/validation-zone", kind="data")]
+
+
+def test_existing_certificate_needs_no_zone_check(stacks):
+    assert "aws_route53_zone" not in stacks["existing-cert"].get("data", {})
+
+
 def test_certificate_arn_waits_for_validation(stacks):
     doc = stacks["subdomain"]
     assert doc["output"]["certificate_arn"]["value"] == ref(doc, "aws_acm_certificate_validation", "dns/validation",

@@ -110,9 +110,21 @@ def test_grant_read_write_with_queue(stacks):
     assert set(stmts) == {"BucketList", "BucketObjects", "Queue"}
     assert stmts["BucketList"]["Resource"] == arn and "s3:ListBucket" in stmts["BucketList"]["Action"]
     assert stmts["BucketObjects"]["Resource"] == f"{arn}/*"
-    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= set(stmts["BucketObjects"]["Action"])
+    assert {"s3:GetObject*", "s3:PutObject", "s3:DeleteObject"} <= set(stmts["BucketObjects"]["Action"])
     assert stmts["Queue"]["Resource"] == ref(doc, "aws_sqs_queue", "storage/queue", "arn")
     assert "sqs:ReceiveMessage" in stmts["Queue"]["Action"]
+
+
+def test_grant_covers_what_wandb_documents_for_its_bucket(stacks):
+    """W&B's documented bucket access (BYOB guide, "WAndBAccountAccess" policy, ../shared/seeds 000/001):
+    every action it lists is granted, on the bucket and its objects; W&B checks CORS and encryption when
+    it validates a bucket, so s3:GetBucketCORS / s3:GetEncryptionConfiguration are part of it."""
+    documented = {"s3:GetObject*", "s3:GetEncryptionConfiguration", "s3:ListBucket", "s3:ListBucketMultipartUploads",
+                  "s3:ListBucketVersions", "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject",
+                  "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketVersioning"}
+    stmts = statements(at(stacks["default"], "aws_iam_role_policy", "storage/bucket-access"))
+    granted = set(stmts["BucketList"]["Action"]) | set(stmts["BucketObjects"]["Action"])
+    assert documented <= granted
 
 
 def test_without_queue_https_only_or_deletion_protection(stacks):

@@ -20,6 +20,8 @@ BUCKET = {"provider": "s3", "name": "my-bucket", "path": "wandb", "region": "us-
 MYSQL = {"host": "db.example.internal", "port": 3306, "user": "wandb", "database": "wandb_local"}
 LBC_ROLE = "arn:aws:iam::123456789012:role/lbc"
 DNS_ROLE = "arn:aws:iam::123456789012:role/external-dns"
+AUTOSCALER_ROLE = "arn:aws:iam::123456789012:role/cluster-autoscaler"
+ALB_SG = "sg-0123456789abcdef0"
 # Literal values Terraform must not read as syntax inside the yamlencode() expression.
 TRICKY = {"QUOTED": 'say "hi"', "BACKSLASH": "a\\b", "DIRECTIVE": "100%{x}", "DOLLAR": "${HOME}", "LINES": "a\nb"}
 
@@ -47,7 +49,7 @@ def _operator(**overrides):
         props = dict(
             namespace="kt", cluster_name="kt", region="us-west-2", vpc_id=VPC_ID, fqdn="wandb.example.com",
             license=license_, size="small", bucket=BUCKET, mysql=MYSQL, mysql_password=password,
-            ingress=IngressSettings(certificate_arn=CERT_ARN), lb_controller_role_arn=LBC_ROLE,
+            ingress=IngressSettings(certificate_arn=CERT_ARN, security_group_id=ALB_SG), lb_controller_role_arn=LBC_ROLE,
         )
         props.update(overrides)
         return WandbOperator(stack, "wandb", WandbOperatorProps(**props))
@@ -62,9 +64,9 @@ def stacks(tmp_path_factory):
                            redis_connection_string="redis://r:6379?tls=true", other_env={"GORILLA_X": "1"},
                            resource_requests={"cpu": "1", "memory": "1G"}),
         "operator": _operator(
-            ingress=IngressSettings(certificate_arn=CERT_ARN, inbound_cidrs=("10.0.0.0/8", "192.168.0.0/16"),
-                                    inbound_ipv6_cidrs=("2001:db8::/32",), internet_facing=False,
+            ingress=IngressSettings(certificate_arn=CERT_ARN, security_group_id=ALB_SG, internet_facing=False,
                                     subnets=("subnet-a", "subnet-b"), extra_hosts=("alt.example.com",)),
+            cluster_autoscaler_role_arn=AUTOSCALER_ROLE, cluster_autoscaler_image_tag="v1.32.0", bucket_queue="sqs://q",
             external_dns_role_arn=DNS_ROLE, zone_id=ZONE_ID, redis={"host": "r", "port": 6379, "params": {"tls": True}},
             weave_efs_file_system_id="fs-0123456789abcdef0", node_role_arn=ROLE_ARN, extra_env=TRICKY,
         ),
@@ -118,7 +120,11 @@ def test_app_deployment(stacks):
     assert c["liveness_probe"]["http_get"] == {"path": "/healthz", "port": "http"}
     assert c["readiness_probe"]["http_get"] == {"path": "/ready", "port": "http"}
     assert c["startup_probe"]["http_get"]["path"] == "/ready" and c["startup_probe"]["failure_threshold"] == 120
-    assert c["resources"] == {"requests": {"cpu": "2000m", "memory": "2G"}, "limits": {"cpu": "4000m", "memory": "8G"}}
+    # terraform-kubernetes-wandb v1.12.0 variables.tf: requests 500m/1G (fits 2-vCPU nodes), limits 4000m/8G
+    assert c["resources"] == {"requests": {"cpu": "500m", "memory": "1G"}, "limits": {"cpu": "4000m", "memory": "8G"}}
+    # v1.12.0 progress_deadline_seconds 3600: above the startup probe's 120 x 10 s, so a first start that
+    # migrates the database does not fail the apply.
+    assert spec["progress_deadline_seconds"] == 3600 > 120 * 10
     assert c["security_context"]["allow_privilege_escalation"] is False
     env_from = [next(iter(e.values()))["name"] for e in c["env_from"]]
     assert env_from == ["${" + address(doc, "kubernetes_config_map_v1", "wandb/config-map") + ".metadata[0].name}",
@@ -168,7 +174,8 @@ def test_operator_provider_is_helm_only(stacks):
 def test_operator_releases_and_order(stacks):
     doc = stacks["operator"]
     assert sorted(under(doc, "helm_release", "wandb/")) == [
-        "wandb/aws-load-balancer-controller", "wandb/external-dns", "wandb/operator", "wandb/wandb"]
+        "wandb/aws-load-balancer-controller", "wandb/cluster-autoscaler", "wandb/external-dns", "wandb/operator",
+        "wandb/wandb"]
     lbc = _release(doc, "aws-load-balancer-controller")
     assert lbc["namespace"] == "kube-system" and lbc["version"] == "1.13.4"
     assert f'"eks.amazonaws.com/role-arn" = "{LBC_ROLE}"' in lbc["values"][0]
@@ -179,8 +186,52 @@ def test_operator_releases_and_order(stacks):
     assert sorted(op["depends_on"]) == sorted([address(doc, "helm_release", "wandb/aws-load-balancer-controller"),
                                                address(doc, "helm_release", "wandb/external-dns")])
     cr = _release(doc, "wandb")
-    assert cr["depends_on"] == [address(doc, "helm_release", "wandb/operator")]
+    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait")]
     assert cr["namespace"] == "default" and cr["name"] == "wandb-cr"
+
+
+def test_charts_with_services_wait_for_the_load_balancer_controller(stacks):
+    """The controller registers a mutating webhook for Services with failurePolicy Fail
+    (aws-load-balancer-controller chart, webhook.yaml ``mservice.elbv2.k8s.aws``), so a chart that creates a
+    Service while the controller is not serving fails. terraform-aws-wandb v8 orders external-dns (and the
+    autoscaler) after the controller (modules/app_eks main.tf depends_on)."""
+    doc = stacks["operator"]
+    lbc = address(doc, "helm_release", "wandb/aws-load-balancer-controller")
+    for name in ("external-dns", "cluster-autoscaler"):
+        assert _release(doc, name)["depends_on"] == [lbc], name
+
+
+def test_destroy_waits_for_the_controller_to_remove_the_alb(stacks):
+    """The controller deletes the ALB, its target groups and its security groups when the Ingress goes
+    (aws-load-balancer-controller docs, "Ingress annotations": resources are tagged elbv2.k8s.aws/cluster and
+    reconciled away); uninstalled first, it leaves them orphaned and the VPC cannot be destroyed. The guard
+    sits between the controllers and the W&B resource, so on destroy it runs after the resource is gone and
+    before any controller is uninstalled, and waits until AWS no longer has the ALB or its security groups."""
+    doc = stacks["operator"]
+    guard = at(doc, "terraform_data", "wandb/alb-teardown-wait")
+    assert sorted(guard["depends_on"]) == sorted(address(doc, "helm_release", f"wandb/{n}") for n in (
+        "aws-load-balancer-controller", "external-dns", "operator"))
+    (provisioner,) = guard["provisioner"]
+    cmd = provisioner["local-exec"]
+    assert cmd["when"] == "destroy"
+    assert "aws elbv2 wait load-balancers-deleted --region us-west-2 --names kt-alb-k8s" in cmd["command"]
+    # destroy provisioners may only read self: the cluster name comes through the resource's own input
+    assert guard["input"]["cluster"] == "kt" and "Values=${self.input.cluster}" in cmd["command"]
+    assert "exit 1" in cmd["command"]  # still there after the wait: the destroy fails instead of orphaning
+
+
+def test_cluster_autoscaler(stacks):
+    """v8 modules/app_eks/cluster_autoscaler: chart cluster-autoscaler from kubernetes.github.io/autoscaler with
+    IRSA, auto-discovery by cluster name and balanced node groups; ours also ignores our per-AZ label, else
+    the groups never count as similar (autoscaler FAQ, "balance-similar-node-groups")."""
+    release = _release(stacks["operator"], "cluster-autoscaler")
+    assert release["repository"] == "https://kubernetes.github.io/autoscaler" and release["version"] == "9.46.0"
+    assert release["namespace"] == "cluster-autoscaler" and release["create_namespace"] is True
+    values = release["values"][0]
+    assert '"clusterName" = "kt"' in values and '"awsRegion" = "us-west-2"' in values
+    assert '"tag" = "v1.32.0"' in values and f'"eks.amazonaws.com/role-arn" = "{AUTOSCALER_ROLE}"' in values
+    assert '"balance-similar-node-groups" = true' in values and '"wandb.ai/node-group"' in values
+    assert "wandb/cluster-autoscaler" not in under(stacks["operator-minimal"], "helm_release", "wandb/")
 
 
 def test_operator_chart_is_shipped_beside_the_stack(stacks):
@@ -194,7 +245,7 @@ def test_external_dns(stacks):
     assert '"domainFilters" = ["wandb.example.com"]' in values
     assert f'"extraArgs" = ["--zone-id-filter={ZONE_ID}"]' in values
     assert f'"eks.amazonaws.com/role-arn" = "{DNS_ROLE}"' in values
-    assert '"policy" = "upsert-only"' in values
+    assert '"policy" = "sync"' in values  # v8: records of a removed Ingress are removed too
 
 
 def test_no_external_dns_role_no_release(stacks):
@@ -205,19 +256,41 @@ def test_no_external_dns_role_no_release(stacks):
 def test_install_operator_false(stacks):
     doc = stacks["operator-minimal"]
     cr = _release(doc, "wandb")
-    assert cr["depends_on"] == [address(doc, "helm_release", "wandb/aws-load-balancer-controller")]
+    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait")]
+    guard = at(doc, "terraform_data", "wandb/alb-teardown-wait")
+    assert guard["depends_on"] == [address(doc, "helm_release", "wandb/aws-load-balancer-controller")]
     assert stacks.handles["operator-minimal"]._operator is None
     assert list(under(stacks["operator-cr-only"], "helm_release", "wandb/")) == ["wandb/aws-load-balancer-controller"]
 
 
-def test_ingress_annotations_internal_with_cidrs(stacks):
+def test_ingress_uses_the_terraform_security_group(stacks):
+    """Without ``security-groups`` the controller builds its own frontend group from ``inbound-cidrs`` and opens
+    0.0.0.0/0 when that is empty (aws-load-balancer-controller v2.13.4 pkg/ingress/model_builder.go), so an empty
+    allow-list would be open. With our group named and manage-backend-security-group-rules, the controller
+    still adds its backend group and the ALB -> pod rules (model_build_load_balancer.go, "frontendSG manually
+    specified"). The ALB stays IPv4: no ip-address-type (default ipv4) and no IPv6 CIDRs in annotations."""
+    for name in ("operator", "operator-minimal"):
+        ann = stacks.handles[name].ingress_annotations()
+        assert ann["alb.ingress.kubernetes.io/security-groups"] == ALB_SG
+        assert ann["alb.ingress.kubernetes.io/manage-backend-security-group-rules"] == "true"
+        for key in ("inbound-cidrs", "ip-address-type"):
+            assert f"alb.ingress.kubernetes.io/{key}" not in ann
+
+
+def test_load_balancer_name_differs_from_the_pre_operator_alb(stacks):
+    """ELB names are unique per account and region (DuplicateLoadBalancerName) and at most 32 characters
+    (controller: "load balancer name cannot be longer than 32 characters"). v8 uses <ns>-alb-k8s, so the
+    controller's ALB can be created while the pre-operator <ns>-alb still exists during a migration."""
+    ann = stacks.handles["operator"].ingress_annotations()
+    assert ann["alb.ingress.kubernetes.io/load-balancer-name"] == "kt-alb-k8s"
+    assert len("x" * 20 + "-alb-k8s") <= 32  # namespace is at most 20 characters (config validator)
+
+
+def test_ingress_annotations_internal(stacks):
     ann = stacks.handles["operator"].ingress_annotations()
     assert ann["alb.ingress.kubernetes.io/scheme"] == "internal"
-    assert ann["alb.ingress.kubernetes.io/inbound-cidrs"] == "10.0.0.0/8,192.168.0.0/16,2001:db8::/32"
-    assert ann["alb.ingress.kubernetes.io/ip-address-type"] == "dualstack"
     assert ann["alb.ingress.kubernetes.io/subnets"] == "subnet-a,subnet-b"
     assert ann["alb.ingress.kubernetes.io/certificate-arn"] == CERT_ARN
-    assert ann["alb.ingress.kubernetes.io/load-balancer-name"] == "kt-alb"
     assert ann["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTPS": 443}]'
     assert ann["external-dns.alpha.kubernetes.io/hostname"] == "wandb.example.com,alt.example.com"
 
@@ -225,8 +298,7 @@ def test_ingress_annotations_internal_with_cidrs(stacks):
 def test_ingress_annotations_defaults(stacks):
     ann = stacks.handles["operator-minimal"].ingress_annotations()
     assert ann["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
-    for key in ("inbound-cidrs", "ip-address-type", "subnets"):
-        assert f"alb.ingress.kubernetes.io/{key}" not in ann
+    assert "alb.ingress.kubernetes.io/subnets" not in ann
     assert ann["external-dns.alpha.kubernetes.io/hostname"] == "wandb.example.com"
 
 
@@ -238,8 +310,18 @@ def test_spec_has_no_secrets(stacks):
     assert g["redis"] == {"host": "r", "port": 6379, "params": {"tls": True}}
     assert spec["weave"]["persistence"]["efs"]["fileSystemId"] == "fs-0123456789abcdef0"
     assert spec["console"]["extraEnv"]["BUCKET_ACCESS_IDENTITY"] == ROLE_ARN
+    assert "BUCKET_QUEUE" not in g["extraEnv"]
     minimal = stacks.handles["operator-minimal"].spec()["values"]
     assert minimal["global"]["redis"]["external"] is False and "weave" not in minimal and "console" not in minimal
+
+
+def test_queue_is_set_where_the_app_reads_it(stacks):
+    """operator-wandb reads BUCKET_QUEUE only as ``app.env.BUCKET_QUEUE`` (default ``internal://``), and
+    wandb-base merges container env > app.env > app.extraEnv > global.env > global.extraEnv (helm-charts
+    charts/operator-wandb/values.yaml, charts/wandb-base/templates/_containers.tpl), so a queue in
+    global.extraEnv never reaches the app. It goes to app.env."""
+    assert stacks.handles["operator"].spec()["values"]["app"] == {"env": {"BUCKET_QUEUE": "sqs://q"}}
+    assert stacks.handles["operator-minimal"].spec()["values"]["app"] == {"env": {"BUCKET_QUEUE": "internal://"}}
 
 
 def test_secrets_only_in_the_second_values_document(stacks):

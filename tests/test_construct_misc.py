@@ -65,10 +65,12 @@ def _lb(props: LoadBalancerProps):
     return build
 
 
-LB = dict(namespace="mt", vpc_id=VPC_ID, subnet_ids=PUBLIC_SUBNETS, certificate_arn=CERT_ARN, fqdn="wandb.example.com",
-          zone_id=ZONE_ID, node_security_group_id=SG_ID, autoscaling_group_names=ASGS)
+LB_BARE = dict(namespace="mt", vpc_id=VPC_ID, subnet_ids=PUBLIC_SUBNETS, certificate_arn=CERT_ARN, fqdn="wandb.example.com",
+               zone_id=ZONE_ID, node_security_group_id=SG_ID, autoscaling_group_names=ASGS)
+LB = dict(LB_BARE, allowed_inbound_cidr=("0.0.0.0/0",))
 LB_IPV6 = dict(LB, allowed_inbound_cidr=("10.0.0.0/8", "192.168.0.0/16"), allowed_inbound_ipv6_cidr=("2001:db8::/32",),
-               internal=True, deletion_protection=False, health_check_path="/healthz")
+               internal=True, deletion_protection=True, health_check_path="/healthz",
+               extra_fqdns=("ml.example.com", "wandb.corp.example.com"))
 EFS = dict(namespace="mt", vpc_id=VPC_ID, subnet_ids=SUBNETS, kms_key_arn=KEY_ARN)
 
 
@@ -81,6 +83,7 @@ def stacks(tmp_path_factory):
         "secrets": _secrets,
         "lb": _lb(LoadBalancerProps(**LB)),
         "lb-ipv6-internal": _lb(LoadBalancerProps(**LB_IPV6)),
+        "lb-closed": _lb(LoadBalancerProps(**LB_BARE)),
         # all four constructs side by side: the one stack terraform validate runs on (one init instead of four)
         "all": _all,
     })
@@ -205,10 +208,15 @@ def test_weave_secret_generated_by_aws_and_kept(stacks):
 # --- LoadBalancer --------------------------------------------------------------------------------
 
 def test_lb_props_defaults():
-    p = LoadBalancerProps(**LB)
-    assert p.allowed_inbound_cidr == ("0.0.0.0/0",) and p.allowed_inbound_ipv6_cidr == ()
-    assert p.internal is False and p.deletion_protection is True and p.node_port == 32543
+    p = LoadBalancerProps(**LB_BARE)
+    assert p.allowed_inbound_cidr == () and p.allowed_inbound_ipv6_cidr == () and p.extra_fqdns == ()
+    assert p.internal is False and p.deletion_protection is False and p.node_port == 32543
     assert p.health_check_path == "/ready"
+
+
+def test_lb_without_cidrs_admits_no_one(stacks):
+    """An empty allow-list is closed (the same meaning as for the post-operator ALB's security group)."""
+    assert not under(stacks["lb-closed"], "aws_vpc_security_group_ingress_rule", "alb/ingress-")
 
 
 def test_lb_default_internet_facing_ipv4(stacks):
@@ -216,7 +224,7 @@ def test_lb_default_internet_facing_ipv4(stacks):
     lb = at(doc, "aws_lb", "alb/alb")
     assert lb["name"] == "mt-alb" and lb["internal"] is False and lb["load_balancer_type"] == "application"
     assert lb["ip_address_type"] == "ipv4" and lb["subnets"] == PUBLIC_SUBNETS
-    assert lb["drop_invalid_header_fields"] is True and lb["enable_deletion_protection"] is True
+    assert lb["drop_invalid_header_fields"] is True and lb["enable_deletion_protection"] is False
     records = under(doc, "aws_route53_record", "alb/")
     assert list(records) == ["alb/record-a"]
     a = records["alb/record-a"]
@@ -248,13 +256,16 @@ def test_lb_listeners_target_group_and_nodeport(stacks):
     assert doc["output"]["dns_name"]["value"] == ref(doc, "aws_lb", "alb/alb", "dns_name")
 
 
-def test_lb_ipv6_internal(stacks):
+def test_lb_ipv6_cidrs_keep_the_alb_ipv4(stacks):
+    """ELB refuses a dual-stack load balancer in subnets without an IPv6 CIDR ("You must specify subnets with
+    an associated IPv6 CIDR block", ELB user guide, load-balancer-ip-address-type), and the VPC has none.
+    IPv6 CIDRs become security-group rules only, as in terraform-aws-wandb v1.16.10 (modules/app_lb)."""
     doc = stacks["lb-ipv6-internal"]
     lb = at(doc, "aws_lb", "alb/alb")
-    assert lb["ip_address_type"] == "dualstack"
-    assert lb["internal"] is True and lb["enable_deletion_protection"] is False
+    assert lb["ip_address_type"] == "ipv4"
+    assert lb["internal"] is True and lb["enable_deletion_protection"] is True
     records = under(doc, "aws_route53_record", "alb/")
-    assert sorted(r["type"] for r in records.values()) == ["A", "AAAA"]
+    assert {r["type"] for r in records.values()} == {"A"}  # no AAAA for an IPv4 ALB
     assert all(r["alias"]["zone_id"] == ref(doc, "aws_lb", "alb/alb", "zone_id") for r in records.values())
     ingress = under(doc, "aws_vpc_security_group_ingress_rule", "alb/ingress-")
     assert len(ingress) == 6
@@ -262,6 +273,17 @@ def test_lb_ipv6_internal(stacks):
         (p, c) for p in (443, 80) for c in ("10.0.0.0/8", "192.168.0.0/16", "2001:db8::/32")}
     assert not any("0.0.0.0/0" in json.dumps(r) for r in ingress.values())
     assert at(doc, "aws_lb_target_group", "alb/target-group")["health_check"]["path"] == "/healthz"
+
+
+def test_lb_extra_fqdns_resolve_to_the_alb(stacks):
+    """Names on the certificate also get records, as v1.16.10's ``aws_route53_record.extra``."""
+    doc = stacks["lb-ipv6-internal"]
+    records = under(doc, "aws_route53_record", "alb/")
+    assert {r["name"] for r in records.values()} == {"wandb.example.com", "ml.example.com", "wandb.corp.example.com"}
+    extra = records["alb/record-extra-1"]
+    assert extra["type"] == "A" and extra["zone_id"] == ZONE_ID
+    assert extra["alias"] == {"name": ref(doc, "aws_lb", "alb/alb", "dns_name"),
+                              "zone_id": ref(doc, "aws_lb", "alb/alb", "zone_id"), "evaluate_target_health": True}
 
 
 @pytest.mark.terraform

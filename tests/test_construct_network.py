@@ -173,10 +173,30 @@ def test_flow_log_to_encrypted_versioned_tls_only_bucket(stacks):
     assert sse["rule"][0]["apply_server_side_encryption_by_default"]["sse_algorithm"] in ("AES256", "aws:kms")
     pab = at(doc, "aws_s3_bucket_public_access_block", "net/flow-log-public-access")
     assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    (stmt,) = statements(at(doc, "aws_s3_bucket_policy", "net/flow-log-tls-only")).values()
+    stmt = statements(at(doc, "aws_s3_bucket_policy", "net/flow-log-tls-only"))["DenyInsecureTransport"]
     assert stmt["Effect"] == "Deny" and stmt["Principal"] == "*"
     assert stmt["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert stmt["Resource"] == [bucket_arn, f"{bucket_arn}/*"]
+
+
+def test_flow_log_bucket_policy_lets_log_delivery_write(stacks):
+    """VPC Flow Logs write through delivery.logs.amazonaws.com, which needs the two statements AWS documents
+    (VPC user guide, "Flow log files: Amazon S3 bucket permissions": AWSLogDeliveryWrite, AWSLogDeliveryAclCheck,
+    scoped by aws:SourceAccount / aws:SourceArn). AWS adds them itself only when there is no policy; an
+    aws_s3_bucket_policy without them would remove them again, and no log would ever arrive."""
+    doc = stacks["flow-log"]
+    bucket_arn = ref(doc, "aws_s3_bucket", "net/flow-log-bucket", "arn")
+    account = ref(doc, "aws_caller_identity", "account-identity", "account_id", kind="data")
+    stmts = statements(at(doc, "aws_s3_bucket_policy", "net/flow-log-tls-only"))
+    assert set(stmts) == {"AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck", "DenyInsecureTransport"}
+    write, acl = stmts["AWSLogDeliveryWrite"], stmts["AWSLogDeliveryAclCheck"]
+    for stmt in (write, acl):
+        assert stmt["Effect"] == "Allow" and stmt["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+        assert stmt["Condition"]["StringEquals"]["aws:SourceAccount"] == account
+        assert stmt["Condition"]["ArnLike"]["aws:SourceArn"].endswith(f":{account}:*")
+    assert write["Action"] == "s3:PutObject" and write["Resource"] == f"{bucket_arn}/AWSLogs/{account}/*"
+    assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+    assert acl["Action"] == "s3:GetBucketAcl" and acl["Resource"] == bucket_arn
 
 
 def test_network_attributes_of_a_created_vpc(stacks):

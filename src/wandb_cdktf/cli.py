@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import ConfigError, load_config
+from .config import ConfigError, WandbConfig, load_config
 
 OUTDIR_ENV = "CDKTF_OUTDIR"
 DEFAULT_OUTDIR = "cdktf.out"
@@ -26,7 +26,11 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
     ``outdir`` only when synthesis succeeded, so a failure never leaves a
     half-written output behind.
     """
-    config = load_config(config_path)
+    return synthesize_config(load_config(config_path), outdir)
+
+
+def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[str, dict[str, int]]:
+    """``synthesize`` for an already loaded configuration."""
     target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -70,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     outdir = os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR
     try:
-        summary = synthesize(outdir=outdir)
+        config = load_config()
+        summary = synthesize_config(config, outdir=outdir)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -88,6 +93,32 @@ def main(argv: list[str] | None = None) -> int:
     for stack, counts in summary.items():
         n = sum(counts.values())
         total += n
-        print(f"  {stack:<28} {n:>4} resources  (cdktf deploy {stack})")
+        print(f"  {stack:<28} {n:>4} resources  ({deploy_command(config, stack)})")
     print(f"  total {total} resources")
+    for note in deploy_notes(config):
+        print(f"note: {note}", file=sys.stderr)
     return 0
+
+
+def deploy_command(config: WandbConfig, stack: str) -> str:
+    """The command that deploys ``stack``. cdktf refuses to deploy a stack without the stacks it
+    depends on ("The following dependencies are not included in the stacks to run"), so the
+    app/operator stack is named together with the infra stack."""
+    ids = config.stack_ids
+    if stack in (ids.get("app"), ids.get("operator")):
+        return f"cdktf deploy {ids['infra']} {stack}"
+    return f"cdktf deploy {stack}"
+
+
+def deploy_notes(config: WandbConfig) -> list[str]:
+    """What the user must know before deploying this configuration."""
+    notes = []
+    ids = config.stack_ids
+    k8s_stack = ids.get("app") or ids.get("operator")
+    if k8s_stack and not config.kubernetes_public_access:
+        notes.append(
+            f"the EKS API endpoint is private (kubernetes_public_access: false), so `{k8s_stack}` can only be "
+            "deployed from inside the VPC (VPN, bastion, or a CI runner there); to deploy from elsewhere set "
+            "kubernetes_public_access: true and kubernetes_public_access_cidrs to your runners' CIDRs"
+        )
+    return notes

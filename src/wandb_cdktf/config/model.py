@@ -227,6 +227,8 @@ class WandbConfig(StrictModel):
     enable_helm_wandb: bool = Field(default=True, description="Post-operator: create the WeightsAndBiases resource. Default: true.")
     aws_loadbalancer_controller_chart_version: str = Field(default="1.13.4", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator aws-load-balancer-controller chart. Default: 1.13.4.")
     external_dns_chart_version: str = Field(default="1.18.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator external-dns chart. Default: 1.18.0.")
+    cluster_autoscaler_chart_version: str = Field(default="9.46.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator cluster-autoscaler chart (kubernetes.github.io/autoscaler). Default: 9.46.0.")
+    cluster_autoscaler_image_tag: str | None = Field(default=None, pattern=r"^v\d+\.\d+\.\d+$", description="Post-operator cluster autoscaler image tag; its minor must match the cluster's. Default: v<eks_cluster_version>.0.")
     operator_namespace: str = Field(default="wandb", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
     other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
 
@@ -371,6 +373,11 @@ class WandbConfig(StrictModel):
     @property
     def url(self) -> str:
         return f"https://{self.fqdn}"
+
+    @property
+    def cluster_autoscaler_tag(self) -> str:
+        """The autoscaler release for the cluster's minor (autoscaler README: use the matching minor)."""
+        return self.cluster_autoscaler_image_tag or f"v{self.eks_cluster_version}.0"
 
     @property
     def size_preset(self) -> SizePreset:

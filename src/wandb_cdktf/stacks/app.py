@@ -12,6 +12,7 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..constructs.kubernetes.eks_access import kubernetes_provider
+from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
 from ._app_inputs import database_password, license_variable
 from .base import WandbStack, aws_provider
@@ -26,6 +27,7 @@ class AppStack(WandbStack):
         aws_provider(self, c.region, c.tags)
         kubernetes_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
                             cluster_name=infra.cluster_name, region=c.region)
+        self.storage_class = DefaultStorageClass(self, "storage-class")
         password = database_password(self, infra.database_secret_arn)
         db = infra.database
         mysql = Token.as_string(Fn.format("mysql://%s:%s@%s:3306/%s", [

@@ -28,7 +28,7 @@ from ..constructs.aws.iam import allow
 from ..constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
 from ..constructs.aws.irsa import IrsaRole, IrsaRoleProps
 from ..constructs.aws.key import Key, KeyProps
-from ..constructs.aws.lbc_policy import external_dns_policy, load_balancer_controller_policy
+from ..constructs.aws.lbc_policy import cluster_autoscaler_policy, external_dns_policy, load_balancer_controller_policy
 from ..constructs.aws.load_balancer import LoadBalancer, LoadBalancerProps
 from ..constructs.aws.network import Network, NetworkProps
 from ..constructs.aws.redis import Redis, RedisProps
@@ -38,6 +38,7 @@ from .base import WandbStack, aws_provider
 # Kubernetes service accounts of the post-operator controllers (their Helm releases use these names).
 LBC_SERVICE_ACCOUNT = ("kube-system", "aws-load-balancer-controller")
 EXTERNAL_DNS_SERVICE_ACCOUNT = ("kube-system", "external-dns")
+CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = ("cluster-autoscaler", "cluster-autoscaler")
 
 # Construct ids of stateful resources: identical in both deployment shapes.
 STATEFUL_CONSTRUCT_IDS = ("network", "kms", "file-storage", "database", "redis", "eks")
@@ -137,6 +138,7 @@ class InfraStack(WandbStack):
         self.ingress_security_group: IngressSecurityGroup | None = None
         self.load_balancer_controller_role: IrsaRole | None = None
         self.external_dns_role: IrsaRole | None = None
+        self.cluster_autoscaler_role: IrsaRole | None = None
         if c.deployment == "pre-operator":
             # v1.16.10: internet-facing in the public subnets only with public_access, else internal.
             self.load_balancer = LoadBalancer(self, "alb", LoadBalancerProps(
@@ -166,6 +168,13 @@ class InfraStack(WandbStack):
                 oidc_issuer=self.cluster.oidc_issuer, service_accounts=(LBC_SERVICE_ACCOUNT,),
                 inline_policy=load_balancer_controller_policy(ctx.partition),
                 description=f"W&B {ns} AWS Load Balancer Controller (IRSA)",
+            ))
+            # Node groups scale between min and max only with the autoscaler (v8 app_eks/cluster_autoscaler).
+            self.cluster_autoscaler_role = IrsaRole(self, "cluster-autoscaler-irsa", IrsaRoleProps(
+                name_prefix=f"{ns}-cluster-autoscaler-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                oidc_issuer=self.cluster.oidc_issuer, service_accounts=(CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,),
+                inline_policy=cluster_autoscaler_policy(ns),
+                description=f"W&B {ns} cluster autoscaler (IRSA)",
             ))
             if c.external_dns:
                 self.external_dns_role = IrsaRole(self, "external-dns-irsa", IrsaRoleProps(

@@ -1,7 +1,8 @@
-"""``<namespace>-operator``: the post-operator W&B deployment (Helm provider).
+"""``<namespace>-operator``: the post-operator W&B deployment (Helm and Kubernetes providers).
 
-Installs the aws-load-balancer-controller, external-dns (when ``external_dns``),
-the W&B operator and the WeightsAndBiases resource, all configured from
+Installs the aws-load-balancer-controller, external-dns (when ``external_dns``), the
+cluster autoscaler, the W&B operator and the WeightsAndBiases resource, plus the
+default gp3 StorageClass and the ``weave-worker-auth`` secret, all configured from
 ``<namespace>-infra`` through cdktf cross-stack references. Upgrades =
 changing ``operator_chart_version`` / ``controller_image_tag``, which changes
 only this stack.
@@ -13,7 +14,9 @@ from cdktf import Fn, TerraformVariable, Token
 from constructs import Construct
 
 from ..config import WandbConfig
-from ..constructs.kubernetes.eks_access import helm_provider
+from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
+from ..constructs.kubernetes.storage_class import DefaultStorageClass
+from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
 from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
 from ._app_inputs import database_password, license_variable
 from .base import WandbStack, aws_provider
@@ -30,6 +33,12 @@ class OperatorStack(WandbStack):
         aws_provider(self, c.region, c.tags)
         helm_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
                       cluster_name=infra.cluster_name, region=c.region)
+        kubernetes_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
+                            cluster_name=infra.cluster_name, region=c.region)
+        self.storage_class = DefaultStorageClass(self, "storage-class")
+        assert infra.app_secrets is not None, "post-operator infra builds the application secrets"
+        self.weave_worker_auth = WeaveWorkerAuth(self, "weave-worker-auth", WeaveWorkerAuthProps(
+            secret_arn=infra.app_secrets.weave_worker_auth_secret_arn, namespace=c.k8s_namespace))
         db = infra.database
         assert infra.ingress_security_group is not None, "post-operator infra builds the ALB security group"
         bucket = {
@@ -79,6 +88,9 @@ class OperatorStack(WandbStack):
             external_dns_chart_version=c.external_dns_chart_version,
             install_operator=c.enable_helm_operator, install_wandb=c.enable_helm_wandb,
             bucket_queue=infra.file_storage.queue_address,
+            cluster_autoscaler_role_arn=infra.cluster_autoscaler_role.role_arn if infra.cluster_autoscaler_role else None,
+            cluster_autoscaler_chart_version=c.cluster_autoscaler_chart_version,
+            cluster_autoscaler_image_tag=c.cluster_autoscaler_tag,
             extra_env=extra_env, sensitive_extra_env=sensitive_env, node_role_arn=infra.cluster.node_role_arn,
         ))
 

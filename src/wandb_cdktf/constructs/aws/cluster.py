@@ -34,6 +34,8 @@ NODE_MANAGED_POLICIES = [
 _SERVICE_ROLE_POLICIES = {"AmazonEBSCSIDriverPolicy", "AmazonEFSCSIDriverPolicy"}
 ADDONS = ("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "aws-efs-csi-driver", "metrics-server")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+NODE_GROUP_LABEL = "wandb.ai/node-group"
+"""Kubernetes label naming each node group's AZ (the cluster autoscaler ignores it when balancing)."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,7 @@ class Cluster(Construct):
                                 "desired_size": max(props.min_nodes_per_az, 1)},
                 update_config={"max_unavailable": 1},
                 launch_template={"id": launch_template.id, "version": Token.as_string(launch_template.latest_version)},
-                labels={"wandb.ai/node-group": f"az-{i}"},
+                labels={NODE_GROUP_LABEL: f"az-{i}"},
                 lifecycle={"create_before_destroy": True, "ignore_changes": ["scaling_config[0].desired_size"]},
                 depends_on=node_attachments,
             ))

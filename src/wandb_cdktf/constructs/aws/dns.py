@@ -62,9 +62,10 @@ class Dns(Construct):
         )
         options = TerraformIterator.from_complex_list(cert.domain_validation_options, "domain_name")
         records = aws.route53_record.Route53Record(
-            self, "validation-record", for_each=options, zone_id=zone.zone_id, allow_overwrite=True, ttl=60,
+            self, "validation-record", for_each=options, zone_id=props.zone_id, allow_overwrite=True, ttl=60,
             name=options.get_string("resource_record_name"), type=options.get_string("resource_record_type"),
             records=[options.get_string("resource_record_value")],
+            depends_on=[zone],  # the zone check fails the plan first
         )
         validated = aws.acm_certificate_validation.AcmCertificateValidation(
             self, "validation", certificate_arn=cert.arn,

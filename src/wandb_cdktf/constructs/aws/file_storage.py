@@ -168,12 +168,18 @@ class FileStorage(Construct):
         return f"sqs://{self._queue.name}" if self._queue is not None else "internal://"
 
     def read_write_statements(self) -> list[dict]:
-        """IAM statements W&B needs on the bucket (and queue, when there is one)."""
+        """IAM statements W&B needs on the bucket (and queue, when there is one).
+
+        The bucket actions are W&B's documented set (BYOB guide, "WAndBAccountAccess" bucket policy:
+        ``s3:GetObject*``, ``s3:GetEncryptionConfiguration``, ``s3:GetBucketCORS``, ... which W&B checks
+        when it validates a bucket), plus the multipart-upload listing it uses for large files.
+        """
         stmts = [
             allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucketVersions",
-                   "s3:ListBucketMultipartUploads"], self._bucket_arn, sid="BucketList"),
-            allow(["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-                   "s3:ListMultipartUploadParts", "s3:GetObjectAttributes"], f"{self._bucket_arn}/*", sid="BucketObjects"),
+                   "s3:ListBucketMultipartUploads", "s3:GetBucketCORS", "s3:GetEncryptionConfiguration"],
+                  self._bucket_arn, sid="BucketList"),
+            allow(["s3:GetObject*", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+                   "s3:ListMultipartUploadParts"], f"{self._bucket_arn}/*", sid="BucketObjects"),
         ]
         if self._queue is not None:
             stmts.append(allow(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",

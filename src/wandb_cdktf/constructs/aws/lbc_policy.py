@@ -87,3 +87,22 @@ def external_dns_policy(zone_id: str, partition: str = "aws") -> str:
         {"Sid": "ListZones", "Effect": "Allow", "Resource": "*",
          "Action": ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]},
     )
+
+
+def cluster_autoscaler_policy(cluster_name: str) -> str:
+    """What the cluster autoscaler needs (autoscaler cloudprovider/aws README "IAM Policy"; v8
+    modules/app_eks/cluster_autoscaler): read node groups and instance types anywhere, but change capacity
+    only of Auto Scaling groups that EKS tagged as this cluster's managed node groups."""
+    return policy_document(
+        {"Sid": "DescribeCapacity", "Effect": "Allow", "Resource": "*", "Action": [
+            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+            "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+            "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+            "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+            "eks:DescribeNodegroup"]},
+        {"Sid": "ScaleOwnNodeGroups", "Effect": "Allow", "Resource": "*",
+         "Action": ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+         "Condition": {"StringEquals": {
+             "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+             f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "owned"}}},
+    )

@@ -33,10 +33,10 @@ class LoadBalancerProps:
     """Gets an ingress rule for the NodePort from the ALB."""
     autoscaling_group_names: list[str]
     """Node group ASGs registered with the target group."""
-    allowed_inbound_cidr: tuple[str, ...] = ("0.0.0.0/0",)
-    """Default: ("0.0.0.0/0",)."""
+    allowed_inbound_cidr: tuple[str, ...] = ()
+    """IPv4 clients admitted on 443 and 80. Default: () (no one)."""
     allowed_inbound_ipv6_cidr: tuple[str, ...] = ()
-    """Default: ()."""
+    """IPv6 clients admitted (security-group rules; the ALB is IPv4). Default: ()."""
     internal: bool = False
     """Internal scheme (reachable from the VPC and its peers only). Default: False (internet-facing)."""
     extra_fqdns: tuple[str, ...] = ()

@@ -18,10 +18,13 @@ from cdktf import AssetType, DataResource, Fn, LocalExecProvisioner, TerraformAs
 from constructs import Construct
 
 from ..._providers import helm
+from ..aws.cluster import NODE_GROUP_LABEL
 
 WANDB_CHARTS = "https://charts.wandb.ai"
 EKS_CHARTS = "https://aws.github.io/eks-charts"
 EXTERNAL_DNS_CHARTS = "https://kubernetes-sigs.github.io/external-dns/"
+AUTOSCALER_CHARTS = "https://kubernetes.github.io/autoscaler"
+CLUSTER_AUTOSCALER_NAMESPACE = "cluster-autoscaler"
 
 
 def _hcl_escape(value: Any) -> Any:
@@ -119,6 +122,12 @@ class WandbOperatorProps:
     """``global.extraEnv`` entries whose values are Terraform expressions of secrets. Default: {}."""
     node_role_arn: str | None = None
     """Sent to the console as BUCKET_ACCESS_IDENTITY (for BYOB instructions). Default: None."""
+    cluster_autoscaler_role_arn: str | None = None
+    """Install the cluster autoscaler with this IRSA role. Default: None (not installed)."""
+    cluster_autoscaler_chart_version: str = "9.46.0"
+    """Default: 9.46.0."""
+    cluster_autoscaler_image_tag: str | None = None
+    """The autoscaler's minor must match the cluster's. Default: None (the chart's image)."""
 
 
 class WandbOperator(Construct):
@@ -165,6 +174,34 @@ class WandbOperator(Construct):
                 depends_on=[self._lbc],
             )
             depends.append(self._external_dns)
+        self._cluster_autoscaler = None
+        if props.cluster_autoscaler_role_arn:
+            self._cluster_autoscaler = rel.Release(
+                self, "cluster-autoscaler",
+                name="cluster-autoscaler", repository=AUTOSCALER_CHARTS, chart="cluster-autoscaler",
+                version=props.cluster_autoscaler_chart_version, namespace=CLUSTER_AUTOSCALER_NAMESPACE,
+                create_namespace=True, wait=True,
+                values=[_yamlencode({
+                    "fullnameOverride": "cluster-autoscaler",
+                    # Finds the node groups' Auto Scaling groups by the tags EKS puts on them.
+                    "autoDiscovery": {"clusterName": props.cluster_name},
+                    "awsRegion": props.region,
+                    **({"image": {"tag": props.cluster_autoscaler_image_tag}} if props.cluster_autoscaler_image_tag else {}),
+                    "rbac": {"serviceAccount": {
+                        "create": True, "name": "cluster-autoscaler",
+                        "annotations": {"eks.amazonaws.com/role-arn": props.cluster_autoscaler_role_arn},
+                    }},
+                    # One node group per AZ: balance them, ignoring the labels that differ between them.
+                    "extraArgs": {
+                        "balance-similar-node-groups": True,
+                        "balancing-ignore-label_1": "eks.amazonaws.com/nodegroup",
+                        "balancing-ignore-label_2": "eks.amazonaws.com/sourceLaunchTemplateId",
+                        "balancing-ignore-label_3": "topology.ebs.csi.aws.com/zone",
+                        "balancing-ignore-label_4": NODE_GROUP_LABEL,
+                    },
+                })],
+                depends_on=[self._lbc],  # its Service passes the controller's webhook
+            )
         self._operator = None
         if props.install_operator:
             self._operator = rel.Release(
