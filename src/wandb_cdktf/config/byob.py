@@ -221,7 +221,8 @@ class AzureByobConfig(StrictModel):
     additional_role_definition_names: list[str] = Field(
         default_factory=list,
         description="Team level: extra built-in roles for the identity on the account, beyond Storage Blob Data "
-        "Contributor (W&B's module also grants 'Storage Account Contributor'). Default: [].",
+        "Contributor and Reader, which are always assigned (W&B's older module also grants 'Storage Account "
+        "Contributor'). Default: [].",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every Azure resource (plus managed-by). Default: {}.")
 
@@ -252,8 +253,8 @@ class AzureByobConfig(StrictModel):
     @classmethod
     def _roles(cls, value: list[str]) -> list[str]:
         for role in value:
-            if role == "Storage Blob Data Contributor":
-                raise ValueError("Storage Blob Data Contributor is always assigned; list only extra roles")
+            if role in ("Storage Blob Data Contributor", "Reader"):
+                raise ValueError(f"{role} is always assigned; list only extra roles")
             if not re.match(r"^[A-Za-z][A-Za-z0-9 ()-]{2,100}$", role):
                 raise ValueError(f"must be built-in role names like 'Storage Account Contributor', got {role!r}")
         if len(set(value)) != len(value):
