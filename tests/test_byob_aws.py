@@ -239,3 +239,44 @@ def test_aws_only_config_loads_no_google_or_azure_bindings() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "['cdktf_cdktf_provider_aws']"
+
+
+# --- the platform built in the same app (issue 15) --------------------------------------------
+
+from conftest import make_config  # noqa: E402
+
+STORE = {"type": "azure", "account": "acct1", "container": "wandb", "access_key_env": "K"}
+
+
+def _platform_byob(deployment: str) -> dict[str, Any]:
+    return make_config(deployment=deployment, byob={"deployment_type": "self-managed", "aws": {}, "file_stores": [STORE]})
+
+
+def test_self_managed_principal_defaults_to_the_platform_node_role(synth) -> None:
+    """Seed 000/001 replace <aws_principal_and_role_arn> only for SaaS/Dedicated; a self-managed instance's own
+    identity is the principal, and the W&B pods of the platform built here run as its EKS node role."""
+    byob = synth(_platform_byob("post-operator")).stack("wbtest-byob-aws")
+    for rtype in ("aws_s3_bucket_policy", "aws_kms_key_policy"):
+        stmt = json.loads(one_resource(byob, rtype)["policy"])["Statement"][1 if rtype == "aws_kms_key_policy" else 0]
+        principal = stmt["Principal"]["AWS"]
+        assert "terraform_remote_state.cross-stack-reference-input-wbtest-infra" in principal and "node-role" in principal
+
+
+@pytest.mark.parametrize(("deployment", "stack"), [("pre-operator", "wbtest-app"), ("post-operator", "wbtest-operator")])
+def test_team_stores_reach_the_app_in_both_deployments(synth, deployment: str, stack: str) -> None:
+    """Seed 000 "GORILLA_SUPPORTED_FILE_STORES 환경 변수를 사용하여 ... 관련 엑세스 키를 포함하는 스토리지 버킷을 지정";
+    seed 001 "構成": every team bucket must be listed, so the same-cloud team bucket built here is listed next to
+    the credential-bearing stores. Credentials arrive only as the sensitive variable (never literal JSON), and
+    pre-operator puts them in the Kubernetes Secret, not the ConfigMap."""
+    doc = synth(_platform_byob(deployment)).stack(stack)
+    var = doc["variable"]["wandb_supported_file_stores"]
+    assert var["sensitive"] is True and var["nullable"] is False
+    bucket_ref = "s3://${data.terraform_remote_state.cross-stack-reference-input-wbtest-byob-aws.outputs."
+    if deployment == "pre-operator":
+        secret = one_resource(doc, "kubernetes_secret_v1")["data"]["GORILLA_SUPPORTED_FILE_STORES"]
+        assert secret.startswith('${join(",", [var.wandb_supported_file_stores, "') and bucket_ref in secret
+        assert "GORILLA_SUPPORTED_FILE_STORES" not in one_resource(doc, "kubernetes_config_map_v1")["data"]
+    else:
+        text = json.dumps(doc)
+        assert "GORILLA_SUPPORTED_FILE_STORES" in text and "var.wandb_supported_file_stores" in text
+        assert bucket_ref.replace('"', '\\"') in text or bucket_ref in text

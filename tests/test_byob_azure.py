@@ -184,12 +184,30 @@ def test_team_identity_and_federated_credentials(doc) -> None:
     assert len(seen) == len(creds)
 
 
-def test_role_assignment(doc) -> None:
-    role = one_resource(doc, "azurerm_role_assignment")
-    assert role["scope"] == ref(doc, "azurerm_storage_account", "id")
-    assert role["role_definition_name"] == "Storage Blob Data Contributor"
-    assert role["principal_id"] == ref(doc, "azurerm_user_assigned_identity", "principal_id")
-    assert role["principal_type"] == "ServicePrincipal"
+def test_role_assignments_are_the_documented_pair(doc) -> None:
+    """Current W&B docs for team-level Azure (field review B-41, earlier reference report §3.4): Reader + Storage
+    Blob Data Contributor on the account. SBDC: blob read/write/delete and generateUserDelegationKey (presigned
+    URLs); Reader: Microsoft.Storage/storageAccounts/blobServices/read, which W&B's team-creation check of CORS,
+    versioning and soft delete needs (otherwise HTTP 403). Neither grants account keys (listKeys is an action,
+    not a read)."""
+    roles = resources(doc, "azurerm_role_assignment")
+    assert sorted(r["role_definition_name"] for r in roles.values()) == ["Reader", "Storage Blob Data Contributor"]
+    for role in roles.values():
+        assert role["scope"] == ref(doc, "azurerm_storage_account", "id")
+        assert role["principal_id"] == ref(doc, "azurerm_user_assigned_identity", "principal_id")
+        assert role["principal_type"] == "ServicePrincipal"
+    # The existing assignment keeps its address.
+    assert any(lid.startswith("byob-storage_role-storage-blob-data-contributor") for lid in roles)
+
+
+def test_eks_issuer_without_trailing_slash_is_federated_verbatim(synth) -> None:
+    """A self-managed W&B on EKS (the platform this library builds) federates with its issuer exactly as EKS
+    publishes it: no trailing '/' (Entra ID matches the token's iss claim exactly)."""
+    issuer = "https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    data = {"namespace": "wbtest", "create_platform": False, "byob": {"deployment_type": "self-managed",
+            "azure": {"location": "eastus", "oidc_issuer_url": issuer}}}
+    creds = resources(synth(data).stack("wbtest-byob-azure"), "azurerm_federated_identity_credential")
+    assert creds and {c["issuer"] for c in creds.values()} == {issuer}
 
 
 def test_team_outputs_are_the_four_form_fields(doc) -> None:
@@ -216,7 +234,7 @@ def test_team_custom_namespace_accounts_and_roles(synth) -> None:
     assert sorted(c["subject"] for c in creds.values()) == [
         "system:serviceaccount:wandb:wandb-api", "system:serviceaccount:wandb:wandb-app"]
     roles = sorted(r["role_definition_name"] for r in resources(doc, "azurerm_role_assignment").values())
-    assert roles == ["Storage Account Contributor", "Storage Blob Data Contributor"]
+    assert roles == ["Reader", "Storage Account Contributor", "Storage Blob Data Contributor"]
     account = one_resource(doc, "azurerm_storage_account")
     assert account["name"] == "wbtestbyob"  # default name
 

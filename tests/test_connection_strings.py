@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import string
 import subprocess
@@ -147,7 +148,8 @@ def test_azure_container_names_rejected(name: str) -> None:
         validate_azure_container_name(name)
 
 
-@pytest.mark.parametrize("endpoint", ["https://minio:9000", "host:0", "host:99999", "host/path", "a:b:c", ""])
+@pytest.mark.parametrize("endpoint", ["https://minio:9000", "host:0", "host:99999", "host/", "host/a//b", "host/../x",
+                                      "host/a?b", "a:b:c", ""])
 def test_endpoints_rejected(endpoint: str) -> None:
     with pytest.raises(StorageAddressError, match="endpoint"):
         s3_compatible_address(endpoint, "wandb", "ak", "sk")
@@ -354,3 +356,86 @@ def test_module_is_pure_python() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- issue 15: endpoint paths, China endpoints, the stand-alone CLI ----------------------------
+
+@pytest.mark.parametrize("endpoint", ["minio.example.com:9000/s3", "gw.example.com/storage/s3", "[fd00::5]:9000/s3"])
+def test_s3_compatible_endpoint_may_carry_a_port_and_path(endpoint: str) -> None:
+    """Seed 000 S3-compatible format ``s3://<accessKey>:<secretAccessKey>@<url_endpoint>/<bucketName>?region=...``:
+    the URL endpoint of a MinIO behind a gateway has a port and a path prefix; it round-trips through the parser."""
+    addr = s3_compatible_address(endpoint, "wandb", "a@b", "s/e+c%t", region="us-east-1")
+    url = addr.to_url()
+    assert url.endswith(f"@{endpoint}/wandb?region=us-east-1&tls=true")
+    assert parse_address(url) == addr
+
+
+@pytest.mark.parametrize(("region", "host"), [("cn-north-1", "s3.cn-north-1.amazonaws.com.cn"),
+                                               ("cn-northwest-1", "s3.cn-northwest-1.amazonaws.com.cn"),
+                                               ("eu-west-1", "s3.eu-west-1.amazonaws.com")])
+def test_regional_s3_endpoint_follows_the_partition(region: str, host: str) -> None:
+    """AWS General Reference "Amazon S3 endpoints": the China regions are served from ``.amazonaws.com.cn``
+    (seed 000: ``<s3_regional_url_endpoint>``)."""
+    assert aws_s3_address("team-a", region, "ak", "sk").endpoint == host
+
+
+def test_s3_compatible_region_is_required_without_the_platform(monkeypatch) -> None:
+    """Seed 000: "W&B 인스턴스가 AWS에 있고 ... AWS_REGION이 ... 일치하는 경우를 제외하고 region 파라미터는 필수";
+    with the platform built here (AWS, ``region``) the store defaults to that region and writes it explicitly."""
+    config = config_from_mapping({**FILE_STORES_CONFIG, "region": "eu-central-1", "byob": {
+        "deployment_type": "self-managed", "file_stores": [
+            {"type": "s3-compatible", "endpoint": "minio.corp:9000", "bucket": "team-b",
+             "access_key_id_env": "M_ID", "secret_access_key_env": "M_SECRET"}]}})
+    value = supported_file_stores_from_config(config, ENV)
+    assert value is not None and value.endswith("@minio.corp:9000/team-b?region=eu-central-1&tls=true")
+    store = config.byob.file_stores[0]
+    with pytest.raises(ConfigError, match=r"byob\.file_stores\[0\]\.region: is required"):
+        store.address(ENV, "byob.file_stores[0]", None)
+
+
+CREDS = {"AWS_ACCESS_KEY_ID": "AKIA@/+%", "AWS_SECRET_ACCESS_KEY": "wJ/x+y%z@w:v", "AZURE_STORAGE_KEY": "k/+=%@"}
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full = {k: v for k, v in os.environ.items() if k not in CREDS and k != "WANDB_CDKTF_CONFIG"}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "wandb_cdktf.storage", *args], capture_output=True, text=True,
+                          timeout=120, env=full)
+
+
+def test_cli_help_and_argument_mode_round_trip_credentials(tmp_path) -> None:
+    """Seed 000 address forms with the docs' URL-encoding (``urlEncodedAccessKey`` / ``urlEncodedPrivateKey``): a
+    Dedicated Cloud user (no platform, no config) gets the exact address to send W&B; '@', '/', '+', '%' and PEM
+    newlines in credentials survive a parse of the printed address."""
+    helped = _cli("--help")
+    assert helped.returncode == 0 and "s3-compatible" in helped.stdout and "--key-file" not in helped.stderr
+    s3 = _cli("s3", "--bucket", "team-a", "--region", "us-east-1", env=CREDS)
+    assert s3.returncode == 0, s3.stderr
+    assert parse_address(s3.stdout.strip()) == aws_s3_address("team-a", "us-east-1", CREDS["AWS_ACCESS_KEY_ID"],
+                                                               CREDS["AWS_SECRET_ACCESS_KEY"])
+    minio = _cli("s3-compatible", "--endpoint", "minio.corp:9000/s3", "--bucket", "team-b", "--region", "us-east-1", env=CREDS)
+    assert minio.returncode == 0 and parse_address(minio.stdout.strip()).endpoint == "minio.corp:9000/s3"
+    key = tmp_path / "sa.json"
+    key.write_text(json.dumps({"client_email": "w@p-12345.iam.gserviceaccount.com", "private_key": PEM}))
+    gcs = _cli("gcs", "--bucket", "team-c", "--key-file", str(key))
+    assert parse_address(gcs.stdout.strip()) == gcs_address("team-c", "w@p-12345.iam.gserviceaccount.com", PEM)
+    az = _cli("azure", "--account", "teamd", "--container", "wandb", env=CREDS)
+    assert parse_address(az.stdout.strip()) == azure_address("teamd", "wandb", CREDS["AZURE_STORAGE_KEY"])
+    for secret in CREDS.values():
+        assert secret not in s3.stdout + az.stdout  # only the percent-encoded form is printed
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("s3", "--bucket", "team-a"), "config error: s3: the following arguments are required: --region"),
+    (("azure", "--account", "teamd", "--container", "wandb"), "config error: --access-key-env: environment variable AZURE_STORAGE_KEY is not set"),
+    (("s3", "--bucket", "Bad_Name", "--region", "us-east-1"), "config error: s3: must be a valid S3 bucket name"),
+    (("gcs", "--bucket", "team-c", "--key-file", "/nonexistent.json"), "config error: --key-file: must be a readable"),
+])
+def test_cli_bad_input_is_one_line_exit_2(args: tuple[str, ...], needle: str) -> None:
+    """Project standard: bad input is one line naming the option and what is allowed, exit code 2."""
+    env = {"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"} if args[0] == "s3" else {}
+    result = _cli(*args, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().startswith(needle) and len(result.stderr.strip().splitlines()) == 1

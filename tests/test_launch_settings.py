@@ -85,10 +85,32 @@ def test_errors_name_the_option(launch, option, message):
     assert str(info.value).startswith(f"config error: {option}: ")
 
 
-def test_docker_builder_on_azure_may_use_another_namespace():
-    cfg = config_from_mapping(launch_only({"builder": "docker", "agent_namespace": "ml",
+def test_noop_builder_on_azure_may_use_another_namespace():
+    cfg = config_from_mapping(launch_only({"builder": "noop", "agent_namespace": "ml",
                                            "azure": {"location": "eastus", "oidc_issuer_url": "https://i.example.com/x"}}))
     assert cfg.launch.service_account_subject == "system:serviceaccount:ml:wandb-launch-serviceaccount-wandb-launch"
+
+
+AZ = {"location": "eastus", "oidc_issuer_url": "https://i.example.com/x"}
+AWS = {"principal_arn": "arn:aws:iam::123456789012:role/agent"}
+
+
+@pytest.mark.parametrize(("launch", "option", "needle"), [
+    # wandb/wandb sdk/launch/registry/azure_container_registry.py: get_username_password raises NotImplementedError,
+    # and the Docker builder logs in with it; seed 003 documents AcrPush for Kaniko only.
+    ({"builder": "docker", "azure": AZ}, "launch", "builder: docker cannot push to Azure Container Registry"),
+    ({"builder": "docker", "build_job_name": "img", "aws": AWS}, "launch", "build_job_name is a Kaniko setting"),
+    ({"builder": "noop", "kaniko_credentials_secret": {"name": "kaniko", "key": "credentials"}, "aws": AWS}, "launch",
+     "kaniko_credentials_secret is a Kaniko setting"),
+    ({"kaniko_credentials_secret": {"name": "kaniko", "key": "credentials"}, "azure": AZ}, "launch",
+     "Kaniko on Azure reads the azure-storage-access-key secret"),
+    ({"build_job_name": "Bad_Name", "aws": AWS}, "launch.build_job_name", "String should match pattern"),
+])
+def test_refused_launch_combinations(launch, option, needle):
+    """Each refused combination is a one-line config error naming the option."""
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping(launch_only(launch))
+    assert info.value.option == option and needle in info.value.message
 
 
 @pytest.mark.parametrize("name,cloud", [("launch-aws.yaml", "aws"), ("launch-gcp.yaml", "gcp"), ("launch-azure.yaml", "azure")])

@@ -325,9 +325,14 @@ def test_gcp_bindings_are_scoped_to_the_repository_and_bucket(gcp_stack):
     assert repo_binding["repository"] == ref("google_artifact_registry_repository", gcp_stack, "name")
     assert repo_binding["role"] == _role_ref(gcp_stack, "wbdemo_launch_registry")
     assert repo_binding["member"] == member
-    bucket_binding = one_resource(gcp_stack, "google_storage_bucket_iam_member")
+    bindings = resources(gcp_stack, "google_storage_bucket_iam_member")
+    bucket_binding = next(b for b in bindings.values() if b["member"] == member)
     assert bucket_binding["bucket"] == ref("google_storage_bucket", gcp_stack, "name")
     assert bucket_binding["role"] == _role_ref(gcp_stack, "wbdemo_launch_build_context")
+    # The only other bucket binding: the Vertex AI job account reads what the agent staged.
+    others = [b for b in bindings.values() if b["member"] != member]
+    assert [(b["role"], b["member"]) for b in others] == [
+        ("roles/storage.objectViewer", "serviceAccount:vertex-jobs@wbdemo-ml-123.iam.gserviceaccount.com")]
     project_roles = sorted(b["role"] for b in resources(gcp_stack, "google_project_iam_member").values())
     assert project_roles == sorted([_role_ref(gcp_stack, "wbdemo_launch_registry_list"), _role_ref(gcp_stack, "wbdemo_launch_vertex")])
     assert not any(b["role"].startswith("roles/") for b in resources(gcp_stack, "google_project_iam_member").values())
@@ -499,8 +504,8 @@ def test_azure_construct_refuses_a_key_without_an_identity():
         )
 
 
-def test_azure_docker_builder_has_no_storage(synth):
-    stack = synth(variant("launch-azure.yaml", builder="docker")).stack("wbdemo-launch-azure")
+def test_azure_noop_builder_has_no_storage(synth):
+    stack = synth(variant("launch-azure.yaml", builder="noop")).stack("wbdemo-launch-azure")
     assert resources(stack, "azurerm_storage_account") == {}
     roles = [r["role_definition_name"] for r in resources(stack, "azurerm_role_assignment").values()]
     assert roles == ["AcrPush"]
@@ -537,3 +542,81 @@ print("LOADED", loaded)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "LOADED []" in out.stdout
+
+
+# --- issue 15: what seed 003 and the agent's config schema require ------------------------------
+
+KANIKO_SECRET = {"name": "kaniko-aws", "key": "credentials"}
+
+
+def test_kaniko_off_eks_gets_secret_keys_build_job_name_and_the_secret_command(synth):
+    """Seed 003 Kaniko: "AKS, EKS, 또는 GKE를 사용하지 않는 쿠버네티스 클러스터 ... 자격 증명이 포함된 쿠버네티스 시크릿을
+    생성" with ``builder.secret-name`` / ``secret-key``, and ``build-job-name`` ("쿠버네티스 작업 이름 접두사"); the
+    agent's KanikoBuilder.from_config reads all three. The credentials never enter Terraform state: the stack
+    prints the kubectl command that makes the secret from the user's credentials file."""
+    data = variant("launch-aws.yaml", build_job_name="wbdemo-build", kaniko_credentials_secret=KANIKO_SECRET)
+    stack = synth(data).stack("wbdemo-launch-aws")
+    doc = yaml.safe_load(resolve(stack["output"]["launch_config"]["value"]))
+    assert doc["builder"]["build-job-name"] == "wbdemo-build"
+    assert (doc["builder"]["secret-name"], doc["builder"]["secret-key"]) == ("kaniko-aws", "credentials")
+    validate_launch_config(doc)
+    command = stack["output"]["kaniko_credentials_secret"]["value"]
+    assert command == "kubectl create secret generic kaniko-aws -n wandb --from-file=credentials=<an AWS credentials file>"
+
+
+def test_sagemaker_execution_role_may_pull_the_built_image(synth):
+    """Seed 003: jobs pull from a registry "작업이 실행되는 노드가 엑세스할 수 있는"; SageMaker pulls a private ECR image
+    as the execution role (SageMaker Developer Guide: BatchCheckLayerAvailability, BatchGetImage,
+    GetDownloadUrlForLayer), so the repository policy grants exactly those to that role."""
+    stack = synth(example("launch-aws.yaml")).stack("wbdemo-launch-aws")
+    repo_policy = one_resource(stack, "aws_ecr_repository_policy")
+    assert repo_policy["repository"] == ref("aws_ecr_repository", stack, "name")
+    (stmt,) = json.loads(repo_policy["policy"])["Statement"]
+    assert stmt["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/wbdemo-sagemaker-execution"}
+    assert sorted(stmt["Action"]) == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    no_sm = copy.deepcopy(example("launch-aws.yaml"))
+    del no_sm["launch"]["aws"]["sagemaker"]
+    assert resources(synth(no_sm).stack("wbdemo-launch-aws"), "aws_ecr_repository_policy") == {}
+
+
+def test_gcp_vertex_gets_a_staging_bucket_without_kaniko_and_job_nodes_may_pull(synth):
+    """Vertex AI custom jobs stage code in a GCS bucket (the earlier reference report, §5.3: "같은 버킷 사용 가능");
+    with builder docker there was none. GKE job nodes pull as their service account (seed 003 pull rule):
+    roles/artifactregistry.reader on the repository."""
+    data = variant("launch-gcp.yaml", builder="docker",
+                   gcp={"job_node_service_account": "gke-nodes@wbdemo-ml-123.iam.gserviceaccount.com"})
+    stack = synth(data).stack("wbdemo-launch-gcp")
+    (bucket,) = resources(stack, "google_storage_bucket").values()
+    assert stack["output"]["vertex_staging_bucket"]["value"] == f"gs://{bucket['name']}"
+    assert "build_context_store" not in stack["output"]
+    doc = yaml.safe_load(stack["output"]["launch_config"]["value"])
+    assert "build-context-store" not in doc["builder"]
+    members = {(m["role"], m["member"]) for m in resources(stack, "google_artifact_registry_repository_iam_member").values()}
+    assert ("roles/artifactregistry.reader", "serviceAccount:gke-nodes@wbdemo-ml-123.iam.gserviceaccount.com") in members
+    readers = {(m["role"], m["member"]) for m in resources(stack, "google_storage_bucket_iam_member").values()}
+    assert ("roles/storage.objectViewer", "serviceAccount:vertex-jobs@wbdemo-ml-123.iam.gserviceaccount.com") in readers
+
+
+def test_azure_kubelet_identity_gets_acr_pull(synth):
+    """Seed 003 pull rule; AKS nodes pull as the kubelet identity, which needs AcrPull on the registry (Microsoft
+    Learn, "Authenticate with ACR from AKS")."""
+    kubelet = "44444444-4444-4444-4444-444444444444"
+    stack = synth(variant("launch-azure.yaml", azure={"kubelet_identity_object_id": kubelet})).stack("wbdemo-launch-azure")
+    pulls = [r for r in resources(stack, "azurerm_role_assignment").values() if r["role_definition_name"] == "AcrPull"]
+    assert len(pulls) == 1 and pulls[0]["principal_id"] == kubelet
+    assert pulls[0]["scope"] == ref("azurerm_container_registry", stack, "id")
+
+
+def test_seed_registry_block_is_validated_like_builder_destination():
+    """Seed 003 writes ``registry: {type: ecr|gcr|acr, uri}``; the agent (wandb/wandb launch loader) still reads it
+    but deprecates it for ``builder.destination``, which is what we write. A hand-written seed-style document is
+    checked with the same registry shapes."""
+    doc = {"environment": {"type": "aws", "region": "us-west-2"}, "builder": {"type": "docker"},
+           "registry": {"type": "ecr", "uri": "123456789012.dkr.ecr.us-west-2.amazonaws.com/launch"}}
+    validate_launch_config(doc)
+    from wandb_cdktf.launch_config import LaunchConfigError
+
+    with pytest.raises(LaunchConfigError, match="registry.type must be 'acr'"):
+        validate_launch_config({**doc, "environment": {"type": "azure", "region": "eastus"}})
+    with pytest.raises(LaunchConfigError, match="not both"):
+        validate_launch_config({**doc, "builder": {"type": "docker", "destination": doc["registry"]["uri"]}})

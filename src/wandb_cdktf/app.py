@@ -24,23 +24,31 @@ class BuiltApp:
 def build_app(config: WandbConfig, outdir: str = "cdktf.out") -> BuiltApp:
     app = App(outdir=outdir)
     built = BuiltApp(app)
+    infra = None
     if config.create_platform:
         from .stacks.infra import InfraStack
 
         infra = InfraStack(app, config.stack_ids["infra"], config=config)
         built.stacks["infra"] = infra
-        if config.deployment == "pre-operator":
-            from .stacks.app import AppStack
-
-            built.stacks["app"] = AppStack(app, config.stack_ids["app"], config=config, infra=infra)
-        else:
-            from .stacks.operator import OperatorStack
-
-            built.stacks["operator"] = OperatorStack(app, config.stack_ids["operator"], config=config, infra=infra)
     if config.byob is not None:
         from .stacks.byob import add_byob_stacks
 
-        built.stacks.update(add_byob_stacks(app, config, built.stacks.get("infra")))
+        built.stacks.update(add_byob_stacks(app, config, infra))
+    if infra is not None:
+        # Team buckets built here for this (self-managed) platform are listed in its
+        # GORILLA_SUPPORTED_FILE_STORES, so the BYOB stacks are built first.
+        byob_aws = built.stacks.get("byob-aws")
+        store = getattr(byob_aws, "supported_file_store", None)
+        team_buckets = [store] if store else []
+        if config.deployment == "pre-operator":
+            from .stacks.app import AppStack
+
+            built.stacks["app"] = AppStack(app, config.stack_ids["app"], config=config, infra=infra, team_buckets=team_buckets)
+        else:
+            from .stacks.operator import OperatorStack
+
+            built.stacks["operator"] = OperatorStack(app, config.stack_ids["operator"], config=config, infra=infra,
+                                                     team_buckets=team_buckets)
     if config.launch is not None:
         from .stacks.launch import add_launch_stacks
 

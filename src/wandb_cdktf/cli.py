@@ -31,6 +31,8 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
 
 def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[str, dict[str, int]]:
     """``synthesize`` for an already loaded configuration."""
+    for warning in config.warnings():  # accepted, but against the W&B/cloud docs: say so, once per synth
+        print(f"config warning: {warning}", file=sys.stderr)
     target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

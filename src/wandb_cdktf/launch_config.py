@@ -68,8 +68,15 @@ def build_launch_config(
     queues: list[str] | None = None,
     entity: str | None = None,
     max_jobs: int | None = None,
+    build_job_name: str | None = None,
+    secret_name: str | None = None,
+    secret_key: str | None = None,
 ) -> dict[str, Any]:
     """The launch-config document for one cloud, validated.
+
+    ``build_job_name``, ``secret_name`` and ``secret_key`` are Kaniko builder keys
+    (seed 003: ``build-job-name``, ``secret-name``, ``secret-key``; the agent's
+    ``KanikoBuilder.from_config`` reads them).
 
     ``destination`` is ignored for the noop builder (it never pushes) and
     ``build_context_store`` is only written for kaniko (docker builds locally).
@@ -90,6 +97,10 @@ def build_launch_config(
         build["destination"] = destination
     if builder == "kaniko" and build_context_store is not None:
         build["build-context-store"] = build_context_store
+    if builder == "kaniko":
+        for key, value in (("build-job-name", build_job_name), ("secret-name", secret_name), ("secret-key", secret_key)):
+            if value is not None:
+                build[key] = value
     doc["builder"] = build
     validate_launch_config(doc, allow_unresolved=True)
     return doc
@@ -148,8 +159,23 @@ def validate_launch_config(doc: Mapping[str, Any], *, allow_unresolved: bool = F
             project = val(env.get("project"), "environment.project")
             if _PLACEHOLDER not in (m.group("project"), project) and m.group("project") != project:
                 raise LaunchConfigError(f"builder.destination is in project {m.group('project')!r}, the environment in {project!r}")
-    elif btype in ("docker", "kaniko"):
+    elif btype in ("docker", "kaniko") and "registry" not in doc:
         raise LaunchConfigError(f"builder.destination is required for the {btype} builder (where built images are pushed)")
+    if "registry" in doc:
+        # Seed 003 writes the registry as a top-level block {type: ecr|gcr|acr, uri}; the agent still reads it but
+        # warns that it is deprecated in favour of builder.destination (which is what build_launch_config writes).
+        reg = doc["registry"]
+        if not isinstance(reg, Mapping):
+            raise LaunchConfigError("registry must be a mapping with type and uri")
+        want = {"aws": "ecr", "gcp": "gcr", "azure": "acr"}[etype]
+        if reg.get("type") != want:
+            raise LaunchConfigError(f"registry.type must be {want!r} for environment {etype}, got {reg.get('type')!r}")
+        uri = val(reg.get("uri"), "registry.uri")
+        regex, shape = _DESTINATIONS[etype]
+        if not regex.match(uri):
+            raise LaunchConfigError(f"registry.uri must look like {shape} for environment {etype}, got {uri!r}")
+        if "destination" in builder:
+            raise LaunchConfigError("set builder.destination or the deprecated registry block, not both")
     if btype == "kaniko":
         if "build-context-store" not in builder:
             raise LaunchConfigError("builder.build-context-store is required for the kaniko builder")
@@ -159,6 +185,11 @@ def validate_launch_config(doc: Mapping[str, Any], *, allow_unresolved: bool = F
             raise LaunchConfigError(f"builder.build-context-store must look like {shape} for environment {etype}, got {store!r}")
     elif "build-context-store" in builder:
         raise LaunchConfigError(f"builder.build-context-store is only used by the kaniko builder, not {btype}")
+    for key in ("build-job-name", "secret-name", "secret-key"):
+        if key in builder and btype != "kaniko":
+            raise LaunchConfigError(f"builder.{key} is only used by the kaniko builder, not {btype}")
+    if ("secret-name" in builder) != ("secret-key" in builder):
+        raise LaunchConfigError("builder.secret-name and builder.secret-key go together (the secret and its key)")
     if "queues" in doc and (not isinstance(doc["queues"], list) or not all(isinstance(q, str) and q for q in doc["queues"])):
         raise LaunchConfigError("queues must be a list of queue names")
     if "max_jobs" in doc and (not isinstance(doc["max_jobs"], int) or isinstance(doc["max_jobs"], bool)):

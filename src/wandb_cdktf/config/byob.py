@@ -120,7 +120,8 @@ class AwsByobConfig(StrictModel):
     wandb_principal_arn: Annotated[str, AfterValidator(_iam_principal_arn)] | None = Field(
         default=None,
         description="IAM principal W&B uses. Default: the preset for deployment_type (saas: role/WandbIntegration in "
-        "725579432336, dedicated: 830241207209 root); required for self-managed (your W&B node role ARN).",
+        "725579432336, dedicated: 830241207209 root); self-managed: the node role of the platform built in the same "
+        "app, else required (your W&B node role ARN).",
     )
 
     @model_validator(mode="after")
@@ -203,8 +204,9 @@ class AzureByobConfig(StrictModel):
     container_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Container soft-delete retention in days, 1..365. Default: 7.")
     oidc_issuer_url: str | None = Field(
         default=None,
-        description="Team level: the W&B instance's OIDC issuer URL (Dedicated: from W&B; self-managed: your AKS/EKS "
-        "cluster's issuer), https and ending with '/'. Default: none; required for team level.",
+        description="Team level: the W&B instance's OIDC issuer URL exactly as the identity provider publishes it "
+        "(its discovery document's 'issuer'): AKS issuers end with '/', EKS and GKE issuers do not (Dedicated: from "
+        "W&B; self-managed: your cluster's issuer). Default: none; required for team level.",
     )
     kubernetes_namespace: str = Field(
         default="default",
@@ -219,7 +221,8 @@ class AzureByobConfig(StrictModel):
     additional_role_definition_names: list[str] = Field(
         default_factory=list,
         description="Team level: extra built-in roles for the identity on the account, beyond Storage Blob Data "
-        "Contributor (W&B's module also grants 'Storage Account Contributor'). Default: [].",
+        "Contributor and Reader, which are always assigned (W&B's older module also grants 'Storage Account "
+        "Contributor'). Default: [].",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every Azure resource (plus managed-by). Default: {}.")
 
@@ -228,10 +231,11 @@ class AzureByobConfig(StrictModel):
     def _issuer(cls, value: str | None) -> str | None:
         if value is None:
             return value
+        # Kept verbatim: Entra ID compares a federated credential's issuer with the token's 'iss' claim
+        # exactly, so neither adding nor stripping a trailing '/' is safe (AKS: '.../<guid>/'; EKS:
+        # 'https://oidc.eks.<region>.amazonaws.com/id/<ID>'; GKE: 'https://container.googleapis.com/v1/projects/...').
         if not re.match(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s?#]*)?$", value):
             raise ValueError(f"must be an https URL (the OIDC issuer of the W&B instance's cluster), got {value!r}")
-        if not value.endswith("/"):
-            raise ValueError(f"must end with '/' exactly as the issuer publishes it (token 'iss' must match), got {value!r}")
         return value
 
     @field_validator("service_accounts")
@@ -249,8 +253,8 @@ class AzureByobConfig(StrictModel):
     @classmethod
     def _roles(cls, value: list[str]) -> list[str]:
         for role in value:
-            if role == "Storage Blob Data Contributor":
-                raise ValueError("Storage Blob Data Contributor is always assigned; list only extra roles")
+            if role in ("Storage Blob Data Contributor", "Reader"):
+                raise ValueError(f"{role} is always assigned; list only extra roles")
             if not re.match(r"^[A-Za-z][A-Za-z0-9 ()-]{2,100}$", role):
                 raise ValueError(f"must be built-in role names like 'Storage Account Contributor', got {role!r}")
         if len(set(value)) != len(value):
@@ -270,7 +274,7 @@ class AzureByobConfig(StrictModel):
 
 
 class _Store(StrictModel):
-    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:  # pragma: no cover - abstract
+    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -283,7 +287,7 @@ class S3FileStore(_Store):
     access_key_id_env: EnvName
     secret_access_key_env: EnvName
 
-    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
         return cs.aws_s3_address(
             self.bucket,
             self.region,
@@ -296,11 +300,12 @@ class S3CompatibleFileStore(_Store):
     """An S3-compatible store such as MinIO: ``s3://<key>:<secret>@<endpoint>/<bucket>?region=<r>&tls=true``."""
 
     type: Literal["s3-compatible"]
-    endpoint: str = Field(description="host[:port] of the S3 API, without scheme. Required.")
+    endpoint: str = Field(description="host[:port][/path] of the S3 API, without scheme (e.g. minio.example.com:9000). Required.")
     bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
     region: str | None = Field(
         default=None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$",
-        description="Region of the store; required unless W&B runs on AWS in that region. Default: omitted.",
+        description="Region of the store (written as ?region=). Default: the region of the W&B platform built here "
+        "(W&B on AWS whose AWS_REGION is the store's, the one case the docs let it be omitted); required otherwise.",
     )
     tls: bool = Field(default=True, description="Use TLS to reach the endpoint. Default: true.")
     access_key_id_env: EnvName
@@ -311,15 +316,25 @@ class S3CompatibleFileStore(_Store):
     def _endpoint(cls, value: str) -> str:
         return cs._validate_endpoint(value)
 
-    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
         return cs.s3_compatible_address(
             self.endpoint,
             self.bucket,
             cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
             cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
-            region=self.region,
+            region=self.region_for(instance_region, option),
             tls=self.tls,
         )
+
+    def region_for(self, instance_region: str | None, option: str) -> str:
+        """The store's region: explicit, else the W&B instance's (docs: required unless they match)."""
+        region = self.region or instance_region
+        if not region:
+            from .loader import ConfigError
+
+            raise ConfigError(f"{option}.region", "is required for an S3-compatible store unless the W&B platform is "
+                              "built here in the store's region (W&B BYOB docs: region is mandatory)")
+        return region
 
 
 class GcsFileStore(_Store):
@@ -330,7 +345,7 @@ class GcsFileStore(_Store):
     service_account_email: Annotated[str, AfterValidator(_sa_email)]
     private_key_env: EnvName
 
-    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
         return cs.gcs_address(
             self.bucket, self.service_account_email, cs.secret_from_env(env, self.private_key_env, f"{option}.private_key_env")
         )
@@ -344,7 +359,7 @@ class AzureFileStore(_Store):
     container: Annotated[str, _cs(cs.validate_azure_container_name)]
     access_key_env: EnvName
 
-    def address(self, env: Mapping[str, str], option: str) -> cs.StorageAddress:
+    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
         return cs.azure_address(self.account, self.container, cs.secret_from_env(env, self.access_key_env, f"{option}.access_key_env"))
 
 
@@ -397,11 +412,6 @@ class ByobConfig(StrictModel):
             return value
         dt = info.data["deployment_type"]
         _check_level(dt, value.level)
-        if dt == "self-managed" and not value.wandb_principal_arn:
-            raise ValueError(
-                "wandb_principal_arn is required for self-managed: the IAM role your W&B instance uses "
-                "(e.g. its EKS node role ARN); presets exist only for saas and dedicated"
-            )
         return value
 
     @field_validator("gcp")
@@ -432,8 +442,8 @@ class ByobConfig(StrictModel):
         level = value.level or info.data.get("level", "team")
         if level == "team" and not value.oidc_issuer_url:
             raise ValueError(
-                "oidc_issuer_url is required at team level: the W&B instance's OIDC issuer URL ending with '/' "
-                "(Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)"
+                "oidc_issuer_url is required at team level: the W&B instance's OIDC issuer URL exactly as its "
+                "cluster publishes it (Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)"
             )
         if level == "instance":
             team_only = {"oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names"}
@@ -470,10 +480,32 @@ class ByobConfig(StrictModel):
         section = getattr(self, cloud)
         return (section.level if section is not None and section.level else None) or self.level
 
-    def aws_principal(self) -> str:
-        """The IAM principal granted bucket and key access (explicit value, else the preset)."""
+    def aws_principal(self) -> str | None:
+        """The IAM principal granted bucket and key access: explicit, else the preset; None = the platform's node role."""
         assert self.aws is not None
-        return self.aws.wandb_principal_arn or AWS_PRINCIPALS[self.deployment_type]
+        return self.aws.wandb_principal_arn or AWS_PRINCIPALS.get(self.deployment_type)
+
+    def warnings(self) -> list[tuple[str, str]]:
+        """(option, message) for accepted settings the W&B docs advise against."""
+        out: list[tuple[str, str]] = []
+        if self.aws is not None and self.aws.bucket_name:
+            msg = cs.dotted_bucket_warning("s3", self.aws.bucket_name)
+            if msg:
+                out.append(("byob.aws.bucket_name", msg))
+        if self.gcp is not None:
+            if self.gcp.bucket_name:
+                msg = cs.dotted_bucket_warning("gcs", self.gcp.bucket_name)
+                if msg:
+                    out.append(("byob.gcp.bucket_name", msg))
+            if self.gcp.kms_key_name:
+                out.append(("byob.gcp.kms_key_name", "the W&B BYOB docs say to set the bucket's encryption to "
+                            "Google-managed; a CMEK is not what W&B documents or tests (omit it to follow the docs)"))
+        for i, store in enumerate(self.file_stores):
+            if store.type in ("s3", "gcs"):  # S3-compatible stores are usually path-style: no virtual-host TLS issue
+                msg = cs.dotted_bucket_warning(store.type, store.bucket)
+                if msg:
+                    out.append((f"byob.file_stores[{i}].bucket", msg))
+        return out
 
     def gcp_service_account(self) -> str:
         """The service account granted roles/storage.admin (explicit value, else the preset)."""

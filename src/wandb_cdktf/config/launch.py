@@ -170,6 +170,11 @@ class LaunchGcpConfig(StrictModel):
         description="Workload Identity pool of the GKE cluster running the agent. Default: <project>.svc.id.goog.",
     )
     vertex_ai: bool = Field(default=False, description="Grant the Vertex AI custom-job permissions. Default: false.")
+    job_node_service_account: ServiceAccountEmail | None = Field(
+        default=None,
+        description="Service account of the GKE nodes running Launch jobs; granted roles/artifactregistry.reader on the "
+        "repository so jobs can pull built images. Default: none (the nodes' existing access).",
+    )
     vertex_ai_job_service_account: ServiceAccountEmail | None = Field(
         default=None,
         description="Service account the Vertex AI jobs run as; the agent gets iam.serviceAccountUser on it. Default: none "
@@ -181,6 +186,18 @@ class LaunchGcpConfig(StrictModel):
         if self.vertex_ai_job_service_account and not self.vertex_ai:
             raise ValueError("vertex_ai_job_service_account requires vertex_ai: true")
         return self
+
+
+class KanikoCredentialsSecret(StrictModel):
+    """A Kubernetes secret holding cloud credentials for Kaniko on a cluster other than EKS, GKE or AKS.
+
+    Seed 003 (Kaniko): "AKS, EKS, 또는 GKE를 사용하지 않는 쿠버네티스 클러스터를 운영하는 경우 클라우드 환경에 대한
+    자격 증명이 포함된 쿠버네티스 시크릿을 생성해야 합니다" (GCP: a service-account JSON; AWS: an AWS credentials file),
+    referenced by ``builder.secret-name`` / ``builder.secret-key``.
+    """
+
+    name: str = Field(pattern=_K8S_NAME, description="Secret name in the agent's namespace. Required.")
+    key: str = Field(pattern=r"^[-._a-zA-Z0-9]{1,253}$", description="Key (file name) in the secret holding the credentials. Required.")
 
 
 class LaunchAzureConfig(StrictModel):
@@ -211,6 +228,12 @@ class LaunchAzureConfig(StrictModel):
     container_name: str = Field(
         default="build-contexts", pattern=r"^[a-z0-9]([a-z0-9]|-[a-z0-9]){1,62}$", description="Blob container for build contexts. Default: build-contexts."
     )
+    kubelet_identity_object_id: str | None = Field(
+        default=None, pattern=_UUID,
+        description="Object id of the AKS kubelet identity of the nodes running Launch jobs; granted AcrPull on the "
+        "registry so jobs can pull built images (az aks show --query identityProfile.kubeletidentity.objectId). "
+        "Default: none (attach the registry to the cluster yourself, e.g. az aks update --attach-acr).",
+    )
 
 
 class LaunchConfig(StrictModel):
@@ -239,6 +262,16 @@ class LaunchConfig(StrictModel):
     )
     entity: str | None = Field(default=None, min_length=1, max_length=128, description="W&B entity of the queues. Default: none.")
     max_jobs: int | None = Field(default=None, ge=-1, description="Concurrent runs (-1 = unlimited). Default: the agent's default (1).")
+    build_job_name: str | None = Field(
+        default=None, pattern=_K8S_NAME, max_length=54,  # leaves room for the agent's "-<run id>" suffix (63 max)
+        description="Kaniko: prefix of the Kubernetes build job names (builder.build-job-name). Default: the agent's "
+        "(wandb-launch-container-build).",
+    )
+    kaniko_credentials_secret: KanikoCredentialsSecret | None = Field(
+        default=None,
+        description="Kaniko on a cluster other than EKS/GKE (no IRSA/Workload Identity): the secret with an AWS "
+        "credentials file or GCP service-account JSON (builder.secret-name / secret-key). Default: none.",
+    )
     build_context_expiration_days: int = Field(
         default=7, ge=1, le=365, description="Delete build contexts older than this many days. Default: 7."
     )
@@ -250,6 +283,20 @@ class LaunchConfig(StrictModel):
     def _some_cloud(self) -> LaunchConfig:
         if not self.clouds():
             raise ValueError("configure at least one of launch.aws, launch.gcp, launch.azure")
+        if self.azure is not None and self.builder == "docker":
+            raise ValueError(
+                "builder: docker cannot push to Azure Container Registry (the agent's Docker builder logs in with "
+                "registry.get_username_password(), which ACR does not implement); use kaniko or noop with launch.azure"
+            )
+        if self.builder != "kaniko":
+            for name in ("build_job_name", "kaniko_credentials_secret"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name} is a Kaniko setting; it requires builder: kaniko, got {self.builder!r}")
+        if self.kaniko_credentials_secret is not None and self.azure is not None:
+            raise ValueError(
+                "kaniko_credentials_secret holds AWS or GCP credentials (seed 003); Kaniko on Azure reads the "
+                "azure-storage-access-key secret instead: remove launch.azure or the secret"
+            )
         if self.azure is not None and self.builder == "kaniko" and self.agent_namespace != "wandb":
             raise ValueError(
                 "agent_namespace must be 'wandb' for kaniko on Azure (the agent reads the azure-storage-access-key "

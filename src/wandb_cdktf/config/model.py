@@ -269,12 +269,18 @@ class WandbConfig(StrictModel):
             for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
                 if name not in self.model_fields_set:
                     raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
+            self._check_byob_with_platform()
         else:
+            if self.byob is not None and self.byob.file_stores:
+                raise _Err("byob.file_stores", "set GORILLA_SUPPORTED_FILE_STORES on the W&B platform built here, so they "
+                           "need create_platform: true; for another instance print the address with "
+                           "`python -m wandb_cdktf.storage <type> ...`")
             byob_stacks = self.byob.clouds() if self.byob is not None else []
             if not byob_stacks and self.launch is None:
                 raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
-            if self.byob is not None and self.byob.file_stores:
-                raise _Err("byob.file_stores", "feed the W&B instance deployed here; they need create_platform: true")
+            if self.byob is not None and self.byob.aws is not None and self.byob.aws_principal() is None:
+                raise _Err("byob.aws", "wandb_principal_arn is required for self-managed without the platform built here: "
+                           "the IAM role your W&B instance uses (e.g. its EKS node role ARN)")
             aws_launch = self.launch.aws if self.launch is not None else None
             if aws_launch is not None and not (aws_launch.oidc_provider_arn or aws_launch.principal_arn):
                 raise _Err("launch.aws", "without the platform there is no cluster to trust: set oidc_provider_arn + "
@@ -284,6 +290,29 @@ class WandbConfig(StrictModel):
         self._check_network()
         self._check_exclusive()
         return self
+
+    def _check_byob_with_platform(self) -> None:
+        """The platform built here is a self-managed W&B instance on AWS; BYOB must describe that instance."""
+        byob = self.byob
+        if byob is None:
+            return
+        if byob.deployment_type != "self-managed":
+            raise _Err("byob.deployment_type", f"is {byob.deployment_type!r}, but create_platform: true builds a "
+                       "self-managed W&B instance; use self-managed, or create_platform: false for SaaS/Dedicated Cloud")
+        if byob.aws is not None and byob.level_for("aws") == "instance":
+            raise _Err("byob.aws", "level: instance is the platform's own bucket, which <namespace>-infra builds (or "
+                       "bucket_name names); use level: team for a team bucket")
+
+    def warnings(self) -> list[str]:
+        """``<option>: <message>`` for accepted settings the W&B or cloud docs advise against (printed, not fatal)."""
+        out = self.byob.warnings() if self.byob is not None else []
+        if self.create_platform and self.bucket_name:
+            from ..storage.connection_strings import dotted_bucket_warning
+
+            msg = dotted_bucket_warning("s3", self.bucket_name)
+            if msg:
+                out.append(("bucket_name", msg))
+        return [f"{option}: {message}" for option, message in out]
 
     def _check_dns(self) -> None:
         if self.subdomain and (self.subdomain == self.domain_name or self.subdomain.endswith("." + self.domain_name)):

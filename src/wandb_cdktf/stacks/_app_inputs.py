@@ -9,12 +9,16 @@ secret): use an encrypted remote backend (``remote_state``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cdktf import Fn, TerraformVariable, Token
 from constructs import Construct
 
 from .._providers import aws
+from ..config import WandbConfig
 
 LICENSE_VARIABLE = "wandb_license"
+STORES_VARIABLE = "wandb_supported_file_stores"
 
 
 def license_variable(scope: Construct) -> str:
@@ -30,3 +34,29 @@ def database_password(scope: Construct, secret_arn: str) -> str:
         scope, "database-master-secret", secret_id=secret_arn
     )
     return Token.as_string(Fn.lookup(Fn.jsondecode(secret.secret_string), "password", ""))
+
+
+def supported_file_stores(scope: Construct, config: WandbConfig, team_buckets: Sequence[str] = ()) -> str | None:
+    """The ``GORILLA_SUPPORTED_FILE_STORES`` value of the platform, or None when there is nothing to list.
+
+    W&B requirement (seed 001, BYOB "構成": "GORILLA_SUPPORTED_FILE_STORES 環境変数を使用してストレージ
+    バケットを指定する必要があります"; EN "Self-Managed: You must add the bucket path to the
+    GORILLA_SUPPORTED_FILE_STORES environment variable"): every team bucket is listed. Two sources:
+
+    - ``byob.file_stores`` carry credentials, so they arrive as the sensitive variable
+      ``wandb_supported_file_stores`` (``TF_VAR_wandb_supported_file_stores=$(python -m wandb_cdktf.storage)``),
+      never as a literal in the synthesized JSON;
+    - ``team_buckets``: credential-less addresses (``s3://<bucket>``) of same-cloud team buckets built in
+      this app, which the W&B pods reach with the node role (the bucket policy grants it).
+    """
+    parts: list[str] = []
+    if config.byob is not None and config.byob.file_stores:
+        stores = TerraformVariable(
+            scope, STORES_VARIABLE, type="string", sensitive=True, nullable=False,
+            description="GORILLA_SUPPORTED_FILE_STORES; export TF_VAR_wandb_supported_file_stores=$(python -m wandb_cdktf.storage)",
+        )
+        parts.append(stores.string_value)
+    parts.extend(team_buckets)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Token.as_string(Fn.join(",", parts))

@@ -7,6 +7,8 @@ which changes only this stack.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cdktf import Fn, Token
 from constructs import Construct
 
@@ -14,13 +16,14 @@ from ..config import WandbConfig
 from ..constructs.kubernetes.eks_access import kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
-from ._app_inputs import database_password, license_variable
+from ._app_inputs import database_password, license_variable, supported_file_stores
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
 
 class AppStack(WandbStack):
-    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack) -> None:
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack,
+                 team_buckets: Sequence[str] = ()) -> None:
         super().__init__(scope, stack_id, config=config)
         c = config
         self.add_dependency(infra)
@@ -45,4 +48,10 @@ class AppStack(WandbStack):
             wandb_version=c.wandb_version,
             namespace=c.k8s_namespace,
             other_env=dict(c.other_wandb_env),
+            secret_env=_secret_env(supported_file_stores(self, c, team_buckets)),
         ))
+
+
+def _secret_env(stores: str | None) -> dict[str, str]:
+    """Team-level BYOB stores carry credentials: the app's Kubernetes Secret, never its ConfigMap."""
+    return {"GORILLA_SUPPORTED_FILE_STORES": stores} if stores is not None else {}

@@ -16,10 +16,10 @@ from ..config import WandbConfig
 def add_byob_stacks(app: App, config: WandbConfig, infra: Any = None) -> dict[str, TerraformStack]:
     """Build one stack per cloud in ``config.byob``; keys "byob-aws", "byob-gcp", "byob-azure".
 
-    ``infra`` (the InfraStack or None) is accepted for symmetry with the other stack
-    builders; BYOB stacks are independent of it (their principal comes from config).
+    ``infra`` (the InfraStack or None): a self-managed ``byob.aws`` bucket without an
+    explicit ``wandb_principal_arn`` grants the node role of that platform (a cross-stack
+    reference), since that role is the identity the W&B pods use.
     """
-    del infra
     stacks: dict[str, TerraformStack] = {}
     if config.byob is None:
         return stacks
@@ -29,7 +29,7 @@ def add_byob_stacks(app: App, config: WandbConfig, infra: Any = None) -> dict[st
         if cloud == "aws":
             from .byob_aws import ByobAwsStack
 
-            stacks[key] = ByobAwsStack(app, ids[key], config=config)
+            stacks[key] = ByobAwsStack(app, ids[key], config=config, infra=infra)
         elif cloud == "gcp":
             from .byob_gcp import ByobGcpStack
 

@@ -80,6 +80,9 @@ def emit_launch_outputs(
         queues=list(launch.queues),
         entity=launch.entity,
         max_jobs=launch.max_jobs,
+        build_job_name=launch.build_job_name,
+        secret_name=launch.kaniko_credentials_secret.name if launch.kaniko_credentials_secret else None,
+        secret_key=launch.kaniko_credentials_secret.key if launch.kaniko_credentials_secret else None,
     )
     text = render_yaml(doc)
     TerraformOutput(
@@ -103,4 +106,14 @@ def emit_launch_outputs(
     )
     TerraformOutput(stack, "service_account", value=f"{launch.agent_namespace}/{launch.service_account}",
                     description="Kubernetes service account trusted by the agent identity (namespace/name)")
+    secret = launch.kaniko_credentials_secret
+    if secret is not None:
+        # The credentials are never created by Terraform (they would sit in its state): the user makes the
+        # secret from the credentials file the docs name (AWS credentials file / GCP service-account JSON).
+        what = "an AWS credentials file" if environment == "aws" else "a GCP service-account JSON key"
+        TerraformOutput(
+            stack, "kaniko_credentials_secret",
+            value=f"kubectl create secret generic {secret.name} -n {launch.agent_namespace} --from-file={secret.key}=<{what}>",
+            description="Create the Kaniko credentials secret (cluster without IRSA/Workload Identity) before the first build",
+        )
     return doc

@@ -49,6 +49,7 @@ class LaunchAzureStack(WandbStack):
                 container_name=lz.container_name,
                 build_context_expiration_days=launch.build_context_expiration_days,
                 shared_access_key_enabled=kaniko,
+                kubelet_identity_object_id=lz.kubelet_identity_object_id,
                 tags={"managed-by": "wandb-cdktf", **config.tags},
             ),
         )

@@ -43,6 +43,7 @@ class LaunchGcpStack(WandbStack):
                 force_destroy=not config.deletion_protection,
                 vertex_ai=lg.vertex_ai,
                 vertex_ai_job_service_account=lg.vertex_ai_job_service_account,
+                job_node_service_account=lg.job_node_service_account,
             ),
         )
         self.launch_config = emit_launch_outputs(
@@ -59,6 +60,9 @@ class LaunchGcpStack(WandbStack):
         TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="Artifact Registry image for built images")
         if self.agent.build_context_store:
             TerraformOutput(self, "build_context_store", value=self.agent.build_context_store, description="Kaniko build-context store")
+        if self.agent.vertex_staging_bucket:
+            TerraformOutput(self, "vertex_staging_bucket", value=self.agent.vertex_staging_bucket,
+                            description="Vertex AI queue config: spec.staging_bucket")
 
     @property
     def service_account_email(self) -> str:

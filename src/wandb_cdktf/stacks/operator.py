@@ -10,7 +10,9 @@ only this stack.
 
 from __future__ import annotations
 
-from cdktf import Fn, TerraformVariable, Token
+from collections.abc import Sequence
+
+from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
@@ -18,15 +20,16 @@ from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provide
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
 from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
-from ._app_inputs import database_password, license_variable
+from ._app_inputs import STORES_VARIABLE, database_password, license_variable, supported_file_stores
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
-STORES_VARIABLE = "wandb_supported_file_stores"
+__all__ = ["STORES_VARIABLE", "OperatorStack"]
 
 
 class OperatorStack(WandbStack):
-    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack) -> None:
+    def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig, infra: InfraStack,
+                 team_buckets: Sequence[str] = ()) -> None:
         super().__init__(scope, stack_id, config=config)
         c = config
         self.add_dependency(infra)
@@ -54,14 +57,9 @@ class OperatorStack(WandbStack):
                      "params": {"master": "", "tls": True, "ttlInSeconds": 604800}}
         extra_env = dict(c.other_wandb_env)
         sensitive_env: dict[str, str] = {}
-        if c.byob is not None and c.byob.file_stores:
-            # Team-level BYOB stores carry credentials: they arrive as a sensitive variable whose value
-            # `python -m wandb_cdktf.storage` prints from the config (see README "Team-level BYOB").
-            stores = TerraformVariable(
-                self, STORES_VARIABLE, type="string", sensitive=True, nullable=False,
-                description="GORILLA_SUPPORTED_FILE_STORES; export TF_VAR_wandb_supported_file_stores=$(python -m wandb_cdktf.storage)",
-            )
-            sensitive_env["GORILLA_SUPPORTED_FILE_STORES"] = stores.string_value
+        stores = supported_file_stores(self, c, team_buckets)
+        if stores is not None:
+            sensitive_env["GORILLA_SUPPORTED_FILE_STORES"] = stores
         self.operator = WandbOperator(self, "wandb", WandbOperatorProps(
             namespace=c.namespace, cluster_name=infra.cluster_name, region=c.region, vpc_id=infra.vpc_id,
             fqdn=infra.dns.fqdn, license=license_variable(self), size=c.size, bucket=bucket,

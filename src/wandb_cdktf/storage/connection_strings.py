@@ -42,7 +42,9 @@ __all__ = [
     "StorageAddress",
     "StorageAddressError",
     "aws_s3_address",
+    "aws_s3_endpoint",
     "azure_address",
+    "dotted_bucket_warning",
     "gcs_address",
     "parse_address",
     "parse_supported_file_stores",
@@ -138,35 +140,81 @@ def _validate_region(region: str, *, aws: bool) -> str:
     return region
 
 
+_PATH_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
 def _validate_endpoint(endpoint: str) -> str:
-    """host[:port], no scheme (TLS is the ``tls`` flag), no path."""
+    """host[:port][/path], no scheme (TLS is the ``tls`` flag).
+
+    The W&B docs write S3-compatible stores as ``<url_endpoint>/<bucketName>``: the
+    endpoint is a host with an optional port and an optional path prefix (a MinIO
+    or gateway behind a reverse proxy at ``https://gw.example.com:9000/s3``).
+    """
     if "://" in endpoint:
-        raise StorageAddressError(f"endpoint must be host[:port] without a scheme (use tls for https), got {endpoint!r}")
-    host, port = endpoint, None
-    if endpoint.startswith("["):
-        close = endpoint.find("]")
+        raise StorageAddressError(f"endpoint must be host[:port][/path] without a scheme (use tls for https), got {endpoint!r}")
+    hostport, slash, path = endpoint.partition("/")
+    if slash:
+        segments = path.split("/")
+        if not all(_PATH_SEGMENT_RE.match(seg) and seg not in {".", ".."} for seg in segments):
+            raise StorageAddressError(
+                "endpoint path must be segments of letters, digits and ._~- separated by single '/' "
+                f"(no trailing '/', no '.' or '..'), got {endpoint!r}"
+            )
+    host, port = hostport, None
+    if hostport.startswith("["):
+        close = hostport.find("]")
         if close < 0:
             raise StorageAddressError(f"endpoint has an unclosed IPv6 bracket: {endpoint!r}")
-        host, rest = endpoint[1:close], endpoint[close + 1 :]
+        host, rest = hostport[1:close], hostport[close + 1 :]
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
-            raise StorageAddressError(f"endpoint must be host[:port], got {endpoint!r}") from None
+            raise StorageAddressError(f"endpoint must be host[:port][/path], got {endpoint!r}") from None
         if rest:
             if not rest.startswith(":"):
-                raise StorageAddressError(f"endpoint must be host[:port], got {endpoint!r}")
+                raise StorageAddressError(f"endpoint must be host[:port][/path], got {endpoint!r}")
             port = rest[1:]
     else:
-        if endpoint.count(":") > 1:
-            raise StorageAddressError(f"endpoint must be host[:port] (bracket IPv6 addresses), got {endpoint!r}")
-        if ":" in endpoint:
-            host, port = endpoint.split(":", 1)
+        if hostport.count(":") > 1:
+            raise StorageAddressError(f"endpoint must be host[:port][/path] (bracket IPv6 addresses), got {endpoint!r}")
+        if ":" in hostport:
+            host, port = hostport.split(":", 1)
         labels = host.split(".")
         if not host or len(host) > 253 or not all(_HOST_LABEL_RE.match(lbl) for lbl in labels):
-            raise StorageAddressError(f"endpoint must be host[:port] with a DNS name or IPv4 address, got {endpoint!r}")
+            raise StorageAddressError(f"endpoint must be host[:port][/path] with a DNS name or IPv4 address, got {endpoint!r}")
     if port is not None and not (port.isdigit() and 1 <= int(port) <= 65535 and str(int(port)) == port):
         raise StorageAddressError(f"endpoint port must be 1-65535, got {endpoint!r}")
     return endpoint
+
+
+def aws_s3_endpoint(region: str) -> str:
+    """The regional S3 endpoint: ``s3.<region>.amazonaws.com``, ``.amazonaws.com.cn`` in the China partition.
+
+    Source: AWS General Reference, "Amazon S3 endpoints" (China (Beijing) cn-north-1 and
+    China (Ningxia) cn-northwest-1 are served from ``s3.<region>.amazonaws.com.cn``).
+    """
+    _validate_region(region, aws=True)
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"s3.{region}.{suffix}"
+
+
+def dotted_bucket_warning(cloud: str, name: str) -> str | None:
+    """Why a bucket name with dots is a risk for W&B, or None.
+
+    S3: virtual-hosted-style HTTPS (what presigned URLs handed to browsers and SDKs
+    use) fails certificate validation for names with dots (AWS S3 User Guide,
+    "Bucket naming rules": "we recommend that you don't use periods ... except for
+    buckets used only for static website hosting"). GCS: a name with dots must be a
+    domain you have verified ownership of, or creating it fails (Cloud Storage,
+    "Bucket names": "Bucket names containing dots require verification").
+    """
+    if "." not in name:
+        return None
+    if cloud == "gcs":
+        return (f"GCS bucket name {name!r} contains dots: Google Cloud requires domain-ownership verification "
+                "of such names, or creating the bucket fails")
+    return (f"S3 bucket name {name!r} contains dots: virtual-hosted HTTPS (presigned URLs W&B hands to browsers and "
+            "SDKs) fails TLS certificate validation for it; prefer '-'")
 
 
 def _require_secret(value: str, what: str) -> str:
@@ -300,8 +348,7 @@ StorageAddress = Union[S3Address, GcsAddress, AzureAddress]
 
 def aws_s3_address(bucket: str, region: str, access_key_id: str, secret_access_key: str) -> S3Address:
     """An AWS S3 bucket via its regional endpoint, with ``?region=`` (required off AWS)."""
-    _validate_region(region, aws=True)
-    return S3Address(bucket, f"s3.{region}.amazonaws.com", access_key_id, secret_access_key, region=region)
+    return S3Address(bucket, aws_s3_endpoint(region), access_key_id, secret_access_key, region=region)
 
 
 def s3_compatible_address(
@@ -379,9 +426,10 @@ def parse_address(url: str) -> StorageAddress:
         raise StorageAddressError("address must not contain a fragment")
     if scheme == "s3":
         params = _parse_query(query)
-        bucket = path[1:] if path.startswith("/") else ""
-        if not bucket or "/" in bucket:
+        prefix, _, bucket = path.rpartition("/")
+        if not path.startswith("/") or not bucket:
             raise StorageAddressError("s3:// address must end in /<bucket> after the endpoint")
+        host += prefix  # an endpoint path prefix (``<url_endpoint>`` may carry one)
         tls: bool | None = None
         if "tls" in params:
             if params["tls"] not in {"true", "false"}:
@@ -424,7 +472,10 @@ def supported_file_stores_from_config(config: WandbConfig, environ: Mapping[str,
     if not stores:
         return None
     env = os.environ if environ is None else environ
-    addresses = [store.address(env, f"byob.file_stores[{i}]") for i, store in enumerate(stores)]
+    # The platform built here runs on AWS in config.region: the one case where the docs let an
+    # S3-compatible store's region default to the instance's AWS_REGION. It is written explicitly.
+    instance_region = config.region if getattr(config, "create_platform", False) else None
+    addresses = [store.address(env, f"byob.file_stores[{i}]", instance_region) for i, store in enumerate(stores)]
     return supported_file_stores(addresses)
 
 

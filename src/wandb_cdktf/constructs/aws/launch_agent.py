@@ -34,6 +34,9 @@ ECR_REPOSITORY_ACTIONS = (
 # read-only actions on the same repository (without them every build is a cache miss).
 ECR_KANIKO_CACHE_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 # SageMaker: the agent creates, watches, tags and stops training jobs.
+# What SageMaker needs to pull a training image from a private ECR repository with the execution role
+# (SageMaker Developer Guide, "Use your own training algorithms" / execution role ECR permissions).
+IMAGE_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 SAGEMAKER_ACTIONS = ("sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:AddTags", "sagemaker:StopTrainingJob")
 
 
@@ -112,6 +115,24 @@ class AwsLaunchAgent(Construct):
             ],
             force_delete=props.force_destroy,
         )
+        if props.sagemaker_execution_role_arn:
+            # Seed 003: jobs pull from a registry "작업이 실행되는 노드가 엑세스할 수 있는": SageMaker pulls the built
+            # image as the execution role, so the repository grants it read (the role itself keeps
+            # ecr:GetAuthorizationToken, which every SageMaker execution role policy includes).
+            aws.ecr_repository_policy.EcrRepositoryPolicy(
+                self,
+                "repository-job-pull",
+                repository=self.repository.name,
+                policy=json.dumps({
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Sid": "SageMakerJobsPull",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": props.sagemaker_execution_role_arn},
+                        "Action": list(IMAGE_PULL_ACTIONS),
+                    }],
+                }),
+            )
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
             self,
             "repository-lifecycle",

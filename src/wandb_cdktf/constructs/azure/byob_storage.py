@@ -10,11 +10,15 @@ delete, container soft delete, blob versioning and the documented CORS rule
 - Team level: a user-assigned managed identity with one federated identity credential
   per W&B Kubernetes service account (issuer = the instance's OIDC issuer URL, audience
   ``api://AzureADTokenExchange``, subject ``system:serviceaccount:<ns>:<sa>``), and
-  ``Storage Blob Data Contributor`` on the account: read/write/delete blobs and
-  ``generateUserDelegationKey`` for the user-delegation SAS (presigned URLs) W&B hands
-  to clients. W&B's own module also grants "Storage Account Contributor" and
-  "Storage Blob Data Owner"; both are broader (account keys, ACL ownership) and are
-  only added if listed in ``additional_role_definition_names``.
+  two roles on the account, as the current W&B docs list for team-level Azure (Reader +
+  Storage Blob Data Contributor; field review of BYOB/Launch, B-41 / earlier reference
+  report §3.4): ``Storage Blob Data Contributor`` reads/writes/deletes blobs and has
+  ``generateUserDelegationKey`` for the user-delegation SAS (presigned URLs) W&B hands to
+  clients; ``Reader`` gives ``Microsoft.Storage/storageAccounts/blobServices/read``, the
+  management-plane read of the CORS, versioning and soft-delete settings that W&B checks
+  when a team is created (without it that check gets HTTP 403). W&B's older module grants
+  "Storage Account Contributor" and "Storage Blob Data Owner"; both are broader (account
+  keys, ACL ownership) and are only added if listed in ``additional_role_definition_names``.
 
 Azure rejects concurrent writes of federated credentials on one identity, so the
 credentials are chained with ``depends_on``.
@@ -43,6 +47,7 @@ from ._storage import (
 
 AUDIENCE = "api://AzureADTokenExchange"
 BLOB_DATA_ROLE = "Storage Blob Data Contributor"
+READER_ROLE = "Reader"  # blobServices/read: W&B's team-creation check of CORS/versioning/soft delete
 CORS_RULE: dict[str, Any] = {
     "allowed_origins": ["*"],
     "allowed_methods": ["GET", "HEAD", "PUT"],
@@ -73,7 +78,7 @@ class AzureByobStorageProps:
     container_soft_delete_days: int = 7
     """Default: 7."""
     oidc_issuer_url: str | None = None
-    """Team level: the W&B instance's OIDC issuer, ending with "/". Default: None (required for team level)."""
+    """Team level: the W&B instance's OIDC issuer, verbatim (AKS ends with "/", EKS/GKE do not). Default: None (required for team level)."""
     kubernetes_namespace: str = "default"
     """Team level: namespace of the W&B service accounts. Default: "default"."""
     service_accounts: tuple[str, ...] = ()
@@ -111,8 +116,8 @@ class AzureByobStorage(Construct):
             customer_managed_key_identity_id=props.customer_managed_key_identity_id,
         )
         if props.level == "team":
-            if not props.oidc_issuer_url or not props.oidc_issuer_url.endswith("/"):
-                raise ValueError("team level needs oidc_issuer_url ending with '/'")
+            if not props.oidc_issuer_url or not props.oidc_issuer_url.startswith("https://"):
+                raise ValueError("team level needs oidc_issuer_url: the https issuer exactly as the cluster publishes it")
             if not props.service_accounts:
                 raise ValueError("team level needs at least one W&B service account")
         self.props = props
@@ -175,7 +180,7 @@ class AzureByobStorage(Construct):
             )
             self.federated_credentials.append(cred)
             previous = cred
-        for role in (BLOB_DATA_ROLE, *props.additional_role_definition_names):
+        for role in (BLOB_DATA_ROLE, READER_ROLE, *props.additional_role_definition_names):
             slug = role.lower().replace(" ", "-")
             self.role_assignments.append(
                 azurerm.role_assignment.RoleAssignment(

@@ -73,6 +73,8 @@ class AzureLaunchAgentProps:
     customer_managed_key_identity_id: str | None = None
     """Resource ID of a user-assigned identity that may use that key (e.g. "Key Vault Crypto Service Encryption
     User"); it is attached to the storage account. Required with customer_managed_key_id. Default: None."""
+    kubelet_identity_object_id: str | None = None
+    """Object id of the AKS kubelet identity running Launch jobs; granted AcrPull on the registry. Default: none."""
     tags: dict[str, str] | None = None
     """Tags on every resource. Default: none."""
 
@@ -147,6 +149,17 @@ class AzureLaunchAgent(Construct):
             principal_type="ServicePrincipal",
             description="W&B Launch agent: push built images",
         )
+        if p.kubelet_identity_object_id:
+            # Seed 003: jobs pull from a registry the job's nodes can reach; AKS nodes pull as the kubelet identity.
+            azurerm.role_assignment.RoleAssignment(
+                self,
+                "registry-job-pull",
+                scope=self.registry.id,
+                role_definition_name="AcrPull",
+                principal_id=p.kubelet_identity_object_id,
+                principal_type="ServicePrincipal",
+                description="W&B Launch jobs: pull built images",
+            )
 
         self.storage_account = None
         self.container = None

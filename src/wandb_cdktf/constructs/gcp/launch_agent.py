@@ -91,6 +91,9 @@ class GcpLaunchAgentProps:
     """Grant the Vertex AI custom-job permissions. Default: false."""
     vertex_ai_job_service_account: str | None = None
     """E-mail of the service account Vertex AI jobs run as; the agent may act as it. Default: none."""
+    job_node_service_account: str | None = None
+    """E-mail of the GKE node service account running Launch jobs; granted ``roles/artifactregistry.reader`` on the
+    repository so jobs can pull built images. Default: none."""
 
     def __post_init__(self) -> None:
         if not (6 <= len(self.service_account_id) <= 30):
@@ -171,8 +174,20 @@ class GcpLaunchAgent(Construct):
             self, "registry-list-access", project=p.project, role=list_role.name, member=member
         )
 
+        if p.job_node_service_account:
+            # Seed 003: jobs pull from a registry the job's nodes can reach; GKE nodes pull as their service account.
+            google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
+                self,
+                "job-pull-access",
+                project=p.project,
+                location=p.region,
+                repository=self.repository.name,
+                role="roles/artifactregistry.reader",
+                member=f"serviceAccount:{p.job_node_service_account}",
+            )
+
         self.bucket = None
-        if p.build_context_bucket:
+        if p.build_context_bucket or p.vertex_ai:  # Vertex AI stages job code in the same bucket
             sb = google.storage_bucket
             self.bucket = sb.StorageBucket(
                 self,
@@ -214,6 +229,12 @@ class GcpLaunchAgent(Construct):
                     role="roles/iam.serviceAccountUser",
                     member=member,
                 )
+                if self.bucket is not None:
+                    # The job reads what the agent staged (Vertex AI custom jobs run as this account).
+                    google.storage_bucket_iam_member.StorageBucketIamMember(
+                        self, "vertex-staging-read", bucket=self.bucket.name, role="roles/storage.objectViewer",
+                        member=f"serviceAccount:{p.vertex_ai_job_service_account}",
+                    )
 
     def _custom_role(self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]):  # noqa: ANN202 - binding type
         return google.project_iam_custom_role.ProjectIamCustomRole(
@@ -255,6 +276,14 @@ class GcpLaunchAgent(Construct):
 
     @property
     def build_context_store(self) -> str | None:
-        """``gs://<bucket>/<prefix>``: the launch-config ``builder.build-context-store``."""
+        """``gs://<bucket>/<prefix>``: the launch-config ``builder.build-context-store`` (kaniko builder only)."""
         name = self.bucket_name
-        return None if name is None else f"gs://{name}/{self._props.build_context_prefix.strip('/')}"
+        if name is None or not self._props.build_context_bucket:
+            return None
+        return f"gs://{name}/{self._props.build_context_prefix.strip('/')}"
+
+    @property
+    def vertex_staging_bucket(self) -> str | None:
+        """``gs://<bucket>``: the Vertex AI queue's ``spec.staging_bucket`` (vertex_ai only)."""
+        name = self.bucket_name
+        return f"gs://{name}" if name is not None and self._props.vertex_ai else None

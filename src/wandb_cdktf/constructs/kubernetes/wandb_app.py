@@ -53,6 +53,9 @@ class WandbAppProps:
     """Default: cpu 4000m, memory 8G (reference)."""
     other_env: dict[str, str] = field(default_factory=dict)
     """Extra environment variables. Default: {}."""
+    secret_env: dict[str, str] = field(default_factory=dict)
+    """Environment variables whose values are secrets (e.g. GORILLA_SUPPORTED_FILE_STORES): written to the
+    Secret, not the ConfigMap. Default: {}."""
 
 
 class WandbApp(Construct):
@@ -83,7 +86,7 @@ class WandbApp(Construct):
         )
         secret = k8s.secret_v1.SecretV1(
             self, "secret", metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
-            data={"LICENSE": props.license, "MYSQL": props.mysql_connection_string}, type="Opaque",
+            data={"LICENSE": props.license, "MYSQL": props.mysql_connection_string, **props.secret_env}, type="Opaque",
         )
         self._deployment = k8s.deployment_v1.DeploymentV1(
             self, "deployment",
