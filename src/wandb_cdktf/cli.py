@@ -1,6 +1,10 @@
 """Command line entry point: load the configuration, synthesize, summarize.
 
-Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
+    wandb-cdktf                  synthesize (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)
+    wandb-cdktf license FILE     print the `license` of a terraform-aws-wandb .tfvars, for
+                                 export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"
+
+`python main.py` takes the same arguments. Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1 for the traceback).
 """
 
@@ -13,7 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import ConfigError, load_config
+from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, load_config
+from .config.loader import tfvars_license
 
 OUTDIR_ENV = "CDKTF_OUTDIR"
 DEFAULT_OUTDIR = "cdktf.out"
@@ -27,6 +32,7 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
     half-written output behind.
     """
     config = load_config(config_path)
+    _license_notice(config_path or os.environ.get(CONFIG_ENV, "").strip() or None)
     target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -41,6 +47,15 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
+
+
+def _license_notice(config_path: str | None) -> None:
+    """A v8 tfvars carries the license, which is never synthesized: say how it reaches Terraform."""
+    if not config_path or Path(config_path).suffix.lower() not in {".tfvars", ".hcl"} or os.environ.get(LICENSE_ENV):
+        return
+    if tfvars_license(config_path) is not None:
+        print(f"note: the license in {Path(config_path).name} is not written to the output; before cdktf deploy run "
+              f'export {LICENSE_ENV}="$(wandb-cdktf license {config_path})"', file=sys.stderr)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -66,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in {"-h", "--help"}:
         print(__doc__.strip())
-        print("\nUsage: python main.py   (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)")
         return 0
+    if args and args[0] == "license":
+        return _license_command(args[1:])
+    if args:
+        print(f"error: unknown command {args[0]!r}; see wandb-cdktf --help", file=sys.stderr)
+        return 2
     outdir = os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR
     try:
         summary = synthesize(outdir=outdir)
@@ -90,4 +109,25 @@ def main(argv: list[str] | None = None) -> int:
         total += n
         print(f"  {stack:<28} {n:>4} resources  (cdktf deploy {stack})")
     print(f"  total {total} resources")
+    return 0
+
+
+def _license_command(args: list[str]) -> int:
+    usage = (f'usage: wandb-cdktf license FILE.tfvars   (prints its `license`, for export {LICENSE_ENV}='
+             '"$(wandb-cdktf license FILE.tfvars)")')
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
+    if len(args) != 1:
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        value = tfvars_license(args[0])
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if value is None:
+        print(f"config error: license: {Path(args[0]).name} has no `license`", file=sys.stderr)
+        return 2
+    print(value)
     return 0

@@ -64,7 +64,7 @@ class InfraStack(WandbStack):
             existing_elasticache_subnet_ids=tuple(c.network_elasticache_subnets),
         ))
         self.key = Key(self, "kms", KeyProps(
-            namespace=ns, existing_key_arn=c.kms_key_arn, alias=c.kms_key_alias,
+            namespace=ns, existing_key_arn=c.kms_key_arn, alias=c.kms_alias_name,
             deletion_window_in_days=c.kms_key_deletion_window, enable_rotation=c.kms_key_rotation,
             administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
         ))
