@@ -3,6 +3,8 @@
     wandb-cdktf                  synthesize (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)
     wandb-cdktf license FILE     print the `license` of a terraform-aws-wandb .tfvars, for
                                  export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"
+    wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
+                                 take over a terraform-aws-wandb workspace (see `wandb-cdktf adopt --help`)
 
 `python main.py` takes the same arguments. Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1 for the traceback).
@@ -84,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args and args[0] == "license":
         return _license_command(args[1:])
+    if args and args[0] == "adopt":
+        return _adopt_command(args[1:])
     if args:
         print(f"error: unknown command {args[0]!r}; see wandb-cdktf --help", file=sys.stderr)
         return 2
@@ -130,4 +134,62 @@ def _license_command(args: list[str]) -> int:
         print(f"config error: license: {Path(args[0]).name} has no `license`", file=sys.stderr)
         return 2
     print(value)
+    return 0
+
+
+ADOPT_HELP = """usage: wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
+
+Take over the AWS objects of a terraform-aws-wandb (v8, or v1.16.10) workspace without replacing them.
+
+  --state   the old workspace's `terraform show -json > SHOW.json`
+  --tfvars  that workspace's terraform.tfvars (its license is not copied)
+  --out     a new or empty directory; receives wandb-cdktf.yaml (your configuration plus an
+            `adoption` section: import blocks and the existing immutable names) and ADOPTION.md
+            (what is imported, replaced anyway, left with the old workspace, and the cut-over steps
+            including `terraform state rm`)
+
+Bad input (not such a workspace, a namespace mismatch, a tfvars we cannot load) prints one line,
+exits 2 and writes nothing. Then: export WANDB_CDKTF_CONFIG=DIR/wandb-cdktf.yaml and follow ADOPTION.md."""
+
+
+def _adopt_command(args: list[str]) -> int:
+    import argparse
+
+    if any(a in {"-h", "--help"} for a in args):
+        print(ADOPT_HELP)
+        return 0
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # one line, exit 2
+            print(f"error: adopt: {message} (see wandb-cdktf adopt --help)", file=sys.stderr)
+            raise SystemExit(2)
+
+    parser = _Parser(prog="wandb-cdktf adopt", add_help=False)
+    for name in ("--state", "--tfvars", "--out"):
+        parser.add_argument(name, required=True)
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    out = Path(ns.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"config error: --out: {out} exists and is not an empty directory", file=sys.stderr)
+        return 2
+    try:
+        from .adopt import plan_takeover, report
+
+        take = plan_takeover(Path(ns.state), Path(ns.tfvars))
+        text = report(take, Path(ns.state).name)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "wandb-cdktf.yaml").write_text(
+        "# Written by wandb-cdktf adopt from " + Path(ns.tfvars).name + "; the license is not here (see ADOPTION.md).\n"
+        + yaml.safe_dump(take.config, sort_keys=False))
+    (out / "ADOPTION.md").write_text(text)
+    print(f"wandb-cdktf: {len(take.adopted)} resources to import, {len(take.replaced)} replaced anyway, "
+          f"{len(take.stays) + len(take.unmatched)} left with the old workspace; read {out / 'ADOPTION.md'}")
     return 0

@@ -69,6 +69,22 @@ class RemoteStateConfig(StrictModel):
         return self
 
 
+class AdoptedResource(StrictModel):
+    """One existing AWS object our infra stack takes over (written by ``wandb-cdktf adopt``)."""
+
+    path: str = Field(pattern=r"^[a-z0-9-]+(/[A-Za-z0-9_-]+)+$", description="Construct path under <namespace>-infra, e.g. network/vpc.")
+    import_id: str = Field(min_length=1, max_length=2048, description="Terraform import ID of the existing object.")
+    set: dict[str, Any] = Field(default_factory=dict, description="Immutable attributes kept at their existing values. Default: {}.")
+    unset: list[Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(default_factory=list, description="Our attributes dropped (name prefixes). Default: [].")
+
+
+class AdoptionConfig(StrictModel):
+    """wandb-cdktf: take over the AWS objects of a terraform-aws-wandb workspace (README "Coming from terraform-aws-wandb")."""
+
+    source: str = Field(min_length=1, description="The workspace's module and version, for the record.")
+    resources: list[AdoptedResource] = Field(min_length=1, description="Objects imported into <namespace>-infra.")
+
+
 class WandbConfig(StrictModel):
     """A W&B self-managed deployment on AWS (plus optional BYOB and Launch stacks)."""
 
@@ -233,6 +249,11 @@ class WandbConfig(StrictModel):
     remote_state: RemoteStateConfig | None = Field(default=None, description="wandb-cdktf: S3 backend. Default: local state.")
     byob: ByobConfig | None = Field(default=None, description="wandb-cdktf: bring-your-own-bucket stacks. Default: none.")
     launch: LaunchConfig | None = Field(default=None, description="wandb-cdktf: Launch agent permission stacks. Default: none.")
+    adoption: AdoptionConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: import the objects of an existing terraform-aws-wandb workspace into <namespace>-infra, "
+        "keeping their immutable names; written by `wandb-cdktf adopt`. Default: none.",
+    )
     aws_endpoints: AwsEndpointsConfig | None = Field(
         default=None,
         description="wandb-cdktf: for tests against a local AWS API emulator such as moto: send every AWS API call "
