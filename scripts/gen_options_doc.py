@@ -15,6 +15,7 @@ sys.path.insert(0, str(REPO / "src"))
 from pydantic import BaseModel  # noqa: E402
 
 from wandb_cdktf.config import WandbConfig  # noqa: E402
+from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
 OUT = REPO / "docs" / "options.md"
 
@@ -32,6 +33,32 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[str]:
     return rows
 
 
+_FATE = {
+    "supported": "supported",
+    "different": "supported, different meaning",
+    "unsupported": "not supported",
+    "license": "accepted in .tfvars only",
+}
+
+
+def _v8_rows() -> list[str]:
+    rows = []
+    for var in V8_VARIABLES:
+        if var.fate == "supported":
+            note = "same meaning; see the option above"
+        elif var.fate == "license":
+            note = ("never stored or synthesized; export TF_VAR_wandb_license=\"$(wandb-cdktf license terraform.tfvars)\" "
+                    "before cdktf deploy. Refused in YAML/JSON")
+        else:
+            note = var.note
+            if var.inert:
+                note = "accepted only as " + " or ".join(f"`{_hcl(x)}`" for x in var.inert) + " (what wandb-cdktf does anyway); otherwise rejected: " + note
+            elif var.fate == "unsupported":
+                note = "rejected: " + note
+        rows.append(f"| `{var.name}` | {_FATE[var.fate]} | {note.replace('|', chr(92) + '|')} |")
+    return rows
+
+
 def render() -> str:
     lines = [
         "# Configuration options",
@@ -44,6 +71,17 @@ def render() -> str:
         "| option | description and default |",
         "|---|---|",
         *_rows(WandbConfig),
+        "",
+        f"## terraform-aws-wandb v{V8_VERSION} variables",
+        "",
+        f"The fate of every root variable of terraform-aws-wandb v{V8_VERSION} (from `wandb_cdktf.config.v8`, the",
+        "table the loader's error messages use). A v8 `terraform.tfvars` loads as is when it sets only supported",
+        "variables and the accepted values of unsupported ones; every other unsupported variable is named in the",
+        "error with what to do instead. A `null` value always means v8's default.",
+        "",
+        "| v8 variable | fate | notes |",
+        "|---|---|---|",
+        *_v8_rows(),
         "",
     ]
     return "\n".join(lines)

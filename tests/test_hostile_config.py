@@ -254,7 +254,8 @@ LIMITS = [
     # domain of 195 characters: subdomain 57 makes the FQDN exactly 253, 58 one past.
     ({"domain_name": ".".join([_label(63)] * 3) + ".com", "subdomain": _label(57)},
      {"domain_name": ".".join([_label(63)] * 3) + ".com", "subdomain": _label(58)}, "subdomain"),
-    ({"kms_key_alias": "alias/" + "a" * 250}, {"kms_key_alias": "alias/" + "a" * 251}, "kms_key_alias"),
+    ({"kms_key_alias": "a" * 250}, {"kms_key_alias": "a" * 251}, "kms_key_alias"),  # AWS: alias/ + 250 = 256
+    ({"system_reserved_pid": -1}, {"system_reserved_pid": -2}, "system_reserved_pid"),  # v8: -1 disables
     ({"wandb_version": "a" * 128}, {"wandb_version": "a" * 129}, "wandb_version"),
     ({"k8s_namespace": "a" * 63}, {"k8s_namespace": "a" * 64}, "k8s_namespace"),
     ({"kms_key_deletion_window": 30}, {"kms_key_deletion_window": 31}, "kms_key_deletion_window"),

@@ -1,6 +1,12 @@
 """Command line entry point: load the configuration, synthesize, summarize.
 
-Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
+    wandb-cdktf                  synthesize (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)
+    wandb-cdktf license FILE     print the `license` of a terraform-aws-wandb .tfvars, for
+                                 export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"
+    wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
+                                 take over a terraform-aws-wandb workspace (see `wandb-cdktf adopt --help`)
+
+`python main.py` takes the same arguments. Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1 for the traceback).
 """
 
@@ -13,7 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import ConfigError, WandbConfig, load_config
+from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, WandbConfig, load_config
+from .config.loader import tfvars_license
 
 OUTDIR_ENV = "CDKTF_OUTDIR"
 DEFAULT_OUTDIR = "cdktf.out"
@@ -26,7 +33,13 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
     ``outdir`` only when synthesis succeeded, so a failure never leaves a
     half-written output behind.
     """
-    return synthesize_config(load_config(config_path), outdir)
+    return synthesize_config(_load(config_path), outdir)
+
+
+def _load(config_path: str | None = None) -> WandbConfig:
+    config = load_config(config_path)
+    _license_notice(config_path or os.environ.get(CONFIG_ENV, "").strip() or None)
+    return config
 
 
 def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[str, dict[str, int]]:
@@ -47,6 +60,15 @@ def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[st
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
+
+
+def _license_notice(config_path: str | None) -> None:
+    """A v8 tfvars carries the license, which is never synthesized: say how it reaches Terraform."""
+    if not config_path or Path(config_path).suffix.lower() not in {".tfvars", ".hcl"} or os.environ.get(LICENSE_ENV):
+        return
+    if tfvars_license(config_path) is not None:
+        print(f"note: the license in {Path(config_path).name} is not written to the output; before cdktf deploy run "
+              f'export {LICENSE_ENV}="$(wandb-cdktf license {config_path})"', file=sys.stderr)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -72,11 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in {"-h", "--help"}:
         print(__doc__.strip())
-        print("\nUsage: python main.py   (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)")
         return 0
+    if args and args[0] == "license":
+        return _license_command(args[1:])
+    if args and args[0] == "adopt":
+        return _adopt_command(args[1:])
+    if args:
+        print(f"error: unknown command {args[0]!r}; see wandb-cdktf --help", file=sys.stderr)
+        return 2
     outdir = os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR
     try:
-        config = load_config()
+        config = _load()
         summary = synthesize_config(config, outdir=outdir)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
@@ -124,3 +152,82 @@ def deploy_notes(config: WandbConfig) -> list[str]:
             "kubernetes_public_access: true and kubernetes_public_access_cidrs to your runners' CIDRs"
         )
     return notes
+
+
+def _license_command(args: list[str]) -> int:
+    usage = (f'usage: wandb-cdktf license FILE.tfvars   (prints its `license`, for export {LICENSE_ENV}='
+             '"$(wandb-cdktf license FILE.tfvars)")')
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
+    if len(args) != 1:
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        value = tfvars_license(args[0])
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if value is None:
+        print(f"config error: license: {Path(args[0]).name} has no `license`", file=sys.stderr)
+        return 2
+    print(value)
+    return 0
+
+
+ADOPT_HELP = """usage: wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
+
+Take over the AWS objects of a terraform-aws-wandb (v8, or v1.16.10) workspace without replacing them.
+
+  --state   the old workspace's `terraform show -json > SHOW.json`
+  --tfvars  that workspace's terraform.tfvars (its license is not copied)
+  --out     a new or empty directory; receives wandb-cdktf.yaml (your configuration plus an
+            `adoption` section: import blocks and the existing immutable names) and ADOPTION.md
+            (what is imported, replaced anyway, left with the old workspace, and the cut-over steps
+            including `terraform state rm`)
+
+Bad input (not such a workspace, a namespace mismatch, a tfvars we cannot load) prints one line,
+exits 2 and writes nothing. Then: export WANDB_CDKTF_CONFIG=DIR/wandb-cdktf.yaml and follow ADOPTION.md."""
+
+
+def _adopt_command(args: list[str]) -> int:
+    import argparse
+
+    if any(a in {"-h", "--help"} for a in args):
+        print(ADOPT_HELP)
+        return 0
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # one line, exit 2
+            print(f"error: adopt: {message} (see wandb-cdktf adopt --help)", file=sys.stderr)
+            raise SystemExit(2)
+
+    parser = _Parser(prog="wandb-cdktf adopt", add_help=False)
+    for name in ("--state", "--tfvars", "--out"):
+        parser.add_argument(name, required=True)
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    out = Path(ns.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"config error: --out: {out} exists and is not an empty directory", file=sys.stderr)
+        return 2
+    try:
+        from .adopt import plan_takeover, report
+
+        take = plan_takeover(Path(ns.state), Path(ns.tfvars))
+        text = report(take, Path(ns.state).name)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "wandb-cdktf.yaml").write_text(
+        "# Written by wandb-cdktf adopt from " + Path(ns.tfvars).name + "; the license is not here (see ADOPTION.md).\n"
+        + yaml.safe_dump(take.config, sort_keys=False))
+    (out / "ADOPTION.md").write_text(text)
+    print(f"wandb-cdktf: {len(take.adopted)} resources to import, {len(take.replaced)} replaced anyway, "
+          f"{len(take.stays) + len(take.unmatched)} left with the old workspace; read {out / 'ADOPTION.md'}")
+    return 0

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import v8
 from .model import WandbConfig
 
 CONFIG_ENV = "WANDB_CDKTF_CONFIG"
@@ -76,30 +77,66 @@ def config_from_mapping(data: Any, source: str = "<mapping>", tfvars: bool = Fal
     for key in data:
         if not isinstance(key, str):
             raise ConfigError("<file>", f"option names must be strings, got {key!r}")
-    found = sorted(_LICENSE_KEYS & set(data))
-    if found:
-        raise ConfigError(
-            found[0],
-            f"the license must not be in {source}; remove it and run `export {LICENSE_ENV}=<license>` "
-            "before cdktf deploy (it reaches Terraform as a sensitive variable)",
-        )
+    data = _without_license(data, source, tfvars)
     # A null in a tfvars/YAML file means "not set": fall back to the default.
     data = {k: val for k, val in data.items() if val is not None}
     known = set(WandbConfig.model_fields)
+    v8_unsupported = [k for k in data if k not in known and k in v8.BY_NAME]
+    problem = v8.unsupported_message(v8_unsupported, data)
+    if problem is not None:
+        raise ConfigError(*problem)
+    # The rest of the v8 variables asked for what wandb-cdktf does anyway (e.g. enable_clickhouse = false).
+    data = {k: val for k, val in data.items() if k not in v8_unsupported}
     unknown = sorted(set(data) - known)
     if unknown:
-        if tfvars:
-            raise ConfigError(
-                unknown[0],
-                f"terraform-aws-wandb variable(s) not supported by wandb-cdktf: {', '.join(unknown)}; "
-                "remove them (README 'Configuration' lists the supported options)",
-            )
         hint = difflib.get_close_matches(unknown[0], sorted(known), n=1)
-        raise ConfigError(unknown[0], "unknown option" + (f"; did you mean {hint[0]!r}?" if hint else "; see README 'Configuration'"))
+        what = "neither a terraform-aws-wandb v8 variable nor a wandb-cdktf option" if tfvars else "unknown option"
+        raise ConfigError(unknown[0], what + (f"; did you mean {hint[0]!r}?" if hint else "; see docs/options.md"))
     try:
         return WandbConfig.model_validate(data)
     except ValidationError as exc:
         raise _from_validation_error(exc) from None
+
+
+def _without_license(data: dict[str, Any], source: str, tfvars: bool) -> dict[str, Any]:
+    """Drop v8's required ``license`` from a tfvars file; refuse a license anywhere else.
+
+    A v8 ``terraform.tfvars`` always holds the license (it is a required v8 variable), so it is
+    accepted there and never reaches the model, hence never the synthesized JSON. YAML/JSON files
+    are wandb-cdktf's own, usually committed: a license there is refused (one way to pass it).
+    """
+    if tfvars and "license" in data:
+        if data["license"] is not None and (not isinstance(data["license"], str) or not data["license"].strip()):
+            raise ConfigError("license", "must be a non-empty string (the W&B license)")
+        data = {k: val for k, val in data.items() if k != "license"}
+    found = sorted(_LICENSE_KEYS & set(data))
+    if found:
+        raise ConfigError(
+            found[0],
+            f"the license must not be in {source} (only a terraform-aws-wandb .tfvars may carry it, as `license`); "
+            f"remove it and run `export {LICENSE_ENV}=<license>` before cdktf deploy (it reaches Terraform as a "
+            "sensitive variable)",
+        )
+    return data
+
+
+def tfvars_license(path: str | os.PathLike[str]) -> str | None:
+    """The ``license`` of a terraform-aws-wandb ``.tfvars`` file, or None if it has none.
+
+    For ``export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"``: the value goes
+    from the file to the environment of ``cdktf deploy`` without being written anywhere.
+    """
+    p = Path(path)
+    if _SUFFIXES.get(p.suffix.lower()) != "tfvars":
+        raise ConfigError(CONFIG_ENV, f"{p.name}: the license is read only from a .tfvars file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(CONFIG_ENV, f"cannot read {p}") from None
+    value = _parse(text, "tfvars", p.name).get("license")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError("license", "must be a non-empty string (the W&B license)")
+    return value
 
 
 def _from_validation_error(exc: ValidationError) -> ConfigError:

@@ -19,6 +19,7 @@ from .base import StrictModel
 from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
+from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 from .sizes import SIZE_PRESETS, Size, SizePreset
 from .types import AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn
 
@@ -66,6 +67,22 @@ class RemoteStateConfig(StrictModel):
         if self.kms_key_id and not self.encrypt:
             raise ValueError("remote_state.kms_key_id requires encrypt: true")
         return self
+
+
+class AdoptedResource(StrictModel):
+    """One existing AWS object our infra stack takes over (written by ``wandb-cdktf adopt``)."""
+
+    path: str = Field(pattern=r"^[a-z0-9-]+(/[A-Za-z0-9_-]+)+$", description="Construct path under <namespace>-infra, e.g. network/vpc.")
+    import_id: str = Field(min_length=1, max_length=2048, description="Terraform import ID of the existing object.")
+    set: dict[str, Any] = Field(default_factory=dict, description="Immutable attributes kept at their existing values. Default: {}.")
+    unset: list[Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(default_factory=list, description="Our attributes dropped (name prefixes). Default: [].")
+
+
+class AdoptionConfig(StrictModel):
+    """wandb-cdktf: take over the AWS objects of a terraform-aws-wandb workspace (README "Coming from terraform-aws-wandb")."""
+
+    source: str = Field(min_length=1, description="The workspace's module and version, for the record.")
+    resources: list[AdoptedResource] = Field(min_length=1, description="Objects imported into <namespace>-infra.")
 
 
 class WandbConfig(StrictModel):
@@ -130,10 +147,10 @@ class WandbConfig(StrictModel):
     kms_key_arn: KmsKeyArn | None = Field(
         default=None, description="wandb-cdktf: use this existing KMS key instead of creating one. Default: create."
     )
-    kms_key_alias: str | None = Field(
+    kms_key_alias: Annotated[str, AfterValidator(v.kms_alias_suffix)] | None = Field(
         default=None,
-        pattern=r"^alias/[A-Za-z0-9/_-]{1,250}$",
-        description="Alias of the created key. Default: alias/<namespace>-kms-alias.",
+        description="Alias of the created key without the 'alias/' prefix, which is prepended as in v8 ('my-key' "
+        "means alias/my-key). Default: <namespace>-kms-alias.",
     )
     kms_key_deletion_window: int = Field(default=7, description="Days before a deleted key is destroyed, 7..30. Default: 7.")
     kms_key_policy: str = Field(default="", description="Full JSON key policy replacing ours. Default: the reference three-statement policy.")
@@ -206,10 +223,10 @@ class WandbConfig(StrictModel):
     kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
     kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator: internet-facing ALB (false: internal), as in v8; public_access does not change it. Default: true.")
     kubernetes_alb_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(default_factory=list, description="Subnets for the operator's ALB. Default: chosen by the controller.")
-    system_reserved_cpu_millicores: int = Field(default=70, ge=0, description="Default: 70.")
-    system_reserved_memory_megabytes: int = Field(default=100, ge=0, description="Default: 100.")
-    system_reserved_ephemeral_megabytes: int = Field(default=750, ge=0, description="Default: 750.")
-    system_reserved_pid: int = Field(default=500, ge=0, description="Default: 500.")
+    system_reserved_cpu_millicores: int = Field(default=70, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 70.")
+    system_reserved_memory_megabytes: int = Field(default=100, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 100.")
+    system_reserved_ephemeral_megabytes: int = Field(default=750, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 750.")
+    system_reserved_pid: int = Field(default=500, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 500.")
     eks_addon_vpc_cni_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
     eks_addon_coredns_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
     eks_addon_kube_proxy_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
@@ -236,6 +253,11 @@ class WandbConfig(StrictModel):
     remote_state: RemoteStateConfig | None = Field(default=None, description="wandb-cdktf: S3 backend. Default: local state.")
     byob: ByobConfig | None = Field(default=None, description="wandb-cdktf: bring-your-own-bucket stacks. Default: none.")
     launch: LaunchConfig | None = Field(default=None, description="wandb-cdktf: Launch agent permission stacks. Default: none.")
+    adoption: AdoptionConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: import the objects of an existing terraform-aws-wandb workspace into <namespace>-infra, "
+        "keeping their immutable names; written by `wandb-cdktf adopt`. Default: none.",
+    )
     aws_endpoints: AwsEndpointsConfig | None = Field(
         default=None,
         description="wandb-cdktf: for tests against a local AWS API emulator such as moto: send every AWS API call "
@@ -243,6 +265,12 @@ class WandbConfig(StrictModel):
     )
 
     # ---------------------------------------------------------------------------------------
+    @field_validator(*V8_EMPTY_MEANS_UNSET, mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """v8 defaults these strings to "" and tests ``length(x) > 0`` / ``x != ""``: "" means unset."""
+        return None if value == "" else value
+
     @field_validator("kms_key_deletion_window")
     @classmethod
     def _deletion_window(cls, value: int) -> int:
@@ -407,6 +435,11 @@ class WandbConfig(StrictModel):
     def cluster_autoscaler_tag(self) -> str:
         """The autoscaler release for the cluster's minor (autoscaler README: use the matching minor)."""
         return self.cluster_autoscaler_image_tag or f"v{self.eks_cluster_version}.0"
+
+    @property
+    def kms_alias_name(self) -> str:
+        """The created key's alias: v8 prepends ``alias/`` to kms_key_alias (v8 modules/kms ``alias/${key_alias}``)."""
+        return f"alias/{self.kms_key_alias or self.namespace + '-kms-alias'}"
 
     @property
     def size_preset(self) -> SizePreset:

@@ -117,3 +117,19 @@ def s3_bucket_name(value: str) -> str:
     from ..storage.connection_strings import validate_s3_bucket_name
 
     return validate_s3_bucket_name(value)
+
+
+_KMS_ALIAS_SUFFIX_RE = re.compile(r"^[A-Za-z0-9/_-]{1,250}$")
+
+
+def kms_alias_suffix(value: str) -> str:
+    """v8 ``kms_key_alias``: the alias name after ``alias/``, which v8 (and we) prepend.
+
+    AWS KMS CreateAlias: AliasName is 1-256 characters of ``alias/`` plus ``[a-zA-Z0-9/_-]`` and must
+    not begin with ``alias/aws/`` (reserved for AWS managed keys), so the suffix is at most 250.
+    """
+    if not _KMS_ALIAS_SUFFIX_RE.match(value):
+        raise ValueError(f"must be 1-250 characters of A-Z, a-z, 0-9, '/', '_' and '-' (v8 prepends 'alias/'), got {value!r}")
+    if value.startswith("aws/"):
+        raise ValueError("must not start with 'aws/': alias/aws/ is reserved for AWS managed keys")
+    return value

@@ -67,7 +67,7 @@ class InfraStack(WandbStack):
             existing_elasticache_subnet_ids=tuple(c.network_elasticache_subnets),
         ))
         self.key = Key(self, "kms", KeyProps(
-            namespace=ns, existing_key_arn=c.kms_key_arn, alias=c.kms_key_alias,
+            namespace=ns, existing_key_arn=c.kms_key_arn, alias=c.kms_alias_name,
             deletion_window_in_days=c.kms_key_deletion_window, enable_rotation=c.kms_key_rotation,
             administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
         ))
@@ -184,6 +184,28 @@ class InfraStack(WandbStack):
                     description=f"W&B {ns} external-dns (IRSA)",
                 ))
         self._outputs()
+        self._adopt()
+
+    def _adopt(self) -> None:
+        """Import blocks (cdktf ``import_from``) plus carried immutable attributes for ``adoption``."""
+        from cdktf import TerraformResource
+
+        from ..config import ConfigError
+
+        adoption = self._config.adoption
+        wanted = {r.path: r for r in adoption.resources} if adoption else {}
+        prefix = self.node.path + "/"
+        for node in self.node.find_all():
+            if isinstance(node, TerraformResource) and node.node.path.removeprefix(prefix) in wanted:
+                item = wanted.pop(node.node.path.removeprefix(prefix))
+                node.import_from(item.import_id)
+                for attr in item.unset:
+                    node.add_override(attr, None)
+                for attr, value in item.set.items():
+                    node.add_override(attr, value)
+        if wanted:
+            raise ConfigError("adoption.resources", f"no resource at {sorted(wanted)[0]} in {self.node.id} for this "
+                              "configuration; re-run wandb-cdktf adopt")
 
     def _outputs(self) -> None:
         c = self.config

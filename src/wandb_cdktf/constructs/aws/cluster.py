@@ -73,13 +73,13 @@ class ClusterProps:
     node_disk_size_gb: int = 100
     """Root volume (gp3, encrypted). Default: 100."""
     system_reserved_cpu_millicores: int = 70
-    """Default: 70."""
+    """-1 leaves it out of systemReserved. Default: 70."""
     system_reserved_memory_megabytes: int = 100
-    """Default: 100."""
+    """-1 leaves it out of systemReserved. Default: 100."""
     system_reserved_ephemeral_megabytes: int = 750
-    """Default: 750."""
+    """-1 leaves it out of systemReserved. Default: 750."""
     system_reserved_pid: int = 500
-    """Default: 500."""
+    """-1 leaves it out of systemReserved. Default: 500."""
     access_principals: tuple[AccessPrincipal, ...] = ()
     """Roles/users given access entries. Default: ()."""
     creator_admin_access_entry: bool = True
@@ -108,17 +108,28 @@ class ClusterProps:
             raise ValueError(f"ClusterProps.addon_versions: unknown addon(s) {sorted(unknown)}; allowed: {list(ADDONS)}")
 
 
-def node_user_data(p: ClusterProps) -> str:
-    """AL2023 nodeadm configuration (MIME multi-part) setting kubelet systemReserved; base64."""
+def node_user_data(p: ClusterProps) -> str | None:
+    """AL2023 nodeadm configuration (MIME multi-part) setting kubelet systemReserved; base64.
+
+    A negative reservation is left out, as in terraform-aws-wandb v8 (``-1`` disables the flag,
+    v8 ``modules/app_eks/main.tf`` ``system_reserved_lines``); with all four disabled there is no
+    NodeConfig part and so no user data (v8 passes no ``cloudinit_pre_nodeadm`` then either).
+    """
+    entries = [
+        ("cpu", p.system_reserved_cpu_millicores, "{}m"),
+        ("memory", p.system_reserved_memory_megabytes, "{}Mi"),
+        ("ephemeral-storage", p.system_reserved_ephemeral_megabytes, "{}Mi"),
+        ("pid", p.system_reserved_pid, '"{}"'),
+    ]
+    lines = "".join(f"        {key}: {fmt.format(value)}\n" for key, value, fmt in entries if value >= 0)
+    if not lines:
+        return None
     doc = (
         'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="//"\n\n'
         "--//\nContent-Type: application/node.eks.aws\n\n"
         "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n"
         "      systemReserved:\n"
-        f"        cpu: {p.system_reserved_cpu_millicores}m\n"
-        f"        memory: {p.system_reserved_memory_megabytes}Mi\n"
-        f"        ephemeral-storage: {p.system_reserved_ephemeral_megabytes}Mi\n"
-        f'        pid: "{p.system_reserved_pid}"\n'
+        f"{lines}"
         "\n--//--\n"
     )
     return base64.b64encode(doc.encode()).decode()

@@ -1,0 +1,220 @@
+"""The fate of every terraform-aws-wandb v8.0.0 root variable here: one table, one source of truth.
+
+The loader uses it to accept a v8 ``terraform.tfvars`` as is (or to name each variable it cannot
+honour with what to do instead), and ``scripts/gen_options_doc.py`` renders it into
+docs/options.md. A test checks that every name marked supported is a field of
+:class:`~wandb_cdktf.config.model.WandbConfig` and that no other name is.
+
+Fates:
+
+* ``supported``: same name, same meaning (the option's description says the default).
+* ``different``: same name, accepted, but the behaviour differs from v8 in the way ``note`` says.
+* ``unsupported``: not an option here. The loader rejects it, naming ``note`` (what to do
+  instead), unless the value is one of ``inert``: values that ask for what wandb-cdktf does anyway
+  (typically v8's own default), which are accepted and dropped so a tfvars that spells out
+  defaults still loads.
+* ``license``: accepted in a ``.tfvars`` file only, never stored in the configuration or the
+  synthesized JSON; it reaches Terraform as ``TF_VAR_wandb_license`` (README "Coming from
+  terraform-aws-wandb").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Fate = Literal["supported", "different", "unsupported", "license"]
+
+V8_VERSION = "8.0.0"
+
+
+@dataclass(frozen=True)
+class V8Variable:
+    """One v8 root variable and what wandb-cdktf does with it."""
+
+    name: str
+    fate: Fate
+    note: str = ""
+    """``different``: how the meaning differs. ``unsupported``: what to do instead. Default: ''."""
+    inert: tuple[Any, ...] = ()
+    """``unsupported`` only: values accepted (and dropped) because wandb-cdktf does that anyway. Default: ()."""
+
+
+def _s(name: str) -> V8Variable:
+    return V8Variable(name, "supported")
+
+
+def _d(name: str, note: str) -> V8Variable:
+    return V8Variable(name, "different", note)
+
+
+def _u(name: str, note: str, *inert: Any) -> V8Variable:
+    return V8Variable(name, "unsupported", note, tuple(inert))
+
+
+_IMAGES = ("this library installs the chart's own image; pin the chart with {chart} instead")
+_CLICKHOUSE = "ClickHouse (Weave) resources are not created here; remove it and provision ClickHouse outside wandb-cdktf"
+_PRIVATE_LINK = ("PrivateLink (VPC endpoint service) is not created here; remove it (keep that part in terraform-aws-wandb "
+                 "or create the endpoint service yourself in front of the ALB)")
+_REDIS = "only ElastiCache created here (create_elasticache: true) or no Redis (false) is supported; remove it"
+
+V8_VARIABLES: tuple[V8Variable, ...] = (
+    _s("namespace"),
+    _d("deletion_protection", "also protects the KMS key and bucket (no force_destroy) and takes a final DB snapshot; "
+       "v8 only sets RDS deletion protection and S3 force_destroy"),
+    _s("use_internal_queue"),
+    _s("size"),
+    _s("operator_chart_version"),
+    _s("controller_image_tag"),
+    _s("enable_helm_operator"),
+    _s("enable_helm_wandb"),
+    _s("database_engine_version"),
+    _s("database_instance_class"),
+    _s("database_snapshot_identifier"),
+    _s("database_sort_buffer_size"),
+    _s("database_name"),
+    _s("database_master_username"),
+    _d("database_performance_insights_kms_key_arn", "'' means unset as in v8; unset, Performance Insights uses "
+       "database_kms_key_arn if set, else the deployment key (v8: the deployment key)"),
+    _d("database_kms_key_arn", "'' means unset as in v8; encrypts Aurora and its secret, not Redis (v8 also Redis)"),
+    _d("public_access", "post-operator: internet-facing ingress; pre-operator ignores it (its ALB is always public, "
+       "filtered by allowed_inbound_cidr)"),
+    _u("preserve_aws_auth_configmap", "it only eases v8's own EKS module v17->v20 upgrade; wandb-cdktf uses access "
+       "entries only: remove it", False),
+    _s("external_dns"),
+    _s("custom_domain_filter"),
+    _s("zone_id"),
+    _s("domain_name"),
+    _s("subdomain"),
+    _d("extra_fqdn", "added to the certificate; pre-operator creates no Route53 records for them"),
+    _s("acm_certificate_arn"),
+    _s("allowed_inbound_cidr"),
+    _s("allowed_inbound_ipv6_cidr"),
+    _s("kms_key_alias"),
+    _s("kms_key_deletion_window"),
+    _s("kms_key_policy"),
+    _s("kms_key_policy_administrator_arn"),
+    _u("kms_clickhouse_key_alias", _CLICKHOUSE),
+    _u("kms_clickhouse_key_policy", _CLICKHOUSE, ""),
+    _s("create_vpc"),
+    _s("enable_flow_log"),
+    _u("keep_flow_log_bucket", "the flow-log bucket exists only with enable_flow_log: true (and is kept by "
+       "deletion_protection); remove it"),
+    _s("network_id"),
+    _s("network_private_subnets"),
+    _s("network_database_subnets"),
+    _s("network_elasticache_subnets"),
+    _s("network_cidr"),
+    _s("network_public_subnet_cidrs"),
+    _s("network_private_subnet_cidrs"),
+    _s("network_database_subnet_cidrs"),
+    _s("network_elasticache_subnet_cidrs"),
+    _u("private_link_allowed_account_ids", _PRIVATE_LINK, []),
+    _u("allowed_private_endpoint_cidr", _PRIVATE_LINK, []),
+    _u("private_only_traffic", _PRIVATE_LINK, False),
+    _s("eks_cluster_version"),
+    _u("eks_addons_preroll_version", "addons are not staged ahead of the cluster; remove it and raise "
+       "eks_cluster_version (pin eks_addon_*_version where you need a specific addon)"),
+    _s("eks_cluster_tags"),
+    _d("kubernetes_alb_internet_facing", "post-operator ALB scheme, applied only when public_access is true"),
+    _s("kubernetes_alb_subnets"),
+    _s("kubernetes_public_access"),
+    _d("kubernetes_public_access_cidrs", "must list the CIDRs when kubernetes_public_access is true (v8's [] means "
+       "EKS's 0.0.0.0/0; write [\"0.0.0.0/0\"] deliberately)"),
+    _u("kubernetes_map_accounts", "removed in v8 too (access entries need one ARN per principal): list the roles "
+       "and users in kubernetes_map_roles / kubernetes_map_users", []),
+    _s("kubernetes_map_roles"),
+    _s("kubernetes_map_users"),
+    _d("kubernetes_legacy_cluster_creator_admin", "optional here (default false); see its option description"),
+    _s("kubernetes_instance_types"),
+    _s("kubernetes_min_nodes_per_az"),
+    _s("kubernetes_max_nodes_per_az"),
+    _s("kubernetes_node_disk_size_gb"),
+    _s("eks_policy_arns"),
+    _s("system_reserved_cpu_millicores"),
+    _s("system_reserved_memory_megabytes"),
+    _s("system_reserved_ephemeral_megabytes"),
+    _s("system_reserved_pid"),
+    _u("aws_loadbalancer_controller_tags", "not configurable separately; `tags` (wandb-cdktf) tags every AWS resource "
+       "the stacks create; remove it", {}),
+    _s("eks_addon_efs_csi_driver_version"),
+    _s("eks_addon_ebs_csi_driver_version"),
+    _s("eks_addon_coredns_version"),
+    _s("eks_addon_kube_proxy_version"),
+    _s("eks_addon_vpc_cni_version"),
+    _s("eks_addon_metrics_server_version"),
+    _d("enable_s3_https_only", "default true here (v8: false): the bucket denies non-TLS access unless set false"),
+    _d("bucket_name", "'' means unset as in v8; an existing bucket is used as W&B's only bucket (v8 still creates "
+       "its own default bucket beside it)"),
+    _s("bucket_kms_key_arn"),
+    _u("bucket_permissions_mode", "cross-account buckets: create them with the `byob` section (docs/byob.md), which "
+       "grants the node role access; remove it", "strict"),
+    _u("bucket_restricted_accounts", "cross-account buckets: use the `byob` section (docs/byob.md); remove it", []),
+    _s("bucket_path"),
+    _s("create_elasticache"),
+    _s("elasticache_node_type"),
+    _u("use_external_redis", _REDIS, False),
+    _u("external_redis_host", _REDIS),
+    _u("external_redis_port", _REDIS),
+    _u("external_redis_params", _REDIS),
+    _u("use_ctrlplane_redis", _REDIS, False),
+    _u("use_chainguard_redis", _REDIS, False),
+    V8Variable("license", "license"),
+    _d("other_wandb_env", "values must be strings (v8: map(any)); LICENSE is refused"),
+    _u("weave_wandb_env", "no separate Weave environment; put the variables in other_wandb_env (every W&B service "
+       "gets it); remove it", {}),
+    _u("parquet_wandb_env", "no separate parquet environment; put the variables in other_wandb_env; remove it", {}),
+    _u("enable_yace", "the YACE CloudWatch exporter is not deployed (v8's default deploys it); set it to false or "
+       "remove it, and install a CloudWatch exporter yourself if you use it", False),
+    _u("yace_sa_name", "the YACE exporter is not deployed; remove it", "wandb-yace"),
+    _u("enable_clickhouse", _CLICKHOUSE, False),
+    _u("clickhouse_endpoint_service_id", _CLICKHOUSE, ""),
+    _u("external_dns_image_repository", _IMAGES.format(chart="external_dns_chart_version"),
+       "registry.k8s.io/external-dns/external-dns"),
+    _u("external_dns_image_tag", _IMAGES.format(chart="external_dns_chart_version")),
+    _u("aws_loadbalancer_controller_image_repository",
+       _IMAGES.format(chart="aws_loadbalancer_controller_chart_version"), "public.ecr.aws/eks/aws-load-balancer-controller"),
+    _u("aws_loadbalancer_controller_image_tag", _IMAGES.format(chart="aws_loadbalancer_controller_chart_version")),
+    _u("cluster_autoscaler_image_repository", "no cluster-autoscaler is installed (node groups keep their min..max "
+       "size); remove it and install one yourself if you need it", "registry.k8s.io/autoscaling/cluster-autoscaler"),
+    _u("cluster_autoscaler_image_tag", "no cluster-autoscaler is installed; remove it"),
+    _s("k8s_namespace"),
+)
+
+BY_NAME: dict[str, V8Variable] = {var.name: var for var in V8_VARIABLES}
+
+EMPTY_MEANS_UNSET: tuple[str, ...] = (
+    "database_performance_insights_kms_key_arn", "database_kms_key_arn", "kms_key_policy_administrator_arn",
+    "network_id", "bucket_name", "bucket_kms_key_arn", "custom_domain_filter",
+)
+"""Supported v8 strings whose ``""`` means unset in v8 (``length(x) > 0`` / ``x != ""`` tests in v8 main.tf).
+``kms_key_policy`` and ``bucket_path`` default to ``""`` here as well, so they need no mapping."""
+
+
+def unsupported_message(names: list[str], values: dict[str, Any]) -> tuple[str, str] | None:
+    """(option, message) for the first v8 variable that cannot be honoured, or None.
+
+    ``names`` are keys of the input that are v8 variables marked unsupported; a value in the
+    variable's ``inert`` set is fine.
+    """
+    bad = [n for n in names if not _is_inert(BY_NAME[n], values[n])]
+    if not bad:
+        return None
+    first = BY_NAME[bad[0]]
+    allowed = ""
+    if first.inert:
+        allowed = " (accepted only as " + " or ".join(_hcl(x) for x in first.inert) + ")"
+    rest = f" (also unsupported: {', '.join(bad[1:])})" if len(bad) > 1 else ""
+    return first.name, (f"terraform-aws-wandb v{V8_VERSION} variable not supported by wandb-cdktf{allowed}: "
+                        f"{first.note}{rest}; docs/options.md lists every v8 variable's fate")
+
+
+def _is_inert(var: V8Variable, value: Any) -> bool:
+    # Strict on type: HCL's true is not 1, and 0 is not false.
+    return any(type(x) is type(value) and x == value for x in var.inert)
+
+
+def _hcl(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
