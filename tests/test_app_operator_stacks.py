@@ -51,7 +51,7 @@ def test_app_deployment(app_stack):
     assert container["readiness_probe"]["http_get"]["path"] == "/ready"
     assert container["liveness_probe"]["http_get"]["path"] == "/healthz"
     assert container["startup_probe"]["failure_threshold"] == 120
-    assert container["resources"]["requests"] == {"cpu": "2000m", "memory": "2G"}
+    assert container["resources"]["requests"] == {"cpu": "500m", "memory": "1G"}  # v1.12.0
     assert "kubernetes_priority_class_v1" in dep["spec"]["template"]["spec"]["priority_class_name"]
 
 
@@ -103,12 +103,14 @@ def _releases(stack):
 
 def test_operator_releases(operator_stack):
     rel = _releases(operator_stack)
-    assert set(rel) == {"aws-load-balancer-controller", "external-dns", "operator", "wandb-cr"}
+    assert set(rel) == {"aws-load-balancer-controller", "external-dns", "cluster-autoscaler", "operator", "wandb-cr"}
     op = rel["operator"]
     assert op["repository"] == "https://charts.wandb.ai" and op["chart"] == "operator" and op["version"] == "1.4.2"
     assert op["set"] == [{"name": "image.tag", "value": "1.20.0"}]
     assert rel["wandb-cr"]["chart"].startswith("assets/")
-    assert any("helm_release.wandb_operator" in d for d in rel["wandb-cr"]["depends_on"])
+    (guard,) = resources(operator_stack, "terraform_data").values()
+    assert rel["wandb-cr"]["depends_on"] == ["terraform_data." + next(iter(resources(operator_stack, "terraform_data")))]
+    assert any("helm_release.wandb_operator" in d for d in guard["depends_on"])
 
 
 def test_controllers_use_irsa(operator_stack):
@@ -123,21 +125,63 @@ def test_weights_and_biases_spec(operator_stack):
     public, secret = cr["values"]
     for needle in ('"host" = "https://wandb.example.com"', '"size" = "small"', '"provider" = "s3"',
                    '"class" = "alb"', '"alb.ingress.kubernetes.io/scheme" = "internet-facing"',
-                   '"alb.ingress.kubernetes.io/inbound-cidrs" = "0.0.0.0/0,::/0"', "certificate-arn",
+                   '"alb.ingress.kubernetes.io/security-groups" = ' + REMOTE, "certificate-arn",
                    '"fileSystemId"', "defaultBucket", '"install" = false'):
         assert needle in public, needle
     assert "var.wandb_license" not in public and "password" not in public
     assert "var.wandb_license" in secret and "secretsmanager_secret_version" in secret
+    assert "inbound-cidrs" not in public and "dualstack" not in public  # closed when empty; IPv4 ALB
+    assert '"BUCKET_QUEUE" = "sqs://${' + REMOTE in public
 
 
-def test_internal_alb_when_not_public(synth):
-    cr = _releases(synth(make_config(public_access=False)).stack("wbtest-operator"))["wandb-cr"]
-    assert '"alb.ingress.kubernetes.io/scheme" = "internal"' in cr["values"][0]
+def test_operator_password_is_url_encoded(operator_stack):
+    """operator-wandb puts global.mysql.password into mysql://user:PASSWORD@host URLs and its init containers
+    unquote_plus it (helm-charts charts/operator-wandb _mysql.tpl and values.yaml; PR #442 tests an encoded
+    password), while RDS-generated passwords contain URL metacharacters. So the value is urlencode()d."""
+    _, secret = _releases(operator_stack)["wandb-cr"]["values"]
+    assert '"password" = urlencode(' in secret and "secretsmanager_secret_version" in secret
+
+
+def test_alb_scheme_follows_kubernetes_alb_internet_facing(synth):
+    """v8 main.tf: scheme = kubernetes_alb_internet_facing ? internet-facing : internal; public_access does not
+    change it (it decides certificate issuance in v8)."""
+    internal = _releases(synth(make_config(kubernetes_alb_internet_facing=False)).stack("wbtest-operator"))["wandb-cr"]
+    assert '"alb.ingress.kubernetes.io/scheme" = "internal"' in internal["values"][0]
+    default = _releases(synth(make_config(public_access=False)).stack("wbtest-operator"))["wandb-cr"]
+    assert '"alb.ingress.kubernetes.io/scheme" = "internet-facing"' in default["values"][0]
+
+
+def test_operator_stack_cluster_defaults(operator_stack):
+    """The default gp3 StorageClass (EKS >= 1.30 clusters have none; v8 app_eks creates it) and the
+    weave-worker-auth secret the chart's Weave workers read (v8 app_eks kubernetes_secret.weave_worker_auth),
+    its value from the Secrets Manager entry the infra stack created."""
+    (sc,) = resources(operator_stack, "kubernetes_storage_class_v1").values()
+    assert sc["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
+    assert sc["storage_provisioner"] == "ebs.csi.aws.com" and sc["parameters"]["type"] == "gp3"
+    assert sc["volume_binding_mode"] == "WaitForFirstConsumer" and sc["parameters"]["encrypted"] == "true"
+    (secret,) = resources(operator_stack, "kubernetes_secret_v1").values()
+    assert secret["metadata"] == {"name": "weave-worker-auth", "namespace": "default"}
+    assert set(secret["data"]) == {"key"} and "aws_secretsmanager_secret_version" in secret["data"]["key"]
+    reads = operator_stack["data"]["aws_secretsmanager_secret_version"]
+    assert any("secretsmanager_secretsecrets_weave-worker-auth" in r["secret_id"] for r in reads.values())
+
+
+def test_autoscaler_follows_the_cluster_minor(synth, operator_stack):
+    """Cluster autoscaler README: run the release whose minor matches the cluster's Kubernetes minor."""
+    values = _releases(operator_stack)["cluster-autoscaler"]["values"][0]
+    assert '"tag" = "v1.32.0"' in values
+    pinned = _releases(synth(make_config(cluster_autoscaler_image_tag="v1.32.3")).stack("wbtest-operator"))
+    assert '"tag" = "v1.32.3"' in pinned["cluster-autoscaler"]["values"][0]
+
+
+def test_app_stack_has_the_default_storage_class(app_stack):
+    (sc,) = resources(app_stack, "kubernetes_storage_class_v1").values()
+    assert sc["metadata"]["name"] == "gp3" and sc["storage_provisioner"] == "ebs.csi.aws.com"
 
 
 def test_operator_toggles(synth):
     rel = _releases(synth(make_config(enable_helm_operator=False, enable_helm_wandb=False)).stack("wbtest-operator"))
-    assert set(rel) == {"aws-load-balancer-controller"}
+    assert set(rel) == {"aws-load-balancer-controller", "cluster-autoscaler"}
 
 
 def test_stack_dependencies_in_manifest(synth):

@@ -30,6 +30,27 @@ def test_main_synthesizes_the_embedded_example(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_summary_prints_deploy_commands_cdktf_accepts(tmp_path):
+    """cdktf-cli refuses to deploy a stack without the stacks it depends on ("The following dependencies are
+    not included in the stacks to run", cdktf-cli 0.21 checkIfAllDependenciesAreIncluded), so the operator
+    stack's command names the infra stack too (the manifest records the dependency)."""
+    proc = _run_main(tmp_path)
+    assert "(cdktf deploy wandb-infra)" in proc.stdout
+    assert "(cdktf deploy wandb-infra wandb-operator)" in proc.stdout
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["stacks"]["wandb-operator"]["dependencies"] == ["wandb-infra"]
+
+
+def test_private_endpoint_is_announced(tmp_path):
+    """With a private-only EKS endpoint the app/operator stack can be applied only from inside the VPC; the
+    user hears it when synthesizing, not as a timeout during deploy."""
+    proc = _run_main(tmp_path, str(REPO / "examples" / "private-only.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "note: the EKS API endpoint is private" in proc.stderr and "wandb-private-operator" in proc.stderr
+    public = _run_main(tmp_path, str(REPO / "examples" / "standard-public-dns.yaml"))
+    assert public.returncode == 0 and "EKS API endpoint is private" not in public.stderr
+
+
 def test_resynthesis_replaces_output_atomically(tmp_path):
     assert _run_main(tmp_path).returncode == 0
     stale = tmp_path / "out" / "stacks" / "stale-stack"
@@ -56,10 +77,11 @@ def _loaded_modules(tmp_path: Path, config: Path) -> list[str]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_aws_only_deployment_loads_only_aws_and_helm_submodules(tmp_path):
+def test_aws_only_deployment_loads_no_google_or_azure_submodules(tmp_path):
     loaded = _loaded_modules(tmp_path, REPO / "examples" / "standard-public-dns.yaml")
     packages = {m.split(".")[0] for m in loaded}
-    assert packages == {"cdktf_cdktf_provider_aws", "cdktf_cdktf_provider_helm"}
+    # the operator stack also manages the gp3 StorageClass and the weave-worker-auth secret
+    assert packages == {"cdktf_cdktf_provider_aws", "cdktf_cdktf_provider_helm", "cdktf_cdktf_provider_kubernetes"}
     aws = [m for m in loaded if m.startswith("cdktf_cdktf_provider_aws.")]
     # ~2,200 submodules exist; a deployment touches a few dozen.
     assert 20 < len(aws) < 150, len(aws)

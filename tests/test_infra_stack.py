@@ -27,6 +27,10 @@ VARIANTS = {
     "public-eks": make_config(kubernetes_public_access=True, kubernetes_public_access_cidrs=["203.0.113.0/24"]),
     "existing-key-and-cert": make_config(kms_key_arn=KEY_ARN, acm_certificate_arn=CERT_ARN),
     "pre-operator": make_config(deployment="pre-operator"),
+    "pre-operator-public": make_config(deployment="pre-operator", public_access=True,
+                                       extra_fqdn=["ml.example.com"]),
+    "legacy-creator-admin": make_config(kubernetes_legacy_cluster_creator_admin=True),
+    "closed": make_config(allowed_inbound_cidr=[], allowed_inbound_ipv6_cidr=[]),
 }
 
 
@@ -242,15 +246,36 @@ def test_addon_versions_are_configurable(synth):
 def test_map_roles_become_access_entries(synth):
     role = "arn:aws:iam::123456789012:role/platform-admin"
     infra = synth(make_config(kubernetes_map_roles=[{"rolearn": role, "username": "admin", "groups": ["system:masters"]}])).stack(STACK)
-    entry = one_resource(infra, "aws_eks_access_entry")
-    assert entry["principal_arn"] == role and "kubernetes_groups" not in entry
-    assoc = one_resource(infra, "aws_eks_access_policy_association")
+    entries = {e["principal_arn"]: e for e in resources(infra, "aws_eks_access_entry").values()}
+    assert "kubernetes_groups" not in entries[role]
+    assocs = {a["principal_arn"]: a for a in resources(infra, "aws_eks_access_policy_association").values()}
+    assert assocs[role]["policy_arn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+
+
+def test_deploying_principal_can_reach_the_cluster(infra):
+    """v8 (kubernetes_legacy_cluster_creator_admin = false, the fresh-install default): the principal running
+    Terraform gets an access entry with cluster admin, which the app/operator stacks need (they authenticate
+    as that principal with aws eks get-token; EKS grants nothing else by default)."""
+    (entry,) = resources(infra, "aws_eks_access_entry").values()
+    assert "aws_iam_session_context" in entry["principal_arn"] and entry["principal_arn"].endswith(".issuer_arn}")
+    (assoc,) = resources(infra, "aws_eks_access_policy_association").values()
+    assert assoc["principal_arn"] == entry["principal_arn"]
     assert assoc["policy_arn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+
+
+def test_legacy_creator_admin_changes_access_entries_not_the_cluster(synth, infra):
+    """Flipping kubernetes_legacy_cluster_creator_admin adds or removes the creator's access entry only: the
+    cluster's ForceNew bootstrap flag (aws_eks_cluster access_config) is identical in both, so no replacement."""
+    legacy = synth(VARIANTS["legacy-creator-admin"]).stack(STACK)
+    assert "aws_eks_access_entry" not in legacy["resource"]
+    assert one_resource(legacy, "aws_eks_cluster") == one_resource(infra, "aws_eks_cluster")
 
 
 # --- DNS, secrets, post-operator extras ------------------------------------------------------------
 
 def test_certificate_dns_validation(infra):
+    (zone,) = infra["data"]["aws_route53_zone"].values()
+    assert zone["zone_id"] == "Z0123456789EXAMPLE00" and zone["lifecycle"]["postcondition"]
     cert = one_resource(infra, "aws_acm_certificate")
     assert cert["domain_name"] == "wandb.example.com" and cert["validation_method"] == "DNS"
     rec = one_resource(infra, "aws_route53_record")
@@ -322,10 +347,13 @@ def test_existing_key_and_certificate(synth):
 
 
 def test_pre_operator_load_balancer(synth):
-    s = synth(VARIANTS["pre-operator"]).stack(STACK)
+    s = synth(VARIANTS["pre-operator-public"]).stack(STACK)
     lb = one_resource(s, "aws_lb")
     assert lb["internal"] is False and lb["drop_invalid_header_fields"] is True
-    assert lb["ip_address_type"] == "dualstack"
+    assert len(lb["subnets"]) == 2 and all("network_public-" in x for x in lb["subnets"])
+    # IPv6 CIDRs are SG rules only: ELB refuses dualstack without IPv6 subnets (ELB user guide)
+    assert lb["ip_address_type"] == "ipv4"
+    assert lb["enable_deletion_protection"] is False  # v1.16.10; the migration deletes it
     tg = one_resource(s, "aws_lb_target_group")
     assert tg["port"] == 32543 and tg["protocol"] == "HTTP"
     listeners = {l["port"]: l for l in resources(s, "aws_lb_listener").values()}
@@ -335,9 +363,47 @@ def test_pre_operator_load_balancer(synth):
     ingress = [r for k, r in resources(s, "aws_vpc_security_group_ingress_rule").items() if k.startswith("alb_ingress")]
     assert {(r["from_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6")) for r in ingress} == {
         (443, "0.0.0.0/0"), (80, "0.0.0.0/0"), (443, "::/0"), (80, "::/0")}
-    records = {r["type"]: r for k, r in resources(s, "aws_route53_record").items() if k.startswith("alb_")}
-    assert set(records) == {"A", "AAAA"} and records["A"]["name"] == "wandb.example.com"
+    records = {r["name"]: r for k, r in resources(s, "aws_route53_record").items() if k.startswith("alb_")}
+    assert set(records) == {"wandb.example.com", "ml.example.com"}
+    assert {r["type"] for r in records.values()} == {"A"}
     assert "aws_efs_file_system" not in s["resource"]
+
+
+def test_pre_operator_alb_is_internal_without_public_access(synth):
+    """terraform-aws-wandb v1.16.10 (modules/app_lb, root main.tf): internal = !public_access, in the private
+    subnets; public_access defaults to false."""
+    s = synth(VARIANTS["pre-operator"]).stack(STACK)
+    lb = one_resource(s, "aws_lb")
+    assert lb["internal"] is True and all("network_private-" in x for x in lb["subnets"])
+
+
+def test_post_operator_alb_security_group(infra, synth):
+    """The controller-made ALB uses a Terraform-managed frontend security group: 443 from exactly the allowed
+    CIDRs (none when the lists are empty, instead of the controller's 0.0.0.0/0 default), egress only to the
+    cluster security group that carries the pods' ENIs."""
+    sg = resources(infra, "aws_security_group")
+    (alb_sg_key,) = [k for k in sg if k.startswith("alb-k8s_")]
+    assert sg[alb_sg_key]["name_prefix"] == "wbtest-alb-k8s-"
+    rules = [r for k, r in resources(infra, "aws_vpc_security_group_ingress_rule").items() if k.startswith("alb-k8s_")]
+    assert {(r["from_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6")) for r in rules} == {(443, "0.0.0.0/0"), (443, "::/0")}
+    (egress,) = [r for k, r in resources(infra, "aws_vpc_security_group_egress_rule").items() if k.startswith("alb-k8s_")]
+    assert egress["referenced_security_group_id"].endswith(".vpc_config[0].cluster_security_group_id}")
+    assert infra["output"]["alb_security_group_id"]["value"] == "${aws_security_group.%s.id}" % alb_sg_key
+    closed = synth(VARIANTS["closed"]).stack(STACK)
+    assert not [k for k in resources(closed, "aws_vpc_security_group_ingress_rule") if k.startswith("alb-k8s_")]
+
+
+def test_cluster_autoscaler_role(infra):
+    """v8 modules/app_eks/cluster_autoscaler IRSA: capacity changes only on Auto Scaling groups tagged as this
+    cluster's (EKS tags managed node groups' groups k8s.io/cluster-autoscaler/<cluster> = owned)."""
+    roles = {k: r for k, r in resources(infra, "aws_iam_role").items() if k.startswith("cluster-autoscaler-irsa")}
+    (role,) = roles.values()
+    assert ':sub": ["system:serviceaccount:cluster-autoscaler:cluster-autoscaler"]' in role["assume_role_policy"]
+    (policy,) = [p for k, p in resources(infra, "aws_iam_policy").items() if k.startswith("cluster-autoscaler-irsa")]
+    stmts = {s["Sid"]: s for s in _policy(policy)["Statement"]}
+    assert stmts["ScaleOwnNodeGroups"]["Condition"]["StringEquals"][
+        "aws:ResourceTag/k8s.io/cluster-autoscaler/wbtest"] == "owned"
+    assert "autoscaling:SetDesiredCapacity" not in stmts["DescribeCapacity"]["Action"]
 
 
 @pytest.mark.terraform

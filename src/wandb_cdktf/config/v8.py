@@ -77,8 +77,9 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _d("database_performance_insights_kms_key_arn", "'' means unset as in v8; unset, Performance Insights uses "
        "database_kms_key_arn if set, else the deployment key (v8: the deployment key)"),
     _d("database_kms_key_arn", "'' means unset as in v8; encrypts Aurora and its secret, not Redis (v8 also Redis)"),
-    _d("public_access", "post-operator: internet-facing ingress; pre-operator ignores it (its ALB is always public, "
-       "filtered by allowed_inbound_cidr)"),
+    _d("public_access", "pre-operator: internet-facing ALB, else internal (as v1.16.10); post-operator: the scheme "
+       "follows kubernetes_alb_internet_facing (as v8). A certificate is issued whenever acm_certificate_arn is "
+       "unset (v8: only with public_access), DNS-validated in zone_id, which must then be public"),
     _u("preserve_aws_auth_configmap", "it only eases v8's own EKS module v17->v20 upgrade; wandb-cdktf uses access "
        "entries only: remove it", False),
     _s("external_dns"),
@@ -86,10 +87,12 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("zone_id"),
     _s("domain_name"),
     _s("subdomain"),
-    _d("extra_fqdn", "added to the certificate; pre-operator creates no Route53 records for them"),
+    _d("extra_fqdn", "added to the certificate; pre-operator gives each an alias record to the ALB (as v1.16.10)"),
     _s("acm_certificate_arn"),
-    _s("allowed_inbound_cidr"),
-    _s("allowed_inbound_ipv6_cidr"),
+    _d("allowed_inbound_cidr", "[] admits no one in both shapes (v8 post-operator: [] leaves the ALB open to "
+       "0.0.0.0/0); the rules live in a Terraform-managed security group the ALB uses"),
+    _d("allowed_inbound_ipv6_cidr", "security-group rules only: the ALB stays IPv4 (as v8) because the VPC has no "
+       "IPv6 subnets"),
     _s("kms_key_alias"),
     _s("kms_key_deletion_window"),
     _s("kms_key_policy"),
@@ -116,7 +119,7 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _u("eks_addons_preroll_version", "addons are not staged ahead of the cluster; remove it and raise "
        "eks_cluster_version (pin eks_addon_*_version where you need a specific addon)"),
     _s("eks_cluster_tags"),
-    _d("kubernetes_alb_internet_facing", "post-operator ALB scheme, applied only when public_access is true"),
+    _s("kubernetes_alb_internet_facing"),
     _s("kubernetes_alb_subnets"),
     _s("kubernetes_public_access"),
     _d("kubernetes_public_access_cidrs", "must list the CIDRs when kubernetes_public_access is true (v8's [] means "
@@ -125,7 +128,7 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
        "and users in kubernetes_map_roles / kubernetes_map_users", []),
     _s("kubernetes_map_roles"),
     _s("kubernetes_map_users"),
-    _d("kubernetes_legacy_cluster_creator_admin", "optional here (default false); see its option description"),
+    _s("kubernetes_legacy_cluster_creator_admin"),
     _s("kubernetes_instance_types"),
     _s("kubernetes_min_nodes_per_az"),
     _s("kubernetes_max_nodes_per_az"),
@@ -175,9 +178,11 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _u("aws_loadbalancer_controller_image_repository",
        _IMAGES.format(chart="aws_loadbalancer_controller_chart_version"), "public.ecr.aws/eks/aws-load-balancer-controller"),
     _u("aws_loadbalancer_controller_image_tag", _IMAGES.format(chart="aws_loadbalancer_controller_chart_version")),
-    _u("cluster_autoscaler_image_repository", "no cluster-autoscaler is installed (node groups keep their min..max "
-       "size); remove it and install one yourself if you need it", "registry.k8s.io/autoscaling/cluster-autoscaler"),
-    _u("cluster_autoscaler_image_tag", "no cluster-autoscaler is installed; remove it"),
+    _u("cluster_autoscaler_image_repository", "the post-operator cluster autoscaler uses the chart's registry; pin "
+       "the chart with cluster_autoscaler_chart_version and the release with cluster_autoscaler_image_tag",
+       "registry.k8s.io/autoscaling/cluster-autoscaler"),
+    _d("cluster_autoscaler_image_tag", "default v<eks_cluster_version>.0 (the autoscaler minor must match the "
+       "cluster's; v8: the chart's image)"),
     _s("k8s_namespace"),
 )
 
