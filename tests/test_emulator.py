@@ -377,9 +377,16 @@ def test_replan_after_apply_is_clean(infra: Deployment) -> None:
 def test_migration_pre_to_post_operator_keeps_stateful_resources(
     emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path
 ) -> None:
-    pre_data = emulator_config(moto, namespace="wbmig", deployment="pre-operator", deletion_protection=False)
+    """README "Migrating from pre-operator to post-operator", the infra part, with the defaults (deletion
+    protection on): apply pre-operator; switch `deployment`; plan (no stateful resource deleted or replaced,
+    the Terraform ALB goes, which ELB allows because it is not deletion-protected) and apply; the re-plan is
+    clean; then the documented rollback, applied, brings the Terraform ALB back under the same name."""
+    pre_data = emulator_config(moto, namespace="wbmig", deployment="pre-operator", public_access=True)
+    assert "deletion_protection" not in pre_data or pre_data["deletion_protection"] is True
     pre = synth(emulator_tf, pre_data, tmp_path / "cdktf.out", "wbmig-infra")
     pre.apply()
+    elbv2 = moto.client("elbv2")
+    assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]].count("wbmig-alb") == 1
 
     # What a user does: change `deployment` and synthesize again in the same project directory.
     post_data = {**pre_data, "deployment": "post-operator"}
@@ -394,7 +401,70 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     assert not harmful, "migration deletes or replaces stateful resources:\n" + "\n".join(harmful)
     efs = [rc for rc in stateful if rc["type"] == "aws_efs_file_system"]
     assert [rc["change"]["actions"] for rc in efs] == [["create"]], "post-operator adds the Weave EFS"
+    gone = {rc["type"] for rc in changes(plan) if rc["change"]["actions"] == ["delete"]}
+    assert {"aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_route53_record"} <= gone
     print("migration plan:\n" + "\n".join(describe(rc) for rc in changes(plan)))
+
+    post.apply()  # step 4 of the README: ELB deletes the unprotected ALB
+    assert "wbmig-alb" not in [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+    _, unexpected = split_artefacts(changes(post.plan_json()))
+    assert not unexpected, "re-plan after the migration is not clean:\n" + "\n".join(unexpected)
+
+    # Rollback: back to pre-operator over the same state; the ALB comes back, nothing stateful moves.
+    back = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra")
+    rollback = back.plan_json()
+    harmful = [describe(rc) for rc in changes(rollback)
+               if rc["type"] in STATEFUL_TYPES and rc["type"] != "aws_efs_file_system" and "delete" in rc["change"]["actions"]]
+    assert not harmful, "rollback deletes or replaces stateful resources:\n" + "\n".join(harmful)
+    back.apply()
+    assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]].count("wbmig-alb") == 1
+
+
+def test_certificate_in_a_private_zone_fails_the_plan(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """ACM cannot validate through a private hosted zone (the apply would wait until
+    aws_acm_certificate_validation times out); the plan stops first, naming acm_certificate_arn."""
+    ec2 = moto.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    zone = moto.client("route53").create_hosted_zone(
+        Name="corp.example.internal", CallerReference=f"private-{time.time_ns()}",
+        VPC={"VPCRegion": REGION, "VPCId": vpc}, HostedZoneConfig={"PrivateZone": True, "Comment": "private"})
+    zone_id = zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    data = emulator_config(moto, namespace="wbpriv", zone_id=zone_id, domain_name="corp.example.internal")
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpriv-infra")
+    result = _plan_expecting_failure(stack)
+    assert "private hosted zone" in result.output and "acm_certificate_arn" in result.output
+
+
+def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
+    """The shims (tests/emulator_server.py) refuse, as AWS does: a dual-stack ALB in subnets without IPv6
+    (ELB user guide), a second ALB of the same name (DuplicateLoadBalancerName), an ACM validation record
+    in a private zone (it would never validate), a second EKS access entry for one principal and system:
+    Kubernetes groups (EKS CreateAccessEntry)."""
+    from botocore.exceptions import ClientError
+
+    ec2, elbv2, r53, eks = (moto.client(s) for s in ("ec2", "elbv2", "route53", "eks"))
+    vpc = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.98.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    with pytest.raises(ClientError, match="associated IPv6 CIDR block"):
+        elbv2.create_load_balancer(Name="shim-dualstack", Subnets=subnets, IpAddressType="dualstack")
+    elbv2.create_load_balancer(Name="shim-alb", Subnets=subnets)
+    with pytest.raises(ClientError, match="DuplicateLoadBalancerName"):
+        elbv2.create_load_balancer(Name="shim-alb", Subnets=subnets)
+    private = r53.create_hosted_zone(Name="shim.internal", CallerReference=f"shim-{time.time_ns()}",
+                                     VPC={"VPCRegion": REGION, "VPCId": vpc}, HostedZoneConfig={"PrivateZone": True})
+    record = {"Name": "_x.wandb.shim.internal", "Type": "CNAME", "TTL": 60,
+              "ResourceRecords": [{"Value": "_y.abc.acm-validations.aws."}]}
+    with pytest.raises(ClientError, match="private hosted zone"):
+        r53.change_resource_record_sets(HostedZoneId=private["HostedZone"]["Id"],
+                                        ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record}]})
+    eks.create_cluster(name="shim", roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig={"subnetIds": subnets})
+    admin = "arn:aws:iam::123456789012:role/admin"
+    eks.create_access_entry(clusterName="shim", principalArn=admin)
+    with pytest.raises(ClientError, match="ResourceInUseException"):
+        eks.create_access_entry(clusterName="shim", principalArn=admin)
+    with pytest.raises(ClientError, match="cannot start with system:"):
+        eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
 
 
 # --- 4. destroy -------------------------------------------------------------------------------------

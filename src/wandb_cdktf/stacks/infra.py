@@ -171,7 +171,7 @@ class InfraStack(WandbStack):
             ))
             # Node groups scale between min and max only with the autoscaler (v8 app_eks/cluster_autoscaler).
             self.cluster_autoscaler_role = IrsaRole(self, "cluster-autoscaler-irsa", IrsaRoleProps(
-                name_prefix=f"{ns}-cluster-autoscaler-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                name_prefix=f"{ns}-autoscaler-", oidc_provider_arn=self.cluster.oidc_provider_arn,
                 oidc_issuer=self.cluster.oidc_issuer, service_accounts=(CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,),
                 inline_policy=cluster_autoscaler_policy(ns),
                 description=f"W&B {ns} cluster autoscaler (IRSA)",
