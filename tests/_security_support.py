@@ -42,7 +42,7 @@ def _platform_configs() -> dict[str, dict[str, Any]]:
         # What `python main.py` builds with no configuration: post-operator, new VPC, external-dns, public ALB.
         "default": yaml.safe_load(EMBEDDED_EXAMPLE.read_text()),
         # Pre-operator (Terraform ALB + Kubernetes app) with VPC flow logs on.
-        "pre-operator": _cfg(deployment="pre-operator", enable_flow_log=True),
+        "pre-operator": _cfg(deployment="pre-operator", enable_flow_log=True, public_access=True),
         # Post-operator in a VPC and bucket the user brings, internal queue, no Redis.
         "byo-vpc": _cfg(
             create_vpc=False,

@@ -8,10 +8,12 @@ import pytest
 import yaml
 from cdktf import TerraformVariable
 
-from _construct_support import CERT_ARN, ROLE_ARN, VPC_ID, ZONE_ID, address, at, build_bare_stacks, types, under
+from _construct_support import CERT_ARN, ROLE_ARN, VPC_ID, ZONE_ID, address, at, build_bare_stacks, ref, types, under
 from wandb_cdktf.constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from wandb_cdktf.constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
+from wandb_cdktf.constructs.kubernetes.storage_class import DefaultStorageClass
 from wandb_cdktf.constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
+from wandb_cdktf.constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
 
 ENDPOINT = "https://0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com"
 CA = "Q0EtREFUQQ=="
@@ -72,7 +74,20 @@ def stacks(tmp_path_factory):
         ),
         "operator-minimal": _operator(install_operator=False),
         "operator-cr-only": _operator(install_operator=False, install_wandb=False),
+        "cluster-defaults": _cluster_defaults,
     }, with_aws_provider=False)
+
+
+WEAVE_SECRET_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:kt-weave-worker-auth-abc-AbCdEf"
+
+
+def _cluster_defaults(stack):
+    from wandb_cdktf._providers import aws
+
+    aws.provider.AwsProvider(stack, "aws", region="us-west-2")
+    kubernetes_provider(stack, **EKS)
+    DefaultStorageClass(stack, "storage-class")
+    WeaveWorkerAuth(stack, "weave-worker-auth", WeaveWorkerAuthProps(secret_arn=WEAVE_SECRET_ARN, namespace="wandb"))
 
 
 def _release(doc, name):
@@ -160,6 +175,31 @@ def test_app_settings_and_secrets_split(stacks):
     secret = at(doc, "kubernetes_secret_v1", "wandb/secret")
     assert secret["data"] == {"LICENSE": "${var.license}", "MYSQL": "${var.mysql_password}"}
     assert "var.license" not in json.dumps(doc["resource"]["kubernetes_config_map_v1"])
+
+
+# --- DefaultStorageClass, WeaveWorkerAuth ---------------------------------------------------------
+
+def test_default_storage_class(stacks):
+    """EKS clusters created at 1.30+ have no default StorageClass (EKS 1.30 release notes), so PVCs without a
+    class stay Pending; v8 app_eks creates a default gp3 class. Ours uses the EBS CSI add-on's provisioner."""
+    sc = at(stacks["cluster-defaults"], "kubernetes_storage_class_v1", "storage-class/storage-class")
+    assert sc["metadata"] == {"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}
+    assert sc["storage_provisioner"] == "ebs.csi.aws.com"
+    assert sc["parameters"] == {"type": "gp3", "fsType": "ext4", "encrypted": "true"}
+    assert (sc["reclaim_policy"], sc["volume_binding_mode"], sc["allow_volume_expansion"]) == (
+        "Delete", "WaitForFirstConsumer", True)
+
+
+def test_weave_worker_auth_secret(stacks):
+    """operator-wandb's weave-trace workers read secretKeyRef weave-worker-auth/key, not optional
+    (helm-charts charts/operator-wandb values.yaml); v8 creates it from its Secrets Manager entry."""
+    doc = stacks["cluster-defaults"]
+    secret = at(doc, "kubernetes_secret_v1", "weave-worker-auth/secret")
+    assert secret["metadata"] == {"name": "weave-worker-auth", "namespace": "wandb"} and secret["type"] == "Opaque"
+    token = at(doc, "aws_secretsmanager_secret_version", "weave-worker-auth/token", kind="data")
+    assert token["secret_id"] == WEAVE_SECRET_ARN
+    assert secret["data"] == {"key": ref(doc, "aws_secretsmanager_secret_version", "weave-worker-auth/token",
+                                         "secret_string", kind="data")}
 
 
 # --- WandbOperator -------------------------------------------------------------------------------

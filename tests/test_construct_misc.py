@@ -15,7 +15,10 @@ from wandb_cdktf.constructs.aws import (
     AppSecrets, AppSecretsProps, IrsaRole, IrsaRoleProps, LoadBalancer, LoadBalancerProps, WeaveFileSystem,
     WeaveFileSystemProps,
 )
-from wandb_cdktf.constructs.aws.lbc_policy import external_dns_policy, load_balancer_controller_policy
+from wandb_cdktf.constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
+from wandb_cdktf.constructs.aws.lbc_policy import (
+    cluster_autoscaler_policy, external_dns_policy, load_balancer_controller_policy,
+)
 
 OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -84,9 +87,21 @@ def stacks(tmp_path_factory):
         "lb": _lb(LoadBalancerProps(**LB)),
         "lb-ipv6-internal": _lb(LoadBalancerProps(**LB_IPV6)),
         "lb-closed": _lb(LoadBalancerProps(**LB_BARE)),
+        "ingress-sg": _ingress_sg(IngressSecurityGroupProps(
+            namespace="mt", vpc_id=VPC_ID, target_security_group_id=SG_ID,
+            allowed_inbound_cidr=("10.0.0.0/8",), allowed_inbound_ipv6_cidr=("2001:db8::/32",))),
+        "ingress-sg-closed": _ingress_sg(IngressSecurityGroupProps(namespace="mt", vpc_id=VPC_ID, target_security_group_id=SG_ID)),
         # all four constructs side by side: the one stack terraform validate runs on (one init instead of four)
         "all": _all,
     })
+
+
+def _ingress_sg(props: IngressSecurityGroupProps):
+    def build(stack):
+        sg = IngressSecurityGroup(stack, "alb-k8s", props)
+        output(stack, "security_group_id", sg.security_group_id)
+        return sg
+    return build
 
 
 def _all(stack):
@@ -203,6 +218,36 @@ def test_weave_secret_generated_by_aws_and_kept(stacks):
     out = doc["output"]
     assert out["secret_arn"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "arn")
     assert out["secret_name"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "name")
+
+
+# --- IngressSecurityGroup ------------------------------------------------------------------------
+
+def test_ingress_security_group_admits_exactly_the_allowed_cidrs(stacks):
+    """The controller-made ALB's frontend group: HTTPS from the listed CIDRs only, nothing when both lists are
+    empty (the controller's own group would open 0.0.0.0/0 then, aws-load-balancer-controller v2.13.4
+    model_builder.go), and egress only to the target group (Terraform drops AWS's default allow-all egress)."""
+    doc = stacks["ingress-sg"]
+    sg = at(doc, "aws_security_group", "alb-k8s/security-group")
+    assert sg["name_prefix"] == "mt-alb-k8s-" and sg["vpc_id"] == VPC_ID
+    assert sg["lifecycle"] == {"create_before_destroy": True}
+    rules = under(doc, "aws_vpc_security_group_ingress_rule", "alb-k8s/ingress-")
+    assert {(r["from_port"], r["to_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6")) for r in rules.values()} == {
+        (443, 443, "10.0.0.0/8"), (443, 443, "2001:db8::/32")}
+    egress = at(doc, "aws_vpc_security_group_egress_rule", "alb-k8s/egress-targets")
+    assert egress["referenced_security_group_id"] == SG_ID and (egress["from_port"], egress["to_port"]) == (0, 65535)
+    assert doc["output"]["security_group_id"]["value"] == ref(doc, "aws_security_group", "alb-k8s/security-group", "id")
+    assert not under(stacks["ingress-sg-closed"], "aws_vpc_security_group_ingress_rule", "alb-k8s/ingress-")
+
+
+def test_cluster_autoscaler_policy_scales_only_this_clusters_groups():
+    """Cluster autoscaler (cloudprovider/aws README, "Full Cluster Autoscaler Features Policy"): describe
+    calls on *, capacity changes restricted to groups tagged for this cluster."""
+    stmts = {s["Sid"]: s for s in json.loads(cluster_autoscaler_policy("mt"))["Statement"]}
+    scale = stmts["ScaleOwnNodeGroups"]
+    assert set(scale["Action"]) == {"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"}
+    assert scale["Condition"]["StringEquals"] == {"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+                                                  "aws:ResourceTag/k8s.io/cluster-autoscaler/mt": "owned"}
+    assert all(a.split(":")[1].startswith(("Describe", "Get")) for a in stmts["DescribeCapacity"]["Action"])
 
 
 # --- LoadBalancer --------------------------------------------------------------------------------
