@@ -121,6 +121,8 @@ BAD_INPUTS = [
     ({"kms_key_policy": "{not json"}, "kms_key_policy", "JSON"),
     ({"allowed_inbound_cidr": [f"10.0.{i}.0/24" for i in range(31)]}, "allowed_inbound_cidr", "at most 30"),
     ({"extra_fqdn": [f"n{i}.example.com" for i in range(10)]}, "extra_fqdn", "at most 9"),
+    # Route53 ChangeResourceRecordSets: "RRSet with DNS name ... is not permitted in zone ..."
+    ({"extra_fqdn": ["wandb.example.org"]}, "extra_fqdn", "not in domain_name example.com"),
 ]
 
 

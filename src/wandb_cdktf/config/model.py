@@ -347,6 +347,14 @@ class WandbConfig(StrictModel):
             raise _Err("subdomain", f"must be only the part before domain_name (e.g. 'wandb'), got {self.subdomain!r}")
         if len(self.fqdn) > 253:
             raise _Err("subdomain", "subdomain + domain_name is longer than 253 characters")
+        # Records for these names go into zone_id (certificate validation, pre-operator aliases), and Route53
+        # refuses names outside the zone's domain ("RRSet with DNS name ... is not permitted in zone ...").
+        if not self.acm_certificate_arn or self.deployment == "pre-operator":
+            for name in self.extra_fqdn:
+                if name != self.domain_name and not name.endswith("." + self.domain_name):
+                    raise _Err("extra_fqdn", f"{name} is not in domain_name {self.domain_name} (zone_id): Route53 "
+                               "cannot hold its records there; use names under domain_name, or an existing "
+                               "acm_certificate_arn (post-operator)")
 
     def _check_network(self) -> None:
         if self.create_vpc:
