@@ -19,10 +19,9 @@ import fnmatch
 from typing import Any
 
 PLAN_ARTEFACTS: dict[str, str] = {
-    "aws_eks_node_group.*": (
-        "moto returns a synthetic remote_access block (ec2_ssh_key 'eksKeypair') for every node group, which "
-        "we never set (real EKS rejects remote_access together with a launch template), so the plan wants to "
-        "remove it; remote_access forces replacement, so the node groups show as replaced."
+    "aws_eks_node_group.*:launch_template": (
+        "the node groups follow the launch template's latest_version, which the tag_specifications artefact "
+        "below makes unknown (an in-place update, never a replacement)."
     ),
     "aws_launch_template.*:tag_specifications": (
         "moto stores the launch template's own tags (resource type 'launch-template', our default tags) in "
@@ -59,6 +58,27 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 SHIMS: dict[str, str] = {
     "eks:CreateAddon/DescribeAddon/DeleteAddon/ListAddons/UpdateAddon/DescribeUpdate": (
         "moto 5 implements no EKS addon API; the cluster installs six managed addons."
+    ),
+    "ec2:DescribeSecurityGroupRules Description": (
+        "moto returns the Description of CIDR rules only; rules referencing a security group lose theirs, so "
+        "a re-apply would try ModifySecurityGroupRules, which moto refuses for protocol -1."
+    ),
+    "eks:DescribeAddonVersions (+ version checks in CreateAddon/UpdateAddon)": (
+        "moto 5 has no DescribeAddonVersions, which data.aws_eks_addon_version reads; the shim lists made-up "
+        "versions per Kubernetes minor, newest first as AWS does, and refuses an addon version not offered "
+        "for the cluster's minor, as EKS does."
+    ),
+    "eks:UpdateClusterVersion/UpdateNodegroupVersion": (
+        "moto 5 has neither; the shim applies them and refuses what EKS refuses: a control-plane bump of more "
+        "than one minor, a bump while a node group lags, a node group newer than the cluster."
+    ),
+    "eks:CreateNodegroup remoteAccess": (
+        "moto invents remoteAccess {ec2SshKey: eksKeypair} for every node group; EKS reports none for a node "
+        "group launched from a template (the provider would otherwise plan to replace every node group)."
+    ),
+    "kms:CreateKey/PutKeyPolicy principal check": (
+        "moto accepts any principal; KMS refuses a policy naming a role that does not exist "
+        "(MalformedPolicyDocumentException). The shim checks role ARNs of the account."
     ),
     "eks:CreateCluster clusterSecurityGroupId": (
         "real EKS creates a cluster security group and returns its id in vpc_config; moto returns none, so the "

@@ -167,7 +167,8 @@ def _eks_cluster_security_group() -> None:
 
 
 def _eks_node_group_autoscaling_groups() -> None:
-    """EKS node groups own an Auto Scaling group (moto names one in ``resources`` but never creates it)."""
+    """EKS node groups own an Auto Scaling group (moto names one in ``resources`` but never creates it), and
+    a node group launched from a template has no remote access (moto invents one)."""
     from moto.autoscaling.models import autoscaling_backends
     from moto.eks.models import EKSBackend
 
@@ -175,6 +176,10 @@ def _eks_node_group_autoscaling_groups() -> None:
 
     def create_nodegroup(self: Any, *args: Any, **kwargs: Any) -> Any:
         nodegroup = original_create(self, *args, **kwargs)
+        if kwargs.get("launch_template") and not kwargs.get("remote_access"):
+            # moto invents remoteAccess {"ec2SshKey": "eksKeypair"}; EKS reports none (and refuses remote
+            # access together with a launch template).
+            nodegroup.remote_access = None
         backend = autoscaling_backends[self.account_id][self.region_name]
         template = kwargs.get("launch_template") or {}
         for group in nodegroup.resources.get("autoScalingGroups", []):
@@ -449,9 +454,189 @@ def _route53_acm_validation_in_private_zone() -> None:
 
     Route53Backend.change_resource_record_sets = change_resource_record_sets  # type: ignore[method-assign]
 
+# Kubernetes minors the emulated EKS offers, and per addon the versions DescribeAddonVersions lists for
+# each minor, newest first (AWS's order; the provider's most_recent takes the first). The numbers are
+# made up but shaped like AWS's (v<semver>-eksbuild.<n>), and each minor gets its own.
+EKS_MINORS = ("1.29", "1.30", "1.31", "1.32", "1.33", "1.34")
+
+
+def addon_versions(addon: str, minor: str) -> list[str]:
+    """Newest first; the last one is the default (``compatibilities[].defaultVersion``)."""
+    base = {"vpc-cni": 19, "coredns": 11, "kube-proxy": minor_number(minor), "aws-ebs-csi-driver": 40,
+            "aws-efs-csi-driver": 2, "metrics-server": 7}[addon]
+    m = minor_number(minor)
+    return [f"v1.{base}.{m}-eksbuild.2", f"v1.{base}.{m}-eksbuild.1"]
+
+
+def minor_number(version: str) -> int:
+    return int(version.split(".")[1])
+
+
+def _eks_addon_versions() -> None:
+    """EKS DescribeAddonVersions (moto 5 has none); CreateAddon/UpdateAddon refuse a version that is not
+    offered for the cluster's minor, as EKS does (InvalidParameterException)."""
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import InvalidParameterException
+    from moto.eks.responses import EKSResponse
+
+    def describe_addon_versions(self: Any) -> ActionResult:
+        names = [self._get_param("addonName")] if self._get_param("addonName") else list(ADDON_NAMES)
+        minors = [self._get_param("kubernetesVersion")] if self._get_param("kubernetesVersion") else list(EKS_MINORS)
+        addons = []
+        for name in names:
+            infos = []
+            for minor in minors:
+                if name not in ADDON_NAMES or minor not in EKS_MINORS:
+                    continue
+                versions = addon_versions(name, minor)
+                infos += [{"addonVersion": v, "architecture": ["amd64", "arm64"], "requiresConfiguration": False,
+                           "compatibilities": [{"clusterVersion": minor, "platformVersions": ["*"],
+                                                "defaultVersion": v == versions[-1]}]} for v in versions]
+            if infos:
+                addons.append({"addonName": name, "type": "networking", "owner": "aws", "publisher": "eks",
+                               "addonVersions": infos})
+        return ActionResult({"addons": addons})
+
+    def check(self: Any, original: Any) -> Any:
+        def wrapped(self: Any) -> Any:
+            version = self._get_param("addonVersion")
+            cluster = self.eks_backend.clusters.get(self._get_param("name"))
+            name = self._get_param("addonName")
+            if version and cluster is not None and name in ADDON_NAMES:
+                minor = ".".join(str(cluster.version).split(".")[:2])
+                if version not in addon_versions(name, minor):
+                    raise InvalidParameterException(
+                        clusterName=cluster.name, addonName=name,
+                        message=f"Addon version specified is not supported for Kubernetes {minor}")
+            return original(self)
+        wrapped.__name__ = original.__name__
+        return wrapped
+
+    EKSResponse.describe_addon_versions = describe_addon_versions  # type: ignore[attr-defined]
+    EKSResponse.create_addon = check(EKSResponse, EKSResponse.create_addon)  # type: ignore[attr-defined]
+    EKSResponse.update_addon = check(EKSResponse, EKSResponse.update_addon)  # type: ignore[attr-defined]
+    urls.url_paths["{0}/addons/supported-versions$"] = urls.response.dispatch
+
+
+ADDON_NAMES = ("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "aws-efs-csi-driver", "metrics-server")
+
+
+def _eks_version_updates() -> None:
+    """EKS UpdateClusterVersion and UpdateNodegroupVersion (moto 5 has neither), with EKS's refusals:
+    the control plane moves one minor at a time, and only when every managed node group is at its minor;
+    a node group never goes past the control plane (EKS User Guide, "Update existing cluster to new
+    Kubernetes version"; UpdateClusterVersion/UpdateNodegroupVersion API reference)."""
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import InvalidParameterException, InvalidRequestException, ResourceNotFoundException
+    from moto.eks.responses import EKSResponse
+
+    def _update(kind: str, params: list[dict[str, str]]) -> dict[str, Any]:
+        return {"id": str(uuid.uuid4()), "status": "Successful", "type": kind, "params": params,
+                "createdAt": datetime.now(timezone.utc), "errors": []}
+
+    def update_cluster_version(self: Any) -> ActionResult:
+        name, target = self._get_param("name"), str(self._get_param("version"))
+        cluster = self.eks_backend.clusters.get(name)
+        if cluster is None:
+            raise ResourceNotFoundException(clusterName=name, nodegroupName=None, fargateProfileName=None,
+                                            addonName=None, message=f"No cluster found for name: {name}.")
+        current = str(cluster.version)
+        if target == current:
+            raise InvalidParameterException(clusterName=name, message=f"The cluster is already at version {current}")
+        if minor_number(target) != minor_number(current) + 1:
+            raise InvalidParameterException(
+                clusterName=name, message=f"Unsupported Kubernetes minor version update from {current} to {target}")
+        lagging = sorted(ng.nodegroup_name for ng in cluster.nodegroups.values() if str(ng.version) != current)
+        if lagging:
+            raise InvalidRequestException(
+                clusterName=name, message=f"Nodegroup(s) {', '.join(lagging)} must be updated to match cluster "
+                f"version {current} before updating cluster version")
+        cluster.version = target
+        return ActionResult({"update": _update("VersionUpdate", [{"type": "Version", "value": target}])})
+
+    def update_nodegroup_version(self: Any) -> ActionResult:
+        name, ng_name = self._get_param("name"), self._get_param("nodegroupName")
+        nodegroup = self.eks_backend.describe_nodegroup(cluster_name=name, nodegroup_name=ng_name)
+        cluster = self.eks_backend.clusters[name]
+        target = str(self._get_param("version") or cluster.version)
+        if minor_number(target) > minor_number(str(cluster.version)):
+            raise InvalidParameterException(
+                clusterName=name, nodegroupName=ng_name,
+                message=f"Requested Nodegroup version {target} is newer than the cluster version {cluster.version}")
+        nodegroup.version = target
+        template = self._get_param("launchTemplate")
+        if template:
+            nodegroup.launch_template = {**(nodegroup.launch_template or {}), **template}
+        return ActionResult({"update": _update("VersionUpdate", [{"type": "Version", "value": target}])})
+
+    EKSResponse.update_cluster_version = update_cluster_version  # type: ignore[attr-defined]
+    EKSResponse.update_nodegroup_version = update_nodegroup_version  # type: ignore[attr-defined]
+    urls.url_paths.update({
+        "{0}/clusters/(?P<name>[^/]+)/updates$": urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/node-groups/(?P<nodegroupName>[^/]+)/update-version$": urls.response.dispatch,
+    })
+
+
+def _kms_policy_principals() -> None:
+    """KMS refuses a key policy naming an IAM role that does not exist (MalformedPolicyDocumentException,
+    "Policy contains a statement with one or more invalid principals"); moto accepts anything. Only role
+    ARNs of this account are checked: the case a fresh account hits (AWSServiceRoleForAutoScaling)."""
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.iam.models import iam_backends
+    from moto.kms.responses import KmsResponse
+
+    def refuse_missing_roles(self: Any) -> None:
+        policy = self._get_param("Policy")
+        if not policy:
+            return
+        try:
+            statements = json.loads(policy).get("Statement", [])
+        except ValueError:
+            raise JsonRESTError("MalformedPolicyDocumentException", "The policy is not valid JSON.") from None
+        iam = iam_backends[self.current_account]["global"]
+        for statement in statements if isinstance(statements, list) else [statements]:
+            principals = (statement.get("Principal") or {}) if isinstance(statement.get("Principal"), dict) else {}
+            arns = principals.get("AWS", [])
+            for arn in [arns] if isinstance(arns, str) else arns:
+                parts = arn.split(":")
+                if len(parts) == 6 and parts[2] == "iam" and parts[4] == self.current_account and parts[5].startswith("role/"):
+                    if not any(role.arn == arn for role in iam.roles.values()):
+                        raise JsonRESTError("MalformedPolicyDocumentException",
+                                            "Policy contains a statement with one or more invalid principals.")
+
+    for name in ("create_key", "put_key_policy"):
+        original = getattr(KmsResponse, name)
+
+        def wrapped(self: Any, _original: Any = original) -> Any:
+            refuse_missing_roles(self)
+            return _original(self)
+
+        wrapped.__name__ = name
+        setattr(KmsResponse, name, wrapped)
+
+
+def _security_group_rule_descriptions() -> None:
+    """DescribeSecurityGroupRules returns the Description of rules that reference a security group (moto
+    reads it only from CIDR ranges, so every re-plan wants to set it again, and applying that update fails
+    in moto for protocol -1)."""
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: Any) -> str | None:
+        return self.ip_range.get("Description") or self.source_group.get("Description")
+
+    SecurityGroupRule.description = property(description)  # type: ignore[assignment, method-assign]
+
 
 def install_shims() -> None:
+    _security_group_rule_descriptions()
     _eks_addons()
+    _eks_addon_versions()
+    _eks_version_updates()
+    _kms_policy_principals()
     _eks_describe_update()
     _eks_cluster_security_group()
     _eks_access_config()

@@ -81,6 +81,25 @@ def test_app_secret_uses_variable_and_secrets_manager(app_stack):
     assert var["sensitive"] is True and var["nullable"] is False
 
 
+def test_password_comes_from_the_infra_secret_and_rolls_the_pods(app_stack, synth):
+    """The app reads the infra stack's database secret (written with the password RDS has; changed only by
+    database_password_version), never the RDS-managed one that RDS rotates every 7 days (Aurora User Guide,
+    "Password management with Amazon Aurora and AWS Secrets Manager"). Pods read env_from only at start
+    (Kubernetes docs, "Secrets": environment variables are not updated), so the pod template carries a
+    checksum of the secret's values: a new password rolls the Deployment on the same apply."""
+    read = app_stack["data"]["aws_secretsmanager_secret_version"]["database-master-secret"]
+    assert read["secret_id"].startswith("${" + REMOTE)
+    assert "aws_secretsmanager_secret_version" in read["secret_id"]  # the version's secret_id, not RDS's
+    infra = synth(PRE).stack("wbtest-infra")
+    assert not any("master_user_secret" in json.dumps(o) for o in infra["output"].values())
+    secret = one_resource(app_stack, "kubernetes_secret_v1")["data"]
+    annotations = one_resource(app_stack, "kubernetes_deployment_v1")["spec"]["template"]["metadata"]["annotations"]
+    checksum = annotations["checksum/secret"]
+    assert checksum.startswith("${sha256(join(")
+    assert "var.wandb_license" in checksum and "data.aws_secretsmanager_secret_version.database-master-secret" in checksum
+    assert secret["MYSQL"].removeprefix("${").removesuffix("}") in checksum
+
+
 def test_priority_class(app_stack):
     pc = one_resource(app_stack, "kubernetes_priority_class_v1")
     assert pc["metadata"]["name"] == "wandb-priority" and pc["value"] == 1000000000

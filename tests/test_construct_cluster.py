@@ -272,7 +272,11 @@ def test_addons_default_versions(stacks):
     doc = stacks["default"]
     addons = {a["addon_name"]: a for a in all_of(doc, "aws_eks_addon").values()}
     assert set(addons) == set(ADDONS)
-    assert not any("addon_version" in a for a in addons.values())
+    # Resolved per cluster minor, newest first (v8 app_eks/add-ons.tf: data.aws_eks_addon_version, most_recent).
+    for name, a in addons.items():
+        lookup = at(doc, "aws_eks_addon_version", f"eks/addon-version-{name}", kind="data")
+        assert lookup == {**lookup, "addon_name": name, "kubernetes_version": "1.32", "most_recent": True}
+        assert a["addon_version"] == ref(doc, "aws_eks_addon_version", f"eks/addon-version-{name}", "version", kind="data")
     cni_role = ref(doc, "aws_iam_role", "eks/vpc-cni-irsa/role", "arn")
     assert addons["vpc-cni"]["service_account_role_arn"] == cni_role
     assert "depends_on" not in addons["vpc-cni"]  # networking must come up before the nodes
@@ -289,7 +293,23 @@ def test_addon_versions(stacks):
     addons = {a["addon_name"]: a for a in all_of(stacks["custom"], "aws_eks_addon").values()}
     assert addons["coredns"]["addon_version"] == "v1.11.4-eksbuild.2"
     assert addons["vpc-cni"]["addon_version"] == "v1.19.2-eksbuild.1"
-    assert "addon_version" not in addons["kube-proxy"]
+    assert addons["kube-proxy"]["addon_version"].startswith("${data.aws_eks_addon_version.")
+    lookups = {d["addon_name"] for d in all_of(stacks["custom"], "aws_eks_addon_version", kind="data").values()}
+    assert lookups == set(ADDONS) - {"coredns", "vpc-cni"}  # a pin wins (v8 coalesce), no lookup
+
+
+def test_node_groups_follow_the_cluster_version(stacks):
+    """EKS refuses a control-plane upgrade while managed node groups are on an older minor (EKS User Guide,
+    "Update existing cluster to new Kubernetes version"); aws_eks_node_group without version keeps its
+    creation-time version forever (provider docs). v8 passes cluster_version (app_eks/main.tf)."""
+    doc = stacks["default"]
+    for key, g in all_of(doc, "aws_eks_node_group").items():
+        assert g["version"] == ref(doc, "aws_eks_cluster", "eks/cluster", "version"), key
+
+
+def test_cluster_minor():
+    from wandb_cdktf.constructs.aws.cluster import cluster_minor
+    assert cluster_minor("1.32") == cluster_minor("1.32.4") == "1.32"
 
 
 def test_attributes(stacks):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from _construct_support import KEY_ARN, SG_ID, SUBNETS, VPC_ID, assert_validates, all_of, at, build_bare_stacks, output, ref, under
+from _construct_support import KEY_ARN, address, SG_ID, SUBNETS, VPC_ID, assert_validates, all_of, at, build_bare_stacks, output, ref, under
 from wandb_cdktf.constructs.aws import Database, DatabaseProps
 
 PI_KEY = "arn:aws:kms:us-west-2:123456789012:key/99999999-8888-7777-6666-555555555555"
@@ -30,7 +33,8 @@ def stacks(tmp_path_factory):
         "restore": _database(DatabaseProps(**BASE, snapshot_identifier="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:old",
                                            deletion_protection=False, instance_class="db.r6g.xlarge",
                                            performance_insights_kms_key_arn=PI_KEY, sort_buffer_size=1024,
-                                           database_name="wandb", master_username="admin")),
+                                           database_name="wandb", master_username="admin", password_version=3,
+                                           apply_immediately=False, maintenance_window="sat:22:00-sat:23:00")),
     })
 
 
@@ -47,8 +51,7 @@ def test_cluster_defaults(stacks):
     c = at(doc, "aws_rds_cluster", "db/cluster")
     assert c["cluster_identifier"] == "dbt"
     assert c["engine"] == "aurora-mysql" and c["engine_version"] == "8.0"
-    assert c["manage_master_user_password"] is True and "master_password" not in c
-    assert c["master_user_secret_kms_key_id"] == KEY_ARN and c["kms_key_id"] == KEY_ARN
+    assert "master_password" not in c and c["kms_key_id"] == KEY_ARN
     assert c["storage_encrypted"] is True and c["iam_database_authentication_enabled"] is True
     assert c["deletion_protection"] is True and c["skip_final_snapshot"] is False
     assert c["final_snapshot_identifier"] == "dbt-final-snapshot"
@@ -102,7 +105,8 @@ def test_attributes(stacks):
     doc = stacks["default"]
     out = {k: v["value"] for k, v in doc["output"].items()}
     assert out["endpoint"] == ref(doc, "aws_rds_cluster", "db/cluster", "endpoint")
-    assert out["secret_arn"] == ref(doc, "aws_rds_cluster", "db/cluster", "master_user_secret[0].secret_arn")
+    # Through the secret *version*: readers see the secret once the current value is written.
+    assert out["secret_arn"] == ref(doc, "aws_secretsmanager_secret_version", "db/master-secret-version", "secret_id")
     assert out["security_group_id"] == ref(doc, "aws_security_group", "db/security-group", "id")
     db = stacks.handles["default"]
     assert db.database_name == "wandb_local" and db.master_username == "wandb"
@@ -125,6 +129,67 @@ def test_deletion_protection_off_and_overrides(stacks):
     params = {p["name"]: p["value"] for p in at(doc, "aws_db_parameter_group", "db/instance-parameters")["parameter"]}
     assert params["sort_buffer_size"] == "1024"
     assert len(all_of(doc, "aws_rds_cluster_instance")) == 1
+
+
+EPHEMERAL = "ephemeral.aws_secretsmanager_random_password.db_master-password.random_password"
+
+
+def test_master_password_is_terraform_controlled_and_never_stored(stacks):
+    """RDS rotates an RDS-managed master password (manage_master_user_password) every 7 days by default
+    (Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager"), so every copy W&B
+    holds expires. Instead: an ephemeral random password (never in state or plan: Terraform docs, "Ephemeral
+    resources") reaches RDS and our secret only through write-only arguments (master_password_wo,
+    secret_string_wo; hashicorp/aws 5.100.0), sent when *_wo_version changes."""
+    doc = stacks["default"]
+    c = at(doc, "aws_rds_cluster", "db/cluster")
+    assert "manage_master_user_password" not in c and "master_user_secret_kms_key_id" not in c
+    assert "master_password" not in c
+    assert c["master_password_wo"] == "${" + EPHEMERAL + "}"
+    assert c["master_password_wo_version"] == 1
+    gen = doc["ephemeral"]["aws_secretsmanager_random_password"]["db_master-password"]
+    # W&B's mysql:// URL: letters and digits only (v8 random_string special = false); Aurora MySQL 8..41.
+    assert gen["exclude_punctuation"] is True and gen["include_space"] is False
+    assert 8 <= gen["password_length"] <= 41
+    secret = at(doc, "aws_secretsmanager_secret", "db/master-secret")
+    assert secret["name_prefix"] == "dbt-database-master-" and secret["kms_key_id"] == KEY_ARN
+    version = at(doc, "aws_secretsmanager_secret_version", "db/master-secret-version")
+    assert "secret_string" not in version
+    assert version["secret_string_wo_version"] == 1
+    assert re.fullmatch(r'\$\{jsonencode\(\{username = "wandb", password = ' + re.escape(EPHEMERAL) + r"\}\)\}",
+                        version["secret_string_wo"])
+    # Written after RDS accepted the password, never before.
+    assert version["depends_on"] == [address(doc, "aws_rds_cluster", "db/cluster")]
+    # Nothing carries a literal password or a non-ephemeral generator.
+    text = json.dumps(doc)
+    assert "random_password" not in text.replace(EPHEMERAL, "").replace("aws_secretsmanager_random_password", "")
+
+
+def test_password_version_drives_both_writes(stacks):
+    """Rotating on purpose = bump password_version: both *_wo_version arguments change together, so RDS and
+    the secret get the same new value in one apply (provider: write-only values are sent only on a version
+    change)."""
+    doc = stacks["restore"]
+    assert at(doc, "aws_rds_cluster", "db/cluster")["master_password_wo_version"] == 3
+    assert at(doc, "aws_secretsmanager_secret_version", "db/master-secret-version")["secret_string_wo_version"] == 3
+
+
+@pytest.mark.parametrize("bad", [dict(password_version=0), dict(password_length=7), dict(password_length=42)])
+def test_password_props_outside_aws_limits_raise(bad):
+    with pytest.raises(ValueError):
+        DatabaseProps(**BASE, **bad)
+
+
+def test_changes_apply_immediately_and_in_a_known_window(stacks):
+    """v8 modules/database/main.tf: apply_immediately = true; rds-aurora passes the maintenance window to the
+    instances too (without it RDS picks a random weekly window: RDS User Guide, "Maintaining a DB instance")."""
+    c = at(stacks["default"], "aws_rds_cluster", "db/cluster")
+    w = at(stacks["default"], "aws_rds_cluster_instance", "db/writer")
+    assert c["apply_immediately"] is True and w["apply_immediately"] is True
+    assert c["preferred_maintenance_window"] == w["preferred_maintenance_window"] == "sun:05:00-sun:06:00"
+    c = at(stacks["restore"], "aws_rds_cluster", "db/cluster")
+    w = at(stacks["restore"], "aws_rds_cluster_instance", "db/writer")
+    assert c["apply_immediately"] is False and w["apply_immediately"] is False
+    assert c["preferred_maintenance_window"] == w["preferred_maintenance_window"] == "sat:22:00-sat:23:00"
 
 
 @pytest.mark.terraform

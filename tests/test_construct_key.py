@@ -66,7 +66,7 @@ def test_default_key(stacks):
 def test_default_policy_statements(stacks):
     doc = stacks["default"]
     stmts = statements(at(doc, "aws_kms_key", "key/key"))
-    assert list(stmts) == ["Internal", "AccountUse", "AutoScalingEbs", "CloudWatchLogs"]
+    assert list(stmts) == ["Internal", "AccountUse", "AccountServiceGrants", "AutoScalingEbs", "CloudWatchLogs"]
     # administrator: the caller's role (issuer of the session), not the session ARN
     assert stmts["Internal"]["Principal"]["AWS"] == ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")
     assert stmts["Internal"]["Action"] == "kms:*"
@@ -75,11 +75,54 @@ def test_default_policy_statements(stacks):
     assert stmts["AccountUse"]["Principal"]["AWS"] == f"arn:{partition}:iam::{account}:root"
     assert "kms:*" not in stmts["AccountUse"]["Action"]
     asg = stmts["AutoScalingEbs"]
-    assert asg["Principal"]["AWS"].endswith(":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
     assert asg["Condition"]["StringEquals"] == {"kms:CallerAccount": account}
     logs = stmts["CloudWatchLogs"]
     assert logs["Principal"]["Service"].startswith("logs.")
     assert ":log-group:*" in logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+
+
+def _principals(statement) -> list[str]:
+    aws = statement.get("Principal", {}).get("AWS", [])
+    return [aws] if isinstance(aws, str) else list(aws)
+
+
+def test_policy_names_no_principal_that_a_fresh_account_lacks(stacks):
+    """KMS refuses a key policy naming a principal that does not exist: CreateKey fails with
+    MalformedPolicyDocumentException ("Policy contains a statement with one or more invalid principals",
+    AWS KMS Developer Guide, "Key policies": "the principal ... must exist"). AWSServiceRoleForAutoScaling
+    exists only after the account's first Auto Scaling group (EC2 Auto Scaling User Guide, "Service-linked
+    roles"), so it may appear only in a condition (aws:PrincipalArn), as AWS's managed-key policies do with
+    "*" + kms:CallerAccount + kms:ViaService (terraform-aws-wandb issue #205)."""
+    doc = stacks["default"]
+    stmts = statements(at(doc, "aws_kms_key", "key/key"))
+    for sid, statement in stmts.items():
+        assert not any("aws-service-role" in p for p in _principals(statement)), sid
+    asg = stmts["AutoScalingEbs"]
+    assert asg["Principal"] == {"AWS": "*"}
+    assert asg["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(
+        ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+    assert asg["Condition"]["StringLike"]["kms:ViaService"].startswith("ec2.")
+    assert "kms:CreateGrant" in asg["Action"]
+    # Every wildcard principal is pinned to this account.
+    account = ref(doc, "aws_caller_identity", "account-identity", "account_id", kind="data")
+    for sid, statement in stmts.items():
+        if "*" in _principals(statement):
+            assert statement["Condition"]["StringEquals"]["kms:CallerAccount"] == account, sid
+
+
+def test_account_may_create_grants_for_aws_services(stacks):
+    """Aurora, ElastiCache, EKS secret encryption, EFS and Secrets Manager create KMS grants on the key for
+    the caller; without kms:CreateGrant in the key policy a Terraform caller who is not the key administrator
+    fails (terraform-aws-wandb PR #305). AWS KMS Developer Guide, "kms:GrantIsForAWSResource": limits the
+    grant to integrated AWS services."""
+    doc = stacks["default"]
+    stmts = statements(at(doc, "aws_kms_key", "key/key"))
+    account = ref(doc, "aws_caller_identity", "account-identity", "account_id", kind="data")
+    partition = ref(doc, "aws_partition", "account-partition", "partition", kind="data")
+    grants = [s for s in stmts.values() if _principals(s) == [f"arn:{partition}:iam::{account}:root"]
+              and "kms:CreateGrant" in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+    assert len(grants) == 1
+    assert grants[0]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 
 
 def test_key_arn_of_a_created_key(stacks):

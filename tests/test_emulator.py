@@ -564,6 +564,127 @@ def _stack_id(data: dict[str, Any]) -> str:
     return f"{data['namespace']}-byob-aws" if data.get("byob") else f"{data['namespace']}-infra"
 
 
+# --- 6. day 2: switch to the Terraform-controlled password, upgrade EKS, rotate on purpose ----------------
+
+
+def _as_rds_managed(stack: Stack) -> None:
+    """Rewrite the synthesized infra JSON into the shape earlier releases deployed: the RDS-managed master
+    password (manage_master_user_password) and no database secret of ours. A stand-in for "the deployment
+    was created by the previous version of wandb-cdktf"."""
+    path = stack.dir / "cdk.tf.json"
+    doc = json.loads(path.read_text())
+    doc.pop("ephemeral")
+    (cluster_id, cluster), = doc["resource"]["aws_rds_cluster"].items()
+    for key in ("master_password_wo", "master_password_wo_version"):
+        cluster.pop(key)
+    cluster.update(manage_master_user_password=True, master_user_secret_kms_key_id=cluster["kms_key_id"])
+    for rtype in ("aws_secretsmanager_secret", "aws_secretsmanager_secret_version"):
+        for key in [k for k in doc["resource"].get(rtype, {}) if k.startswith("database_")]:
+            del doc["resource"][rtype][key]
+    managed = f"${{aws_rds_cluster.{cluster_id}.master_user_secret[0].secret_arn}}"
+    for output in doc["output"].values():
+        if "aws_secretsmanager_secret_version.database_" in str(output["value"]):
+            output["value"] = managed
+    path.write_text(json.dumps(doc, indent=2))
+
+
+def _by_type(plan: dict[str, Any], *types: str) -> list[dict[str, Any]]:
+    return [rc for rc in plan["resource_changes"] if rc["type"] in types and rc["mode"] == "managed"]
+
+
+def _replaced(plan: dict[str, Any]) -> list[str]:
+    return [describe(rc) for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
+
+
+def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """The user's sequence over a deployment's life, each step planned and applied by the real provider:
+
+    1. a deployment made with the RDS-managed password switches in place to the Terraform-controlled one
+       (hashicorp/aws 5.100.0: manage_master_user_password, master_password_wo(_version) are not ForceNew;
+       one ModifyDBCluster with ManageMasterUserPassword=false and the new password);
+    2. eks_cluster_version + 1 minor: the cluster, every node group and every addon update in place and
+       nothing is replaced (EKS User Guide, "Update existing cluster to new Kubernetes version": node groups
+       must match before the next bump; v8 app_eks add-ons.tf resolves addon versions per minor);
+    3. skipping a minor is refused, as EKS refuses it ("Unsupported Kubernetes minor version update");
+    4. the next bump is accepted by the emulated EKS (which refuses it while node groups lag), i.e. the node
+       groups did follow; with it database_password_version + 1 rotates the password in RDS and in our
+       secret in place, and no state holds it (write-only arguments, ephemeral random password).
+    """
+    base = emulator_config(moto, namespace="wbday2", deletion_protection=False, eks_cluster_version="1.31")
+    out = tmp_path / "project"
+    out.mkdir()
+
+    old = synth(emulator_tf, base, out / "cdktf.out.old", "wbday2-infra")
+    _as_rds_managed(old)
+    old.apply()
+    rds = moto.client("rds")
+    (cluster,) = [c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == "wbday2"]
+    assert cluster.get("MasterUserSecret"), "the old shape uses the RDS-managed secret"
+
+    # 1. switch to the Terraform-controlled password: in place.
+    new = synth(emulator_tf, base, out / "cdktf.out.new", "wbday2-infra")
+    assert new.state_file == old.state_file
+    plan = new.plan_json()
+    assert not _replaced(plan), "switching the password mode replaces resources:\n" + "\n".join(_replaced(plan))
+    (db,) = _by_type(plan, "aws_rds_cluster")
+    assert db["change"]["actions"] == ["update"], describe(db)
+    assert {"manage_master_user_password", "master_password_wo_version"} <= set(changed_paths(db))
+    new.apply()
+    sm = moto.client("secretsmanager")
+    outputs = new.state_json()["values"]["outputs"]
+    secret_arn = outputs["database_secret_arn"]["value"]
+    first = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
+    assert first["username"] == "wandb" and len(first["password"]) == 32 and first["password"].isalnum()
+    assert first["password"] not in new.state_file.read_text(), "the password landed in state"
+
+    # 2. one minor up: everything in place.
+    up = synth(emulator_tf, {**base, "eks_cluster_version": "1.32"}, out / "cdktf.out.132", "wbday2-infra")
+    plan = up.plan_json()
+    assert not _replaced(plan), "the EKS upgrade replaces resources:\n" + "\n".join(_replaced(plan))
+    (eks,) = _by_type(plan, "aws_eks_cluster")
+    assert eks["change"]["actions"] == ["update"] and eks["change"]["after"]["version"] == "1.32"
+    groups = _by_type(plan, "aws_eks_node_group")
+    assert groups and all(rc["change"]["actions"] == ["update"] and rc["change"]["after"]["version"] == "1.32"
+                          for rc in groups), "\n".join(describe(rc) for rc in groups)
+    addons = _by_type(plan, "aws_eks_addon")
+    assert len(addons) == 6
+    for rc in addons:
+        assert rc["change"]["actions"] == ["update"], describe(rc)
+        assert rc["change"]["after"]["addon_version"] != rc["change"]["before"]["addon_version"], describe(rc)
+        assert ".32-eksbuild.2" in rc["change"]["after"]["addon_version"], "most recent version for 1.32"
+    up.apply()
+
+    # 3. skipping a minor: Terraform plans it, EKS (the emulator) refuses it; nothing else moved.
+    skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra")
+    skip.init()
+    refused = skip.run("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
+    print(_tail(refused.output, 2000))
+    assert refused.returncode != 0 and "Unsupported Kubernetes minor version update from 1.32 to 1.34" in refused.output
+    eks_api = moto.client("eks")
+    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.32"
+
+    # 4. the next minor (accepted only because the node groups followed) together with a password rotation.
+    rotate = synth(emulator_tf, {**base, "eks_cluster_version": "1.33", "database_password_version": 2},
+                   out / "cdktf.out.133", "wbday2-infra")
+    plan = rotate.plan_json()
+    # A new value is a new *version* of the same secret (secret_string_wo_version forces a new version
+    # resource: PutSecretValue moves AWSCURRENT); the secret, its ARN and everything else stay.
+    replaced = [rc["address"] for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
+    assert replaced == [a for a in replaced if a.startswith("aws_secretsmanager_secret_version.database_")], replaced
+    assert len(replaced) == 1
+    assert all(rc["change"]["actions"] == ["no-op"] for rc in _by_type(plan, "aws_secretsmanager_secret")
+               if "database" in rc["address"])
+    (db,) = _by_type(plan, "aws_rds_cluster")
+    assert db["change"]["actions"] == ["update"] and changed_paths(db) == ["master_password_wo_version"], describe(db)
+    rotate.apply()
+    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.33"
+    second = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
+    assert second["password"] != first["password"] and second["password"].isalnum()
+    assert second["password"] not in rotate.state_file.read_text(), "the password landed in state"
+    _, unexpected = split_artefacts(changes(rotate.plan_json()))
+    assert not unexpected, "re-plan after the rotation is not clean:\n" + "\n".join(unexpected)
+
+
 # --- cdktf-cli --------------------------------------------------------------------------------------
 
 

@@ -64,7 +64,7 @@ def test_kms_key_rotation_policy_and_alias(infra):
     assert stmts["AccountUse"]["Principal"]["AWS"].endswith(":root")
     assert "kms:RevokeGrant" in stmts["AccountUse"]["Action"]
     asg = stmts["AutoScalingEbs"]
-    assert asg["Principal"]["AWS"].endswith("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+    assert asg["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
     assert "kms:CreateGrant" in asg["Action"]
     assert asg["Condition"]["StringLike"]["kms:ViaService"].startswith("ec2.*.")
     assert one_resource(infra, "aws_kms_alias")["name"] == "alias/wbtest-kms-alias"
@@ -129,8 +129,9 @@ def test_deletion_protection_off_allows_force_destroy(synth):
 def test_aurora_cluster_settings(infra):
     c = one_resource(infra, "aws_rds_cluster")
     assert c["engine"] == "aurora-mysql" and c["engine_version"] == "8.0"
-    assert c["manage_master_user_password"] is True
+    assert "manage_master_user_password" not in c and c["master_password_wo_version"] == 1
     assert "master_password" not in c
+    assert c["apply_immediately"] is True
     assert c["storage_encrypted"] is True and "aws_kms_key" in c["kms_key_id"]
     assert c["backup_retention_period"] == 14
     assert c["preferred_backup_window"] == "02:00-03:00"
@@ -139,6 +140,27 @@ def test_aurora_cluster_settings(infra):
     assert c["deletion_protection"] is True and c["skip_final_snapshot"] is False
     assert c["final_snapshot_identifier"] == "wbtest-final-snapshot"
     assert c["database_name"] == "wandb_local" and c["master_username"] == "wandb"
+
+
+@pytest.mark.parametrize("window, message", [
+    ("sun:05:00-sun:05:20", "at least 30 minutes"),
+    ("mon:01:30-mon:02:30", "overlaps the daily 02:00-03:00"),
+    ("tue:02:59-tue:04:00", "overlaps"),
+    ("sun 05:00", "weekly UTC window"),
+])
+def test_maintenance_window_rds_refusals(window, message):
+    """RDS ModifyDBCluster/CreateDBCluster PreferredMaintenanceWindow: format ddd:hh24:mi-ddd:hh24:mi (UTC),
+    "Must be at least 30 minutes", and it must not overlap the preferred backup window (API reference)."""
+    from wandb_cdktf.config import ConfigError, config_from_mapping
+    with pytest.raises(ConfigError, match=f"database_maintenance_window: .*{message}"):
+        config_from_mapping(make_config(database_maintenance_window=window))
+
+
+def test_maintenance_window_and_apply_immediately_options(synth):
+    s = synth(make_config(database_maintenance_window="Sat:22:00-Sun:01:00", database_apply_immediately=False)).stack(STACK)
+    c, w = one_resource(s, "aws_rds_cluster"), one_resource(s, "aws_rds_cluster_instance")
+    assert c["preferred_maintenance_window"] == w["preferred_maintenance_window"] == "sat:22:00-sun:01:00"
+    assert c["apply_immediately"] is False and w["apply_immediately"] is False
 
 
 def test_aurora_writer_settings(infra):
@@ -240,7 +262,33 @@ def test_addon_versions_are_configurable(synth):
     infra = synth(make_config(eks_addon_coredns_version="v1.11.4-eksbuild.2")).stack(STACK)
     addons = {a["addon_name"]: a for a in resources(infra, "aws_eks_addon").values()}
     assert addons["coredns"]["addon_version"] == "v1.11.4-eksbuild.2"
-    assert "addon_version" not in addons["kube-proxy"]
+    lookups = {d["addon_name"] for d in infra["data"]["aws_eks_addon_version"].values()}
+    assert "coredns" not in lookups and "kube-proxy" in lookups  # the pin wins, as v8's coalesce()
+
+
+def test_upgrades_move_node_groups_and_addons_with_the_cluster(infra):
+    """EKS refuses a control-plane upgrade while node groups lag ("Update existing cluster to new Kubernetes
+    version", EKS User Guide), and an addon without addon_version stays at its creation-time version. v8:
+    node groups get cluster_version (app_eks/main.tf), addons data.aws_eks_addon_version per cluster minor
+    with most_recent = true (app_eks/add-ons.tf)."""
+    cluster = next(iter(resources(infra, "aws_eks_cluster")))
+    for g in resources(infra, "aws_eks_node_group").values():
+        assert g["version"] == f"${{aws_eks_cluster.{cluster}.version}}"
+    lookups = infra["data"]["aws_eks_addon_version"]
+    for key, a in resources(infra, "aws_eks_addon").items():
+        name = a["addon_name"]
+        lookup = next(k for k, d in lookups.items() if d["addon_name"] == name)
+        assert lookups[lookup] == {**lookups[lookup], "kubernetes_version": "1.32", "most_recent": True}
+        assert a["addon_version"] == f"${{data.aws_eks_addon_version.{lookup}.version}}", key
+
+
+@pytest.mark.parametrize("bad", ["1.11.4", "v1.11", "latest"])
+def test_addon_version_pins_must_be_eks_versions(bad):
+    """EKS addon versions have the form v<major>.<minor>.<patch>-eksbuild.<n> (DescribeAddonVersions);
+    CreateAddon/UpdateAddon refuse anything else (InvalidParameterException)."""
+    from wandb_cdktf.config import ConfigError, config_from_mapping
+    with pytest.raises(ConfigError, match="eks_addon_kube_proxy_version"):
+        config_from_mapping(make_config(eks_addon_kube_proxy_version=bad))
 
 
 def test_map_roles_become_access_entries(synth):
@@ -287,9 +335,9 @@ def test_post_operator_extras(infra):
     efs = one_resource(infra, "aws_efs_file_system")
     assert efs["encrypted"] is True and efs["throughput_mode"] == "elastic"
     assert len(resources(infra, "aws_efs_mount_target")) == 2
-    secret = one_resource(infra, "aws_secretsmanager_secret")
+    secret = resources(infra, "aws_secretsmanager_secret")["secrets_weave-worker-auth_EEFF2C91"]
     assert secret["name_prefix"].startswith("wbtest") and "aws_kms_key" in secret["kms_key_id"]
-    version = one_resource(infra, "aws_secretsmanager_secret_version")
+    version = resources(infra, "aws_secretsmanager_secret_version")["secrets_weave-worker-auth-version_4A0BD74F"]
     assert version["secret_string"].startswith("${data.aws_secretsmanager_random_password")
     roles = resources(infra, "aws_iam_role")
     assert any(k.startswith("lbc-irsa") for k in roles) and any(k.startswith("external-dns-irsa") for k in roles) is False
@@ -344,6 +392,32 @@ def test_existing_key_and_certificate(synth):
     assert "aws_kms_key" not in s["resource"] and "aws_acm_certificate" not in s["resource"]
     assert one_resource(s, "aws_rds_cluster")["kms_key_id"] == KEY_ARN
     assert s["output"]["certificate_arn"]["value"] == CERT_ARN
+
+
+def test_log_group_uses_the_key_only_when_its_policy_admits_cloudwatch_logs(infra, synth):
+    """CloudWatch Logs can use a CMK only if the key policy allows logs.<region>.amazonaws.com (CloudWatch
+    Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"); otherwise CreateLogGroup fails
+    with "The specified KMS key does not exist or is not allowed to be used". Our policy has that statement;
+    an existing key (kms_key_arn) or a v8-style kms_key_policy usually does not, so the group then uses
+    CloudWatch Logs' own at-rest encryption."""
+    assert "aws_kms_key" in one_resource(infra, "aws_cloudwatch_log_group")["kms_key_id"]
+    existing = synth(VARIANTS["existing-key-and-cert"]).stack(STACK)
+    assert "kms_key_id" not in one_resource(existing, "aws_cloudwatch_log_group")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "Root", "Effect": "Allow", "Principal": {
+        "AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]})
+    custom = synth(make_config(kms_key_policy=policy)).stack(STACK)
+    assert "kms_key_id" not in one_resource(custom, "aws_cloudwatch_log_group")
+    assert "aws_kms_key" in one_resource(custom, "aws_eks_cluster")["encryption_config"]["provider"]["key_arn"]
+
+
+def test_database_key_also_encrypts_redis(synth):
+    """v8 main.tf: module "redis" gets kms_key_arn = local.database_kms_key_arn (issue #175: a compliance key
+    for the data stores)."""
+    s = synth(make_config(database_kms_key_arn=KEY_ARN)).stack(STACK)
+    assert one_resource(s, "aws_rds_cluster")["kms_key_id"] == KEY_ARN
+    assert one_resource(s, "aws_elasticache_replication_group")["kms_key_id"] == KEY_ARN
+    secret = resources(s, "aws_secretsmanager_secret")
+    assert [r["kms_key_id"] for k, r in secret.items() if k.startswith("database_")] == [KEY_ARN]
 
 
 def test_pre_operator_load_balancer(synth):

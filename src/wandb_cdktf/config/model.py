@@ -23,6 +23,14 @@ from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 from .sizes import SIZE_PRESETS, Size, SizePreset
 from .types import AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn
 
+# EKS addon versions look like v1.19.2-eksbuild.1 (DescribeAddonVersions); CreateAddon/UpdateAddon refuse others.
+EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
+# The Aurora backup window (daily, UTC); RDS refuses a maintenance window that overlaps it.
+DATABASE_BACKUP_WINDOW = "02:00-03:00"
+_ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin wins over the lookup and must be valid "
+                      "for eks_cluster_version. Default: the most recent version for the cluster minor "
+                      "(data.aws_eks_addon_version, as v8).")
+
 
 
 class MapRole(StrictModel):
@@ -194,6 +202,23 @@ class WandbConfig(StrictModel):
     database_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Storage encryption key. Default: the deployment key.")
     database_performance_insights_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Default: the deployment key.")
     database_backup_retention_period: int = Field(default=14, ge=1, le=35, description="wandb-cdktf: days of automated backups. Default: 14.")
+    database_apply_immediately: bool = Field(
+        default=True,
+        description="wandb-cdktf: apply Aurora changes (instance class from size, parameters that allow it) on "
+        "apply, not in the next maintenance window. Default: true (v8).",
+    )
+    database_maintenance_window: str = Field(
+        default="sun:05:00-sun:06:00",
+        description="wandb-cdktf: weekly UTC window (ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes, clear of the "
+        "daily 02:00-03:00 backup window) for Aurora cluster and writer maintenance, and for changes when "
+        "database_apply_immediately is false. Default: sun:05:00-sun:06:00 (v8 database module).",
+    )
+    database_password_version: int = Field(
+        default=1, ge=1,
+        description="wandb-cdktf: generation of the Aurora master password. Terraform generates it without "
+        "storing it in state and changes it only when this number changes; bump it to rotate "
+        "(README \"Database credentials\"). Default: 1.",
+    )
 
     # --- Redis ----------------------------------------------------------------------------
     create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. Default: true.")
@@ -209,7 +234,7 @@ class WandbConfig(StrictModel):
     enable_s3_https_only: bool = Field(default=True, description="Deny non-TLS bucket access. Default: true (v8: false).")
 
     # --- EKS ------------------------------------------------------------------------------
-    eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform.")
+    eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
     eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
     eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role (5 are attached already; IAM allows 20 per role at most). Default: [].")
     kubernetes_public_access: bool = Field(default=False, description="Public EKS API endpoint. Default: false.")
@@ -227,12 +252,12 @@ class WandbConfig(StrictModel):
     system_reserved_memory_megabytes: int = Field(default=100, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 100.")
     system_reserved_ephemeral_megabytes: int = Field(default=750, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 750.")
     system_reserved_pid: int = Field(default=500, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 500.")
-    eks_addon_vpc_cni_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
-    eks_addon_coredns_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
-    eks_addon_kube_proxy_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
-    eks_addon_ebs_csi_driver_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
-    eks_addon_efs_csi_driver_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
-    eks_addon_metrics_server_version: str | None = Field(default=None, description="Default: the addon's default for the cluster version.")
+    eks_addon_vpc_cni_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
+    eks_addon_coredns_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
+    eks_addon_kube_proxy_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
+    eks_addon_ebs_csi_driver_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
+    eks_addon_efs_csi_driver_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
+    eks_addon_metrics_server_version: EksAddonVersion | None = Field(default=None, description=_ADDON_VERSION_DOC)
 
     # --- W&B application ------------------------------------------------------------------
     wandb_version: str = Field(default="latest", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="Pre-operator: wandb/local image tag. Default: latest.")
@@ -277,6 +302,11 @@ class WandbConfig(StrictModel):
         if not 7 <= value <= 30:
             raise ValueError(f"must be between 7 and 30 days, got {value}")
         return value
+
+    @field_validator("database_maintenance_window")
+    @classmethod
+    def _maintenance_window(cls, value: str) -> str:
+        return v.rds_maintenance_window(value, backup_window=DATABASE_BACKUP_WINDOW)
 
     @field_validator("other_wandb_env")
     @classmethod

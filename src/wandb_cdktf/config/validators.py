@@ -133,3 +133,33 @@ def kms_alias_suffix(value: str) -> str:
     if value.startswith("aws/"):
         raise ValueError("must not start with 'aws/': alias/aws/ is reserved for AWS managed keys")
     return value
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKLY_WINDOW_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$")
+_DAILY_WINDOW_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_WEEK = 7 * 24 * 60
+
+
+def rds_maintenance_window(value: str, backup_window: str | None = None) -> str:
+    """RDS ``PreferredMaintenanceWindow`` (ModifyDBCluster API reference): ``ddd:hh24:mi-ddd:hh24:mi`` in UTC,
+    at least 30 minutes, and it must not overlap the preferred backup window."""
+    m = _WEEKLY_WINDOW_RE.match(value.lower())
+    if not m:
+        raise ValueError(f"must be a weekly UTC window like 'sun:05:00-sun:06:00' (ddd:hh24:mi-ddd:hh24:mi), got {value!r}")
+    start = _DAYS.index(m.group(1)) * 1440 + int(m.group(2)) * 60 + int(m.group(3))
+    end = _DAYS.index(m.group(4)) * 1440 + int(m.group(5)) * 60 + int(m.group(6))
+    length = (end - start) % _WEEK
+    if length < 30:
+        raise ValueError(f"must be at least 30 minutes long (RDS), got {value!r}")
+    if backup_window:
+        b = _DAILY_WINDOW_RE.match(backup_window)
+        assert b, backup_window
+        b_start = int(b.group(1)) * 60 + int(b.group(2))
+        b_len = ((int(b.group(3)) * 60 + int(b.group(4))) - b_start) % 1440
+        for day in range(7):
+            bs = day * 1440 + b_start
+            # Two intervals on a circle of one week overlap if either start falls inside the other.
+            if (bs - start) % _WEEK < length or (start - bs) % _WEEK < b_len:
+                raise ValueError(f"{value!r} overlaps the daily {backup_window} UTC backup window (RDS refuses that)")
+    return value.lower()

@@ -1,10 +1,13 @@
 """Inputs shared by the app (pre-operator) and operator (post-operator) stacks.
 
 The license is a sensitive Terraform variable (``TF_VAR_wandb_license``); the
-database password is read at plan time from the RDS-managed Secrets Manager
-secret. Neither is ever a literal in the synthesized JSON. Note that the values
+database password is read at plan time from the infra stack's Secrets Manager
+secret (``<namespace>-database-master-*``), which holds the password RDS has and
+changes only when ``database_password_version`` is bumped (never by an automatic
+rotation). Neither is ever a literal in the synthesized JSON. Note that the values
 do end up in *this* stack's state (as in any Terraform-managed Kubernetes
-secret): use an encrypted remote backend (``remote_state``).
+secret): use an encrypted remote backend (``remote_state``). Rotating = bump the
+version, apply ``<ns>-infra``, then apply this stack (README "Database credentials").
 """
 
 from __future__ import annotations

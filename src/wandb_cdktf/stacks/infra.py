@@ -18,6 +18,7 @@ from cdktf import TerraformOutput
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.model import DATABASE_BACKUP_WINDOW
 from ..constructs.aws.cluster import AccessPrincipal, Cluster, ClusterProps
 from ..constructs.aws.context import account_context
 from ..constructs.aws.database import Database, DatabaseProps
@@ -108,6 +109,9 @@ class InfraStack(WandbStack):
             access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
             extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
             addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
+            # Our key policy admits CloudWatch Logs; an existing key's or a custom policy usually does not, and
+            # log-group creation would fail ("KMS key ... not allowed to be used with LogGroup").
+            encrypt_logs_with_key=self.key.created and not c.kms_key_policy,
         ))
         nodes = (self.cluster.node_security_group_id,)
         self.database = Database(self, "database", DatabaseProps(
@@ -119,12 +123,16 @@ class InfraStack(WandbStack):
             performance_insights_kms_key_arn=c.database_performance_insights_kms_key_arn,
             sort_buffer_size=c.database_sort_buffer_size, backup_retention_period=c.database_backup_retention_period,
             deletion_protection=c.deletion_protection, snapshot_identifier=c.database_snapshot_identifier,
+            apply_immediately=c.database_apply_immediately, maintenance_window=c.database_maintenance_window,
+            backup_window=DATABASE_BACKUP_WINDOW, password_version=c.database_password_version,
         ))
         self.redis: Redis | None = None
         if c.create_elasticache:
             self.redis = Redis(self, "redis", RedisProps(
                 namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.elasticache_subnet_ids,
-                kms_key_arn=key_arn, node_type=c.elasticache_node_type or preset.elasticache_node_type,
+                # v8 main.tf: Redis uses local.database_kms_key_arn (the database key when one is given).
+                kms_key_arn=c.database_kms_key_arn or key_arn,
+                node_type=c.elasticache_node_type or preset.elasticache_node_type,
                 allowed_security_group_ids=nodes,
             ))
         self.dns = Dns(self, "dns", DnsProps(

@@ -6,6 +6,13 @@ entries (API_AND_CONFIG_MAP), one AL2023 managed node group per AZ through a lau
 template with IMDSv2 required (hop limit 2), an encrypted gp3 root volume and kubelet
 system-reserved resources; node role with the managed policies plus least-privilege
 inline policies; OIDC provider for IRSA; addons with configurable versions.
+
+Upgrades (v8 ``app_eks``): the node groups carry the cluster's version, and every
+addon version is resolved per cluster minor with ``data.aws_eks_addon_version``
+(``most_recent``) unless pinned, so bumping ``kubernetes_version`` updates the
+control plane, then the node groups, then the addons, in place. Without this EKS
+refuses the next bump ("node groups must match the cluster version") and
+kube-proxy/coredns/vpc-cni stay at their creation-time versions.
 """
 
 from __future__ import annotations
@@ -57,7 +64,11 @@ class ClusterProps:
     private_subnet_ids: list[str]
     """One node group is created per subnet (per AZ)."""
     kms_key_arn: str
-    """Encrypts Kubernetes secrets, node volumes and the control-plane log group."""
+    """Encrypts Kubernetes secrets, node volumes and (``encrypt_logs_with_key``) the control-plane log group."""
+    encrypt_logs_with_key: bool = True
+    """Encrypt the control-plane log group with ``kms_key_arn``. That needs a key policy admitting
+    ``logs.<region>.amazonaws.com`` (ours does); set False for a key whose policy you do not control, and
+    CloudWatch Logs encrypts the group with its own key. Default: True."""
     cluster_name: str | None = None
     """Default: namespace."""
     public_access: bool = False
@@ -94,7 +105,8 @@ class ClusterProps:
     node_policy_statements: tuple[dict[str, Any], ...] = ()
     """Inline IAM statements for the nodes (bucket, queue, ...). Default: ()."""
     addon_versions: dict[str, str] = field(default_factory=dict)
-    """Addon name -> version. Default: {} (each addon's default for the cluster version)."""
+    """Addon name -> pinned version. Default: {} (each addon's most recent version for the cluster minor,
+    looked up with ``data.aws_eks_addon_version``, as v8)."""
     cluster_tags: dict[str, str] = field(default_factory=dict)
     """Default: {}."""
     log_retention_days: int = 30
@@ -106,6 +118,11 @@ class ClusterProps:
         unknown = set(self.addon_versions) - set(ADDONS)
         if unknown:
             raise ValueError(f"ClusterProps.addon_versions: unknown addon(s) {sorted(unknown)}; allowed: {list(ADDONS)}")
+
+
+def cluster_minor(version: str) -> str:
+    """``1.32`` of ``1.32`` or ``1.32.x`` (v8 ``eks_addon_cluster_minor``)."""
+    return ".".join(version.split(".")[:2])
 
 
 def node_user_data(p: ClusterProps) -> str | None:
@@ -157,7 +174,8 @@ class Cluster(Construct):
         ]
         log_group = aws.cloudwatch_log_group.CloudwatchLogGroup(
             self, "control-plane-logs", name=f"/aws/eks/{name}/cluster",
-            retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn,
+            retention_in_days=props.log_retention_days,
+            kms_key_id=props.kms_key_arn if props.encrypt_logs_with_key else None,
         )
         self._node_sg = aws.security_group.SecurityGroup(
             self, "node-security-group", name_prefix=f"{ns}-nodes-", vpc_id=props.vpc_id,
@@ -281,6 +299,10 @@ class Cluster(Construct):
             self._node_groups.append(aws.eks_node_group.EksNodeGroup(
                 self, f"node-group-{i}",
                 cluster_name=self._cluster.name,
+                # Follow the control plane (a reference, so the cluster is updated first). EKS refuses the
+                # next control-plane upgrade while a node group lags (EKS User Guide, "Update existing
+                # cluster to new Kubernetes version"); v8 passes cluster_version too.
+                version=self._cluster.version,
                 node_group_name_prefix=f"{ns}-{i}-",
                 node_role_arn=node_role.arn,
                 subnet_ids=[subnet],
@@ -327,13 +349,18 @@ class Cluster(Construct):
             description=f"W&B {ns} VPC CNI (IRSA)",
         ))
         self._addons = {}
+        minor = cluster_minor(props.kubernetes_version)
         for addon in ADDONS:
+            version = props.addon_versions.get(addon)
+            if not version:
+                # The provider takes the first version DescribeAddonVersions lists for this minor (the newest).
+                version = aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
+                    self, f"addon-version-{addon}", addon_name=addon, kubernetes_version=minor, most_recent=True,
+                ).version
             kwargs: dict[str, Any] = dict(
-                cluster_name=self._cluster.name, addon_name=addon,
+                cluster_name=self._cluster.name, addon_name=addon, addon_version=version,
                 resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="PRESERVE",
             )
-            if addon in props.addon_versions:
-                kwargs["addon_version"] = props.addon_versions[addon]
             if addon == "vpc-cni":
                 kwargs["service_account_role_arn"] = cni_role.role_arn
             else:

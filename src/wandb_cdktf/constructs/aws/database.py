@@ -1,15 +1,33 @@
 """Database: the Aurora MySQL 8.0 cluster that holds W&B's metadata (runs, users, reports).
 
-Parameters as in terraform-aws-wandb v8. Safer than the reference: the master
-password is generated and stored by RDS in Secrets Manager (never in Terraform
-state or outputs), deletion protection is on by default and a final snapshot is
-taken when it is.
+Parameters as in terraform-aws-wandb v8. Deletion protection is on by default and a
+final snapshot is taken when it is.
+
+Master password (README "Database credentials"). v8 keeps a ``random_string`` in
+state; an RDS-managed password (``manage_master_user_password``) is rotated by RDS
+every 7 days by default, which breaks every copy W&B holds. Here Terraform generates
+it and no state holds it:
+
+- an *ephemeral* ``aws_secretsmanager_random_password`` (32 letters and digits,
+  URL-safe for W&B's ``mysql://`` URL, as v8's ``random_string`` with
+  ``special = false``) is drawn on every run and never stored;
+- it reaches RDS through the write-only ``master_password_wo`` and our own secret
+  ``<namespace>-database-master-*`` through the write-only ``secret_string_wo``
+  (JSON ``{"username", "password"}``, the shape of RDS-managed secrets);
+- both are sent only when ``password_version`` changes (``*_wo_version``), so the
+  password changes only when the user bumps it, and nothing rotates it behind
+  W&B's back. The app and operator stacks read the secret's current value.
+
+Switching a deployment created with the RDS-managed password is an in-place
+``ModifyDBCluster`` (``ManageMasterUserPassword=false`` with the new password; none
+of these arguments forces replacement in hashicorp/aws 5.100.0).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import TerraformStack
 from constructs import Construct
 
 from ..._providers import aws
@@ -62,7 +80,9 @@ class DatabaseProps:
     backup_window: str = "02:00-03:00"
     """UTC. Default: 02:00-03:00."""
     maintenance_window: str = "sun:05:00-sun:06:00"
-    """UTC. Default: sun:05:00-sun:06:00."""
+    """Weekly UTC window of the cluster and the writer. Default: sun:05:00-sun:06:00 (v8)."""
+    apply_immediately: bool = True
+    """Apply modifications (instance class, ...) now rather than in ``maintenance_window``. Default: True (v8)."""
     monitoring_interval: int = 15
     """Enhanced monitoring seconds. Default: 15."""
     performance_insights_retention_days: int = 7
@@ -71,6 +91,18 @@ class DatabaseProps:
     """Refuse deletion and take a final snapshot. Default: True."""
     snapshot_identifier: str | None = None
     """Restore the cluster from this snapshot. Default: None."""
+    password_version: int = 1
+    """Generation of the master password: changing it sets a new one (RDS and the secret). Default: 1."""
+    password_length: int = 32
+    """Letters and digits; Aurora MySQL allows 8..41 printable characters. Default: 32 (v8)."""
+    secret_recovery_window_in_days: int = 7
+    """Days a deleted password secret can be restored (0 = immediate). Default: 7."""
+
+    def __post_init__(self) -> None:
+        if self.password_version < 1:
+            raise ValueError("DatabaseProps.password_version must be >= 1")
+        if not 8 <= self.password_length <= 41:
+            raise ValueError("DatabaseProps.password_length must be 8..41 (Aurora MySQL master password)")
 
 
 class Database(Construct):
@@ -119,14 +151,16 @@ class Database(Construct):
             self, "monitoring-policy", role=monitoring.name,
             policy_arn=f"arn:{ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         )
+        password_ref = self._ephemeral_password(props)
+        password = f"${{{password_ref}}}"
         cluster_kwargs = dict(
             cluster_identifier=ns,
             engine="aurora-mysql",
             engine_version=props.engine_version,
             database_name=props.database_name,
             master_username=props.master_username,
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=props.kms_key_arn,
+            master_password_wo=password,
+            master_password_wo_version=props.password_version,
             storage_encrypted=True,
             kms_key_id=props.kms_key_arn,
             db_subnet_group_name=subnet_group.name,
@@ -140,7 +174,7 @@ class Database(Construct):
             iam_database_authentication_enabled=True,
             deletion_protection=props.deletion_protection,
             skip_final_snapshot=not props.deletion_protection,
-            apply_immediately=False,
+            apply_immediately=props.apply_immediately,
             tags={"Name": f"{ns}-aurora"},
         )
         if props.deletion_protection:
@@ -150,6 +184,19 @@ class Database(Construct):
             # Restores keep the snapshot's database; re-applying must not try to recreate it.
             cluster_kwargs["lifecycle"] = {"ignore_changes": ["snapshot_identifier"]}
         self._cluster = aws.rds_cluster.RdsCluster(self, "cluster", **cluster_kwargs)
+        self._secret = aws.secretsmanager_secret.SecretsmanagerSecret(
+            self, "master-secret", name_prefix=f"{ns}-database-master-", kms_key_id=props.kms_key_arn,
+            recovery_window_in_days=props.secret_recovery_window_in_days,
+            description=f"W&B {ns}: Aurora master credentials (written by Terraform, rotated by database_password_version)",
+        )
+        # After the cluster: the secret only ever holds a password RDS has accepted.
+        self._secret_version = aws.secretsmanager_secret_version.SecretsmanagerSecretVersion(
+            self, "master-secret-version", secret_id=self._secret.id,
+            # Written as one expression: cdktf would escape an interpolation nested in Fn.jsonencode's map.
+            secret_string_wo=f'${{jsonencode({{username = "{props.master_username}", password = {password_ref}}})}}',
+            secret_string_wo_version=props.password_version,
+            depends_on=[self._cluster],
+        )
         self._writer = aws.rds_cluster_instance.RdsClusterInstance(
             self, "writer",
             identifier=f"{ns}-1",
@@ -167,9 +214,24 @@ class Database(Construct):
             monitoring_interval=props.monitoring_interval,
             monitoring_role_arn=monitoring.arn,
             copy_tags_to_snapshot=True,
-            apply_immediately=False,
+            # Without a window RDS assigns a random weekly one to the instance (rds-aurora passes the cluster's).
+            preferred_maintenance_window=props.maintenance_window,
+            apply_immediately=props.apply_immediately,
             tags={"Name": f"{ns}-aurora-1"},
         )
+
+    def _ephemeral_password(self, props: DatabaseProps) -> str:
+        """The reference (without ``${}``) to an ephemeral resource (Terraform >= 1.10): opened on each plan/apply, never written to state or plan.
+
+        cdktf 0.21 has no ephemeral-resource classes, so the block is added to the stack's JSON directly.
+        """
+        name = f"{self.node.id}_master-password"
+        TerraformStack.of(self).add_override(
+            f"ephemeral.aws_secretsmanager_random_password.{name}",
+            {"password_length": props.password_length, "exclude_punctuation": True, "include_space": False,
+             "require_each_included_type": True},
+        )
+        return f"ephemeral.aws_secretsmanager_random_password.{name}.random_password"
 
     # --- attributes -----------------------------------------------------------------------
     @property
@@ -190,8 +252,15 @@ class Database(Construct):
 
     @property
     def master_user_secret_arn(self) -> str:
-        """Secrets Manager secret (managed by RDS) holding ``{"username", "password"}``."""
-        return self._cluster.master_user_secret.get(0).secret_arn
+        """Our Secrets Manager secret holding the current ``{"username", "password"}``.
+
+        A reference through the secret *version*, so readers (the app and operator stacks) see it only once
+        the value has been written."""
+        return self._secret_version.secret_id
+
+    @property
+    def password_version(self) -> int:
+        return self.props.password_version
 
     @property
     def security_group_id(self) -> str:

@@ -1,10 +1,23 @@
 """Key: the customer-managed KMS key that encrypts W&B's bucket, database, Redis, EKS secrets and disks.
 
-Policy as in terraform-aws-wandb v8 (three statements: administrator ``kms:*``,
-account use, and the EC2 Auto Scaling service-linked role so EKS nodes can boot
-from KMS-encrypted EBS volumes), plus one statement for CloudWatch Logs so the
-EKS control-plane log group can be encrypted too. Unlike the reference, yearly
-rotation is on by default.
+Policy as in terraform-aws-wandb v8 (administrator ``kms:*``, account use, and the
+EC2 Auto Scaling service-linked role so EKS nodes can boot from KMS-encrypted EBS
+volumes), plus one statement for CloudWatch Logs so the EKS control-plane log group
+can be encrypted too. Unlike the reference, yearly rotation is on by default, and two
+v8 bugs are fixed:
+
+- v8 names ``AWSServiceRoleForAutoScaling`` as a principal. That role exists only
+  after the account's first Auto Scaling group, and KMS refuses a policy naming a
+  principal that does not exist (``MalformedPolicyDocumentException``, "Policy
+  contains a statement with one or more invalid principals"), so a fresh account
+  cannot create the key. We grant the same actions to ``"AWS": "*"`` restricted to
+  that role by ``aws:PrincipalArn`` (conditions are not resolved at policy time),
+  to this account by ``kms:CallerAccount`` and to EC2 by ``kms:ViaService``: the
+  pattern of AWS's own managed-key policies (e.g. ``aws/ebs``).
+- v8's account statement lacks ``kms:CreateGrant``, so a Terraform caller who is not
+  the key administrator cannot create Aurora, ElastiCache, EKS-secret, EFS or Secrets
+  Manager resources with the key (those services create grants: v8 PR #305). We allow
+  it to the account, only for grants to AWS services (``kms:GrantIsForAWSResource``).
 """
 
 from __future__ import annotations
@@ -66,14 +79,23 @@ class Key(Construct):
                 "Resource": "*",
             },
             {
+                "Sid": "AccountServiceGrants",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": "kms:CreateGrant",
+                "Resource": "*",
+                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            },
+            {
                 "Sid": "AutoScalingEbs",
                 "Effect": "Allow",
-                "Principal": {"AWS": autoscaling},
+                "Principal": {"AWS": "*"},
                 "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:Describe*"],
                 "Resource": "*",
                 "Condition": {
                     "StringEquals": {"kms:CallerAccount": ctx.account_id},
                     "StringLike": {"kms:ViaService": f"ec2.*.{ctx.dns_suffix}"},
+                    "ArnEquals": {"aws:PrincipalArn": autoscaling},
                 },
             },
             {

@@ -6,12 +6,18 @@ NodePort **32543** for the Terraform-managed ALB, a ``prometheus`` service on
 KMS key, Redis) and a secret with the license and MySQL connection string. The
 license and password arrive as Terraform expressions (a sensitive variable and a
 Secrets Manager read), never as literal values in the synthesized JSON.
+
+The pod template carries ``checksum/secret`` (SHA-256 of the secret's values): the
+pods read the secret through ``env_from`` only at start, so a new database password
+(``database_password_version``) or license must roll the Deployment, as Helm charts
+do with the same annotation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import kubernetes, struct
@@ -28,7 +34,7 @@ class WandbAppProps:
     license: str
     """Token of a sensitive Terraform variable (never a literal)."""
     mysql_connection_string: str
-    """Token built from the RDS-managed secret (never a literal)."""
+    """Token built from the infra stack's database secret (never a literal)."""
     bucket: str
     """``s3://<bucket>[/<path>]``."""
     bucket_queue: str = "internal://"
@@ -84,6 +90,7 @@ class WandbApp(Construct):
         config_map = k8s.config_map_v1.ConfigMapV1(
             self, "config-map", metadata={"name": APP_NAME, "namespace": ns, "labels": labels}, data=settings,
         )
+        secret_checksum = Token.as_string(Fn.sha256(Fn.join("\n", [props.license, props.mysql_connection_string])))
         secret = k8s.secret_v1.SecretV1(
             self, "secret", metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
             data={"LICENSE": props.license, "MYSQL": props.mysql_connection_string, **props.secret_env}, type="Opaque",
@@ -99,7 +106,7 @@ class WandbApp(Construct):
                 "strategy": {"type": "RollingUpdate"},
                 "selector": {"match_labels": labels},
                 "template": {
-                    "metadata": {"labels": labels},
+                    "metadata": {"labels": labels, "annotations": {"checksum/secret": secret_checksum}},
                     "spec": {
                         "priority_class_name": priority.metadata.name,
                         "container": [{
