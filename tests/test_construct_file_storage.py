@@ -107,12 +107,22 @@ def test_grant_read_write_with_queue(stacks):
     assert pol["role"] == ROLE_NAME and pol["name_prefix"] == "fs-file-storage-"
     stmts = statements(pol)
     arn = ref(doc, "aws_s3_bucket", "storage/bucket", "arn")
-    assert set(stmts) == {"BucketList", "BucketObjects", "Queue"}
+    assert set(stmts) == {"BucketList", "BucketObjects", "Queue", "BucketKey"}
     assert stmts["BucketList"]["Resource"] == arn and "s3:ListBucket" in stmts["BucketList"]["Action"]
     assert stmts["BucketObjects"]["Resource"] == f"{arn}/*"
     assert {"s3:GetObject*", "s3:PutObject", "s3:DeleteObject"} <= set(stmts["BucketObjects"]["Action"])
     assert stmts["Queue"]["Resource"] == ref(doc, "aws_sqs_queue", "storage/queue", "arn")
     assert "sqs:ReceiveMessage" in stmts["Queue"]["Action"]
+
+
+def test_grant_includes_the_bucket_key(stacks):
+    """With SSE-KMS, S3 refuses object reads and writes to a principal that may not use the key (S3 user
+    guide, "Using server-side encryption with AWS KMS keys": kms:GenerateDataKey for uploads, kms:Decrypt for
+    downloads), so a grant without the key gives a role a policy that cannot read or write one object."""
+    stmts = statements(at(stacks["default"], "aws_iam_role_policy", "storage/bucket-access"))
+    assert stmts["BucketKey"]["Resource"] == KEY_ARN
+    assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(stmts["BucketKey"]["Action"])
+    assert "BucketKey" not in statements(at(stacks["no-queue"], "aws_iam_role_policy", "storage/bucket-access"))
 
 
 def test_grant_covers_what_wandb_documents_for_its_bucket(stacks):

@@ -187,8 +187,14 @@ class FileStorage(Construct):
         return stmts
 
     def grant_read_write(self, role_name: str, construct_id: str = "bucket-access") -> object:
-        """Attach an inline policy giving ``role_name`` what W&B needs on this storage."""
+        """Attach an inline policy giving ``role_name`` what W&B needs on this storage, including use of
+        the bucket's KMS key: with SSE-KMS, S3 refuses GetObject/PutObject to a principal that may not
+        use the key (S3 user guide, "Using SSE-KMS": kms:Decrypt / kms:GenerateDataKey are required)."""
+        statements = list(self.read_write_statements())
+        if self.props.kms_key_arn:
+            statements.append(allow(["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                                    self.props.kms_key_arn, sid="BucketKey"))
         return aws.iam_role_policy.IamRolePolicy(
             self, construct_id, role=role_name, name_prefix=f"{self.props.namespace}-file-storage-",
-            policy=policy_document(*self.read_write_statements()),
+            policy=policy_document(*statements),
         )
