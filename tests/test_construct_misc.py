@@ -203,18 +203,22 @@ def test_efs_backups_off_and_no_ingress(stacks):
 
 # --- AppSecrets ----------------------------------------------------------------------------------
 
-def test_weave_secret_generated_by_aws_and_kept(stacks):
+def test_weave_secret_generated_by_aws_and_kept_out_of_state(stacks):
+    """The token comes from an ephemeral aws_secretsmanager_random_password and goes in through the write-only
+    secret_string_wo (Terraform 1.11 write-only arguments; AWS provider aws_secretsmanager_secret_version docs),
+    so neither plan nor state holds it; secret_string_wo_version decides when a new one is written."""
     doc = stacks["secrets"]
     secret = at(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth")
     assert secret["name_prefix"] == "mt-weave-worker-auth-" and secret["kms_key_id"] == KEY_ARN
     assert secret["recovery_window_in_days"] == 7
-    pw = at(doc, "aws_secretsmanager_random_password", "secrets/weave-worker-auth-value", kind="data")
+    (name,) = doc["ephemeral"]["aws_secretsmanager_random_password"]
+    pw = doc["ephemeral"]["aws_secretsmanager_random_password"][name]
     assert pw["password_length"] == 48 and pw["exclude_punctuation"] is True
     version = at(doc, "aws_secretsmanager_secret_version", "secrets/weave-worker-auth-version")
     assert version["secret_id"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "id")
-    assert version["secret_string"] == ref(doc, "aws_secretsmanager_random_password", "secrets/weave-worker-auth-value",
-                                           "random_password", kind="data")
-    assert version["lifecycle"] == {"ignore_changes": ["secret_string"]}
+    assert version["secret_string_wo"] == f"${{ephemeral.aws_secretsmanager_random_password.{name}.random_password}}"
+    assert version["secret_string_wo_version"] == 1 and "secret_string" not in version
+    assert "aws_secretsmanager_random_password" not in doc.get("data", {})
     out = doc["output"]
     assert out["secret_arn"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "arn")
     assert out["secret_name"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "name")
