@@ -72,9 +72,10 @@ SHIMS: dict[str, str] = {
         "moto 5 has neither; the shim applies them and refuses what EKS refuses: a control-plane bump of more "
         "than one minor, a bump while a node group lags, a node group newer than the cluster."
     ),
-    "eks:CreateNodegroup remoteAccess": (
-        "moto invents remoteAccess {ec2SshKey: eksKeypair} for every node group; EKS reports none for a node "
-        "group launched from a template (the provider would otherwise plan to replace every node group)."
+    "eks:CreateNodegroup remoteAccess, updateConfig": (
+        "moto invents remoteAccess {ec2SshKey: eksKeypair} for every node group and drops updateConfig; EKS "
+        "reports no remote access for a node group launched from a template and keeps updateConfig (the "
+        "provider would otherwise plan to replace every node group)."
     ),
     "kms:CreateKey/PutKeyPolicy principal check": (
         "moto accepts any principal; KMS refuses a policy naming a role that does not exist "

@@ -168,7 +168,7 @@ def _eks_cluster_security_group() -> None:
 
 def _eks_node_group_autoscaling_groups() -> None:
     """EKS node groups own an Auto Scaling group (moto names one in ``resources`` but never creates it), and
-    a node group launched from a template has no remote access (moto invents one)."""
+    a node group launched from a template has no remote access (moto invents one) and keeps its updateConfig."""
     from moto.autoscaling.models import autoscaling_backends
     from moto.eks.models import EKSBackend
 
@@ -204,6 +204,21 @@ def _eks_node_group_autoscaling_groups() -> None:
 
     EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
     EKSBackend.delete_nodegroup = delete_nodegroup  # type: ignore[method-assign]
+
+    from moto.eks.responses import EKSResponse
+
+    original_response = EKSResponse.create_nodegroup
+
+    def create_nodegroup_response(self: Any) -> Any:
+        # moto's CreateNodegroup handler drops updateConfig (UpdateNodegroupConfig keeps it); EKS stores it.
+        result = original_response(self)
+        update_config = self._get_param("updateConfig")
+        if update_config:
+            cluster = self.eks_backend.clusters[self._get_param("name")]
+            cluster.nodegroups[self._get_param("nodegroupName")].update_config = update_config
+        return result
+
+    EKSResponse.create_nodegroup = create_nodegroup_response  # type: ignore[method-assign]
 
 
 def _eks_access_config() -> None:
