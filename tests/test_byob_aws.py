@@ -280,3 +280,71 @@ def test_team_stores_reach_the_app_in_both_deployments(synth, deployment: str, s
         text = json.dumps(doc)
         assert "GORILLA_SUPPORTED_FILE_STORES" in text and "var.wandb_supported_file_stores" in text
         assert bucket_ref.replace('"', '\\"') in text or bucket_ref in text
+
+
+# --- several buckets per cloud (issue 15 item 4) ---------------------------------------------------
+
+TEAM_BUCKETS = EXAMPLES / "team-buckets.yaml"
+
+
+def _with_aws(aws: Any, **top: Any) -> dict[str, Any]:
+    return make_config(byob={"deployment_type": "self-managed", "aws": aws, **top})
+
+
+def test_a_single_section_keeps_its_addresses(synth) -> None:
+    """Stack and construct ids are Terraform addresses: the single section (and an unnamed list item, so that
+    turning the section into a list moves nothing) keeps byob-bucket and the plain output names."""
+    single = synth(_with_aws({})).stack("wbtest-byob-aws")
+    listed = synth(_with_aws([{}, {"name": "omega"}])).stack("wbtest-byob-aws")
+    single_ids = {(t, n) for t, rs in single["resource"].items() for n in rs}
+    listed_ids = {(t, n) for t, rs in listed["resource"].items() for n in rs}
+    assert single_ids < listed_ids
+    assert {"bucket_name", "supported_file_store", "wandb_team_form"} <= set(single["output"])
+    assert {"bucket_name", "omega_bucket_name", "omega_supported_file_store", "omega_wandb_team_form"} <= set(listed["output"])
+    added = {n for _, n in listed_ids - single_ids}
+    assert added and all(n.startswith("byob-bucket-omega_") for n in added), added
+
+
+def test_kappa_and_omega_team_buckets_are_all_listed(synth) -> None:
+    """Seed 000/001 (Kappa/Omega): an organization configures "하나 이상의 팀" -- one or more teams -- with their own
+    team-level bucket, and seed 001 "構成" requires every bucket in GORILLA_SUPPORTED_FILE_STORES: both team
+    buckets of the example are built in one stack and both reach the operator's GORILLA_SUPPORTED_FILE_STORES."""
+    result = synth(yaml.safe_load(TEAM_BUCKETS.read_text()))
+    byob = result.stack("teams-byob-aws")
+    assert len(resources(byob, "aws_s3_bucket")) == 2
+    prefixes = sorted(r["bucket_prefix"] for r in resources(byob, "aws_s3_bucket").values())
+    assert prefixes == ["teams-kappa-byob-", "teams-omega-byob-"]
+    assert byob["output"]["kappa_supported_file_store"]["value"].startswith("s3://${aws_s3_bucket.byob-bucket-kappa_")
+    text = json.dumps(result.stack("teams-operator"))
+    assert "GORILLA_SUPPORTED_FILE_STORES" in text
+    ref = "cross-stack-reference-input-teams-byob-aws.outputs.cross-stack-output-aws_s3_bucketbyob-bucket-"
+    assert text.count(ref + "kappa_") >= 1 and text.count(ref + "omega_") >= 1
+    assert "var.wandb_supported_file_stores" not in text  # no file_stores: nothing sensitive to pass
+
+
+@pytest.mark.parametrize(("aws", "option", "message"), [
+    ([{}, {}], "byob.aws[1].name", "more than one bucket has no name"),
+    ([{"name": "a"}, {"name": "a"}], "byob.aws[1].name", "repeats 'a'"),
+    ([{"name": "a"}, {"name": "b", "region": "eu-west-1"}], "byob.aws[1].region", "must be us-west-2"),
+    ([{"name": "Omega"}], "byob.aws.0.name", "should match pattern"),
+    ([], "byob.aws", "at least 1 item"),
+])
+def test_bucket_lists_refuse_inconsistencies(aws: Any, option: str, message: str) -> None:
+    """Each refused list is a one-line `option: what is allowed` error (BRIEF standards)."""
+    from wandb_cdktf.config import ConfigError, config_from_mapping
+
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping(_with_aws(aws))
+    assert info.value.option == option, str(info.value)
+    assert message in info.value.message and "\n" not in str(info.value)
+
+
+def test_one_instance_bucket_per_list(synth) -> None:
+    """Seed 000: the instance-level bucket is the instance's one default bucket; more buckets are team buckets."""
+    from wandb_cdktf.config import ConfigError, config_from_mapping
+
+    data = {"namespace": "wbtest", "region": "us-east-1", "create_platform": False,
+            "byob": {"deployment_type": "dedicated", "aws": [{"level": "instance"}, {"name": "b", "level": "instance"}]}}
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping(data)
+    assert info.value.option == "byob.aws[1].level" and "one instance-level bucket" in info.value.message

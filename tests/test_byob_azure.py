@@ -280,3 +280,24 @@ def test_snapshot(doc, snapshot) -> None:
 
 def test_snapshot_instance(synth, snapshot) -> None:
     assert normalize(synth(INSTANCE).stack("wb-test-byob-azure")) == snapshot
+
+
+def test_a_list_adds_named_accounts_with_distinct_names(synth) -> None:
+    """Seed 000/001 Kappa/Omega: more than one team bucket per cloud. The unnamed item keeps resource-group /
+    byob-storage (Terraform addresses); the named one gets its own group, account and identity names
+    (storage account names are global, identity names unique per group) and prefixed outputs."""
+    import copy
+
+    data = copy.deepcopy(EXAMPLE)
+    single = synth(copy.deepcopy(data)).stack(STACK)
+    second = {**data["byob"]["azure"], "name": "omega"}
+    for key in ("storage_account_name", "resource_group_name"):
+        second.pop(key, None)
+    data["byob"]["azure"] = [data["byob"]["azure"], second]
+    listed = synth(data).stack(STACK)
+    assert set(resources(single, "azurerm_storage_account")) < set(resources(listed, "azurerm_storage_account"))
+    accounts = [a["name"] for a in resources(listed, "azurerm_storage_account").values()]
+    identities = [i["name"] for i in resources(listed, "azurerm_user_assigned_identity").values()]
+    assert len(set(accounts)) == 2 and len(set(identities)) == len(identities)
+    assert len(listed["data"]["azurerm_client_config"]) == 1  # one tenant lookup for all team outputs
+    assert "omega_wandb_team_form" in listed["output"]

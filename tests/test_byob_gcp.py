@@ -139,3 +139,19 @@ def test_construct_refuses_short_soft_delete() -> None:
 
 def test_snapshot(doc, snapshot) -> None:
     assert normalize(doc) == snapshot
+
+
+def test_a_list_adds_named_buckets_and_keeps_the_single_sections_addresses(synth) -> None:
+    """Seed 000/001 Kappa/Omega: more than one team bucket per cloud. The unnamed item keeps byob-bucket (a
+    Terraform address); the named one gets byob-bucket-omega, its own default name and prefixed outputs."""
+    import copy
+
+    data = copy.deepcopy(EXAMPLE)
+    single = synth(copy.deepcopy(data)).stack(STACK)
+    data["byob"]["gcp"] = [data["byob"]["gcp"], {**data["byob"]["gcp"], "name": "omega"}]
+    data["byob"]["gcp"][1].pop("bucket_name", None)
+    listed = synth(data).stack(STACK)
+    assert set(resources(single, "google_storage_bucket")) < set(resources(listed, "google_storage_bucket"))
+    names = sorted(b["name"] for b in resources(listed, "google_storage_bucket").values())
+    assert len(set(names)) == 2 and any(n.startswith("wbbyob-omega-byob-") for n in names), names
+    assert {"bucket_name", "omega_bucket_name", "omega_wandb_team_form"} <= set(listed["output"])

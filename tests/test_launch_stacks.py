@@ -221,13 +221,26 @@ def test_aws_customer_kms_key_is_used_and_granted_via_s3_only(synth):
         {"test": "StringEquals", "variable": "kms:ViaService", "values": ["s3.us-west-2.amazonaws.com"]}]
 
 
+def noop_variant(name: str) -> dict[str, Any]:
+    """The example with builder: noop, minus the image-repository settings noop refuses."""
+    from wandb_cdktf.config.launch import NOOP_UNUSED
+
+    data = variant(name, builder="noop")
+    for cloud, names in NOOP_UNUSED.items():
+        for key in names:
+            data["launch"].get(cloud, {}).pop(key, None)
+    return data
+
+
 @pytest.mark.parametrize("builder", ["noop", "docker"])
 def test_aws_without_kaniko_has_no_bucket_and_no_s3_permissions(synth, builder):
-    stack = synth(variant("launch-aws.yaml", builder=builder)).stack("wbdemo-launch-aws")
+    data = noop_variant("launch-aws.yaml") if builder == "noop" else variant("launch-aws.yaml", builder=builder)
+    stack = synth(data).stack("wbdemo-launch-aws")
     assert resources(stack, "aws_s3_bucket") == {}
     s = by_sid(policy_of(stack, one_resource(stack, "aws_iam_role_policy")["policy"]))
     assert {"ListObjectsInBucket", "AllObjectActions", "KanikoCacheRead"}.isdisjoint(s)
-    assert s["LaunchRegistry"]["actions"] == SEED_ECR_ACTIONS
+    if builder == "docker":
+        assert s["LaunchRegistry"]["actions"] == SEED_ECR_ACTIONS
     doc = yaml.safe_load(resolve(stack["output"]["launch_config"]["value"]))
     validate_launch_config(doc)
     assert doc["builder"]["type"] == builder
@@ -505,10 +518,65 @@ def test_azure_construct_refuses_a_key_without_an_identity():
 
 
 def test_azure_noop_builder_has_no_storage(synth):
-    stack = synth(variant("launch-azure.yaml", builder="noop")).stack("wbdemo-launch-azure")
+    stack = synth(noop_variant("launch-azure.yaml")).stack("wbdemo-launch-azure")
     assert resources(stack, "azurerm_storage_account") == {}
-    roles = [r["role_definition_name"] for r in resources(stack, "azurerm_role_assignment").values()]
-    assert roles == ["AcrPush"]
+    assert resources(stack, "azurerm_role_assignment") == {}
+
+
+# --- noop builder: prebuilt images only -----------------------------------------------------------
+NOOP_REGISTRY_TYPES = {
+    "aws": ("wbdemo-launch-aws", ["aws_ecr_repository", "aws_ecr_repository_policy", "aws_ecr_lifecycle_policy"]),
+    "gcp": ("wbdemo-launch-gcp", ["google_artifact_registry_repository", "google_artifact_registry_repository_iam_member"]),
+    "azure": ("wbdemo-launch-azure", ["azurerm_container_registry", "azurerm_role_assignment"]),
+}
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_noop_builder_creates_no_registry_and_grants_no_push(synth, cloud):
+    """Seed 003 (Launch advanced setup, 빌더): "Noop: 미리 빌드된 이미지만 사용하고 싶을 때 사용하세요" -- the noop
+    builder only runs prebuilt images, so it pushes nothing: no repository is created and the agent gets no
+    registry permission (review finding L-14: the stacks created ECR/AR/ACR and granted push for noop)."""
+    stack_id, types = NOOP_REGISTRY_TYPES[cloud]
+    stack = synth(noop_variant(f"launch-{cloud}.yaml")).stack(stack_id)
+    for rtype in types:
+        assert resources(stack, rtype) == {}, rtype
+    assert "repository_url" not in stack["output"]
+    doc = yaml.safe_load(stack["output"]["launch_config"]["value"]) if cloud != "aws" else None
+    text = json.dumps(stack)
+    assert "ecr:" not in text and "artifactregistry" not in text and "AcrPush" not in text
+    if cloud == "aws":
+        # SageMaker (in the example) keeps its permissions; the registry statements are gone.
+        s = by_sid(policy_of(stack, one_resource(stack, "aws_iam_role_policy")["policy"]))
+        assert set(s) == {"SageMakerTrainingJobs", "SageMakerLogs", "SageMakerPassRole"}
+    if doc is not None:
+        assert doc["builder"] == {"type": "noop"}
+
+
+def test_noop_builder_without_other_permissions_has_no_empty_policy(synth):
+    """IAM refuses a policy document without statements (MalformedPolicyDocument): noop without SageMaker leaves
+    the agent role with its trust policy only (IAM User Guide, "IAM JSON policy elements: Statement")."""
+    data = noop_variant("launch-aws.yaml")
+    del data["launch"]["aws"]["sagemaker"]
+    stack = synth(data).stack("wbdemo-launch-aws")
+    assert resources(stack, "aws_iam_role_policy") == {}
+    assert one_resource(stack, "aws_iam_role")["name"] == "wbdemo-launch-agent"
+
+
+@pytest.mark.parametrize("cloud,key,value", [
+    ("aws", "repository_name", "wbdemo-launch"),
+    ("aws", "kms_key_arn", "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"),
+    ("gcp", "job_node_service_account", "nodes@wbdemo-ml-123.iam.gserviceaccount.com"),
+    ("azure", "kubelet_identity_object_id", "44444444-4444-4444-4444-444444444444"),
+])
+def test_noop_builder_refuses_repository_settings(cloud, key, value):
+    """Seed 003: noop uses prebuilt images only, so repository settings would be accepted and ignored: refused."""
+    data = noop_variant(f"launch-{cloud}.yaml")
+    data["launch"][cloud][key] = value
+    with pytest.raises(ConfigError) as info:
+        config_from_mapping(data)
+    assert info.value.option == "launch"
+    assert info.value.message.startswith(f"{cloud}.{key} configures the image repository, which builder: noop")
+    assert "\n" not in str(info.value)
 
 
 # --- all clouds ----------------------------------------------------------------------------------

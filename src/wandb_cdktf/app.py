@@ -38,8 +38,7 @@ def build_app(config: WandbConfig, outdir: str = "cdktf.out") -> BuiltApp:
         # Team buckets built here for this (self-managed) platform are listed in its
         # GORILLA_SUPPORTED_FILE_STORES, so the BYOB stacks are built first.
         byob_aws = built.stacks.get("byob-aws")
-        store = getattr(byob_aws, "supported_file_store", None)
-        team_buckets = [store] if store else []
+        team_buckets = list(getattr(byob_aws, "supported_file_stores", []))
         if config.deployment == "pre-operator":
             from .stacks.app import AppStack
 

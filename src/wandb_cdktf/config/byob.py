@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from ..storage import connection_strings as cs
 from . import validators as v
@@ -97,12 +97,19 @@ def _env_name(value: str) -> str:
 SubPath = Annotated[str, AfterValidator(_sub_path)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
 LevelOverride = Field(default=None, description="instance or team for this cloud. Default: byob.level.")
+NameField = Field(
+    default=None, pattern=r"^[a-z][a-z0-9]{0,11}$",
+    description="In a list of buckets: a short name (lowercase letters and digits, e.g. omega) that keeps this "
+    "bucket's construct ids and outputs apart (byob-bucket-<name>, <name>_bucket_name, ...). Default: none, the "
+    "single section's ids and outputs (at most one bucket per cloud may omit it).",
+)
 PathField = Field(default="", description="Sub-path in the bucket for W&B files (the team form's optional path). Default: bucket root.")
 
 
 class AwsByobConfig(StrictModel):
     """``<namespace>-byob-aws``: a KMS-encrypted S3 bucket the W&B principal may use."""
 
+    name: str | None = NameField
     level: Level | None = LevelOverride
     region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
         default=None, description="AWS region of the bucket. Default: the top-level region."
@@ -134,6 +141,7 @@ class AwsByobConfig(StrictModel):
 class GcpByobConfig(StrictModel):
     """``<namespace>-byob-gcp``: a GCS bucket with soft delete and versioning for the W&B service account."""
 
+    name: str | None = NameField
     level: Level | None = LevelOverride
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="GCP project id of the bucket. Required.")
     location: str = Field(
@@ -174,6 +182,7 @@ class GcpByobConfig(StrictModel):
 class AzureByobConfig(StrictModel):
     """``<namespace>-byob-azure``: a storage account + container; team level adds a federated managed identity."""
 
+    name: str | None = NameField
     level: Level | None = LevelOverride
     subscription_id: str | None = Field(
         default=None,
@@ -369,6 +378,31 @@ FileStore = Annotated[Union[S3FileStore, S3CompatibleFileStore, GcsFileStore, Az
 # --- the section -----------------------------------------------------------------------------
 
 
+def _one_or_many(value: Any) -> str:
+    return "sections-list" if isinstance(value, list) else "sections-one"
+
+
+def _items(value: Any) -> list[Any]:
+    """The sections of one cloud: a single section or the items of a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+AwsSections = Annotated[
+    Union[Annotated[AwsByobConfig, Tag("sections-one")], Annotated[list[AwsByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Discriminator(_one_or_many),
+]
+GcpSections = Annotated[
+    Union[Annotated[GcpByobConfig, Tag("sections-one")], Annotated[list[GcpByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Discriminator(_one_or_many),
+]
+AzureSections = Annotated[
+    Union[Annotated[AzureByobConfig, Tag("sections-one")], Annotated[list[AzureByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Discriminator(_one_or_many),
+]
+
+
 class ByobConfig(StrictModel):
     """wandb-cdktf: bring-your-own-bucket stacks. Default: none.
 
@@ -388,9 +422,15 @@ class ByobConfig(StrictModel):
         default="team",
         description="instance (the instance's default bucket) or team (a team's bucket, set in the team form). Default: team.",
     )
-    aws: AwsByobConfig | None = Field(default=None, description="Build <namespace>-byob-aws. Default: not built.")
-    gcp: GcpByobConfig | None = Field(default=None, description="Build <namespace>-byob-gcp. Default: not built.")
-    azure: AzureByobConfig | None = Field(default=None, description="Build <namespace>-byob-azure. Default: not built.")
+    aws: AwsSections | None = Field(
+        default=None, description="Build <namespace>-byob-aws: one bucket (a section) or several (a list of sections, "
+        "each with a name but at most one; e.g. team buckets for Kappa and Omega). Default: not built.")
+    gcp: GcpSections | None = Field(
+        default=None, description="Build <namespace>-byob-gcp: one bucket (a section) or several (a list of named "
+        "sections, as for aws). Default: not built.")
+    azure: AzureSections | None = Field(
+        default=None, description="Build <namespace>-byob-azure: one storage account (a section) or several (a list "
+        "of named sections, as for aws). Default: not built.")
     file_stores: list[FileStore] = Field(
         default_factory=list,
         description="Self-managed only: team-level stores (other clouds, MinIO) for GORILLA_SUPPORTED_FILE_STORES; "
@@ -407,18 +447,25 @@ class ByobConfig(StrictModel):
 
     @field_validator("aws")
     @classmethod
-    def _aws(cls, value: AwsByobConfig | None, info: ValidationInfo) -> AwsByobConfig | None:
+    def _aws(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or "deployment_type" not in info.data:
             return value
         dt = info.data["deployment_type"]
-        _check_level(dt, value.level)
+        for item in _items(value):
+            _check_level(dt, item.level)
         return value
 
     @field_validator("gcp")
     @classmethod
-    def _gcp(cls, value: GcpByobConfig | None, info: ValidationInfo) -> GcpByobConfig | None:
+    def _gcp(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or "deployment_type" not in info.data:
             return value
+        for item in _items(value):
+            cls._gcp_one(item, info)
+        return value
+
+    @staticmethod
+    def _gcp_one(value: GcpByobConfig, info: ValidationInfo) -> None:
         dt = info.data["deployment_type"]
         _check_level(dt, value.level)
         if dt == "self-managed" and not value.wandb_service_account:
@@ -426,13 +473,18 @@ class ByobConfig(StrictModel):
                 "wandb_service_account is required for self-managed: the service account your W&B instance uses; "
                 "presets exist only for saas and dedicated"
             )
-        return value
 
     @field_validator("azure")
     @classmethod
-    def _azure(cls, value: AzureByobConfig | None, info: ValidationInfo) -> AzureByobConfig | None:
+    def _azure(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or "deployment_type" not in info.data:
             return value
+        for item in _items(value):
+            cls._azure_one(item, info)
+        return value
+
+    @staticmethod
+    def _azure_one(value: AzureByobConfig, info: ValidationInfo) -> None:
         dt = info.data["deployment_type"]
         if dt == "saas":
             raise ValueError(
@@ -452,7 +504,6 @@ class ByobConfig(StrictModel):
                 raise ValueError(
                     f"{given[0]} is a team-level option (managed identity); instance level uses the account access key"
                 )
-        return value
 
     @field_validator("file_stores")
     @classmethod
@@ -475,30 +526,78 @@ class ByobConfig(StrictModel):
         """Clouds ("aws", "gcp", "azure") that get a ``<namespace>-byob-<cloud>`` stack."""
         return [name for name in ("aws", "gcp", "azure") if getattr(self, name) is not None]
 
-    def level_for(self, cloud: str) -> str:
-        """The effective level (instance/team) of one cloud's bucket."""
-        section = getattr(self, cloud)
+    def sections(self, cloud: str) -> list[tuple[str, Any]]:
+        """(option path, section) of each bucket of one cloud: ``byob.aws`` for a single section, ``byob.aws[i]``
+        for list items."""
+        value = getattr(self, cloud)
+        if isinstance(value, list):
+            return [(f"byob.{cloud}[{i}]", item) for i, item in enumerate(value)]
+        return [(f"byob.{cloud}", value)] if value is not None else []
+
+    def level_for(self, cloud: str, section: Any = None) -> str:
+        """The effective level (instance/team) of one bucket (default: the cloud's single/first section)."""
+        if section is None:
+            items = _items(getattr(self, cloud))
+            section = items[0] if items else None
         return (section.level if section is not None and section.level else None) or self.level
 
-    def aws_principal(self) -> str | None:
+    def aws_principal(self, section: AwsByobConfig | None = None) -> str | None:
         """The IAM principal granted bucket and key access: explicit, else the preset; None = the platform's node role."""
-        assert self.aws is not None
-        return self.aws.wandb_principal_arn or AWS_PRINCIPALS.get(self.deployment_type)
+        section = section or _items(self.aws)[0]
+        return section.wandb_principal_arn or AWS_PRINCIPALS.get(self.deployment_type)
+
+    def list_problems(self, namespace: str, region: str) -> tuple[str, str] | None:
+        """(option, message) for the first inconsistency among the buckets of one cloud's list, else None."""
+        for cloud in ("aws", "gcp", "azure"):
+            sections = self.sections(cloud)
+            if not isinstance(getattr(self, cloud), list):
+                continue
+            names: set[str | None] = set()
+            instance = 0
+            for option, item in sections:
+                if item.name in names:
+                    what = "more than one bucket has no name" if item.name is None else f"repeats {item.name!r}"
+                    return (f"{option}.name", f"{what}: each bucket of a list needs its own name (one may omit it "
+                            "and keep the single section's ids)")
+                names.add(item.name)
+                if self.level_for(cloud, item) == "instance":
+                    instance += 1
+                    if instance > 1:
+                        return (f"{option}.level", "an instance has one instance-level bucket; the others are team "
+                                "buckets (level: team)")
+            first = sections[0][1]
+            for option, item in sections[1:]:
+                if cloud == "aws" and (item.region or region) != (first.region or region):
+                    return (f"{option}.region", f"must be {first.region or region}, the region of the other buckets "
+                            "(one <namespace>-byob-aws stack has one AWS provider); use another configuration for "
+                            "another region")
+                if cloud == "azure" and item.subscription_id != first.subscription_id:
+                    return (f"{option}.subscription_id", "must be the other storage accounts' subscription (one "
+                            "<namespace>-byob-azure stack has one azurerm provider)")
+            if cloud == "azure":
+                seen: dict[str, str] = {}
+                for option, item in sections:
+                    account = item.storage_account_name or default_azure_account_name(namespace, item.name)
+                    if account in seen:
+                        return (f"{option}.storage_account_name", f"{account!r} is also {seen[account]}'s account; "
+                                "storage account names are global: set distinct names")
+                    seen[account] = option
+        return None
 
     def warnings(self) -> list[tuple[str, str]]:
         """(option, message) for accepted settings the W&B docs advise against."""
         out: list[tuple[str, str]] = []
-        if self.aws is not None and self.aws.bucket_name:
-            msg = cs.dotted_bucket_warning("s3", self.aws.bucket_name)
+        for option, aws in self.sections("aws"):
+            msg = cs.dotted_bucket_warning("s3", aws.bucket_name) if aws.bucket_name else None
             if msg:
-                out.append(("byob.aws.bucket_name", msg))
-        if self.gcp is not None:
-            if self.gcp.bucket_name:
-                msg = cs.dotted_bucket_warning("gcs", self.gcp.bucket_name)
+                out.append((f"{option}.bucket_name", msg))
+        for option, gcp in self.sections("gcp"):
+            if gcp.bucket_name:
+                msg = cs.dotted_bucket_warning("gcs", gcp.bucket_name)
                 if msg:
-                    out.append(("byob.gcp.bucket_name", msg))
-            if self.gcp.kms_key_name:
-                out.append(("byob.gcp.kms_key_name", "the W&B BYOB docs say to set the bucket's encryption to "
+                    out.append((f"{option}.bucket_name", msg))
+            if gcp.kms_key_name:
+                out.append((f"{option}.kms_key_name", "the W&B BYOB docs say to set the bucket's encryption to "
                             "Google-managed; a CMEK is not what W&B documents or tests (omit it to follow the docs)"))
         for i, store in enumerate(self.file_stores):
             if store.type in ("s3", "gcs"):  # S3-compatible stores are usually path-style: no virtual-host TLS issue
@@ -507,10 +606,15 @@ class ByobConfig(StrictModel):
                     out.append((f"byob.file_stores[{i}].bucket", msg))
         return out
 
-    def gcp_service_account(self) -> str:
+    def gcp_service_account(self, section: GcpByobConfig | None = None) -> str:
         """The service account granted roles/storage.admin (explicit value, else the preset)."""
-        assert self.gcp is not None
-        return self.gcp.wandb_service_account or GCP_SERVICE_ACCOUNTS[self.deployment_type]
+        section = section or _items(self.gcp)[0]
+        return section.wandb_service_account or GCP_SERVICE_ACCOUNTS[self.deployment_type]
+
+
+def default_azure_account_name(namespace: str, name: str | None = None) -> str:
+    """``<namespace[-name] without hyphens, first 20>byob``: the default storage account of an Azure section."""
+    return re.sub(r"[^a-z0-9]", "", f"{namespace}{name or ''}")[:20] + "byob"
 
 
 def _check_level(deployment_type: str, level: str | None) -> None:

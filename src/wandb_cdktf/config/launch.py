@@ -236,6 +236,14 @@ class LaunchAzureConfig(StrictModel):
     )
 
 
+# Settings of the image repository, which the noop builder does not get (it pushes nothing).
+NOOP_UNUSED: dict[str, tuple[str, ...]] = {
+    "aws": ("repository_name", "immutable_tags", "untagged_image_expiration_days", "kms_key_arn"),
+    "gcp": ("repository_id", "image_name", "job_node_service_account"),
+    "azure": ("registry_name", "registry_sku", "repository", "kubelet_identity_object_id"),
+}
+
+
 class LaunchConfig(StrictModel):
     """Which Launch permission stacks to build (one per cloud sub-section present) and the agent they serve."""
 
@@ -292,6 +300,15 @@ class LaunchConfig(StrictModel):
             for name in ("build_job_name", "kaniko_credentials_secret"):
                 if getattr(self, name) is not None:
                     raise ValueError(f"{name} is a Kaniko setting; it requires builder: kaniko, got {self.builder!r}")
+        if self.builder == "noop":
+            # Seed 003: "Noop: 미리 빌드된 이미지만 사용하고 싶을 때" -- nothing is built or pushed, so no image
+            # repository is created and its settings have nothing to apply to.
+            for cloud, names in NOOP_UNUSED.items():
+                section = getattr(self, cloud)
+                given = sorted(set(names) & section.model_fields_set) if section is not None else []
+                if given:
+                    raise ValueError(f"{cloud}.{given[0]} configures the image repository, which builder: noop does not "
+                                     "create (prebuilt images only); remove it or use kaniko/docker")
         if self.kaniko_credentials_secret is not None and self.azure is not None:
             raise ValueError(
                 "kaniko_credentials_secret holds AWS or GCP credentials (seed 003); Kaniko on Azure reads the "

@@ -142,7 +142,8 @@ def tfvars_license(path: str | os.PathLike[str]) -> str | None:
 def _from_validation_error(exc: ValidationError) -> ConfigError:
     errors = exc.errors(include_url=False)
     first = errors[0]
-    loc = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # function-*: pydantic's validator wrappers; sections-*: the tags of byob.<cloud> (one section or a list).
+    loc = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p.startswith(("function-", "sections-"))))
     msg = str(first["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

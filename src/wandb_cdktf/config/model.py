@@ -322,6 +322,10 @@ class WandbConfig(StrictModel):
 
     @model_validator(mode="after")
     def _consistency(self) -> WandbConfig:
+        if self.byob is not None:
+            problem = self.byob.list_problems(self.namespace, self.region)
+            if problem:
+                raise _Err(*problem)
         if self.create_platform:
             # These have placeholder defaults so BYOB/Launch-only configs can omit them.
             for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
@@ -336,9 +340,10 @@ class WandbConfig(StrictModel):
             byob_stacks = self.byob.clouds() if self.byob is not None else []
             if not byob_stacks and self.launch is None:
                 raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
-            if self.byob is not None and self.byob.aws is not None and self.byob.aws_principal() is None:
-                raise _Err("byob.aws", "wandb_principal_arn is required for self-managed without the platform built here: "
-                           "the IAM role your W&B instance uses (e.g. its EKS node role ARN)")
+            for option, section in self.byob.sections("aws") if self.byob is not None else []:
+                if self.byob.aws_principal(section) is None:
+                    raise _Err(option, "wandb_principal_arn is required for self-managed without the platform built here: "
+                               "the IAM role your W&B instance uses (e.g. its EKS node role ARN)")
             aws_launch = self.launch.aws if self.launch is not None else None
             if aws_launch is not None and not (aws_launch.oidc_provider_arn or aws_launch.principal_arn):
                 raise _Err("launch.aws", "without the platform there is no cluster to trust: set oidc_provider_arn + "
@@ -357,9 +362,10 @@ class WandbConfig(StrictModel):
         if byob.deployment_type != "self-managed":
             raise _Err("byob.deployment_type", f"is {byob.deployment_type!r}, but create_platform: true builds a "
                        "self-managed W&B instance; use self-managed, or create_platform: false for SaaS/Dedicated Cloud")
-        if byob.aws is not None and byob.level_for("aws") == "instance":
-            raise _Err("byob.aws", "level: instance is the platform's own bucket, which <namespace>-infra builds (or "
-                       "bucket_name names); use level: team for a team bucket")
+        for option, section in byob.sections("aws"):
+            if byob.level_for("aws", section) == "instance":
+                raise _Err(option, "level: instance is the platform's own bucket, which <namespace>-infra builds (or "
+                           "bucket_name names); use level: team for a team bucket")
 
     def warnings(self) -> list[str]:
         """``<option>: <message>`` for accepted settings the W&B or cloud docs advise against (printed, not fatal)."""

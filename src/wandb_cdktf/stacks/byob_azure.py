@@ -9,6 +9,7 @@ from cdktf import TerraformOutput
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.byob import AzureByobConfig, default_azure_account_name
 from ..constructs.azure.byob_storage import AzureByobStorage, AzureByobStorageProps
 from ..storage.connection_strings import validate_azure_storage_account_name
 from .base import WandbStack
@@ -20,37 +21,57 @@ def default_storage_account_name(namespace: str) -> str:
 
 
 class ByobAzureStack(WandbStack):
+    """One or more W&B storage accounts; an unnamed section keeps ``resource-group``/``byob-storage`` and the plain
+    output names, a named list item (``name: omega``) gets ``resource-group-omega``/``byob-storage-omega``,
+    ``omega_<output>`` and the defaults ``<namespace>-omega-byob`` / ``<namespace><omega>byob``."""
+
     def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
         super().__init__(scope, stack_id, config=config)
         from .._providers import azurerm
 
         byob = config.byob
         assert byob is not None and byob.azure is not None
-        c = byob.azure
+        sections = [section for _, section in byob.sections("azure")]
+        c = sections[0]  # config validation: one subscription per list
         provider_kwargs: dict[str, Any] = {}
         if c.subscription_id:
             provider_kwargs["subscription_id"] = c.subscription_id
         azurerm.provider.AzurermProvider(self, "azurerm", features=[{}], **provider_kwargs)
+        self._client: Any = None
+        self.storages: dict[str | None, AzureByobStorage] = {}
+        self.levels: dict[str | None, str] = {}
+        for section in sections:
+            self._account(config, section)
+        self.storage = self.storages[c.name]
+        self.level = self.levels[c.name]
+
+    def _account(self, config: WandbConfig, c: AzureByobConfig) -> None:
+        from .._providers import azurerm
+
+        byob = config.byob
+        assert byob is not None
+        suffix, out = ("", "") if c.name is None else (f"-{c.name}", f"{c.name}_")
+        namespace = config.namespace if c.name is None else f"{config.namespace}-{c.name}"
         tags = {"managed-by": "wandb-cdktf", **c.tags}
-        rg_name = c.resource_group_name or f"{config.namespace}-byob"
+        rg_name = c.resource_group_name or f"{namespace}-byob"
         if c.create_resource_group:
             assert c.location is not None
-            rg = azurerm.resource_group.ResourceGroup(self, "resource-group", name=rg_name, location=c.location, tags=tags)
+            rg = azurerm.resource_group.ResourceGroup(self, f"resource-group{suffix}", name=rg_name, location=c.location, tags=tags)
             location = rg.location
             rg_name_ref = rg.name
         else:
-            data_rg = azurerm.data_azurerm_resource_group.DataAzurermResourceGroup(self, "resource-group", name=rg_name)
+            data_rg = azurerm.data_azurerm_resource_group.DataAzurermResourceGroup(self, f"resource-group{suffix}", name=rg_name)
             location = c.location or data_rg.location
             rg_name_ref = data_rg.name
-        self.level = byob.level_for("azure")
-        team = self.level == "team"
-        self.storage = AzureByobStorage(self, "byob-storage", AzureByobStorageProps(
-            namespace=config.namespace,
+        level = byob.level_for("azure", c)
+        team = level == "team"
+        s = AzureByobStorage(self, f"byob-storage{suffix}", AzureByobStorageProps(
+            namespace=namespace,
             resource_group_name=rg_name_ref,
             location=location,
-            storage_account_name=c.storage_account_name or default_storage_account_name(config.namespace),
+            storage_account_name=c.storage_account_name or default_azure_account_name(config.namespace, c.name),
             container_name=c.container_name,
-            level=self.level,
+            level=level,
             account_replication_type=c.account_replication_type,
             blob_soft_delete_days=c.blob_soft_delete_days,
             container_soft_delete_days=c.container_soft_delete_days,
@@ -61,18 +82,21 @@ class ByobAzureStack(WandbStack):
             tags=tags,
             path=c.path,
         ))
-        s = self.storage
-        TerraformOutput(self, "storage_account_name", value=s.storage_account_name, description="Team form: Account name.")
-        TerraformOutput(self, "container_name", value=s.container_name, description="Team form: Container name.")
-        TerraformOutput(self, "path", value=s.path, description="Sub-path for W&B files (team form: Path; empty = root).")
+        self.storages[c.name] = s
+        self.levels[c.name] = level
+        TerraformOutput(self, f"{out}storage_account_name", value=s.storage_account_name, description="Team form: Account name.")
+        TerraformOutput(self, f"{out}container_name", value=s.container_name, description="Team form: Container name.")
+        TerraformOutput(self, f"{out}path", value=s.path, description="Sub-path for W&B files (team form: Path; empty = root).")
         if team:
-            client = azurerm.data_azurerm_client_config.DataAzurermClientConfig(self, "client")
-            TerraformOutput(self, "managed_identity_client_id", value=s.managed_identity_client_id,
+            if self._client is None:
+                self._client = azurerm.data_azurerm_client_config.DataAzurermClientConfig(self, "client")
+            client = self._client
+            TerraformOutput(self, f"{out}managed_identity_client_id", value=s.managed_identity_client_id,
                             description="Team form: Managed identity client ID.")
-            TerraformOutput(self, "tenant_id", value=client.tenant_id, description="Team form: Tenant ID.")
+            TerraformOutput(self, f"{out}tenant_id", value=client.tenant_id, description="Team form: Tenant ID.")
             TerraformOutput(
                 self,
-                "wandb_team_form",
+                f"{out}wandb_team_form",
                 value={
                     "cloud_provider": "Azure",
                     "account_name": s.storage_account_name,
@@ -85,7 +109,7 @@ class ByobAzureStack(WandbStack):
             )
         else:
             TerraformOutput(
-                self, "storage_account_access_key", value=s.primary_access_key, sensitive=True,
+                self, f"{out}storage_account_access_key", value=s.primary_access_key, sensitive=True,
                 description="Instance level: the account access key to share with W&B through a secure channel "
-                "(`terraform output -raw storage_account_access_key`).",
+                f"(`terraform output -raw {out}storage_account_access_key`).",
             )

@@ -6,6 +6,7 @@ from cdktf import TerraformOutput
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.byob import GcpByobConfig
 from ..constructs.gcp.byob_bucket import GcsByobBucket, GcsByobBucketProps
 from ..storage.connection_strings import validate_gcs_bucket_name
 from .base import WandbStack
@@ -17,21 +18,38 @@ def default_gcs_bucket_name(namespace: str, project: str) -> str:
 
 
 class ByobGcpStack(WandbStack):
+    """One or more W&B GCS buckets; an unnamed section keeps ``byob-bucket`` and the plain output names, a named
+    list item (``name: omega``) gets ``byob-bucket-omega``, ``omega_<output>`` and the default name
+    ``<namespace>-omega-byob-<project>``."""
+
     def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
         super().__init__(scope, stack_id, config=config)
         from .._providers import google
 
         byob = config.byob
         assert byob is not None and byob.gcp is not None
-        c = byob.gcp
-        provider_kwargs = {"project": c.project}
-        if "-" in c.location:  # a region (us-central1), not a multi/dual-region (US, EU, NAM4)
-            provider_kwargs["region"] = c.location.lower()
+        sections = [section for _, section in byob.sections("gcp")]
+        first = sections[0]
+        provider_kwargs = {"project": first.project}
+        if "-" in first.location:  # a region (us-central1), not a multi/dual-region (US, EU, NAM4)
+            provider_kwargs["region"] = first.location.lower()
         google.provider.GoogleProvider(self, "google", default_labels={"managed_by": "wandb-cdktf"}, **provider_kwargs)
-        self.level = byob.level_for("gcp")
-        self.bucket = GcsByobBucket(self, "byob-bucket", GcsByobBucketProps(
-            bucket_name=c.bucket_name or default_gcs_bucket_name(config.namespace, c.project),
-            wandb_service_account=byob.gcp_service_account(),
+        self.buckets: dict[str | None, GcsByobBucket] = {}
+        self.levels: dict[str | None, str] = {}
+        for c in sections:
+            self._bucket(config, c)
+        self.bucket = self.buckets[first.name]
+        self.level = self.levels[first.name]
+
+    def _bucket(self, config: WandbConfig, c: GcpByobConfig) -> None:
+        byob = config.byob
+        assert byob is not None
+        construct_id, out = ("byob-bucket", "") if c.name is None else (f"byob-bucket-{c.name}", f"{c.name}_")
+        namespace = config.namespace if c.name is None else f"{config.namespace}-{c.name}"
+        level = byob.level_for("gcp", c)
+        b = GcsByobBucket(self, construct_id, GcsByobBucketProps(
+            bucket_name=c.bucket_name or default_gcs_bucket_name(namespace, c.project),
+            wandb_service_account=byob.gcp_service_account(c),
             project=c.project,
             location=c.location,
             soft_delete_retention_days=c.soft_delete_retention_days,
@@ -40,15 +58,16 @@ class ByobGcpStack(WandbStack):
             labels=dict(c.labels),
             path=c.path,
         ))
-        b = self.bucket
-        TerraformOutput(self, "bucket_name", value=b.bucket_name, description="GCS bucket name (team form: Name).")
-        TerraformOutput(self, "project", value=c.project, description="Project of the bucket.")
-        TerraformOutput(self, "location", value=c.location, description="Location of the bucket.")
-        TerraformOutput(self, "path", value=b.path, description="Sub-path for W&B files (team form: Path; empty = root).")
-        TerraformOutput(self, "bucket_address", value=b.bucket_address, description="gs://<bucket>[/<path>] (instance level: W&B BUCKET).")
+        self.buckets[c.name] = b
+        self.levels[c.name] = level
+        TerraformOutput(self, f"{out}bucket_name", value=b.bucket_name, description="GCS bucket name (team form: Name).")
+        TerraformOutput(self, f"{out}project", value=c.project, description="Project of the bucket.")
+        TerraformOutput(self, f"{out}location", value=c.location, description="Location of the bucket.")
+        TerraformOutput(self, f"{out}path", value=b.path, description="Sub-path for W&B files (team form: Path; empty = root).")
+        TerraformOutput(self, f"{out}bucket_address", value=b.bucket_address, description="gs://<bucket>[/<path>] (instance level: W&B BUCKET).")
         TerraformOutput(
             self,
-            "wandb_team_form",
+            f"{out}wandb_team_form",
             value={"cloud_provider": "GCP", "name": b.bucket_name, "path": b.path},
-            description=f"Values for the W&B team form (External storage), {self.level} level, {byob.deployment_type}.",
+            description=f"Values for the W&B team form (External storage), {level} level, {byob.deployment_type}.",
         )

@@ -61,7 +61,7 @@ def emit_launch_outputs(
     *,
     environment: str,
     region: str,
-    destination: str,
+    destination: str | None,
     build_context_store: str | None,
     service_account_annotations: Mapping[str, str],
     project: str | None = None,

@@ -54,6 +54,7 @@ class LaunchAwsStack(WandbStack):
                 oidc_provider_arn=oidc_arn,
                 oidc_issuer=oidc_issuer,
                 principal_arn=la.principal_arn,
+                registry=launch.builder != "noop",
                 build_context_bucket=launch.builder == "kaniko",
                 bucket_name=la.bucket_name,
                 build_context_expiration_days=launch.build_context_expiration_days,
@@ -75,7 +76,8 @@ class LaunchAwsStack(WandbStack):
             service_account_annotations={"eks.amazonaws.com/role-arn": self.agent.role_arn},
         )
         TerraformOutput(self, "role_arn", value=self.agent.role_arn, description="IAM role of the Launch agent")
-        TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="ECR repository for built images")
+        if self.agent.repository_url is not None:  # noop builder: prebuilt images, no repository
+            TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="ECR repository for built images")
         if self.agent.build_context_store:
             TerraformOutput(self, "build_context_store", value=self.agent.build_context_store, description="Kaniko build-context store")
 
@@ -84,5 +86,5 @@ class LaunchAwsStack(WandbStack):
         return self.agent.role_arn
 
     @property
-    def repository_url(self) -> str:
+    def repository_url(self) -> str | None:
         return self.agent.repository_url

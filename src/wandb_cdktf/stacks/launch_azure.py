@@ -44,6 +44,7 @@ class LaunchAzureStack(WandbStack):
                 oidc_issuer_url=lz.oidc_issuer_url,
                 kubernetes_namespace=launch.agent_namespace,
                 kubernetes_service_account=launch.service_account,
+                registry=launch.builder != "noop",
                 build_context_storage=kaniko,
                 storage_account_name=lz.storage_account_name or f"{compact[:18]}launch",
                 container_name=lz.container_name,
@@ -64,6 +65,7 @@ class LaunchAzureStack(WandbStack):
             agent_labels={"azure.workload.identity/use": "true"},
         )
         TerraformOutput(self, "client_id", value=self.agent.client_id, description="Client id of the agent's managed identity")
-        TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="ACR repository for built images")
+        if self.agent.repository_url is not None:  # noop builder: prebuilt images, no registry
+            TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="ACR repository for built images")
         if self.agent.build_context_store:
             TerraformOutput(self, "build_context_store", value=self.agent.build_context_store, description="Kaniko build-context store")

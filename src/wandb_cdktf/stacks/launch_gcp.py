@@ -36,6 +36,7 @@ class LaunchGcpStack(WandbStack):
                 kubernetes_service_account=launch.service_account,
                 workload_identity_pool=lg.workload_identity_pool,
                 image_name=lg.image_name,
+                registry=launch.builder != "noop",
                 build_context_bucket=launch.builder == "kaniko",
                 bucket_name=lg.bucket_name or f"{ns}-launch-ctx-{lg.project}",
                 bucket_location=lg.bucket_location,
@@ -57,7 +58,8 @@ class LaunchGcpStack(WandbStack):
             service_account_annotations={"iam.gke.io/gcp-service-account": self.agent.service_account_email},
         )
         TerraformOutput(self, "service_account_email", value=self.agent.service_account_email, description="Launch agent service account")
-        TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="Artifact Registry image for built images")
+        if self.agent.repository_url is not None:  # noop builder: prebuilt images, no repository
+            TerraformOutput(self, "repository_url", value=self.agent.repository_url, description="Artifact Registry image for built images")
         if self.agent.build_context_store:
             TerraformOutput(self, "build_context_store", value=self.agent.build_context_store, description="Kaniko build-context store")
         if self.agent.vertex_staging_bucket:

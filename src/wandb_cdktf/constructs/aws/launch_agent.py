@@ -58,6 +58,10 @@ class AwsLaunchAgentProps:
     """That provider's issuer host and path, without ``https://`` (may be a token). Required with oidc_provider_arn."""
     principal_arn: str | None = None
     """An IAM principal also allowed to assume the role. Default: none."""
+    registry: bool = True
+    """Create the ECR repository and grant the agent push (kaniko/docker builders). False for the noop builder,
+    which only runs prebuilt images (seed 003 "Noop: 미리 빌드된 이미지만"): no repository, no registry grants.
+    Default: true."""
     build_context_bucket: bool = True
     """Create the Kaniko build-context bucket and grant access to it. Default: true (kaniko builder)."""
     bucket_name: str | None = None
@@ -88,6 +92,8 @@ class AwsLaunchAgentProps:
             raise ValueError("AwsLaunchAgentProps.oidc_issuer is the issuer without https://")
         if self.sagemaker_kms_key_arn and not self.sagemaker_execution_role_arn:
             raise ValueError("AwsLaunchAgentProps.sagemaker_kms_key_arn requires sagemaker_execution_role_arn")
+        if self.build_context_bucket and not self.registry:
+            raise ValueError("AwsLaunchAgentProps.build_context_bucket is for Kaniko, which pushes to the registry")
 
 
 class AwsLaunchAgent(Construct):
@@ -103,6 +109,35 @@ class AwsLaunchAgent(Construct):
         super().__init__(scope, construct_id)
         self._props = props
 
+        self.repository: Any = None
+        if props.registry:
+            self._registry(props)
+
+        self.bucket: Any = None
+        if props.build_context_bucket:
+            self.bucket = self._build_context_bucket(props)
+
+        trust = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
+            self, "trust", statement=_statements(self._trust_statements(props))
+        )
+        self.role = aws.iam_role.IamRole(
+            self,
+            "role",
+            name=f"{props.name_prefix}-agent",
+            description="W&B Launch agent (and its Kaniko build jobs): push images, upload build contexts",
+            assume_role_policy=trust.json,
+        )
+        statements = self._permission_statements(props)
+        if statements:  # IAM refuses a policy without statements (noop builder without SageMaker needs none)
+            permissions = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
+                self, "permissions", statement=_statements(statements)
+            )
+            aws.iam_role_policy.IamRolePolicy(
+                self, "policy", name="wandb-launch-agent", role=self.role.id, policy=permissions.json
+            )
+
+    # --- resources ------------------------------------------------------------------------
+    def _registry(self, props: AwsLaunchAgentProps) -> None:
         ecr = aws.ecr_repository
         self.repository = ecr.EcrRepository(
             self,
@@ -156,28 +191,6 @@ class AwsLaunchAgent(Construct):
             ),
         )
 
-        self.bucket: Any = None
-        if props.build_context_bucket:
-            self.bucket = self._build_context_bucket(props)
-
-        trust = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-            self, "trust", statement=_statements(self._trust_statements(props))
-        )
-        self.role = aws.iam_role.IamRole(
-            self,
-            "role",
-            name=f"{props.name_prefix}-agent",
-            description="W&B Launch agent (and its Kaniko build jobs): push images, upload build contexts",
-            assume_role_policy=trust.json,
-        )
-        permissions = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-            self, "permissions", statement=_statements(self._permission_statements(props))
-        )
-        aws.iam_role_policy.IamRolePolicy(
-            self, "policy", name="wandb-launch-agent", role=self.role.id, policy=permissions.json
-        )
-
-    # --- resources ------------------------------------------------------------------------
     def _build_context_bucket(self, props: AwsLaunchAgentProps) -> Any:
         naming: dict[str, Any] = {"bucket": props.bucket_name} if props.bucket_name else {"bucket_prefix": f"{props.name_prefix}-ctx-"}
         bucket = aws.s3_bucket.S3Bucket(self, "build-context-bucket", force_destroy=props.force_destroy, **naming)
@@ -286,11 +299,13 @@ class AwsLaunchAgent(Construct):
         return statements
 
     def _permission_statements(self, props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
-        repo_arn = self.repository.arn
-        statements: list[dict[str, Any]] = [
-            {"sid": "LaunchRegistry", "effect": "Allow", "actions": list(ECR_REPOSITORY_ACTIONS), "resources": [repo_arn]},
-            {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
-        ]
+        statements: list[dict[str, Any]] = []
+        if self.repository is not None:
+            repo_arn = self.repository.arn
+            statements += [
+                {"sid": "LaunchRegistry", "effect": "Allow", "actions": list(ECR_REPOSITORY_ACTIONS), "resources": [repo_arn]},
+                {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
+            ]
         if self.bucket is not None:
             statements += [
                 {"sid": "KanikoCacheRead", "effect": "Allow", "actions": list(ECR_KANIKO_CACHE_ACTIONS), "resources": [repo_arn]},
@@ -359,17 +374,20 @@ class AwsLaunchAgent(Construct):
         return self.role.name
 
     @property
-    def repository_url(self) -> str:
-        """``<account>.dkr.ecr.<region>.amazonaws.com/<name>``: the launch-config ``builder.destination``.
+    def repository_url(self) -> str | None:
+        """``<account>.dkr.ecr.<region>.amazonaws.com/<name>``: the launch-config ``builder.destination``; None
+        without a registry (noop builder).
 
         Built from the registry id (the only part unknown before apply) so the
         rest of the URL can be checked against the agent's ECR pattern at synth time.
         """
+        if self.repository is None:
+            return None
         return f"{self.repository.registry_id}.dkr.ecr.{self._props.region}.amazonaws.com/{self._props.repository_name}"
 
     @property
-    def repository_arn(self) -> str:
-        return self.repository.arn
+    def repository_arn(self) -> str | None:
+        return self.repository.arn if self.repository is not None else None
 
     @property
     def bucket_name(self) -> str | None:

@@ -12,6 +12,7 @@ container, not the resource group or account.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
@@ -50,6 +51,10 @@ class AzureLaunchAgentProps:
     """Registry SKU (Basic, Standard, Premium). Default: Standard."""
     repository: str = "launch"
     """Repository for the agent's images. Default: launch."""
+    registry: bool = True
+    """Create the container registry and grant the agent AcrPush (kaniko builder). False for the noop builder
+    (seed 003 "Noop: 미리 빌드된 이미지만"): no registry, no registry roles; registry_name is then unused.
+    Default: true."""
     build_context_storage: bool = True
     """Create the build-context storage account + container and grant access. Default: true (kaniko builder)."""
     storage_account_name: str | None = None
@@ -79,6 +84,8 @@ class AzureLaunchAgentProps:
     """Tags on every resource. Default: none."""
 
     def __post_init__(self) -> None:
+        if not self.registry and (self.build_context_storage or self.kubelet_identity_object_id):
+            raise ValueError("AzureLaunchAgentProps.build_context_storage and kubelet_identity_object_id need registry=True")
         if self.build_context_storage and not self.storage_account_name:
             raise ValueError("AzureLaunchAgentProps.storage_account_name is required with build_context_storage")
         if not self.oidc_issuer_url.startswith("https://"):
@@ -117,16 +124,18 @@ class AzureLaunchAgent(Construct):
             )
             rg_name = self.resource_group.name
 
-        self.registry = azurerm.container_registry.ContainerRegistry(
-            self,
-            "registry",
-            name=p.registry_name,
-            resource_group_name=rg_name,
-            location=p.location,
-            sku=p.registry_sku,
-            admin_enabled=False,
-            tags=tags,
-        )
+        self.registry: Any = None
+        if p.registry:
+            self.registry = azurerm.container_registry.ContainerRegistry(
+                self,
+                "registry",
+                name=p.registry_name,
+                resource_group_name=rg_name,
+                location=p.location,
+                sku=p.registry_sku,
+                admin_enabled=False,
+                tags=tags,
+            )
         self.identity = azurerm.user_assigned_identity.UserAssignedIdentity(
             self, "identity", name=f"{p.name_prefix}-agent", resource_group_name=rg_name, location=p.location, tags=tags
         )
@@ -140,26 +149,27 @@ class AzureLaunchAgent(Construct):
             issuer=p.oidc_issuer_url,
             subject=f"system:serviceaccount:{p.kubernetes_namespace}:{p.kubernetes_service_account}",
         )
-        azurerm.role_assignment.RoleAssignment(
-            self,
-            "registry-push",
-            scope=self.registry.id,
-            role_definition_name="AcrPush",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            description="W&B Launch agent: push built images",
-        )
-        if p.kubelet_identity_object_id:
-            # Seed 003: jobs pull from a registry the job's nodes can reach; AKS nodes pull as the kubelet identity.
+        if self.registry is not None:
             azurerm.role_assignment.RoleAssignment(
                 self,
-                "registry-job-pull",
+                "registry-push",
                 scope=self.registry.id,
-                role_definition_name="AcrPull",
-                principal_id=p.kubelet_identity_object_id,
+                role_definition_name="AcrPush",
+                principal_id=self.identity.principal_id,
                 principal_type="ServicePrincipal",
-                description="W&B Launch jobs: pull built images",
+                description="W&B Launch agent: push built images",
             )
+            if p.kubelet_identity_object_id:
+                # Seed 003: jobs pull from a registry the job's nodes can reach; AKS nodes pull as the kubelet identity.
+                azurerm.role_assignment.RoleAssignment(
+                    self,
+                    "registry-job-pull",
+                    scope=self.registry.id,
+                    role_definition_name="AcrPull",
+                    principal_id=p.kubelet_identity_object_id,
+                    principal_type="ServicePrincipal",
+                    description="W&B Launch jobs: pull built images",
+                )
 
         self.storage_account = None
         self.container = None
@@ -243,8 +253,11 @@ class AzureLaunchAgent(Construct):
         return f"{self._props.registry_name.lower()}.azurecr.io"
 
     @property
-    def repository_url(self) -> str:
-        """``<registry>.azurecr.io/<repository>``: the launch-config ``builder.destination``."""
+    def repository_url(self) -> str | None:
+        """``<registry>.azurecr.io/<repository>``: the launch-config ``builder.destination``; None without a
+        registry (noop builder)."""
+        if self.registry is None:
+            return None
         return f"{self.registry_login_server}/{self._props.repository}"
 
     @property

@@ -91,6 +91,9 @@ class GcpLaunchAgentProps:
     """Grant the Vertex AI custom-job permissions. Default: false."""
     vertex_ai_job_service_account: str | None = None
     """E-mail of the service account Vertex AI jobs run as; the agent may act as it. Default: none."""
+    registry: bool = True
+    """Create the Artifact Registry repository and grant the agent its registry roles (kaniko/docker builders).
+    False for the noop builder (seed 003 "Noop: 미리 빌드된 이미지만"): no repository, no registry grants. Default: true."""
     job_node_service_account: str | None = None
     """E-mail of the GKE node service account running Launch jobs; granted ``roles/artifactregistry.reader`` on the
     repository so jobs can pull built images. Default: none."""
@@ -100,6 +103,8 @@ class GcpLaunchAgentProps:
             raise ValueError(f"GcpLaunchAgentProps.service_account_id must be 6-30 characters, got {self.service_account_id!r}")
         if self.vertex_ai_job_service_account and not self.vertex_ai:
             raise ValueError("GcpLaunchAgentProps.vertex_ai_job_service_account requires vertex_ai=True")
+        if not self.registry and (self.job_node_service_account or self.repository_kms_key_name):
+            raise ValueError("GcpLaunchAgentProps.job_node_service_account and repository_kms_key_name need registry=True")
 
 
 class GcpLaunchAgent(Construct):
@@ -117,38 +122,6 @@ class GcpLaunchAgent(Construct):
         self._props = props
         p = props
 
-        ar = google.artifact_registry_repository
-        repo_kwargs: dict[str, Any] = {}
-        if p.repository_kms_key_name:
-            project = google.data_google_project.DataGoogleProject(self, "project", project_id=p.project)
-            grant = google.kms_crypto_key_iam_member.KmsCryptoKeyIamMember(
-                self,
-                "repository-cmek-grant",
-                crypto_key_id=p.repository_kms_key_name,
-                role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-                member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
-            )
-            repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
-        self.repository = ar.ArtifactRegistryRepository(
-            self,
-            "repository",
-            project=p.project,
-            location=p.region,
-            repository_id=p.repository_id,
-            format="DOCKER",
-            description="W&B Launch agent images",
-            cleanup_policy_dry_run=False,
-            cleanup_policies=[
-                ar.ArtifactRegistryRepositoryCleanupPolicies(
-                    id="delete-untagged",
-                    action="DELETE",
-                    condition=ar.ArtifactRegistryRepositoryCleanupPoliciesCondition(
-                        tag_state="UNTAGGED", older_than=f"{p.untagged_image_expiration_days * 86400}s"
-                    ),
-                )
-            ],
-            **repo_kwargs,
-        )
         self.service_account = google.service_account.ServiceAccount(
             self,
             "service-account",
@@ -159,32 +132,66 @@ class GcpLaunchAgent(Construct):
         )
         member = f"serviceAccount:{self.service_account.email}"
 
-        registry_role = self._custom_role("registry-role", "registry", "W&B Launch agent registry", REGISTRY_PERMISSIONS)
-        google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
-            self,
-            "registry-access",
-            project=p.project,
-            location=p.region,
-            repository=self.repository.name,
-            role=registry_role.name,
-            member=member,
-        )
-        list_role = self._custom_role("registry-list-role", "registry_list", "W&B Launch agent repository listing", REGISTRY_LIST_PERMISSIONS)
-        google.project_iam_member.ProjectIamMember(
-            self, "registry-list-access", project=p.project, role=list_role.name, member=member
-        )
-
-        if p.job_node_service_account:
-            # Seed 003: jobs pull from a registry the job's nodes can reach; GKE nodes pull as their service account.
+        self.repository: Any = None
+        if p.registry:  # noop builder: prebuilt images only, nothing to push (seed 003)
+            ar = google.artifact_registry_repository
+            repo_kwargs: dict[str, Any] = {}
+            if p.repository_kms_key_name:
+                project = google.data_google_project.DataGoogleProject(self, "project", project_id=p.project)
+                grant = google.kms_crypto_key_iam_member.KmsCryptoKeyIamMember(
+                    self,
+                    "repository-cmek-grant",
+                    crypto_key_id=p.repository_kms_key_name,
+                    role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                    member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
+                )
+                repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
+            self.repository = ar.ArtifactRegistryRepository(
+                self,
+                "repository",
+                project=p.project,
+                location=p.region,
+                repository_id=p.repository_id,
+                format="DOCKER",
+                description="W&B Launch agent images",
+                cleanup_policy_dry_run=False,
+                cleanup_policies=[
+                    ar.ArtifactRegistryRepositoryCleanupPolicies(
+                        id="delete-untagged",
+                        action="DELETE",
+                        condition=ar.ArtifactRegistryRepositoryCleanupPoliciesCondition(
+                            tag_state="UNTAGGED", older_than=f"{p.untagged_image_expiration_days * 86400}s"
+                        ),
+                    )
+                ],
+                **repo_kwargs,
+            )
+            registry_role = self._custom_role("registry-role", "registry", "W&B Launch agent registry", REGISTRY_PERMISSIONS)
             google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
                 self,
-                "job-pull-access",
+                "registry-access",
                 project=p.project,
                 location=p.region,
                 repository=self.repository.name,
-                role="roles/artifactregistry.reader",
-                member=f"serviceAccount:{p.job_node_service_account}",
+                role=registry_role.name,
+                member=member,
             )
+            list_role = self._custom_role("registry-list-role", "registry_list", "W&B Launch agent repository listing", REGISTRY_LIST_PERMISSIONS)
+            google.project_iam_member.ProjectIamMember(
+                self, "registry-list-access", project=p.project, role=list_role.name, member=member
+            )
+
+            if p.job_node_service_account:
+                # Seed 003: jobs pull from a registry the job's nodes can reach; GKE nodes pull as their service account.
+                google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
+                    self,
+                    "job-pull-access",
+                    project=p.project,
+                    location=p.region,
+                    repository=self.repository.name,
+                    role="roles/artifactregistry.reader",
+                    member=f"serviceAccount:{p.job_node_service_account}",
+                )
 
         self.bucket = None
         if p.build_context_bucket or p.vertex_ai:  # Vertex AI stages job code in the same bucket
@@ -263,9 +270,12 @@ class GcpLaunchAgent(Construct):
         return f"{self._props.service_account_id}@{self._props.project}.iam.gserviceaccount.com"
 
     @property
-    def repository_url(self) -> str:
-        """``<region>-docker.pkg.dev/<project>/<repository>/<image>``: the launch-config ``builder.destination``."""
+    def repository_url(self) -> str | None:
+        """``<region>-docker.pkg.dev/<project>/<repository>/<image>``: the launch-config ``builder.destination``;
+        None without a registry (noop builder)."""
         p = self._props
+        if not p.registry:
+            return None
         return f"{p.region}-docker.pkg.dev/{p.project}/{p.repository_id}/{p.image_name}"
 
     @property
