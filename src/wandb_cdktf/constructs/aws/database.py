@@ -225,7 +225,7 @@ class Database(Construct):
 
         cdktf 0.21 has no ephemeral-resource classes, so the block is added to the stack's JSON directly.
         """
-        name = f"{self.node.id}_master-password"
+        name = self.node.path.split("/", 1)[-1].replace("/", "_") + "_master-password"  # unique in the stack
         TerraformStack.of(self).add_override(
             f"ephemeral.aws_secretsmanager_random_password.{name}",
             {"password_length": props.password_length, "exclude_punctuation": True, "include_space": False,
