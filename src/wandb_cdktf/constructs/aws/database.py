@@ -27,10 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformStack
+
 from constructs import Construct
 
 from ..._providers import aws
+from .ephemeral import ephemeral_random_password
 from .context import account_context
 from .iam import service_trust
 
@@ -151,7 +152,7 @@ class Database(Construct):
             self, "monitoring-policy", role=monitoring.name,
             policy_arn=f"arn:{ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         )
-        password_ref = self._ephemeral_password(props)
+        password_ref = ephemeral_random_password(self, f"{self.node.id}_master-password", props.password_length)
         password = f"${{{password_ref}}}"
         cluster_kwargs = dict(
             cluster_identifier=ns,
@@ -219,19 +220,6 @@ class Database(Construct):
             apply_immediately=props.apply_immediately,
             tags={"Name": f"{ns}-aurora-1"},
         )
-
-    def _ephemeral_password(self, props: DatabaseProps) -> str:
-        """The reference (without ``${}``) to an ephemeral resource (Terraform >= 1.10): opened on each plan/apply, never written to state or plan.
-
-        cdktf 0.21 has no ephemeral-resource classes, so the block is added to the stack's JSON directly.
-        """
-        name = self.node.path.split("/", 1)[-1].replace("/", "_") + "_master-password"  # unique in the stack
-        TerraformStack.of(self).add_override(
-            f"ephemeral.aws_secretsmanager_random_password.{name}",
-            {"password_length": props.password_length, "exclude_punctuation": True, "include_space": False,
-             "require_each_included_type": True},
-        )
-        return f"ephemeral.aws_secretsmanager_random_password.{name}.random_password"
 
     # --- attributes -----------------------------------------------------------------------
     @property

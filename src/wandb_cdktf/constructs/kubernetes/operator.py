@@ -82,7 +82,7 @@ class WandbOperatorProps:
     mysql: dict[str, Any]
     """``{host, port, user, database}`` (password separately)."""
     mysql_password: str
-    """Token read from the RDS-managed secret."""
+    """Token read from the database secret (``Database.master_user_secret_arn``), URL-encoded by the caller."""
     ingress: IngressSettings
     lb_controller_role_arn: str
     redis: dict[str, Any] | None = None
