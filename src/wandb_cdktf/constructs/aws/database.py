@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from constructs import Construct
 
 from ..._providers import aws
