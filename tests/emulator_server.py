@@ -646,6 +646,25 @@ def _security_group_rule_descriptions() -> None:
     SecurityGroupRule.description = property(description)  # type: ignore[assignment, method-assign]
 
 
+def _route53_delete_matches_names_as_dns_does() -> None:
+    """ChangeResourceRecordSets DELETE: moto compares names literally, so deleting ``name.`` leaves a record
+    stored as ``name`` in place (and a later CREATE fails with "already exists"); DNS names are the same with
+    or without the final dot and in any case (Route 53 developer guide, "DNS domain name format")."""
+    from moto.route53.models import FakeZone
+
+    def _same(a: str, b: str) -> bool:
+        return a.rstrip(".").lower() == b.rstrip(".").lower()
+
+    def delete_rrset(self: Any, rrset: dict[str, Any]) -> None:
+        self.rrsets = [
+            record_set for record_set in self.rrsets
+            if not _same(record_set.name, rrset["Name"])
+            or (rrset.get("Type") is not None and record_set.type != rrset["Type"])
+        ]
+
+    FakeZone.delete_rrset = delete_rrset  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
     _security_group_rule_descriptions()
     _eks_addons()
@@ -658,6 +677,7 @@ def install_shims() -> None:
     _eks_access_entries()
     _elbv2_rules()
     _route53_acm_validation_in_private_zone()
+    _route53_delete_matches_names_as_dns_does()
     _eks_node_group_autoscaling_groups()
     _efs_backup_policy()
     _route53_zone_ids()

@@ -573,7 +573,9 @@ def _as_rds_managed(stack: Stack) -> None:
     was created by the previous version of wandb-cdktf"."""
     path = stack.dir / "cdk.tf.json"
     doc = json.loads(path.read_text())
-    doc.pop("ephemeral")
+    generators = doc["ephemeral"]["aws_secretsmanager_random_password"]
+    for name in [n for n in generators if n.startswith("database_")]:
+        del generators[name]
     (cluster_id, cluster), = doc["resource"]["aws_rds_cluster"].items()
     for key in ("master_password_wo", "master_password_wo_version"):
         cluster.pop(key)
@@ -754,8 +756,9 @@ def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path:
     """README "Deploy", as written, as far as the local provider mirror allows (it holds hashicorp/aws only):
 
     - ``cdktf deploy <ns>-operator`` alone is refused by cdktf's dependency check (why README names both);
-    - ``cdktf deploy <ns>-infra <ns>-operator`` applies the infra stack, then reaches the operator stack,
-      which stops only at ``terraform init`` for want of the helm/kubernetes providers here."""
+    - ``cdktf deploy <ns>-infra <ns>-operator`` passes that check; cdktf initializes both stacks before it
+      applies, so here it stops at the operator stack's ``terraform init`` for want of the helm/kubernetes
+      providers (the infra stack's init succeeds); with those providers available it goes on to apply."""
     data = emulator_config(moto, namespace="wbreadme")
     cli, project, env = _cdktf_project(emulator_tf, data, tmp_path)
     alone = _cdktf(cli, project, env, "deploy", "wbreadme-operator", "--auto-approve", "--skip-provider-lock")
@@ -764,8 +767,6 @@ def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path:
     both = _cdktf(cli, project, env, "deploy", "wbreadme-infra", "wbreadme-operator", "--auto-approve",
                   "--skip-provider-lock", timeout=1500)
     output = both.stdout + both.stderr
-    state = project / "terraform.wbreadme-infra.tfstate"
-    assert state.is_file(), f"the infra stack was not applied:\n{_tail(output)}"
-    assert any(r["type"] == "aws_eks_access_entry" for r in json.loads(state.read_text())["resources"])
     assert "dependencies are not included" not in output
-    assert both.returncode != 0 and ("hashicorp/helm" in output or "hashicorp/kubernetes" in output), _tail(output)
+    assert "Terraform has been successfully initialized" in output  # the infra stack (hashicorp/aws only)
+    assert both.returncode != 0 and "provider registry.terraform.io/hashicorp/helm was not found" in output, _tail(output)
