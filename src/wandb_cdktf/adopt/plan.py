@@ -7,6 +7,7 @@ Everything is computed and checked before anything is written: a bad input raise
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,12 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     region = str(cluster.get("arn", "")).split(":")[3] if str(cluster.get("arn", "")).count(":") >= 5 else None
     config: dict[str, Any] = {**data}
     config.setdefault("deployment", "pre-operator" if v1 else "post-operator")
+    # Aurora reports the full engine version (8.0.mysql_aurora.3.08.2); ours would ask for "8.0", which
+    # ModifyDBCluster treats as a version change. Keep the running version unless the tfvars names one.
+    aurora = by_address["module.database.module.aurora.aws_rds_cluster.this[0]"]["values"]
+    running = str(aurora.get("engine_version_actual") or aurora.get("engine_version") or "")
+    if re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d{2}\.\d", running) and "." not in str(config.get("database_engine_version", "8.0"))[3:]:
+        config["database_engine_version"] = running
     if region:
         config.setdefault("region", region)
     try:
@@ -155,12 +162,23 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             import_id = rule.import_id(values)
         except KeyError as exc:
             raise ConfigError("--state", f"{address} lacks {exc.args[0]!r}: is the state complete?") from None
-        carried = {attr: _get(values, attr) for attr in rule.carry if _get(values, attr) is not None}
+        # An immutable attribute that is empty in state ("" / []: e.g. an EFS without a KMS key of its own)
+        # cannot be carried as a value (the provider refuses "" where it wants an ARN or a CIDR): ours is
+        # removed instead, so Terraform keeps what AWS has.
+        carried: dict[str, Any] = {}
+        unset = list(rule.drop)
+        for attr in rule.carry:
+            value = _get(values, attr)
+            if value in ("", []):
+                unset.append(attr)
+            elif value is not None:
+                carried[attr] = value
+        carried.update(dict(rule.fixed))
         entry: dict[str, Any] = {"path": path, "import_id": import_id}
         if carried:
             entry["set"] = carried
-        if rule.drop:
-            entry["unset"] = list(rule.drop)
+        if unset:
+            entry["unset"] = unset
         entries.append(entry)
         claimed.add(path)
         take.adopted.append((address, ours[path][1], import_id))
