@@ -166,14 +166,22 @@ RULES: tuple[Rule, ...] = (
     Rule(r"module\.acm\.aws_acm_certificate\.this\[0\]", "dns/certificate", carry=("domain_name",)),
 )
 
+RELEASED: tuple[tuple[str, str], ...] = (
+    # Objects the old workspace must forget (terraform state rm) but never destroy: AWS still needs them.
+    (r".*aws_iam_role_policy_attachment\..*|.*aws_iam_policy_attachment\..*",
+     "policy attachment: ours attach the same managed policies to the adopted roles; destroying the old one "
+     "would detach them (IAM keeps one attachment per role and policy)"),
+    (_EKS + r"aws_security_group\.cluster\[0\]|" + _EKS + r"aws_security_group_rule\.cluster\[.*\]",
+     "EKS cluster security group: the adopted cluster keeps it in vpc_config (immutable)"),
+)
+
 REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
     (r".*aws_eks_node_group\..*", "node group: ours differ in name, AMI type, launch template and subnets (immutable); "
      "new node groups join the adopted cluster and the old ones are drained and removed from the old workspace"),
     (r".*aws_launch_template\..*", "launch template of the old node groups"),
     (r".*aws_security_group_rule\..*", "security group rule: ours are aws_vpc_security_group_*_rule resources on the "
      "adopted groups; the old rules stay in AWS until the old workspace removes them (see cut-over step 6)"),
-    (r".*aws_iam_role_policy_attachment\..*|.*aws_iam_policy\..*|.*aws_iam_role_policy\..*",
-     "IAM policy/attachment: recreated by us on the adopted roles"),
+    (r".*aws_iam_policy\..*|.*aws_iam_role_policy\..*", "IAM policy: recreated by us on the adopted roles"),
     (r".*aws_route53_record\..*", "Route53 record: ours are created (validation records upsert; the app record "
      "is replaced at cut-over)"),
     (r".*aws_acm_certificate_validation\..*", "certificate validation (no AWS object)"),

@@ -32,6 +32,8 @@ class Takeover:
     adopted: list[tuple[str, str, str]] = field(default_factory=list)
     """(old address, our address, import id)."""
     replaced: list[tuple[str, str]] = field(default_factory=list)
+    released: list[tuple[str, str]] = field(default_factory=list)
+    """(old address, why): ``terraform state rm`` in the old workspace, never destroy."""
     stays: list[tuple[str, str]] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -147,6 +149,10 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             if why is not None:
                 take.stays.append((address, why))
                 continue
+            why = mapping.classify(address, mapping.RELEASED)
+            if why is not None:
+                take.released.append((address, why))
+                continue
             why = mapping.classify(address, mapping.REPLACED_ANYWAY)
             if why is not None:
                 take.replaced.append((address, why))
@@ -210,6 +216,10 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         *(f"- `{a}`: {why}" for a, why in take.replaced),
         "",
+        f"## Released by the old workspace without destroying ({len(take.released)})",
+        "",
+        *(f"- `{a}`: {why}" for a, why in take.released),
+        "",
         f"## Stays with the old workspace ({len(take.stays) + len(take.unmatched)})",
         "",
         *(f"- `{a}`: {why}" for a, why in take.stays),
@@ -231,6 +241,8 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         "```bash",
         *(f"terraform state rm '{a}'" for a, _, _ in take.adopted),
+        "# still needed in AWS (see *Released*): forget them, never destroy them",
+        *(f"terraform state rm '{a}'" for a, _ in take.released),
         "```",
         "",
         "6. In the old workspace, `terraform plan` now shows only what stays there (see above). Remove the replaced "
