@@ -94,7 +94,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_VPC + r"aws_route_table_association\.elasticache\[(\d+)\]", "network/elasticache-rta-{0}", import_id=_rta),
     Rule(_VPC + r"aws_default_security_group\.this\[0\]", "network/default-sg"),
     # v8 keeps the DB subnet group in the vpc module (database_subnet_group); ours is in the database construct.
-    Rule(_VPC + r"aws_db_subnet_group\.database\[0\]", "database/subnet-group", carry=("name",), drop=_PREFIX),
+    Rule(_VPC + r"aws_db_subnet_group\.database\[0\]", "database/subnet-group", carry=("name", "description"), drop=_PREFIX),
     Rule(_VPC + r"aws_elasticache_subnet_group\.elasticache\[0\]", "redis/subnet-group", carry=("name",)),
     # --- KMS -------------------------------------------------------------------------------------------------
     Rule(r"module\.kms\.aws_kms_key\.key", "kms/key"),
