@@ -97,6 +97,10 @@ SHIMS: dict[str, str] = {
         "moto names an Auto Scaling group in the node group's resources but never creates it; the pre-operator "
         "ALB attaches its target group to those groups (aws_autoscaling_attachment)."
     ),
+    "logs:AssociateKmsKey/DisassociateKmsKey": (
+        "moto 5 takes a log group's key only at CreateLogGroup; the takeover of a terraform-aws-wandb workspace "
+        "adds our key to its EKS control-plane log group in place (tests/test_adopt_emulator.py)."
+    ),
     "elasticfilesystem:PutBackupPolicy": "moto 5 only describes the backup policy chosen at creation.",
     "eks:CreateAccessEntry/DescribeAccessEntry/UpdateAccessEntry/DeleteAccessEntry/ListAccessEntries/"
     "AssociateAccessPolicy/ListAssociatedAccessPolicies/DisassociateAccessPolicy": (

@@ -266,6 +266,34 @@ def _efs_backup_policy() -> None:
     EFSBackend.describe_backup_policy = describe_backup_policy  # type: ignore[method-assign]
 
 
+def _logs_associate_kms_key() -> None:
+    """CloudWatch Logs AssociateKmsKey/DisassociateKmsKey (moto 5 only takes the key at CreateLogGroup).
+
+    An adopted log group (terraform-aws-wandb's has no key) gets ours in place this way.
+    """
+    from moto.logs.responses import LogsResponse
+
+    def _group(self: Any) -> Any:
+        name = self._get_param("logGroupName")
+        group = self.logs_backend.groups.get(name)
+        if group is None:
+            from moto.logs.exceptions import ResourceNotFoundException
+
+            raise ResourceNotFoundException()
+        return group
+
+    def associate_kms_key(self: Any) -> str:
+        _group(self).kms_key_id = self._get_param("kmsKeyId")
+        return ""
+
+    def disassociate_kms_key(self: Any) -> str:
+        _group(self).kms_key_id = None
+        return ""
+
+    LogsResponse.associate_kms_key = associate_kms_key  # type: ignore[attr-defined]
+    LogsResponse.disassociate_kms_key = disassociate_kms_key  # type: ignore[attr-defined]
+
+
 def _route53_zone_ids() -> None:
     """Hosted zone ids start with "Z" as AWS's do (moto draws 22 random characters; our config validates the form)."""
     import random
@@ -680,6 +708,7 @@ def install_shims() -> None:
     _route53_delete_matches_names_as_dns_does()
     _eks_node_group_autoscaling_groups()
     _efs_backup_policy()
+    _logs_associate_kms_key()
     _route53_zone_ids()
 
 

@@ -105,7 +105,7 @@ def v8_show_json(namespace: str = NS) -> dict:
         _r("module.app_eks.aws_iam_role.node", {"id": f"{namespace}-node", "name": f"{namespace}-node", "path": "/"}),
         _r("module.app_eks.aws_security_group.primary_workers", {"id": "sg-0aaa0000000work01", "name": f"{namespace}-primary-workers",
                                                                  "description": "EKS primary workers security group."}),
-        _r("module.app_eks.aws_security_group_rule.database", {"id": "sgrule-1"}),
+        _r("module.app_eks.aws_security_group_rule.database", {"id": "sgrule-1", "security_group_rule_id": "sgr-0aaa0000000000db1"}),
         _r("module.app_eks.kubernetes_storage_class.gp3", {"id": "gp3"}),
         _r("module.wandb.helm_release.operator", {"id": "operator"}),
     ]

@@ -27,6 +27,12 @@ def _route(values: dict[str, Any]) -> str:
     return f"{values['route_table_id']}_{values['destination_cidr_block']}"
 
 
+def _sg_rule(values: dict[str, Any]) -> str:
+    # aws_vpc_security_group_*_rule import ID: the rule id (sgr-...), which AWS provider 5.x keeps in the
+    # state of the old aws_security_group_rule as security_group_rule_id.
+    return str(values["security_group_rule_id"])
+
+
 def _rta(values: dict[str, Any]) -> str:
     # aws_route_table_association import ID: SUBNETID/ROUTETABLEID.
     return f"{values['subnet_id']}/{values['route_table_id']}"
@@ -46,12 +52,18 @@ class Rule:
     """Our attributes removed so they cannot force a replacement (name prefixes). Default: ()."""
     import_id: Callable[[dict[str, Any]], str] = _id
     """Terraform import ID from the old values. Default: the ``id`` attribute."""
+    fixed: tuple[tuple[str, Any], ...] = ()
+    """Overrides that do not depend on the old values (e.g. a lifecycle). Default: ()."""
+
+    dashes: bool = False
+    """Write the captured names with dashes (v8's ``vpc_cni`` is our ``addon-vpc-cni``). Default: False."""
 
     def match(self, address: str) -> str | None:
         m = re.fullmatch(self.pattern, address)
         if m is None:
             return None
-        return self.path.format(*m.groups())
+        groups = [g.replace("_", "-") for g in m.groups()] if self.dashes else list(m.groups())
+        return self.path.format(*groups)
 
 
 _VPC = r"module\.networking\.module\.vpc\."
@@ -82,7 +94,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_VPC + r"aws_route_table_association\.elasticache\[(\d+)\]", "network/elasticache-rta-{0}", import_id=_rta),
     Rule(_VPC + r"aws_default_security_group\.this\[0\]", "network/default-sg"),
     # v8 keeps the DB subnet group in the vpc module (database_subnet_group); ours is in the database construct.
-    Rule(_VPC + r"aws_db_subnet_group\.database\[0\]", "database/subnet-group", carry=("name",), drop=_PREFIX),
+    Rule(_VPC + r"aws_db_subnet_group\.database\[0\]", "database/subnet-group", carry=("name", "description"), drop=_PREFIX),
     Rule(_VPC + r"aws_elasticache_subnet_group\.elasticache\[0\]", "redis/subnet-group", carry=("name",)),
     # --- KMS -------------------------------------------------------------------------------------------------
     Rule(r"module\.kms\.aws_kms_key\.key", "kms/key"),
@@ -115,25 +127,52 @@ RULES: tuple[Rule, ...] = (
     Rule(_REDIS + r"aws_security_group\.redis", "redis/security-group", carry=_SG, drop=_PREFIX),
     # --- EKS (terraform-aws-modules/eks 20.x in v8, 17.x in v1.16.10: same cluster address) --------------------
     Rule(_EKS + r"aws_eks_cluster\.this\[0\]", "eks/cluster",
-         carry=("name", "role_arn", "vpc_config.security_group_ids", "kubernetes_network_config",
-                "access_config.bootstrap_cluster_creator_admin_permissions", "bootstrap_self_managed_addons")),
+         carry=("name", "role_arn", "vpc_config.security_group_ids", "kubernetes_network_config.ip_family",
+                "kubernetes_network_config.service_ipv4_cidr",
+                "access_config.bootstrap_cluster_creator_admin_permissions"),
+         # bootstrap_self_managed_addons is create-only (ForceNew) and DescribeCluster does not report it
+         # (terraform-aws-wandb v8 FAQ; the provider reads false after an import), so any value we set
+         # would replace the cluster: the adopted cluster ignores it, as ours ignores the bootstrap flag.
+         fixed=(("lifecycle.ignore_changes", ["access_config[0].bootstrap_cluster_creator_admin_permissions",
+                                               "bootstrap_self_managed_addons"]),)),
     Rule(_EKS + r"aws_iam_role\.this\[0\]", "eks/cluster-role", carry=("name", "path"), drop=_PREFIX),
     Rule(_EKS + r"aws_iam_role\.cluster\[0\]", "eks/cluster-role", carry=("name", "path"), drop=_PREFIX),  # eks 17.x (v1.16.10)
     Rule(_EKS + r"aws_cloudwatch_log_group\.this\[0\]", "eks/control-plane-logs", carry=("name",)),
     Rule(_EKS + r"aws_eks_addon\.this\[\"(coredns|kube-proxy|vpc-cni|aws-ebs-csi-driver|aws-efs-csi-driver)\"\]",
          "eks/addon-{0}"),
-    Rule(r"module\.app_eks\.aws_eks_addon\.(?:eks|[a-z_]+)\[\"?(coredns|kube-proxy|vpc-cni|aws-ebs-csi-driver)\"?\]",
-         "eks/addon-{0}"),
-    Rule(r"module\.app_eks\.aws_iam_openid_connect_provider\.eks", "eks/oidc-provider", carry=("url",)),
+    # v8 app_eks/add-ons.tf: one resource per addon, named after it with underscores.
+    Rule(r"module\.app_eks\.aws_eks_addon\.(coredns|kube_proxy|vpc_cni|aws_ebs_csi_driver|aws_efs_csi_driver|metrics_server)",
+         "eks/addon-{0}", dashes=True),
+    # eks 20.x access entry of the cluster creator (v8 with kubernetes_legacy_cluster_creator_admin = false).
+    # EKS refuses a second entry for one principal (ResourceInUseException), so ours must import it.
+    Rule(_EKS + r"aws_eks_access_entry\.this\[\"cluster_creator\"\]", "eks/creator-access-entry"),
+    Rule(_EKS + r"aws_eks_access_policy_association\.this\[\"cluster_creator_admin\"\]", "eks/creator-access-admin"),
+    # Rules of ours that AWS already has from v8 (same group, source group, protocol and port): creating
+    # them again fails with InvalidPermission.Duplicate, so ours import the existing rule.
+    Rule(r"module\.app_eks\.aws_security_group_rule\.database", "database/ingress-sg-0", import_id=_sg_rule),
+    Rule(r"module\.app_eks\.aws_security_group_rule\.nfs_ingress", "weave-efs/ingress-sg-0", import_id=_sg_rule),
+    # url is not carried: state holds it without the https:// the argument requires; ours is the same
+    # cluster's issuer (the provider compares them without the scheme).
+    Rule(r"module\.app_eks\.aws_iam_openid_connect_provider\.eks", "eks/oidc-provider"),
     Rule(r"module\.app_eks\.aws_iam_role\.node", "eks/node-role", carry=("name", "path"), drop=_PREFIX),
     Rule(r"module\.app_eks\.aws_security_group\.primary_workers", "eks/node-security-group", carry=_SG, drop=_PREFIX),
     Rule(r"module\.app_eks\.aws_efs_file_system\.storage_class", "weave-efs/file-system",
          carry=("creation_token", "encrypted", "kms_key_id")),
-    Rule(r"module\.app_eks\.aws_efs_mount_target\.storage_class\[(\d+)\]", "weave-efs/mount-target-{0}",
+    # v8 efs.tf: for_each over { index => subnet }, so the keys are strings: storage_class["0"].
+    Rule(r"module\.app_eks\.aws_efs_mount_target\.storage_class\[\"?(\d+)\"?\]", "weave-efs/mount-target-{0}",
          carry=("subnet_id",)),
     Rule(r"module\.app_eks\.aws_security_group\.storage_class_nfs", "weave-efs/security-group", carry=_SG, drop=_PREFIX),
     # --- ACM ---------------------------------------------------------------------------------------------
     Rule(r"module\.acm\.aws_acm_certificate\.this\[0\]", "dns/certificate", carry=("domain_name",)),
+)
+
+RELEASED: tuple[tuple[str, str], ...] = (
+    # Objects the old workspace must forget (terraform state rm) but never destroy: AWS still needs them.
+    (r".*aws_iam_role_policy_attachment\..*|.*aws_iam_policy_attachment\..*",
+     "policy attachment: ours attach the same managed policies to the adopted roles; destroying the old one "
+     "would detach them (IAM keeps one attachment per role and policy)"),
+    (_EKS + r"aws_security_group\.cluster\[0\]|" + _EKS + r"aws_security_group_rule\.cluster\[.*\]",
+     "EKS cluster security group: the adopted cluster keeps it in vpc_config (immutable)"),
 )
 
 REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
@@ -142,14 +181,14 @@ REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
     (r".*aws_launch_template\..*", "launch template of the old node groups"),
     (r".*aws_security_group_rule\..*", "security group rule: ours are aws_vpc_security_group_*_rule resources on the "
      "adopted groups; the old rules stay in AWS until the old workspace removes them (see cut-over step 6)"),
-    (r".*aws_iam_role_policy_attachment\..*|.*aws_iam_policy\..*|.*aws_iam_role_policy\..*",
-     "IAM policy/attachment: recreated by us on the adopted roles"),
+    (r".*aws_iam_policy\..*|.*aws_iam_role_policy\..*", "IAM policy: recreated by us on the adopted roles"),
     (r".*aws_route53_record\..*", "Route53 record: ours are created (validation records upsert; the app record "
      "is replaced at cut-over)"),
     (r".*aws_acm_certificate_validation\..*", "certificate validation (no AWS object)"),
     (r"module\.app_lb\..*", "pre-operator ALB and its listeners/target groups (stateless; ours replace them)"),
     (r".*aws_secretsmanager_secret.*", "secret: ours is a new secret (W&B reads it through the operator)"),
-    (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry: recreated by us"),
+    (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry: recreated by us "
+     "(the cluster creator's is imported)"),
 )
 
 STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (

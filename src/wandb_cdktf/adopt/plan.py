@@ -7,6 +7,7 @@ Everything is computed and checked before anything is written: a bad input raise
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ class Takeover:
     adopted: list[tuple[str, str, str]] = field(default_factory=list)
     """(old address, our address, import id)."""
     replaced: list[tuple[str, str]] = field(default_factory=list)
+    released: list[tuple[str, str]] = field(default_factory=list)
+    """(old address, why): ``terraform state rm`` in the old workspace, never destroy."""
     stays: list[tuple[str, str]] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -123,6 +126,12 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     region = str(cluster.get("arn", "")).split(":")[3] if str(cluster.get("arn", "")).count(":") >= 5 else None
     config: dict[str, Any] = {**data}
     config.setdefault("deployment", "pre-operator" if v1 else "post-operator")
+    # Aurora reports the full engine version (8.0.mysql_aurora.3.08.2); ours would ask for "8.0", which
+    # ModifyDBCluster treats as a version change. Keep the running version unless the tfvars names one.
+    aurora = by_address["module.database.module.aurora.aws_rds_cluster.this[0]"]["values"]
+    running = str(aurora.get("engine_version_actual") or aurora.get("engine_version") or "")
+    if re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d{2}\.\d", running) and "." not in str(config.get("database_engine_version", "8.0"))[3:]:
+        config["database_engine_version"] = running
     if region:
         config.setdefault("region", region)
     try:
@@ -140,6 +149,10 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             if why is not None:
                 take.stays.append((address, why))
                 continue
+            why = mapping.classify(address, mapping.RELEASED)
+            if why is not None:
+                take.released.append((address, why))
+                continue
             why = mapping.classify(address, mapping.REPLACED_ANYWAY)
             if why is not None:
                 take.replaced.append((address, why))
@@ -155,12 +168,23 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             import_id = rule.import_id(values)
         except KeyError as exc:
             raise ConfigError("--state", f"{address} lacks {exc.args[0]!r}: is the state complete?") from None
-        carried = {attr: _get(values, attr) for attr in rule.carry if _get(values, attr) is not None}
+        # An immutable attribute that is empty in state ("" / []: e.g. an EFS without a KMS key of its own)
+        # cannot be carried as a value (the provider refuses "" where it wants an ARN or a CIDR): ours is
+        # removed instead, so Terraform keeps what AWS has.
+        carried: dict[str, Any] = {}
+        unset = list(rule.drop)
+        for attr in rule.carry:
+            value = _get(values, attr)
+            if value in ("", []):
+                unset.append(attr)
+            elif value is not None:
+                carried[attr] = value
+        carried.update(dict(rule.fixed))
         entry: dict[str, Any] = {"path": path, "import_id": import_id}
         if carried:
             entry["set"] = carried
-        if rule.drop:
-            entry["unset"] = list(rule.drop)
+        if unset:
+            entry["unset"] = unset
         entries.append(entry)
         claimed.add(path)
         take.adopted.append((address, ours[path][1], import_id))
@@ -192,6 +216,10 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         *(f"- `{a}`: {why}" for a, why in take.replaced),
         "",
+        f"## Released by the old workspace without destroying ({len(take.released)})",
+        "",
+        *(f"- `{a}`: {why}" for a, why in take.released),
+        "",
         f"## Stays with the old workspace ({len(take.stays) + len(take.unmatched)})",
         "",
         *(f"- `{a}`: {why}" for a, why in take.stays),
@@ -213,6 +241,8 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         "```bash",
         *(f"terraform state rm '{a}'" for a, _, _ in take.adopted),
+        "# still needed in AWS (see *Released*): forget them, never destroy them",
+        *(f"terraform state rm '{a}'" for a, _ in take.released),
         "```",
         "",
         "6. In the old workspace, `terraform plan` now shows only what stays there (see above). Remove the replaced "

@@ -83,7 +83,7 @@ class AdoptedResource(StrictModel):
     path: str = Field(pattern=r"^[a-z0-9-]+(/[A-Za-z0-9_-]+)+$", description="Construct path under <namespace>-infra, e.g. network/vpc.")
     import_id: str = Field(min_length=1, max_length=2048, description="Terraform import ID of the existing object.")
     set: dict[str, Any] = Field(default_factory=dict, description="Immutable attributes kept at their existing values. Default: {}.")
-    unset: list[Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(default_factory=list, description="Our attributes dropped (name prefixes). Default: [].")
+    unset: list[Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$")]] = Field(default_factory=list, description="Our attributes dropped (name prefixes; immutable attributes the existing object leaves empty). Default: [].")
 
 
 class AdoptionConfig(StrictModel):
