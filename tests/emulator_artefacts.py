@@ -111,6 +111,16 @@ SHIMS: dict[str, str] = {
         "moto accepts a dual-stack load balancer in subnets without IPv6 and duplicate names; ELB refuses both "
         "(\"You must specify subnets with an associated IPv6 CIDR block\", DuplicateLoadBalancerName)."
     ),
+    "eks:TagResource/UntagResource/ListTagsForResource of addons and access entries": (
+        "moto tags clusters only; adopting (importing) addons and access entries updates their tags in place."
+    ),
+    "rds:ModifyDBCluster EnableIAMDatabaseAuthentication": (
+        "moto stores the modified flag where DescribeDBClusters does not read it; adopting a v8 cluster enables it."
+    ),
+    "eks:UpdateClusterConfig": (
+        "moto answers with the cluster instead of an update (the provider waits on the update id and crashes) "
+        "and replaces the whole resourcesVpcConfig, dropping the cluster security group."
+    ),
     "route53:ChangeResourceRecordSets DELETE name matching": (
         "moto deletes a record only when the name matches literally (with or without the final dot); DNS "
         "names match either way, so the pre-operator alias record outlived its destroy in the migration test."

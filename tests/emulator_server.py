@@ -27,6 +27,9 @@ from typing import Any
 os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+# EKS objects the shims below create (addons, access entries) by ARN, so TagResource can find them.
+_EKS_SHIM_OBJECTS: dict[str, dict[str, Any]] = {}
+
 
 def _eks_addons() -> None:
     """EKS CreateAddon / DescribeAddon / DeleteAddon / ListAddons / UpdateAddon (moto 5 has none)."""
@@ -78,6 +81,7 @@ def _eks_addons() -> None:
             if self._get_param(key):
                 addon[key] = self._get_param(key)
         store[_key(self, cluster_name, name)] = addon
+        _EKS_SHIM_OBJECTS[addon["addonArn"]] = addon
         return ActionResult({"addon": addon})
 
     def describe_addon(self: Any) -> ActionResult:
@@ -371,6 +375,7 @@ def _eks_access_entries() -> None:
         }
         entries[key] = entry
         policies[key] = {}
+        _EKS_SHIM_OBJECTS[entry["accessEntryArn"]] = entry
         return ActionResult({"accessEntry": entry})
 
     def describe_access_entry(self: Any) -> ActionResult:
@@ -675,9 +680,9 @@ def _security_group_rule_descriptions() -> None:
 
 
 def _route53_delete_matches_names_as_dns_does() -> None:
-    """ChangeResourceRecordSets DELETE: moto compares names literally, so deleting ``name.`` leaves a record
-    stored as ``name`` in place (and a later CREATE fails with "already exists"); DNS names are the same with
-    or without the final dot and in any case (Route 53 developer guide, "DNS domain name format")."""
+    """ChangeResourceRecordSets: DELETE matches names as DNS does (moto compares them literally; names are the
+    same with or without the final dot and in any case, Route 53 developer guide "DNS domain name format"),
+    and CREATE is refused exactly when a record of that name and type exists."""
     from moto.route53.models import FakeZone
 
     def _same(a: str, b: str) -> bool:
@@ -692,6 +697,97 @@ def _route53_delete_matches_names_as_dns_does() -> None:
 
     FakeZone.delete_rrset = delete_rrset  # type: ignore[method-assign]
 
+    # CREATE: AWS refuses it only when a record of that name and type exists. moto refuses a CREATE that
+    # repeats any earlier one in the zone's change journal whenever any record sorts at or after the name,
+    # so re-creating a record after deleting it (the migration rollback) failed with "already exists".
+    from moto.route53.exceptions import ResourceRecordAlreadyExists
+    from moto.route53.models import Route53Backend
+
+    original_change = Route53Backend.change_resource_record_sets
+
+    def change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[str, Any]]) -> None:
+        zone = self.get_hosted_zone(zoneid)
+        for change in change_list:
+            record = change.get("ResourceRecordSet") or {}
+            if change.get("Action") != "CREATE" or record.get("SetIdentifier"):
+                continue
+            if any(_same(r.name, record["Name"]) and r.type == record.get("Type") for r in zone.rrsets):
+                raise ResourceRecordAlreadyExists(name=record["Name"].rstrip(".") + ".", _type=record.get("Type"))
+            change["Action"] = "UPSERT"  # no such record: the same as CREATE, without moto's journal check
+        return original_change(self, zoneid, change_list)
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets  # type: ignore[method-assign]
+
+
+def _eks_update_cluster_config() -> None:
+    """EKS UpdateClusterConfig answers with an ``update`` (UpdateClusterConfig API reference); moto answers with
+    the cluster, and the provider, which waits on the update id, crashes. moto also replaces the whole
+    resourcesVpcConfig with the request's, dropping the vpcId and cluster security group EKS keeps."""
+    from moto.core.responses import ActionResult
+    from moto.eks.responses import EKSResponse
+
+    def update_cluster_config(self: Any) -> ActionResult:
+        name = self._get_param("name")
+        cluster = self.eks_backend.describe_cluster(name=name)
+        params = []
+        vpc = self._get_param("resourcesVpcConfig")
+        if vpc:
+            cluster.resources_vpc_config = {**(cluster.resources_vpc_config or {}), **vpc}
+            params.append({"type": "EndpointPublicAccess", "value": str(vpc.get("endpointPublicAccess"))})
+        for key, attr in (("logging", "logging"), ("kubernetesNetworkConfig", "kubernetes_network_config"),
+                          ("accessConfig", "access_config")):
+            value = self._get_param(key)
+            if value:
+                setattr(cluster, attr, {**(getattr(cluster, attr, None) or {}), **value})
+                params.append({"type": key, "value": str(value)})
+        kind = "LoggingUpdate" if self._get_param("logging") else "ConfigUpdate"
+        return ActionResult({"update": {"id": str(uuid.uuid4()), "status": "Successful", "type": kind,
+                                        "params": params, "createdAt": datetime.now(timezone.utc), "errors": []}})
+
+    EKSResponse.update_cluster_config = update_cluster_config  # type: ignore[method-assign]
+
+
+def _eks_tags_of_shim_objects() -> None:
+    """EKS TagResource / UntagResource / ListTagsForResource for addons and access entries (moto tags clusters
+    only and answers NotFound for the objects the shims above create; EKS tags both)."""
+    from moto.eks.models import EKSBackend
+
+    original_tag, original_untag, original_list = (
+        EKSBackend.tag_resource, EKSBackend.untag_resource, EKSBackend.list_tags_for_resource)
+
+    def tag_resource(self: Any, resource_arn: str, tags: dict[str, str]) -> None:
+        obj = _EKS_SHIM_OBJECTS.get(resource_arn)
+        if obj is None:
+            return original_tag(self, resource_arn, tags)
+        obj["tags"] = {**(obj.get("tags") or {}), **tags}
+
+    def untag_resource(self: Any, resource_arn: str, tag_keys: list[str]) -> None:
+        obj = _EKS_SHIM_OBJECTS.get(resource_arn)
+        if obj is None:
+            return original_untag(self, resource_arn, tag_keys)
+        keys = tag_keys if isinstance(tag_keys, list) else [tag_keys]
+        obj["tags"] = {k: v for k, v in (obj.get("tags") or {}).items() if k not in keys}
+
+    def list_tags_for_resource(self: Any, resource_arn: str) -> dict[str, str]:
+        obj = _EKS_SHIM_OBJECTS.get(resource_arn)
+        return original_list(self, resource_arn) if obj is None else dict(obj.get("tags") or {})
+
+    EKSBackend.tag_resource = tag_resource  # type: ignore[method-assign]
+    EKSBackend.untag_resource = untag_resource  # type: ignore[method-assign]
+    EKSBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+
+
+def _rds_modify_iam_auth() -> None:
+    """ModifyDBCluster EnableIAMDatabaseAuthentication takes effect (moto stores the flag under another name than
+    the one DescribeDBClusters reads, so enabling IAM auth on an adopted cluster never showed)."""
+    from moto.rds.models import DBCluster
+
+    def iam_database_authentication_enabled(self: Any) -> bool:
+        flag = self.__dict__.get("enable_iam_database_authentication")
+        return bool(self.iam_auth if flag is None else flag)
+
+    DBCluster.iam_database_authentication_enabled = property(iam_database_authentication_enabled)  # type: ignore[assignment, method-assign]
+
 
 def install_shims() -> None:
     _security_group_rule_descriptions()
@@ -703,6 +799,9 @@ def install_shims() -> None:
     _eks_cluster_security_group()
     _eks_access_config()
     _eks_access_entries()
+    _eks_update_cluster_config()
+    _eks_tags_of_shim_objects()
+    _rds_modify_iam_auth()
     _elbv2_rules()
     _route53_acm_validation_in_private_zone()
     _route53_delete_matches_names_as_dns_does()

@@ -763,6 +763,11 @@ def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path:
     cli, project, env = _cdktf_project(emulator_tf, data, tmp_path)
     alone = _cdktf(cli, project, env, "deploy", "wbreadme-operator", "--auto-approve", "--skip-provider-lock")
     assert alone.returncode != 0 and "dependencies are not included" in alone.stdout + alone.stderr
+    # README: to apply only the operator stack later (an upgrade)
+    later = _cdktf(cli, project, env, "deploy", "wbreadme-operator", "--ignore-missing-stack-dependencies",
+                   "--auto-approve", "--skip-provider-lock")
+    assert "dependencies are not included" not in later.stdout + later.stderr
+    assert "provider registry.terraform.io/hashicorp/helm was not found" in later.stdout + later.stderr
 
     both = _cdktf(cli, project, env, "deploy", "wbreadme-infra", "wbreadme-operator", "--auto-approve",
                   "--skip-provider-lock", timeout=1500)
