@@ -101,7 +101,9 @@ BAD_INPUTS = [
     ({"domain_name": "exa mple.com"}, "domain_name", "DNS name"),
     ({"kms_key_arn": "arn:aws:s3:::bucket"}, "kms_key_arn", "kms"),
     ({"acm_certificate_arn": "certificate/123"}, "acm_certificate_arn", "ARN"),
-    ({"kms_key_arn": "arn:aws:kms:us-west-2:123456789012:key/abc", "kms_key_alias": "alias/x"}, "kms_key_alias", "kms_key_arn"),
+    ({"kms_key_arn": "arn:aws:kms:us-west-2:123456789012:key/abc", "kms_key_alias": "x"}, "kms_key_alias", "kms_key_arn"),
+    # v8 prepends alias/ (modules/kms "alias/${key_alias}"): "alias/x" would silently become alias/alias/x
+    ({"kms_key_alias": "alias/x"}, "kms_key_alias", "without 'alias/'"),
     ({"kms_key_deletion_window": 3}, "kms_key_deletion_window", "7 and 30"),
     ({"create_vpc": False}, "network_id", "required"),
     ({"network_id": "vpc-0123456789abcdef0"}, "network_id", "create_vpc: false"),

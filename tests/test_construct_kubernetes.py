@@ -64,7 +64,8 @@ def stacks(tmp_path_factory):
         "app-default": _app(),
         "app-custom": _app("wandb-prod", wandb_version="0.60.0", bucket_queue="sqs://q", aws_region="us-west-2",
                            redis_connection_string="redis://r:6379?tls=true", other_env={"GORILLA_X": "1"},
-                           resource_requests={"cpu": "1", "memory": "1G"}),
+                           resource_requests={"cpu": "1", "memory": "1G"},
+                           secret_env={"GORILLA_SUPPORTED_FILE_STORES": "s3://team-bucket"}),
         "operator": _operator(
             ingress=IngressSettings(certificate_arn=CERT_ARN, security_group_id=ALB_SG, internet_facing=False,
                                     subnets=("subnet-a", "subnet-b"), extra_hosts=("alt.example.com",)),
@@ -147,6 +148,16 @@ def test_app_deployment(stacks):
     assert spec["template"]["spec"]["priority_class_name"].startswith("${kubernetes_priority_class_v1.")
 
 
+def test_app_restarts_when_any_secret_value_changes(stacks):
+    """env_from does not restart pods when the Secret changes (Kubernetes docs, "Secrets": environment variables
+    are not updated), so the pod template's checksum covers every Secret value, team stores included."""
+    doc = stacks["app-custom"]
+    dep = at(doc, "kubernetes_deployment_v1", "wandb/deployment")
+    checksum = dep["spec"]["template"]["metadata"]["annotations"]["checksum/secret"]
+    assert "s3://team-bucket" in checksum and "var.license" in checksum
+    assert at(doc, "kubernetes_secret_v1", "wandb/secret")["data"]["GORILLA_SUPPORTED_FILE_STORES"] == "s3://team-bucket"
+
+
 def test_app_image_tag_and_overrides(stacks):
     doc = stacks["app-custom"]
     (c,) = at(doc, "kubernetes_deployment_v1", "wandb/deployment")["spec"]["template"]["spec"]["container"]
@@ -195,7 +206,10 @@ def test_weave_worker_auth_secret(stacks):
     (helm-charts charts/operator-wandb values.yaml); v8 creates it from its Secrets Manager entry."""
     doc = stacks["cluster-defaults"]
     secret = at(doc, "kubernetes_secret_v1", "weave-worker-auth/secret")
-    assert secret["metadata"] == {"name": "weave-worker-auth", "namespace": "wandb"} and secret["type"] == "Opaque"
+    # a namespace other than "default" is created first (the W&B resource's release creates it only later)
+    assert at(doc, "kubernetes_namespace_v1", "weave-worker-auth/namespace")["metadata"] == {"name": "wandb"}
+    assert secret["metadata"] == {"name": "weave-worker-auth", "namespace": ref(
+        doc, "kubernetes_namespace_v1", "weave-worker-auth/namespace", "metadata[0].name")} and secret["type"] == "Opaque"
     token = at(doc, "aws_secretsmanager_secret_version", "weave-worker-auth/token", kind="data")
     assert token["secret_id"] == WEAVE_SECRET_ARN
     assert secret["data"] == {"key": ref(doc, "aws_secretsmanager_secret_version", "weave-worker-auth/token",

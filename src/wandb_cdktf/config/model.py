@@ -111,7 +111,7 @@ class WandbConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
     deletion_protection: bool = Field(
         default=True,
-        description="Protect the database, bucket and key from deletion (final DB snapshot, no force_destroy). Default: true.",
+        description="Protect the database (deletion protection, final snapshot on destroy) and the bucket (no force_destroy) from deletion. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
 
@@ -200,7 +200,7 @@ class WandbConfig(StrictModel):
     database_name: str = Field(default="wandb_local", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$", description="Default: wandb_local.")
     database_master_username: str = Field(default="wandb", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="Default: wandb.")
     database_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Storage encryption key. Default: the deployment key.")
-    database_performance_insights_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Default: the deployment key.")
+    database_performance_insights_kms_key_arn: KmsKeyArn | None = Field(default=None, description="Default: database_kms_key_arn if set, else the deployment key.")
     database_backup_retention_period: int = Field(default=14, ge=1, le=35, description="wandb-cdktf: days of automated backups. Default: 14.")
     database_apply_immediately: bool = Field(
         default=True,

@@ -76,7 +76,7 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("database_master_username"),
     _d("database_performance_insights_kms_key_arn", "'' means unset as in v8; unset, Performance Insights uses "
        "database_kms_key_arn if set, else the deployment key (v8: the deployment key)"),
-    _d("database_kms_key_arn", "'' means unset as in v8; encrypts Aurora and its secret, not Redis (v8 also Redis)"),
+    _d("database_kms_key_arn", "'' means unset as in v8; encrypts Aurora, its password secret and Redis (as v8)"),
     _d("public_access", "pre-operator: internet-facing ALB, else internal (as v1.16.10); post-operator: the scheme "
        "follows kubernetes_alb_internet_facing (as v8). A certificate is issued whenever acm_certificate_arn is "
        "unset (v8: only with public_access), DNS-validated in zone_id, which must then be public"),

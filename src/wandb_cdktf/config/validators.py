@@ -132,6 +132,9 @@ def kms_alias_suffix(value: str) -> str:
         raise ValueError(f"must be 1-250 characters of A-Z, a-z, 0-9, '/', '_' and '-' (v8 prepends 'alias/'), got {value!r}")
     if value.startswith("aws/"):
         raise ValueError("must not start with 'aws/': alias/aws/ is reserved for AWS managed keys")
+    if value.startswith("alias/"):
+        # v8 would create alias/alias/...; earlier wandb-cdktf configs wrote the full name. Refuse the ambiguity.
+        raise ValueError(f"give the name without 'alias/' (it is prepended, as in v8), e.g. {value[len('alias/'):]!r}")
     return value
 
 

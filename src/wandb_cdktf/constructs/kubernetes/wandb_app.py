@@ -90,7 +90,8 @@ class WandbApp(Construct):
         config_map = k8s.config_map_v1.ConfigMapV1(
             self, "config-map", metadata={"name": APP_NAME, "namespace": ns, "labels": labels}, data=settings,
         )
-        secret_checksum = Token.as_string(Fn.sha256(Fn.join("\n", [props.license, props.mysql_connection_string])))
+        secret_checksum = Token.as_string(Fn.sha256(Fn.join("\n", [props.license, props.mysql_connection_string,
+                                                                *props.secret_env.values()])))
         secret = k8s.secret_v1.SecretV1(
             self, "secret", metadata={"name": APP_NAME, "namespace": ns, "labels": labels},
             data={"LICENSE": props.license, "MYSQL": props.mysql_connection_string, **props.secret_env}, type="Opaque",

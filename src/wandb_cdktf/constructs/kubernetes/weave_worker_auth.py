@@ -25,7 +25,8 @@ class WeaveWorkerAuthProps:
     secret_arn: str
     """Secrets Manager entry holding the token (``AppSecrets.weave_worker_auth_secret_arn``)."""
     namespace: str = "default"
-    """Kubernetes namespace of the W&B resource. Default: default."""
+    """Kubernetes namespace of the W&B resource; created here unless "default" (the W&B resource's chart
+    release only creates it later). Default: default."""
 
 
 class WeaveWorkerAuth(Construct):
@@ -33,7 +34,11 @@ class WeaveWorkerAuth(Construct):
         super().__init__(scope, construct_id)
         value = aws.data_aws_secretsmanager_secret_version.DataAwsSecretsmanagerSecretVersion(
             self, "token", secret_id=props.secret_arn)
+        namespace = props.namespace
+        if namespace != "default":
+            # Refer to the namespace resource (same value) so Terraform creates it before the secret.
+            namespace = kubernetes.namespace_v1.NamespaceV1(self, "namespace", metadata={"name": namespace}).metadata.name
         kubernetes.secret_v1.SecretV1(
-            self, "secret", metadata={"name": SECRET_NAME, "namespace": props.namespace},
+            self, "secret", metadata={"name": SECRET_NAME, "namespace": namespace},
             data={SECRET_KEY: value.secret_string}, type="Opaque",
         )
