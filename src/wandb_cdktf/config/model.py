@@ -21,7 +21,8 @@ from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
 from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 from .sizes import SIZE_PRESETS, Size, SizePreset
-from .types import AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn
+from .types import (AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn,
+                    SecretsManagerSecretArn)
 
 # EKS addon versions look like v1.19.2-eksbuild.1 (DescribeAddonVersions); CreateAddon/UpdateAddon refuse others.
 EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
@@ -30,6 +31,27 @@ DATABASE_BACKUP_WINDOW = "02:00-03:00"
 _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin wins over the lookup and must be valid "
                       "for eks_cluster_version. Default: the most recent version for the cluster minor "
                       "(data.aws_eks_addon_version, as v8).")
+# A W&B Redis URL query parameter (redis://host:port?<name>=<value>&..., e.g. tls=true, ttlInSeconds=604800).
+RedisParamName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+RedisParamValue = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~/-]{0,256}$")] | bool | int
+SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
+# Options that configure resources created here; each group conflicts with the matching external_* option.
+CREATED_DATABASE_OPTIONS = (
+    "database_engine_version", "database_instance_class", "database_snapshot_identifier", "database_sort_buffer_size",
+    "database_kms_key_arn", "database_performance_insights_kms_key_arn", "database_backup_retention_period",
+    "database_apply_immediately", "database_maintenance_window", "database_password_version",
+)
+CREATED_REDIS_OPTIONS = ("elasticache_node_type", "network_elasticache_subnets")
+CREATED_CLUSTER_OPTIONS = (
+    "eks_cluster_version", "eks_cluster_tags", "eks_policy_arns", "kubernetes_public_access",
+    "kubernetes_public_access_cidrs", "kubernetes_map_roles", "kubernetes_map_users",
+    "kubernetes_legacy_cluster_creator_admin", "kubernetes_instance_types", "kubernetes_min_nodes_per_az",
+    "kubernetes_max_nodes_per_az", "kubernetes_node_disk_size_gb", "system_reserved_cpu_millicores",
+    "system_reserved_memory_megabytes", "system_reserved_ephemeral_megabytes", "system_reserved_pid",
+    "eks_addon_vpc_cni_version", "eks_addon_coredns_version", "eks_addon_kube_proxy_version",
+    "eks_addon_ebs_csi_driver_version", "eks_addon_efs_csi_driver_version", "eks_addon_metrics_server_version",
+    "cluster_autoscaler_chart_version", "cluster_autoscaler_image_tag",
+)
 
 
 
@@ -220,9 +242,49 @@ class WandbConfig(StrictModel):
         "(README \"Database credentials\"). Default: 1.",
     )
 
+    external_database_host: Annotated[str, AfterValidator(v.dns_name)] | None = Field(
+        default=None,
+        description="wandb-cdktf (v8 has no such variable): use this existing Aurora MySQL (or MySQL 8) endpoint "
+        "instead of creating a database; no RDS resource is created. W&B connects as database_master_username to "
+        "database_name, with the password from external_database_secret_arn. Default: none (create Aurora).",
+    )
+    external_database_port: int = Field(default=3306, ge=1150, le=65535, description="wandb-cdktf: port of external_database_host (RDS allows 1150-65535). Default: 3306.")
+    external_database_secret_arn: SecretsManagerSecretArn | None = Field(
+        default=None,
+        description="wandb-cdktf: Secrets Manager secret of external_database_host: JSON with a \"password\" key "
+        "(the form of RDS-managed master secrets). Read when <namespace>-app/-operator is planned, never written "
+        "to the synthesized JSON. Required with external_database_host.",
+    )
+    external_database_security_group_id: SecurityGroupId | None = Field(
+        default=None,
+        description="wandb-cdktf: security group of external_database_host; given, <namespace>-infra adds an ingress "
+        "rule for external_database_port from the EKS nodes. Default: none (you admit the nodes yourself).",
+    )
+
     # --- Redis ----------------------------------------------------------------------------
-    create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. Default: true.")
+    create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. With use_external_redis, leaving it unset means false. Default: true.")
     elasticache_node_type: str | None = Field(default=None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="Default: from size.")
+    use_external_redis: bool = Field(
+        default=False,
+        description="Use an existing Redis (external_redis_host) instead of ElastiCache created here; no "
+        "ElastiCache resource is created. Default: false.",
+    )
+    external_redis_host: Annotated[str, AfterValidator(v.dns_name)] | None = Field(
+        default=None, description="Host of the existing Redis. Required with use_external_redis.",
+    )
+    external_redis_port: int = Field(default=6379, ge=1, le=65535, description="Port of the existing Redis (v8: a string; \"6379\" is accepted). Default: 6379.")
+    external_redis_params: dict[RedisParamName, RedisParamValue] = Field(
+        default_factory=dict, max_length=16,
+        description="Query parameters of the W&B Redis URL (redis://host:port?<params>), e.g. {tls: true, "
+        "ttlInSeconds: 604800}; W&B speaks TLS only with tls: true, and ttlInSeconds defaults to 604800 (the "
+        "operator-wandb chart's default). Default: {}.",
+    )
+    external_redis_password_secret_arn: SecretsManagerSecretArn | None = Field(
+        default=None,
+        description="wandb-cdktf: Secrets Manager secret holding the Redis AUTH password (plain text, or JSON with "
+        "a \"password\" key); read when <namespace>-app/-operator is planned, never written to the synthesized "
+        "JSON. Default: none (no AUTH).",
+    )
 
     # --- file storage ---------------------------------------------------------------------
     bucket_name: Annotated[str, AfterValidator(v.s3_bucket_name)] | None = Field(
@@ -237,6 +299,24 @@ class WandbConfig(StrictModel):
     eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
     eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
     eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role (5 are attached already; IAM allows 20 per role at most). Default: [].")
+    external_eks_cluster_name: str | None = Field(
+        default=None, pattern=r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",
+        description="wandb-cdktf (v8 has no such variable): deploy into this existing EKS cluster instead of creating "
+        "one (post-operator, with create_vpc: false and the cluster's VPC in network_*). <namespace>-infra reads it "
+        "(data.aws_eks_cluster) and its IAM OIDC provider (by issuer URL, which must exist), creates the IRSA roles "
+        "against that provider and grants external_eks_node_role_arn the bucket, queue, key and namespace-secret "
+        "actions. Default: none (create the cluster).",
+    )
+    external_eks_node_role_arn: IamRoleArn | None = Field(
+        default=None,
+        description="wandb-cdktf: IAM role of the existing cluster's nodes that run W&B; gets an inline policy for "
+        "the bucket, queue, KMS key and namespace secrets. Required with external_eks_cluster_name.",
+    )
+    external_eks_node_security_group_id: SecurityGroupId | None = Field(
+        default=None,
+        description="wandb-cdktf: security group of those nodes, admitted to the database, Redis and EFS. Default: "
+        "the cluster security group EKS gives managed node groups.",
+    )
     kubernetes_public_access: bool = Field(default=False, description="Public EKS API endpoint. Default: false.")
     kubernetes_public_access_cidrs: list[Ipv4Cidr] = Field(default_factory=list, max_length=40, description="CIDRs for the public endpoint. Default: [] (requires kubernetes_public_access).")
     kubernetes_map_roles: list[MapRole] = Field(default_factory=list, description="IAM roles given cluster access entries. Default: [].")
@@ -296,6 +376,12 @@ class WandbConfig(StrictModel):
         """v8 defaults these strings to "" and tests ``length(x) > 0`` / ``x != ""``: "" means unset."""
         return None if value == "" else value
 
+    @field_validator("external_redis_port", mode="before")
+    @classmethod
+    def _port_string(cls, value: Any) -> Any:
+        """v8 types external_redis_port as a string ("6379")."""
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
     @field_validator("kms_key_deletion_window")
     @classmethod
     def _deletion_window(cls, value: int) -> int:
@@ -328,7 +414,10 @@ class WandbConfig(StrictModel):
                 raise _Err(*problem)
         if self.create_platform:
             # These have placeholder defaults so BYOB/Launch-only configs can omit them.
-            for name in ("domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version"):
+            required = ["domain_name", "zone_id", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr"]
+            if not self.external_eks_cluster_name:
+                required.append("eks_cluster_version")
+            for name in required:
                 if name not in self.model_fields_set:
                     raise _Err(name, "is required (or set create_platform: false to build only BYOB/Launch stacks)")
             self._check_byob_with_platform()
@@ -350,9 +439,55 @@ class WandbConfig(StrictModel):
                            "oidc_issuer_url (your EKS cluster) or principal_arn")
             return self
         self._check_dns()
+        self._check_external()
         self._check_network()
         self._check_exclusive()
         return self
+
+    def _check_external(self) -> None:
+        """Bring-your-own Redis, database and EKS cluster: what each needs, and what it cannot be combined with."""
+        set_ = self.model_fields_set
+        if self.use_external_redis:
+            if not self.external_redis_host:
+                raise _Err("external_redis_host", "is required with use_external_redis: true")
+            if "create_elasticache" in set_ and self.create_elasticache:
+                raise _Err("create_elasticache", "must be false (or unset) with use_external_redis: true: W&B uses one Redis")
+            for name in CREATED_REDIS_OPTIONS:
+                if name in set_ and getattr(self, name):
+                    raise _Err(name, "configures the ElastiCache created here; remove it with use_external_redis: true")
+        else:
+            for name in ("external_redis_host", "external_redis_port", "external_redis_params",
+                         "external_redis_password_secret_arn"):
+                if name in set_ and getattr(self, name) not in (None, {}):
+                    raise _Err(name, "describes an existing Redis; set use_external_redis: true to use it")
+        if self.external_database_host:
+            if not self.external_database_secret_arn:
+                raise _Err("external_database_secret_arn", "is required with external_database_host (the Secrets "
+                           "Manager secret whose JSON \"password\" W&B connects with)")
+            for name in CREATED_DATABASE_OPTIONS:
+                if name in set_:
+                    raise _Err(name, "configures the Aurora cluster created here; remove it with external_database_host")
+        else:
+            for name in ("external_database_port", "external_database_secret_arn", "external_database_security_group_id"):
+                if name in set_:
+                    raise _Err(name, "describes an existing database; set external_database_host to use it")
+        if self.external_eks_cluster_name:
+            if self.deployment != "post-operator":
+                raise _Err("external_eks_cluster_name", "needs deployment: post-operator (pre-operator attaches its ALB "
+                           "to the node groups created here)")
+            if not self.external_eks_node_role_arn:
+                raise _Err("external_eks_node_role_arn", "is required with external_eks_cluster_name (the IAM role of "
+                           "the nodes W&B runs on, granted the bucket, queue and key)")
+            if self.create_vpc:
+                raise _Err("create_vpc", "must be false with external_eks_cluster_name: give the cluster's VPC as "
+                           "network_id and its subnets as network_private_subnets/network_database_subnets")
+            for name in CREATED_CLUSTER_OPTIONS:
+                if name in set_:
+                    raise _Err(name, "configures the EKS cluster created here; remove it with external_eks_cluster_name")
+        else:
+            for name in ("external_eks_node_role_arn", "external_eks_node_security_group_id"):
+                if name in set_:
+                    raise _Err(name, "describes an existing EKS cluster; set external_eks_cluster_name to use it")
 
     def _check_byob_with_platform(self) -> None:
         """The platform built here is a self-managed W&B instance on AWS; BYOB must describe that instance."""
@@ -370,6 +505,10 @@ class WandbConfig(StrictModel):
     def warnings(self) -> list[str]:
         """``<option>: <message>`` for accepted settings the W&B or cloud docs advise against (printed, not fatal)."""
         out = self.byob.warnings() if self.byob is not None else []
+        tls = self.external_redis_params.get("tls")
+        if self.create_platform and self.use_external_redis and tls not in (True, "true"):
+            out.append(("external_redis_params", "has no tls: true, so W&B talks to Redis in clear text (the "
+                        "ElastiCache created here requires TLS); add tls: true if the server offers TLS"))
         if self.create_platform and self.bucket_name:
             from ..storage.connection_strings import dotted_bucket_warning
 
@@ -426,9 +565,9 @@ class WandbConfig(StrictModel):
                 raise _Err("network_id", "is required when create_vpc is false")
             if len(self.network_private_subnets) < 2:
                 raise _Err("network_private_subnets", "needs at least 2 subnet ids in different AZs when create_vpc is false")
-            if len(self.network_database_subnets) < 2:
+            if not self.external_database_host and len(self.network_database_subnets) < 2:
                 raise _Err("network_database_subnets", "needs at least 2 subnet ids in different AZs when create_vpc is false")
-            if self.create_elasticache and len(self.network_elasticache_subnets) < 2:
+            if self.elasticache_enabled and len(self.network_elasticache_subnets) < 2:
                 raise _Err("network_elasticache_subnets", "needs at least 2 subnet ids when create_vpc is false and create_elasticache is true")
             if self.deployment == "pre-operator" and len(self.network_public_subnets) < 2:
                 raise _Err("network_public_subnets", "needs at least 2 public subnet ids for the pre-operator ALB when create_vpc is false")
@@ -474,6 +613,11 @@ class WandbConfig(StrictModel):
     @property
     def url(self) -> str:
         return f"https://{self.fqdn}"
+
+    @property
+    def elasticache_enabled(self) -> bool:
+        """ElastiCache is created: create_elasticache, unless use_external_redis names another Redis."""
+        return self.create_elasticache and not self.use_external_redis
 
     @property
     def cluster_autoscaler_tag(self) -> str:

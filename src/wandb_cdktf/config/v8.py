@@ -56,7 +56,8 @@ _IMAGES = ("this library installs the chart's own image; pin the chart with {cha
 _CLICKHOUSE = "ClickHouse (Weave) resources are not created here; remove it and provision ClickHouse outside wandb-cdktf"
 _PRIVATE_LINK = ("PrivateLink (VPC endpoint service) is not created here; remove it (keep that part in terraform-aws-wandb "
                  "or create the endpoint service yourself in front of the ALB)")
-_REDIS = "only ElastiCache created here (create_elasticache: true) or no Redis (false) is supported; remove it"
+_REDIS = ("Redis deployed in the cluster is not supported: use ElastiCache created here (create_elasticache: true) "
+          "or an existing Redis (use_external_redis: true with external_redis_host); remove it")
 
 V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("namespace"),
@@ -156,10 +157,12 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("bucket_path"),
     _s("create_elasticache"),
     _s("elasticache_node_type"),
-    _u("use_external_redis", _REDIS, False),
-    _u("external_redis_host", _REDIS),
-    _u("external_redis_port", _REDIS),
-    _u("external_redis_params", _REDIS),
+    _d("use_external_redis", "no ElastiCache is created unless create_elasticache is set true, which is then an "
+       "error (v8 creates the unused ElastiCache beside it while create_elasticache keeps its default true)"),
+    _s("external_redis_host"),
+    _d("external_redis_port", "a number (v8: a string; \"6379\" is accepted); default 6379 (v8: null)"),
+    _d("external_redis_params", "a map of parameter name to string, number or bool; ttlInSeconds defaults to "
+       "604800 in both shapes, as the operator-wandb chart does (v8 passes the object to the chart only)"),
     _u("use_ctrlplane_redis", _REDIS, False),
     _u("use_chainguard_redis", _REDIS, False),
     V8Variable("license", "license"),

@@ -39,6 +39,39 @@ def database_password(scope: Construct, secret_arn: str) -> str:
     return Token.as_string(Fn.lookup(Fn.jsondecode(secret.secret_string), "password", ""))
 
 
+REDIS_TTL_SECONDS = 604800
+"""W&B's Redis key lifetime; operator-wandb adds ``ttlInSeconds=604800`` to the Redis URL unless the
+parameters give one (helm-charts charts/operator-wandb/templates/_redis.tpl, ``_defaultParams``)."""
+
+
+def redis_password(scope: Construct, secret_arn: str) -> str:
+    """The Redis AUTH password in ``secret_arn``: its JSON ``password`` key, or the whole value if it is not
+    such JSON (ElastiCache AUTH tokens are often stored as plain text). Read at plan time, never a literal."""
+    secret = aws.data_aws_secretsmanager_secret_version.DataAwsSecretsmanagerSecretVersion(
+        scope, "redis-password-secret", secret_id=secret_arn
+    )
+    value = secret.secret_string
+    return Token.as_string(Fn.try_([Fn.lookup(Fn.jsondecode(value), "password", value), value]))
+
+
+def external_redis_params(config: WandbConfig) -> dict[str, str | int | bool]:
+    """The query parameters of an external Redis, with the chart's ``ttlInSeconds`` default."""
+    return {"ttlInSeconds": REDIS_TTL_SECONDS, **config.external_redis_params}
+
+
+def external_redis_url(config: WandbConfig, password: str | None) -> str:
+    """``redis://[:<password>@]host:port?<params>``: the ``REDIS`` value of the pre-operator app, built as
+    operator-wandb builds it (params sorted by name, the password URL-encoded)."""
+    params = external_redis_params(config)
+    query = "&".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in sorted(params.items()))
+    address = f"{config.external_redis_host}:{config.external_redis_port}?{query}"
+    if password is None:
+        return f"redis://{address}"
+    # One Terraform expression (format), not a token inside a Python string: the app's secret checksum
+    # joins it, and cdktf cannot nest such a string in a function call. No '%' can occur in `address`.
+    return Token.as_string(Fn.format(f"redis://:%s@{address}", [Fn.urlencode(password)]))
+
+
 def supported_file_stores(scope: Construct, config: WandbConfig, team_buckets: Sequence[str] = ()) -> str | None:
     """The ``GORILLA_SUPPORTED_FILE_STORES`` value of the platform, or None when there is nothing to list.
 

@@ -16,7 +16,7 @@ from ..config import WandbConfig
 from ..constructs.kubernetes.eks_access import kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
-from ._app_inputs import database_password, license_variable, supported_file_stores
+from ._app_inputs import database_password, external_redis_url, license_variable, redis_password, supported_file_stores
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
@@ -33,8 +33,18 @@ class AppStack(WandbStack):
         self.storage_class = DefaultStorageClass(self, "storage-class")
         password = database_password(self, infra.database_secret_arn)
         db = infra.database
-        mysql = Token.as_string(Fn.format("mysql://%s:%s@%s:3306/%s", [
+        # The created Aurora listens on 3306 (a literal, as before); an existing database on its configured port.
+        port = c.external_database_port if c.external_database_host else 3306
+        mysql = Token.as_string(Fn.format(f"mysql://%s:%s@%s:{port}/%s", [
             db.master_username, Fn.urlencode(password), db.endpoint, db.database_name]))
+        secret_env = _secret_env(supported_file_stores(self, c, team_buckets))
+        redis_url = infra.redis.url if infra.redis is not None else ""
+        if c.use_external_redis:
+            secret = c.external_redis_password_secret_arn
+            redis_url = external_redis_url(c, redis_password(self, secret) if secret else None)
+            if secret:  # a URL holding a password belongs in the Secret, not the ConfigMap
+                secret_env["REDIS"] = redis_url
+                redis_url = ""
         self.app = WandbApp(self, "wandb", WandbAppProps(
             host=infra.url,
             license=license_variable(self),
@@ -43,12 +53,12 @@ class AppStack(WandbStack):
             bucket_queue=infra.file_storage.queue_address,
             aws_region=c.region,
             bucket_kms_key_arn=c.bucket_kms_key_arn or (infra.kms_key_arn if not c.bucket_name else ""),
-            redis_connection_string=infra.redis.url if infra.redis is not None else "",
+            redis_connection_string=redis_url,
             wandb_image=c.wandb_image,
             wandb_version=c.wandb_version,
             namespace=c.k8s_namespace,
             other_env=dict(c.other_wandb_env),
-            secret_env=_secret_env(supported_file_stores(self, c, team_buckets)),
+            secret_env=secret_env,
         ))
 
 

@@ -24,6 +24,8 @@ from ..constructs.aws.context import account_context
 from ..constructs.aws.database import Database, DatabaseProps
 from ..constructs.aws.dns import Dns, DnsProps
 from ..constructs.aws.efs import WeaveFileSystem, WeaveFileSystemProps
+from ..constructs.aws.existing_cluster import ExistingCluster, ExistingClusterProps
+from ..constructs.aws.existing_database import ExistingDatabase, ExistingDatabaseProps
 from ..constructs.aws.file_storage import FileStorage, FileStorageProps
 from ..constructs.aws.iam import allow
 from ..constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
@@ -94,40 +96,58 @@ class InfraStack(WandbStack):
             [AccessPrincipal(r.rolearn, r.username, tuple(r.groups)) for r in c.kubernetes_map_roles]
             + [AccessPrincipal(u.userarn, u.username, tuple(u.groups)) for u in c.kubernetes_map_users]
         )
-        self.cluster = Cluster(self, "eks", ClusterProps(
-            namespace=ns, kubernetes_version=c.eks_cluster_version, vpc_id=self.network.vpc_id,
-            private_subnet_ids=self.network.private_subnet_ids, kms_key_arn=key_arn,
-            public_access=c.kubernetes_public_access, public_access_cidrs=tuple(c.kubernetes_public_access_cidrs),
-            instance_types=tuple(c.kubernetes_instance_types or [preset.node_instance_type]),
-            min_nodes_per_az=c.kubernetes_min_nodes_per_az if c.kubernetes_min_nodes_per_az is not None else preset.min_nodes_per_az,
-            max_nodes_per_az=c.kubernetes_max_nodes_per_az if c.kubernetes_max_nodes_per_az is not None else preset.max_nodes_per_az,
-            node_disk_size_gb=c.kubernetes_node_disk_size_gb or preset.node_disk_size_gb,
-            system_reserved_cpu_millicores=c.system_reserved_cpu_millicores,
-            system_reserved_memory_megabytes=c.system_reserved_memory_megabytes,
-            system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
-            system_reserved_pid=c.system_reserved_pid,
-            access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
-            extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
-            addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
-            # Our key policy admits CloudWatch Logs; an existing key's or a custom policy usually does not, and
-            # log-group creation would fail ("KMS key ... not allowed to be used with LogGroup").
-            encrypt_logs_with_key=self.key.created and not c.kms_key_policy,
-        ))
+        self.cluster: Cluster | ExistingCluster
+        if c.external_eks_cluster_name:
+            assert c.external_eks_node_role_arn is not None, "the model requires the node role with the cluster"
+            self.cluster = ExistingCluster(self, "existing-eks", ExistingClusterProps(
+                namespace=ns, cluster_name=c.external_eks_cluster_name, node_role_arn=c.external_eks_node_role_arn,
+                kms_key_arn=key_arn, node_security_group_id=c.external_eks_node_security_group_id,
+                node_policy_statements=tuple(node_statements),
+            ))
+        else:
+            self.cluster = Cluster(self, "eks", ClusterProps(
+                namespace=ns, kubernetes_version=c.eks_cluster_version, vpc_id=self.network.vpc_id,
+                private_subnet_ids=self.network.private_subnet_ids, kms_key_arn=key_arn,
+                public_access=c.kubernetes_public_access, public_access_cidrs=tuple(c.kubernetes_public_access_cidrs),
+                instance_types=tuple(c.kubernetes_instance_types or [preset.node_instance_type]),
+                min_nodes_per_az=c.kubernetes_min_nodes_per_az if c.kubernetes_min_nodes_per_az is not None else preset.min_nodes_per_az,
+                max_nodes_per_az=c.kubernetes_max_nodes_per_az if c.kubernetes_max_nodes_per_az is not None else preset.max_nodes_per_az,
+                node_disk_size_gb=c.kubernetes_node_disk_size_gb or preset.node_disk_size_gb,
+                system_reserved_cpu_millicores=c.system_reserved_cpu_millicores,
+                system_reserved_memory_megabytes=c.system_reserved_memory_megabytes,
+                system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
+                system_reserved_pid=c.system_reserved_pid,
+                access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
+                extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
+                addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
+                # Our key policy admits CloudWatch Logs; an existing key's or a custom policy usually does not, and
+                # log-group creation would fail ("KMS key ... not allowed to be used with LogGroup").
+                encrypt_logs_with_key=self.key.created and not c.kms_key_policy,
+            ))
         nodes = (self.cluster.node_security_group_id,)
-        self.database = Database(self, "database", DatabaseProps(
-            namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.database_subnet_ids,
-            kms_key_arn=c.database_kms_key_arn or key_arn,
-            instance_class=c.database_instance_class or preset.database_instance_class,
-            allowed_security_group_ids=nodes, engine_version=c.database_engine_version,
-            database_name=c.database_name, master_username=c.database_master_username,
-            performance_insights_kms_key_arn=c.database_performance_insights_kms_key_arn,
-            sort_buffer_size=c.database_sort_buffer_size, backup_retention_period=c.database_backup_retention_period,
-            deletion_protection=c.deletion_protection, snapshot_identifier=c.database_snapshot_identifier,
-            apply_immediately=c.database_apply_immediately, maintenance_window=c.database_maintenance_window,
-            backup_window=DATABASE_BACKUP_WINDOW, password_version=c.database_password_version,
-        ))
+        self.database: Database | ExistingDatabase
+        if c.external_database_host:
+            assert c.external_database_secret_arn is not None, "the model requires the secret with the host"
+            self.database = ExistingDatabase(self, "existing-database", ExistingDatabaseProps(
+                host=c.external_database_host, secret_arn=c.external_database_secret_arn, port=c.external_database_port,
+                database_name=c.database_name, username=c.database_master_username,
+                security_group_id=c.external_database_security_group_id, allowed_security_group_ids=nodes,
+            ))
+        else:
+            self.database = Database(self, "database", DatabaseProps(
+                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.database_subnet_ids,
+                kms_key_arn=c.database_kms_key_arn or key_arn,
+                instance_class=c.database_instance_class or preset.database_instance_class,
+                allowed_security_group_ids=nodes, engine_version=c.database_engine_version,
+                database_name=c.database_name, master_username=c.database_master_username,
+                performance_insights_kms_key_arn=c.database_performance_insights_kms_key_arn,
+                sort_buffer_size=c.database_sort_buffer_size, backup_retention_period=c.database_backup_retention_period,
+                deletion_protection=c.deletion_protection, snapshot_identifier=c.database_snapshot_identifier,
+                apply_immediately=c.database_apply_immediately, maintenance_window=c.database_maintenance_window,
+                backup_window=DATABASE_BACKUP_WINDOW, password_version=c.database_password_version,
+            ))
         self.redis: Redis | None = None
-        if c.create_elasticache:
+        if c.elasticache_enabled:
             self.redis = Redis(self, "redis", RedisProps(
                 namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.elasticache_subnet_ids,
                 # v8 main.tf: Redis uses local.database_kms_key_arn (the database key when one is given).
@@ -178,12 +198,14 @@ class InfraStack(WandbStack):
                 description=f"W&B {ns} AWS Load Balancer Controller (IRSA)",
             ))
             # Node groups scale between min and max only with the autoscaler (v8 app_eks/cluster_autoscaler).
-            self.cluster_autoscaler_role = IrsaRole(self, "cluster-autoscaler-irsa", IrsaRoleProps(
-                name_prefix=f"{ns}-autoscaler-", oidc_provider_arn=self.cluster.oidc_provider_arn,
-                oidc_issuer=self.cluster.oidc_issuer, service_accounts=(CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,),
-                inline_policy=cluster_autoscaler_policy(ns),
-                description=f"W&B {ns} cluster autoscaler (IRSA)",
-            ))
+            # An existing cluster's node groups are its owner's to scale: no autoscaler there.
+            if not c.external_eks_cluster_name:
+                self.cluster_autoscaler_role = IrsaRole(self, "cluster-autoscaler-irsa", IrsaRoleProps(
+                    name_prefix=f"{ns}-autoscaler-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                    oidc_issuer=self.cluster.oidc_issuer, service_accounts=(CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,),
+                    inline_policy=cluster_autoscaler_policy(ns),
+                    description=f"W&B {ns} cluster autoscaler (IRSA)",
+                ))
             if c.external_dns:
                 self.external_dns_role = IrsaRole(self, "external-dns-irsa", IrsaRoleProps(
                     name_prefix=f"{ns}-external-dns-", oidc_provider_arn=self.cluster.oidc_provider_arn,

@@ -20,7 +20,8 @@ from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provide
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
 from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
-from ._app_inputs import STORES_VARIABLE, database_password, license_variable, supported_file_stores
+from ._app_inputs import (STORES_VARIABLE, database_password, external_redis_params, license_variable, redis_password,
+                          supported_file_stores)
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
@@ -55,6 +56,15 @@ class OperatorStack(WandbStack):
         if infra.redis is not None:
             redis = {"host": infra.redis.host, "port": infra.redis.port, "external": False,
                      "params": {"master": "", "tls": True, "ttlInSeconds": 604800}}
+        redis_secret: str | None = None
+        if c.use_external_redis:
+            # global.redis of operator-wandb: `external` stays false (values.yaml: "for W&B internal use only";
+            # no template reads it); the password goes in the sensitive values document, from which the chart
+            # writes its <release>-redis-secret (templates/redis.yaml).
+            redis = {"host": c.external_redis_host, "port": c.external_redis_port, "external": False,
+                     "params": external_redis_params(c)}
+            if c.external_redis_password_secret_arn:
+                redis_secret = redis_password(self, c.external_redis_password_secret_arn)
         extra_env = dict(c.other_wandb_env)
         sensitive_env: dict[str, str] = {}
         stores = supported_file_stores(self, c, team_buckets)
@@ -63,7 +73,8 @@ class OperatorStack(WandbStack):
         self.operator = WandbOperator(self, "wandb", WandbOperatorProps(
             namespace=c.namespace, cluster_name=infra.cluster_name, region=c.region, vpc_id=infra.vpc_id,
             fqdn=infra.dns.fqdn, license=license_variable(self), size=c.size, bucket=bucket,
-            mysql={"host": db.endpoint, "port": 3306, "user": db.master_username, "database": db.database_name},
+            mysql={"host": db.endpoint, "port": c.external_database_port if c.external_database_host else 3306,
+                   "user": db.master_username, "database": db.database_name},
             # operator-wandb builds mysql://user:$(MYSQL_PASSWORD)@... and its init containers unquote_plus the
             # value (helm-charts charts/operator-wandb _mysql.tpl, values.yaml; PR #442): it must be URL-encoded.
             mysql_password=Token.as_string(Fn.urlencode(database_password(self, infra.database_secret_arn))),
@@ -75,7 +86,7 @@ class OperatorStack(WandbStack):
                 subnets=tuple(c.kubernetes_alb_subnets), extra_hosts=tuple(c.extra_fqdn),
             ),
             lb_controller_role_arn=infra.load_balancer_controller_role.role_arn if infra.load_balancer_controller_role else "",
-            redis=redis,
+            redis=redis, redis_password=redis_secret,
             weave_efs_file_system_id=infra.weave_file_system.file_system_id if infra.weave_file_system else None,
             external_dns_role_arn=infra.external_dns_role.role_arn if infra.external_dns_role else None,
             external_dns_domain_filter=c.custom_domain_filter or c.domain_name,

@@ -87,6 +87,8 @@ class WandbOperatorProps:
     lb_controller_role_arn: str
     redis: dict[str, Any] | None = None
     """``{host, port, params}`` or None (operator's in-cluster cache). Default: None."""
+    redis_password: str | None = None
+    """Token of the Redis AUTH password (``global.redis.password``, set sensitively). Default: None (no AUTH)."""
     weave_efs_file_system_id: str | None = None
     """EFS for Weave persistence. Default: None."""
     external_dns_role_arn: str | None = None
@@ -231,6 +233,7 @@ class WandbOperator(Construct):
                     "global": {
                         "license": props.license,
                         "mysql": {"password": props.mysql_password},
+                        **({"redis": {"password": props.redis_password}} if props.redis_password else {}),
                         **({"extraEnv": dict(props.sensitive_extra_env)} if props.sensitive_extra_env else {}),
                     }}}})],
                 depends_on=[guard],

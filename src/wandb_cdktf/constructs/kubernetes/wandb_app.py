@@ -87,6 +87,8 @@ class WandbApp(Construct):
             "REDIS": props.redis_connection_string,
             **props.other_env,
         }
+        # A setting that is also a secret (e.g. a REDIS URL with a password) lives in the Secret only.
+        settings = {k: v for k, v in settings.items() if k not in props.secret_env}
         config_map = k8s.config_map_v1.ConfigMapV1(
             self, "config-map", metadata={"name": APP_NAME, "namespace": ns, "labels": labels}, data=settings,
         )
