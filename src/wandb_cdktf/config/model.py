@@ -10,6 +10,7 @@ field documents its default.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -31,9 +32,10 @@ DATABASE_BACKUP_WINDOW = "02:00-03:00"
 _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin wins over the lookup and must be valid "
                       "for eks_cluster_version. Default: the most recent version for the cluster minor "
                       "(data.aws_eks_addon_version, as v8).")
-# A W&B Redis URL query parameter (redis://host:port?<name>=<value>&..., e.g. tls=true, ttlInSeconds=604800).
-RedisParamName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
-RedisParamValue = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~/-]{0,256}$")] | bool | int
+# A W&B Redis URL query parameter (redis://host:port?<name>=<value>&..., e.g. tls=true, ttlInSeconds=604800):
+# characters that need no URL encoding, so the chart's and our URL are the same.
+_REDIS_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_REDIS_PARAM_VALUE = re.compile(r"^[A-Za-z0-9._~/-]{1,256}$")
 SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
 # Options that configure resources created here; each group conflicts with the matching external_* option.
 CREATED_DATABASE_OPTIONS = (
@@ -273,7 +275,7 @@ class WandbConfig(StrictModel):
         default=None, description="Host of the existing Redis. Required with use_external_redis.",
     )
     external_redis_port: int = Field(default=6379, ge=1, le=65535, description="Port of the existing Redis (v8: a string; \"6379\" is accepted). Default: 6379.")
-    external_redis_params: dict[RedisParamName, RedisParamValue] = Field(
+    external_redis_params: dict[str, bool | int | str] = Field(
         default_factory=dict, max_length=16,
         description="Query parameters of the W&B Redis URL (redis://host:port?<params>), e.g. {tls: true, "
         "ttlInSeconds: 604800}; W&B speaks TLS only with tls: true, and ttlInSeconds defaults to 604800 (the "
@@ -375,6 +377,19 @@ class WandbConfig(StrictModel):
     def _empty_is_unset(cls, value: Any) -> Any:
         """v8 defaults these strings to "" and tests ``length(x) > 0`` / ``x != ""``: "" means unset."""
         return None if value == "" else value
+
+    @field_validator("external_redis_params", mode="before")
+    @classmethod
+    def _redis_params(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        for name, item in value.items():
+            if not isinstance(name, str) or not _REDIS_PARAM_NAME.match(name):
+                raise ValueError(f"parameter names must match [A-Za-z][A-Za-z0-9_]*, got {name!r}")
+            if not isinstance(item, (bool, int, str)) or (isinstance(item, str) and not _REDIS_PARAM_VALUE.match(item)):
+                raise ValueError(f"{name} must be true/false, a number, or text of A-Z a-z 0-9 . _ ~ / - (no URL "
+                                 f"encoding needed), got {item!r}")
+        return value
 
     @field_validator("external_redis_port", mode="before")
     @classmethod
