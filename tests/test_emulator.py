@@ -435,6 +435,54 @@ def test_certificate_in_a_private_zone_fails_the_plan(emulator_tf: TerraformEnv,
     assert "private hosted zone" in result.output and "acm_certificate_arn" in result.output
 
 
+def test_bring_your_own_services_into_an_existing_cluster(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """The platform team's cluster, database and Redis exist (created here with the AWS API first); the infra
+    stack applies without creating a cluster, node group, OIDC provider, RDS or ElastiCache resource, grants the
+    existing node role, admits the node security group to the database's, trusts the existing OIDC provider in
+    the IRSA roles, and re-plans clean."""
+    ec2, iam, eks = moto.client("ec2"), moto.client("iam"), moto.client("eks")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.77.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    node_role = iam.create_role(RoleName="corp-nodes", Path="/platform/", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    cluster = eks.create_cluster(name="corp-shared", roleArn=node_role, resourcesVpcConfig={"subnetIds": subnets})["cluster"]
+    issuer = eks.describe_cluster(name="corp-shared")["cluster"]["identity"]["oidc"]["issuer"]
+    oidc = iam.create_open_id_connect_provider(Url=issuer, ClientIDList=["sts.amazonaws.com"],
+                                               ThumbprintList=["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"])
+    db_sg = ec2.create_security_group(GroupName="corp-aurora", Description="corp Aurora", VpcId=vpc)["GroupId"]
+    data = emulator_config(
+        moto, namespace="wbbyos", create_vpc=False, network_id=vpc, network_private_subnets=subnets,
+        external_eks_cluster_name="corp-shared", external_eks_node_role_arn=node_role,
+        external_database_host="corp.cluster-abc.us-west-2.rds.amazonaws.com",
+        external_database_secret_arn=f"arn:aws:secretsmanager:{REGION}:123456789012:secret:rds!cluster-1-AbCdEf",
+        external_database_security_group_id=db_sg,
+        use_external_redis=True, external_redis_host="redis.corp.internal", external_redis_params={"tls": True},
+    )
+    data.pop("eks_cluster_version")
+    data.pop("create_elasticache")  # use_external_redis alone means no ElastiCache
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbbyos-infra")
+    stack.apply()
+    state = stack.state_json()
+    created = {r["type"] for r in state["values"]["root_module"].get("resources", []) if r["mode"] == "managed"}
+    assert not {t for t in created if t.startswith(("aws_eks_", "aws_rds_", "aws_db_", "aws_elasticache_"))}, created
+    assert "aws_iam_openid_connect_provider" not in created and "aws_launch_template" not in created
+    assert {"aws_s3_bucket", "aws_kms_key", "aws_efs_file_system", "aws_iam_role"} <= created
+    (policy_name,) = iam.list_role_policies(RoleName="corp-nodes")["PolicyNames"]
+    statements = iam.get_role_policy(RoleName="corp-nodes", PolicyName=policy_name)["PolicyDocument"]["Statement"]
+    assert {"BucketObjects", "DeploymentKey", "Queue"} <= {st["Sid"] for st in statements}
+    cluster_sg = eks.describe_cluster(name="corp-shared")["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [db_sg]}])["SecurityGroupRules"]
+    assert [(r["FromPort"], r["ReferencedGroupInfo"]["GroupId"]) for r in rules if not r["IsEgress"]] == [(3306, cluster_sg)]
+    lbc = next(r for r in state["values"]["root_module"]["resources"]
+               if r["type"] == "aws_iam_role" and r["values"]["name"].startswith("wbbyos-lbc-"))
+    assert oidc["OpenIDConnectProviderArn"] in lbc["values"]["assume_role_policy"]
+    assert state["values"]["outputs"]["cluster_name"]["value"] == cluster["name"]
+    _, unexpected = split_artefacts(changes(stack.plan_json()))
+    assert not unexpected, "re-plan of the bring-your-own-services infra is not clean:\n" + "\n".join(unexpected)
+
+
 def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
     """The shims (tests/emulator_server.py) refuse, as AWS does: a dual-stack ALB in subnets without IPv6
     (ELB user guide), a second ALB of the same name (DuplicateLoadBalancerName), an ACM validation record
