@@ -78,6 +78,27 @@ def test_config_errors_name_the_option(data, option, words):
     assert words in text
 
 
+@pytest.mark.parametrize("name,ok", [("corp-shared", True), ("Corp_1", True), ("a" * 100, True), ("a" * 101, False),
+                                     ("-corp", False), ("corp.shared", False)])
+def test_eks_cluster_name_rule(name, ok):
+    """EKS CreateCluster API reference: name is 1-100 characters, pattern ^[0-9A-Za-z][A-Za-z0-9\\-_]*$."""
+    data = eks_config(**ELASTICACHE_SUBNETS, external_eks_cluster_name=name)
+    if ok:
+        assert config_from_mapping(data).external_eks_cluster_name == name
+    else:
+        assert _error(data).startswith("config error: external_eks_cluster_name: ")
+
+
+@pytest.mark.parametrize("port,ok", [(1150, True), (3306, True), (65535, True), (1149, False), (65536, False)])
+def test_database_port_rule(port, ok):
+    """RDS CreateDBCluster API reference, Port: "Valid values: 1150-65535" (Aurora MySQL)."""
+    data = make_config(**DB, external_database_port=port)
+    if ok:
+        assert config_from_mapping(data).external_database_port == port
+    else:
+        assert _error(data).startswith("config error: external_database_port: ")
+
+
 def test_external_redis_defaults_and_v8_string_port():
     """v8 variables.tf types external_redis_port as a string; a v8 tfvars writes "6379"."""
     cfg = config_from_mapping(make_config(use_external_redis=True, external_redis_host="redis.corp.internal",

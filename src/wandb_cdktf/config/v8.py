@@ -157,8 +157,9 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("bucket_path"),
     _s("create_elasticache"),
     _s("elasticache_node_type"),
-    _d("use_external_redis", "no ElastiCache is created unless create_elasticache is set true, which is then an "
-       "error (v8 creates the unused ElastiCache beside it while create_elasticache keeps its default true)"),
+    _d("use_external_redis", "turns ElastiCache off (create_elasticache: true beside it is an error; v8 still creates "
+       "the unused ElastiCache while create_elasticache keeps its default true); global.redis.external stays false, "
+       "which operator-wandb reserves for W&B's own use (v8: true)"),
     _s("external_redis_host"),
     _d("external_redis_port", "a number (v8: a string; \"6379\" is accepted); default 6379 (v8: null)"),
     _d("external_redis_params", "a map of parameter name to string, number or bool; ttlInSeconds defaults to "
