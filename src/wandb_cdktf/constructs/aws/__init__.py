@@ -11,6 +11,8 @@ from .context import AccountContext, account_context
 from .database import Database, DatabaseProps
 from .dns import Dns, DnsProps
 from .efs import WeaveFileSystem, WeaveFileSystemProps
+from .existing_cluster import ExistingCluster, ExistingClusterProps
+from .existing_database import ExistingDatabase, ExistingDatabaseProps
 from .file_storage import FileStorage, FileStorageProps
 from .irsa import IrsaRole, IrsaRoleProps
 from .key import Key, KeyProps
@@ -22,7 +24,8 @@ from .secrets import AppSecrets, AppSecretsProps
 
 __all__ = [
     "AccessPrincipal", "AwsLaunchAgent", "AwsLaunchAgentProps", "ByobBucket", "ByobBucketProps", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
-    "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
+    "DatabaseProps", "Dns", "DnsProps", "ExistingCluster", "ExistingClusterProps", "ExistingDatabase",
+    "ExistingDatabaseProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
     "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
     "WeaveFileSystem", "WeaveFileSystemProps", "account_context",
 ]
