@@ -243,7 +243,7 @@ def test_aws_only_config_loads_no_google_or_azure_bindings() -> None:
 
 # --- the platform built in the same app (issue 15) --------------------------------------------
 
-from conftest import make_config  # noqa: E402
+from _support import make_config  # noqa: E402
 
 STORE = {"type": "azure", "account": "acct1", "container": "wandb", "access_key_env": "K"}
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from _construct_support import (
-    KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, types, under,
+    KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, under,
 )
 from wandb_cdktf.constructs.aws import AccessPrincipal, Cluster, ClusterProps
 from wandb_cdktf.constructs.aws.cluster import ADDONS, CONTROL_PLANE_LOGS
