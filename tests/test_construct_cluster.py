@@ -56,14 +56,6 @@ def stacks(tmp_path_factory):
 
 # --- props ---------------------------------------------------------------------------------------
 
-def test_props_defaults():
-    p = ClusterProps(**BASE)
-    assert p.public_access is False and p.public_access_cidrs == ()
-    assert p.instance_types == ("r6i.2xlarge",)
-    assert (p.min_nodes_per_az, p.max_nodes_per_az, p.node_disk_size_gb) == (1, 4, 100)
-    assert p.creator_admin_access_entry is True and p.access_principals == () and p.addon_versions == {}
-
-
 def test_min_above_max_raises():
     with pytest.raises(ValueError, match="min_nodes_per_az"):
         ClusterProps(**BASE, min_nodes_per_az=5, max_nodes_per_az=4)
