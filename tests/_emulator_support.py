@@ -43,6 +43,8 @@ STATEFUL_TYPES = {
     "aws_efs_file_system": "EFS",
 }
 PARALLELISM = "-parallelism=20"
+# Append every Terraform command and its output to this file (docs/emulator-tests.md).
+TRACE_ENV = "WANDB_CDKTF_EMULATOR_TRACE"
 # --- harness ----------------------------------------------------------------------------------------
 
 
@@ -153,6 +155,11 @@ class Stack:
                               timeout=timeout)
         result = Result(args, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
         print(f"[{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s")
+        trace = os.environ.get(TRACE_ENV)
+        if trace:  # every Terraform command's output, e.g. to see which resources' waiters take the time
+            with open(trace, "a", encoding="utf-8") as out:
+                out.write(f"### [{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s\n")
+                out.write(result.output + "\n")
         return result
 
     def must(self, *args: str, timeout: int = 600) -> Result:

@@ -39,8 +39,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ.pop(CACHE_ENV, None)
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m fast` sees the marker set here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group tests for ``--dist loadgroup`` and start the long emulator scenarios first.
+    """Mark the fast tier, group tests for ``--dist loadgroup`` and start the long emulator scenarios first.
 
     An emulator scenario is its own group (it builds its own deployment; most of its time is spent
     waiting on the AWS provider's polling, so scenarios overlap well) unless it names a group to share
@@ -48,6 +49,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     module fixtures are built once. Order inside a module is kept (the sort is stable)."""
     del config
     for item in items:
+        if not any(item.get_closest_marker(m) for m in ("slow", "terraform", "emulator")):
+            item.add_marker(pytest.mark.fast)
         if item.get_closest_marker("xdist_group") is not None:
             continue
         emulator = item.get_closest_marker("emulator") is not None
