@@ -1,25 +1,44 @@
 #!/usr/bin/env bash
 # Set up everything the test suite uses and run it. Works on a fresh clone:
 #
-#   bash scripts/test.sh [pytest args...]
+#   bash scripts/test.sh [pytest args...]          # everything (what CI runs)
+#   bash scripts/test.sh -m fast                   # the edit-loop tier (README "Tests")
 #
-# 1. .venv with wandb-cdktf and its dev extras (pytest, syrupy, hypothesis, moto, python-hcl2);
+# Installs, concurrently (they are independent and mostly wait on unpacking wheels/packages):
+# 1. .venv with wandb-cdktf and its dev extras (pytest, pytest-xdist, syrupy, hypothesis, moto, ruff, mypy,
+#    the Google and Azure bindings);
 # 2. checkov 3.3.30 in its own venv (.venv-checkov; its pins conflict with pytest's);
-# 3. cdktf-cli 0.21.0 from npm into .cdktf-cli (only if npm exists; the `cdktf synth`/`deploy` tests need it).
-# Terraform and a provider mirror are found on the machine (see README "Tests"); tests that need
-# a missing tool skip and print why. Exits non-zero on any failure, including "no tests collected".
+# 3. cdktf-cli 0.21.0 from npm into .cdktf-cli (the `cdktf synth`/`deploy` tests need it).
+# Then ruff and mypy (strict, src/), then pytest (4 xdist workers, see pyproject.toml).
+# Terraform and a provider mirror are found on the machine (README "Tests"). A tool that is missing
+# makes its tests skip with the reason printed, except with CI=true, where it fails them.
+# Exits non-zero on any failure, including "no tests collected".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON="${PYTHON:-python3}"
+LOGS="$(mktemp -d)"
+trap 'rm -rf "$LOGS"' EXIT
+
+bash scripts/install-checkov.sh >"$LOGS/checkov" 2>&1 &
+checkov_pid=$!
+cdktf_pid=""
+if command -v npm >/dev/null 2>&1; then
+  bash scripts/install-cdktf-cli.sh >"$LOGS/cdktf" 2>&1 &
+  cdktf_pid=$!
+fi
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-.venv/bin/python -c 'import wandb_cdktf, pytest, syrupy, hypothesis, hcl2, moto' # fail fast if the install failed
+.venv/bin/python -c 'import wandb_cdktf, pytest, xdist, syrupy, hypothesis, hcl2, moto' # fail fast if the install failed
 
-bash scripts/install-checkov.sh 2>&1 | grep -v '^WARNING: Location' || echo "checkov not installed: its tests will skip"
-if command -v npm >/dev/null 2>&1; then
-  bash scripts/install-cdktf-cli.sh || echo "cdktf-cli not installed: its tests will skip"
+wait "$checkov_pid" || echo "checkov not installed: its tests will skip (CI=true: fail)"
+grep -v '^WARNING: Location' "$LOGS/checkov" || true
+if [ -n "$cdktf_pid" ]; then
+  wait "$cdktf_pid" || echo "cdktf-cli not installed: its tests will skip (CI=true: fail)"
+  cat "$LOGS/cdktf"
 fi
 
+echo "ruff:" && .venv/bin/ruff check --no-cache src tests main.py
+echo "mypy (strict, src/):" && .venv/bin/python -m mypy
 exec .venv/bin/python -m pytest "$@"

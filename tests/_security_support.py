@@ -9,21 +9,19 @@
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import json
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
-from conftest import make_config
+from _support import make_config, synth_mapping
 
 REPO = Path(__file__).resolve().parents[1]
 SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
@@ -71,26 +69,10 @@ def scan_configs() -> dict[str, dict[str, Any]]:
 
 SCAN_LABELS = list(scan_configs())
 
-_SYNTH_CACHE: dict[str, Path] = {}
-_SYNTH_ROOT: Path | None = None
-
-
 def synthesized(label: str) -> Path:
-    """Synthesize the configuration ``label`` (once per process); returns its cdktf.out directory."""
-    global _SYNTH_ROOT
-    if label not in _SYNTH_CACHE:
-        from wandb_cdktf.config import config_from_mapping
-        from wandb_cdktf.testing import synth_to_dir
-
-        if _SYNTH_ROOT is None:
-            _SYNTH_ROOT = Path(tempfile.mkdtemp(prefix="wandb-cdktf-security-"))
-            import atexit
-
-            atexit.register(shutil.rmtree, _SYNTH_ROOT, True)
-        outdir = _SYNTH_ROOT / re.sub(r"[^A-Za-z0-9_.-]", "_", label)
-        synth_to_dir(config_from_mapping(copy.deepcopy(scan_configs()[label]), source=label), outdir)
-        _SYNTH_CACHE[label] = outdir
-    return _SYNTH_CACHE[label]
+    """Synthesize the configuration ``label`` (once per test run, shared with the other test modules);
+    returns its cdktf.out directory."""
+    return synth_mapping(scan_configs()[label], source=label).outdir
 
 
 def stack_docs(outdir: Path) -> dict[str, dict[str, Any]]:

@@ -1,93 +1,116 @@
-"""Shared fixtures. One jsii runtime per test session; each distinct config is synthesized once."""
+"""Fixtures and run-wide hooks. Helpers live in tests/_support.py (import them from there).
+
+- One synthesis cache per test run, shared by all pytest-xdist workers (``_support.synth_mapping``).
+- ``CI=true``: a gate whose tool is missing (Terraform, the provider mirror, moto, checkov, cdktf-cli)
+  fails instead of skipping, so a broken install can never pass CI green.
+- Distribution: ``--dist loadgroup``; each module is one group (its module fixtures are built once),
+  except tests that name their own ``xdist_group`` (the emulator scenarios, each with its own moto).
+"""
 
 from __future__ import annotations
 
-import copy
-import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable
 
 import pytest
 
-from wandb_cdktf.config import config_from_mapping
-from wandb_cdktf.testing import TerraformEnv, synth_to_dir
+from _emulator_support import Moto, skip_missing, start_moto, stop_moto
+from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, validate_once
+from wandb_cdktf.testing import TerraformEnv
 
-# The base platform configuration most tests start from (post-operator, new VPC).
-BASE_CONFIG: dict[str, Any] = {
-    "namespace": "wbtest",
-    "region": "us-west-2",
-    "domain_name": "example.com",
-    "subdomain": "wandb",
-    "zone_id": "Z0123456789EXAMPLE00",
-    "allowed_inbound_cidr": ["0.0.0.0/0"],
-    "allowed_inbound_ipv6_cidr": ["::/0"],
-    "eks_cluster_version": "1.32",
-}
+_OWNED_CACHE: list[str] = []
 
 
-def make_config(**overrides: Any) -> dict[str, Any]:
-    data = copy.deepcopy(BASE_CONFIG)
-    data.update(overrides)
-    return data
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller (or a plain run) creates the run's cache before xdist starts its workers,
+    # which inherit the environment; a worker only reads it.
+    if not hasattr(config, "workerinput") and not os.environ.get(CACHE_ENV):
+        root = tempfile.mkdtemp(prefix="wandb-cdktf-tests-")
+        os.environ[CACHE_ENV] = root
+        _OWNED_CACHE.append(root)
 
 
-class Synth:
-    """The result of synthesizing one configuration: stack JSON and output directory."""
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for root in _OWNED_CACHE:
+        shutil.rmtree(root, ignore_errors=True)
+        os.environ.pop(CACHE_ENV, None)
 
-    def __init__(self, outdir: Path, stacks: dict[str, dict[str, Any]]) -> None:
-        self.outdir = outdir
-        self.stacks = stacks
 
-    def stack(self, stack_id: str) -> dict[str, Any]:
-        return self.stacks[stack_id]
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m fast` sees the marker set here
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the fast tier, group tests for ``--dist loadgroup`` and start the long emulator scenarios first.
 
-    def stack_dir(self, stack_id: str) -> Path:
-        return self.outdir / "stacks" / stack_id
+    An emulator scenario is its own group (it builds its own deployment; most of its time is spent
+    waiting on the AWS provider's polling, so scenarios overlap well) unless it names a group to share
+    state with others (``pytest.mark.xdist_group``). Any other test is grouped with its module, so
+    module fixtures are built once. Order inside a module is kept (the sort is stable)."""
+    del config
+    for item in items:
+        if not any(item.get_closest_marker(m) for m in ("slow", "terraform", "emulator")):
+            item.add_marker(pytest.mark.fast)
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        emulator = item.get_closest_marker("emulator") is not None
+        name = f"{item.path.stem}::{getattr(item, 'originalname', item.name)}" if emulator else item.path.stem
+        item.add_marker(pytest.mark.xdist_group(name))
+    items.sort(key=lambda item: item.get_closest_marker("emulator") is None)
 
 
 @pytest.fixture(scope="session")
-def synth(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Synth]:
-    """synth(config_dict) -> Synth, cached per distinct configuration for the whole session."""
-    cache: dict[str, Synth] = {}
-
-    def _synth(data: dict[str, Any]) -> Synth:
-        key = json.dumps(data, sort_keys=True)
-        if key not in cache:
-            outdir = tmp_path_factory.mktemp("synth")
-            stacks = synth_to_dir(config_from_mapping(copy.deepcopy(data)), outdir)
-            cache[key] = Synth(outdir, stacks)
-        return cache[key]
-
-    return _synth
+def synth() -> Callable[..., Synth]:
+    """synth(config_dict) -> Synth, synthesized once per distinct configuration per test run."""
+    return synth_mapping
 
 
 @pytest.fixture(scope="session")
 def tf_env(tmp_path_factory: pytest.TempPathFactory) -> TerraformEnv:
-    """Terraform CLI + local hashicorp/aws 5.100.0 mirror, or skip with the reason printed."""
+    """Terraform CLI + local hashicorp/aws 5.100.0 mirror, or skip (CI: fail) with the reason printed."""
     env = TerraformEnv.discover(tmp_path_factory.mktemp("tfcli"))
     if isinstance(env, str):
-        print(f"SKIP terraform tests: {env}")
-        pytest.skip(env)
+        skip_or_fail(f"terraform tests: {env}")
+    assert isinstance(env, TerraformEnv)
     return env
 
 
 @pytest.fixture(scope="session")
 def tf_validate(tf_env: TerraformEnv) -> Callable[[Path], None]:
-    """tf_validate(stack_dir): run terraform init+validate and fail with Terraform's own messages."""
-    done: set[Path] = set()
+    """tf_validate(stack_dir): terraform init+validate (once per run) and fail with Terraform's own messages."""
 
     def _validate(stack_dir: Path) -> None:
-        if stack_dir in done:
-            return
-        result = tf_env.validate(stack_dir)
-        if result.returncode != 0:
-            detail = result.stdout + result.stderr
-            try:
-                diags = json.loads(result.stdout).get("diagnostics", [])
-                detail = "\n".join(f"{d['severity']}: {d['summary']}: {d.get('detail', '')} @ {d.get('address', '')}" for d in diags)
-            except (ValueError, AttributeError):
-                pass
+        ok, detail = validate_once(tf_env, stack_dir)
+        if not ok:
             pytest.fail(f"terraform validate failed in {stack_dir.name}:\n{detail}")
-        done.add(stack_dir)
 
     return _validate
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    del config
+    return [f"wandb-cdktf: CI={'true' if in_ci() else 'false'} (missing tools {'fail' if in_ci() else 'skip'})"]
+
+
+# --- emulator (tests/_emulator_support.py) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def emulator_tf(tf_env: TerraformEnv) -> TerraformEnv:
+    """Terraform + mirror (``tf_env`` skips with the reason) and moto importable."""
+    try:
+        import boto3  # noqa: F401
+        import moto.server  # noqa: F401
+    except ImportError as exc:
+        skip_missing(f"moto[server] and boto3 are needed ({exc}); pip install -e '.[dev]'")
+    return tf_env
+
+
+@pytest.fixture(scope="module")
+def moto(emulator_tf: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    server = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
+    print(f"moto server at {server.url} (log {server.log})")
+    try:
+        yield server
+    finally:
+        stop_moto(server)

@@ -22,17 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from test_emulator import (  # noqa: F401  (emulator_tf and moto are fixtures)
-    REGION,
-    Moto,
-    Stack,
-    changes,
-    describe,
-    emulator_tf,
-    moto,
-    split_artefacts,
-    synth,
-)
+from _emulator_support import Moto, Stack, changes, describe, split_artefacts, synth
 from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]

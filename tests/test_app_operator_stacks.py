@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.testing import normalize, one_resource, resources
 
 PRE = make_config(deployment="pre-operator", wandb_version="0.51.2")

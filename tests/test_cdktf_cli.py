@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _support import skip_or_fail
 from wandb_cdktf.testing import load_stacks, normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,8 +27,7 @@ def find_cdktf() -> str | None:
 def cdktf_bin() -> str:
     found = find_cdktf()
     if not found:
-        print("SKIP cdktf-cli tests: no cdktf binary (run scripts/install-cdktf-cli.sh)")
-        pytest.skip("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
+        skip_or_fail("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
     return found
 
 

@@ -32,6 +32,7 @@ from _security_support import (
     start_checkov,
     synthesized,
 )
+from _support import skip_or_fail
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +42,7 @@ def checkov() -> str:
     binary = find_checkov()
     if binary is None:
         reason = "checkov not found (set WANDB_CDKTF_CHECKOV, or run scripts/install-checkov.sh to create .venv-checkov)"
-        print(f"SKIP checkov tests: {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason)
     version = checkov_version(binary)
     if version != CHECKOV_VERSION:
         pytest.fail(f"checkov {CHECKOV_VERSION} is pinned (findings differ between versions); {binary} is {version!r}")

@@ -10,16 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE_CONFIG, make_config
+from _support import BASE_CONFIG, make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_embedded_example_loads():
-    cfg = load_config(None) if "WANDB_CDKTF_CONFIG" not in os.environ else None
-    if cfg is None:
-        pytest.skip("WANDB_CDKTF_CONFIG is set in this environment")
+def test_embedded_example_loads(monkeypatch):
+    monkeypatch.delenv("WANDB_CDKTF_CONFIG", raising=False)
+    cfg = load_config(None)
     assert cfg.namespace == "wandb"
     assert cfg.deployment == "post-operator"
     assert cfg.url == "https://wandb.example.com"

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from _construct_support import (
-    KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, types, under,
+    KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, under,
 )
 from wandb_cdktf.constructs.aws import AccessPrincipal, Cluster, ClusterProps
 from wandb_cdktf.constructs.aws.cluster import ADDONS, CONTROL_PLANE_LOGS
@@ -55,14 +55,6 @@ def stacks(tmp_path_factory):
 
 
 # --- props ---------------------------------------------------------------------------------------
-
-def test_props_defaults():
-    p = ClusterProps(**BASE)
-    assert p.public_access is False and p.public_access_cidrs == ()
-    assert p.instance_types == ("r6i.2xlarge",)
-    assert (p.min_nodes_per_az, p.max_nodes_per_az, p.node_disk_size_gb) == (1, 4, 100)
-    assert p.creator_admin_access_entry is True and p.access_principals == () and p.addon_versions == {}
-
 
 def test_min_above_max_raises():
     with pytest.raises(ValueError, match="min_nodes_per_az"):

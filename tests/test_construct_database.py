@@ -38,14 +38,6 @@ def stacks(tmp_path_factory):
     })
 
 
-def test_props_defaults():
-    p = DatabaseProps(**BASE)
-    assert p.instance_class == "db.r6g.large" and p.engine_version == "8.0"
-    assert p.database_name == "wandb_local" and p.master_username == "wandb"
-    assert p.deletion_protection is True and p.snapshot_identifier is None
-    assert p.backup_retention_period == 14 and p.monitoring_interval == 15
-
-
 def test_cluster_defaults(stacks):
     doc = stacks["default"]
     c = at(doc, "aws_rds_cluster", "db/cluster")

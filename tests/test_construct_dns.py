@@ -29,11 +29,6 @@ def stacks(tmp_path_factory):
     })
 
 
-def test_props_defaults():
-    p = DnsProps(domain_name="example.com", zone_id=ZONE_ID)
-    assert p.subdomain is None and p.extra_fqdns == () and p.existing_certificate_arn is None
-
-
 def test_certificate_with_dns_validation(stacks):
     doc = stacks["subdomain"]
     cert = at(doc, "aws_acm_certificate", "dns/certificate")

@@ -38,13 +38,6 @@ def stacks(tmp_path_factory):
     })
 
 
-def test_props_defaults():
-    p = FileStorageProps(namespace="fs", kms_key_arn=None)
-    assert p.existing_bucket_name is None
-    assert p.create_queue is True and p.deletion_protection is True and p.https_only is True
-    assert p.abort_incomplete_multipart_days == 7 and p.path == ""
-
-
 def test_bucket_defaults(stacks):
     doc = stacks["default"]
     bucket_id = ref(doc, "aws_s3_bucket", "storage/bucket", "id")

@@ -32,13 +32,6 @@ def stacks(tmp_path_factory):
     })
 
 
-def test_props_defaults():
-    p = KeyProps(namespace="kt")
-    assert p.enable_rotation is True
-    assert p.deletion_window_in_days == 7
-    assert p.existing_key_arn is None and p.alias is None and p.policy is None
-
-
 @pytest.mark.parametrize("days", [0, 6, 31, 365])
 def test_deletion_window_outside_7_to_30_raises(days):
     with pytest.raises(ValueError, match="7..30"):

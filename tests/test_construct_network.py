@@ -48,13 +48,6 @@ def stacks(tmp_path_factory):
 
 # --- props validation --------------------------------------------------------------------------
 
-def test_props_defaults():
-    p = NetworkProps(namespace="nt")
-    assert p.create_vpc is True and p.cidr == "10.10.0.0/16"
-    assert len(p.private_subnet_cidrs) == 2
-    assert p.single_nat_gateway is False and p.enable_flow_log is False and p.flow_log_force_destroy is False
-
-
 @pytest.mark.parametrize("kwargs, match", [
     (dict(private_subnet_cidrs=("10.10.10.0/24",), public_subnet_cidrs=("10.10.0.0/24",),
           database_subnet_cidrs=("10.10.20.0/24",), elasticache_subnet_cidrs=("10.10.30.0/24",)), "two private subnets"),

@@ -30,12 +30,6 @@ def stacks(tmp_path_factory):
     })
 
 
-def test_props_defaults():
-    p = RedisProps(**BASE)
-    assert p.num_cache_clusters == 2 and p.node_type == "cache.m6g.large" and p.engine_version == "7.1"
-    assert p.maintenance_window == "sun:03:00-sun:04:00" and p.snapshot_retention_limit == 1
-
-
 @pytest.mark.parametrize("n", [0, 1])
 def test_fewer_than_two_nodes_raises(n):
     with pytest.raises(ValueError, match="num_cache_clusters"):

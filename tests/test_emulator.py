@@ -9,279 +9,55 @@ They skip (with the reason printed) when Terraform, the provider mirror or moto 
 missing. Emulator gaps and accepted re-plan artefacts are listed, with reasons, in
 tests/emulator_artefacts.py.
 
-One moto server serves the whole module; each scenario uses its own namespace, so
-their resources never collide. Scenario order (file order) matters: the re-plan and
-destroy tests reuse the state of the apply test.
+One moto server serves the module in each pytest-xdist worker; each scenario uses its own
+namespace, so their resources never collide. The re-plan and destroy tests reuse the state of
+the apply test: they share one xdist group (``INFRA_GROUP``) and run in file order; every other
+scenario is independent and may run in any worker, in any order.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import make_config
-from emulator_artefacts import artefact_reasons, profile_overrides
-from wandb_cdktf.config import config_from_mapping
-from wandb_cdktf.testing import TerraformEnv, synth_to_dir
+from _emulator_support import (
+    CDKTF_CLI_ENV,
+    PARALLELISM,
+    REGION,
+    REPO,
+    STATEFUL_TYPES,
+    Moto,
+    Result,
+    Stack,
+    aws_env,
+    changed_paths,
+    changes,
+    describe,
+    emulator_config,
+    free_port,
+    skip_missing,
+    split_artefacts,
+    start_moto,
+    stop_moto,
+    synth,
+    tail_text,
+)
+from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
-SERVER = Path(__file__).resolve().parent / "emulator_server.py"
-REGION = "us-west-2"
-DOMAIN = "example.com"
-CDKTF_CLI_ENV = "WANDB_CDKTF_CDKTF_CLI"
-# Terraform's view of a resource that must survive a migration untouched.
-STATEFUL_TYPES = {
-    "aws_vpc": "VPC",
-    "aws_subnet": "subnets",
-    "aws_kms_key": "KMS key",
-    "aws_s3_bucket": "bucket",
-    "aws_sqs_queue": "queue",
-    "aws_rds_cluster": "Aurora cluster",
-    "aws_rds_cluster_instance": "Aurora instance",
-    "aws_eks_cluster": "EKS cluster",
-    "aws_efs_file_system": "EFS",
-}
-PARALLELISM = "-parallelism=20"
-
-
-# --- harness ----------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _skip(reason: str) -> None:
-    print(f"SKIP emulator tests: {reason}")
-    pytest.skip(reason)
-
-
-@dataclass
-class Moto:
-    """A running moto server (tests/emulator_server.py) on 127.0.0.1."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def client(self, service: str, **kwargs: Any) -> Any:
-        import boto3
-
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id="testing",
-                            aws_secret_access_key="testing", **kwargs)
-
-    def hosted_zone(self, name: str = DOMAIN) -> str:
-        zone = self.client("route53").create_hosted_zone(Name=name, CallerReference=f"{name}-{time.time_ns()}")
-        return zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
-
-
-def start_moto(log: Path, extra_env: dict[str, str] | None = None) -> Moto:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(extra_env or {})
-    out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
-                return Moto(url, proc, log)
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"moto server did not answer on {url} within 30 s:\n{log.read_text()[-3000:]}")
-
-
-def stop_moto(moto: Moto) -> None:
-    moto.process.terminate()
-    try:
-        moto.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        moto.process.kill()
-        moto.process.wait(timeout=10)
-
-
-def aws_env(access_key: str = "testing", secret_key: str = "testing") -> dict[str, str]:
-    """Credentials for the emulator only: no profile, file or instance metadata can leak in."""
-    return {
-        "AWS_ACCESS_KEY_ID": access_key,
-        "AWS_SECRET_ACCESS_KEY": secret_key,
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-
-
-@dataclass
-class Result:
-    args: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-@dataclass
-class Stack:
-    """One synthesized stack directory driven with the Terraform CLI against the emulator."""
-
-    tf: TerraformEnv
-    dir: Path
-    env: dict[str, str] = field(default_factory=aws_env)
-    initialized: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.dir.name
-
-    def run(self, *args: str, timeout: int = 600) -> Result:
-        env = {k: v for k, v in self.tf.env().items() if not k.startswith("AWS_")}
-        env.update(self.env)
-        start = time.monotonic()
-        proc = subprocess.run([self.tf.terraform, *args], cwd=self.dir, env=env, capture_output=True, text=True,
-                              timeout=timeout)
-        result = Result(args, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
-        print(f"[{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s")
-        return result
-
-    def must(self, *args: str, timeout: int = 600) -> Result:
-        result = self.run(*args, timeout=timeout)
-        if result.returncode != 0:
-            pytest.fail(f"terraform {' '.join(args)} failed in {self.name}:\n{_tail(result.output)}")
-        return result
-
-    def init(self) -> None:
-        if not self.initialized:
-            self.must("init", "-input=false", "-no-color")
-            self.initialized = True
-
-    def apply(self) -> Result:
-        self.init()
-        return self.must("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
-
-    def plan_json(self, *extra: str) -> dict[str, Any]:
-        """``terraform plan -out`` then ``terraform show -json`` of that plan."""
-        self.init()
-        self.must("plan", "-input=false", "-no-color", "-out=emulator.tfplan", PARALLELISM, *extra)
-        shown = self.must("show", "-json", "emulator.tfplan")
-        return json.loads(shown.stdout)
-
-    def state_json(self) -> dict[str, Any]:
-        return json.loads(self.must("show", "-json").stdout)
-
-    @property
-    def state_file(self) -> Path:
-        """The local backend's state file. cdktf resolves ``terraform.<stack>.tfstate`` against the
-        project directory, i.e. the parent of the output directory (state survives re-synthesis)."""
-        backend = json.loads((self.dir / "cdk.tf.json").read_text())["terraform"]["backend"]["local"]
-        return (self.dir / backend["path"]).resolve()
-
-
-def _tail(text: str, limit: int = 6000) -> str:
-    return text if len(text) <= limit else "...\n" + text[-limit:]
-
-
-def emulator_config(moto: Moto, **overrides: Any) -> dict[str, Any]:
-    """A platform configuration with the emulator profile (endpoints + PROFILE_OVERRIDES)."""
-    data = make_config(zone_id=moto.hosted_zone(), aws_endpoints={"url": moto.url})
-    data.update(profile_overrides())
-    data.update(overrides)
-    return data
-
-
-def synth(tf: TerraformEnv, data: dict[str, Any], outdir: Path, stack_id: str) -> Stack:
-    synth_to_dir(config_from_mapping(copy.deepcopy(data)), outdir)
-    return Stack(tf, outdir / "stacks" / stack_id)
-
-
-def changes(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Resource changes other than no-op (data-source reads deferred to apply count as changes)."""
-    return [rc for rc in plan.get("resource_changes", []) if rc["change"]["actions"] not in (["no-op"],)]
-
-
-def changed_paths(rc: dict[str, Any]) -> list[str]:
-    """Top-level attributes whose planned value differs from the current one (or becomes unknown)."""
-    before, after = rc["change"].get("before") or {}, rc["change"].get("after") or {}
-    unknown = rc["change"].get("after_unknown") or {}
-    keys = sorted(set(before) | set(after) | set(unknown))
-    return [k for k in keys if before.get(k) != after.get(k) or _has_unknown(unknown.get(k))]
-
-
-def _has_unknown(marks: Any) -> bool:
-    if isinstance(marks, dict):
-        return any(_has_unknown(v) for v in marks.values())
-    if isinstance(marks, list):
-        return any(_has_unknown(v) for v in marks)
-    return marks is True
-
-
-def describe(rc: dict[str, Any]) -> str:
-    change = rc["change"]
-    replace = f" replace because {change['replace_paths']}" if change.get("replace_paths") else ""
-    return f"{rc['address']}: {'/'.join(change['actions'])}{replace} ({', '.join(changed_paths(rc)) or '-'})"
-
-
-def split_artefacts(found: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """(accepted emulator artefacts with reasons, unexplained changes)."""
-    accepted, unexplained = [], []
-    for rc in found:
-        reasons, left = artefact_reasons(rc["address"], changed_paths(rc))
-        if left or not reasons:
-            unexplained.append(describe(rc) + (f" -- unexplained: {', '.join(left)}" if reasons else ""))
-        else:
-            accepted.append(describe(rc) + "".join(f"\n    accepted: {r}" for r in reasons))
-    return accepted, unexplained
-
-
-# --- fixtures ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def emulator_tf(tf_env: TerraformEnv) -> TerraformEnv:
-    """Terraform + mirror (conftest's ``tf_env`` skips with the reason) and moto importable."""
-    try:
-        import boto3  # noqa: F401
-        import moto.server  # noqa: F401
-    except ImportError as exc:
-        _skip(f"moto[server] and boto3 are needed ({exc}); pip install -e '.[dev]'")
-    return tf_env
-
-
-@pytest.fixture(scope="module")
-def moto(emulator_tf: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
-    server = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
-    print(f"moto server at {server.url} (log {server.log})")
-    try:
-        yield server
-    finally:
-        stop_moto(server)
+# The apply, re-plan and destroy scenarios share one applied deployment (the ``infra`` fixture), so
+# pytest-xdist must run them in one worker, in file order. Every other scenario builds its own.
+INFRA_GROUP = pytest.mark.xdist_group("test_emulator::infra")
 
 
 @dataclass
@@ -310,6 +86,7 @@ def _require_applied(infra: Deployment) -> None:
 # --- 1. apply ---------------------------------------------------------------------------------------
 
 
+@INFRA_GROUP
 def test_apply_infra_post_operator(infra: Deployment) -> None:
     start = time.monotonic()
     infra.stack.apply()
@@ -327,8 +104,6 @@ def test_apply_infra_post_operator(infra: Deployment) -> None:
 
 def test_apply_byob_aws(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     byob = _byob_config(moto)
-    if byob is None:
-        pytest.skip("no <namespace>-byob-aws stack in this checkout (config.byob / stacks/byob_aws.py)")
     stack = synth(emulator_tf, byob, tmp_path / "out", "wbemubyob-byob-aws")
     stack.apply()
     outputs = stack.state_json()["values"]["outputs"]
@@ -338,12 +113,7 @@ def test_apply_byob_aws(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -
     assert not unexpected, "re-plan of the BYOB stack is not clean:\n" + "\n".join(unexpected)
 
 
-def _byob_config(moto: Moto) -> dict[str, Any] | None:
-    try:
-        from wandb_cdktf.config.byob import AwsByobConfig  # noqa: F401
-        from wandb_cdktf.stacks.byob_aws import ByobAwsStack  # noqa: F401
-    except ImportError:
-        return None
+def _byob_config(moto: Moto) -> dict[str, Any]:
     return {
         "namespace": "wbemubyob",
         "region": "us-east-1",
@@ -360,6 +130,7 @@ def _byob_config(moto: Moto) -> dict[str, Any] | None:
 # --- 2. re-plan -------------------------------------------------------------------------------------
 
 
+@INFRA_GROUP
 def test_replan_after_apply_is_clean(infra: Deployment) -> None:
     _require_applied(infra)
     start = time.monotonic()
@@ -518,6 +289,7 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
 # --- 4. destroy -------------------------------------------------------------------------------------
 
 
+@INFRA_GROUP
 def test_destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
     _require_applied(infra)
     stack = infra.stack
@@ -534,7 +306,7 @@ def test_destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emu
     start = time.monotonic()
     refused = stack.run("destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     infra.seconds["destroy-protected"] = time.monotonic() - start
-    print(_tail(refused.output, 3000))
+    print(tail_text(refused.output, 3000))
     assert refused.returncode != 0, "destroy must fail while deletion protection is on"
     assert "deletion protection" in refused.output.lower() or "DeletionProtection" in refused.output
     assert "BucketNotEmpty" in refused.output or "bucket is not empty" in refused.output.lower()
@@ -574,7 +346,7 @@ def small_stack_data(moto: Moto) -> dict[str, Any]:
 def _plan_expecting_failure(stack: Stack) -> Result:
     stack.init()
     result = stack.run("plan", "-input=false", "-no-color", "-refresh=true", timeout=300)
-    print(f"Terraform's error ({stack.name}):\n{_tail(result.output, 3000)}")
+    print(f"Terraform's error ({stack.name}):\n{tail_text(result.output, 3000)}")
     assert result.returncode != 0, "plan must fail"
     assert "Error:" in result.output
     return result
@@ -599,7 +371,7 @@ def test_bad_credentials_surface_terraform_error(
 def test_unreachable_endpoint_surfaces_terraform_error(
     emulator_tf: TerraformEnv, small_stack_data: dict[str, Any], tmp_path: Path
 ) -> None:
-    dead = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     data = {**small_stack_data, "aws_endpoints": {"url": dead}}
     stack = synth(emulator_tf, data, tmp_path / "out", _stack_id(data))
     start = time.monotonic()
@@ -708,7 +480,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra")
     skip.init()
     refused = skip.run("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
-    print(_tail(refused.output, 2000))
+    print(tail_text(refused.output, 2000))
     assert refused.returncode != 0 and "Unsupported Kubernetes minor version update from 1.32 to 1.34" in refused.output
     eks_api = moto.client("eks")
     assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.32"
@@ -752,7 +524,7 @@ def _cdktf_project(emulator_tf: TerraformEnv, data: dict[str, Any], tmp_path: Pa
     """(cdktf binary, a project directory with the repository's cdktf.json and main.py, its environment)."""
     cli = find_cdktf_cli()
     if cli is None:
-        _skip(f"no cdktf-cli (run scripts/install-cdktf-cli.sh or set {CDKTF_CLI_ENV})")
+        skip_missing(f"no cdktf-cli (run scripts/install-cdktf-cli.sh or set {CDKTF_CLI_ENV})")
     # A project directory with the repository's cdktf.json and main.py, so the output stays in tmp.
     project = tmp_path / "project"
     project.mkdir()
@@ -779,7 +551,7 @@ def _cdktf_project(emulator_tf: TerraformEnv, data: dict[str, Any], tmp_path: Pa
 def _cdktf(cli: str, project: Path, env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     start = time.monotonic()
     proc = subprocess.run([cli, *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
-    print(f"cdktf {' '.join(args)} -> {proc.returncode} in {time.monotonic() - start:.1f}s\n{_tail(proc.stdout + proc.stderr, 3000)}")
+    print(f"cdktf {' '.join(args)} -> {proc.returncode} in {time.monotonic() - start:.1f}s\n{tail_text(proc.stdout + proc.stderr, 3000)}")
     return proc
 
 
@@ -793,7 +565,7 @@ def test_cdktf_deploy_with_repo_cdktf_json(emulator_tf: TerraformEnv, moto: Moto
     stack_id = _stack_id(data)
     cli, project, env = _cdktf_project(emulator_tf, data, tmp_path)
     proc = _cdktf(cli, project, env, "deploy", stack_id, "--auto-approve", "--skip-provider-lock")
-    assert proc.returncode == 0, f"cdktf deploy failed:\n{_tail(proc.stdout + proc.stderr)}"
+    assert proc.returncode == 0, f"cdktf deploy failed:\n{tail_text(proc.stdout + proc.stderr)}"
     state = project / f"terraform.{stack_id}.tfstate"  # the local backend keeps state in the project directory
     assert state.is_file(), "cdktf deploy wrote no local state"
     resources = json.loads(state.read_text())["resources"]
@@ -822,4 +594,4 @@ def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path:
     output = both.stdout + both.stderr
     assert "dependencies are not included" not in output
     assert "Terraform has been successfully initialized" in output  # the infra stack (hashicorp/aws only)
-    assert both.returncode != 0 and "provider registry.terraform.io/hashicorp/helm was not found" in output, _tail(output)
+    assert both.returncode != 0 and "provider registry.terraform.io/hashicorp/helm was not found" in output, tail_text(output)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping
 from wandb_cdktf.config.emulator import EMULATED_SERVICES
 

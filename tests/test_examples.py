@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from _support import synth_file
 from wandb_cdktf.config import load_config
-from wandb_cdktf.testing import load_stacks, normalize, one_resource, synth_to_dir
+from wandb_cdktf.testing import load_stacks, normalize, one_resource
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # byob-* and launch-* examples are covered (and snapshotted) by their own test modules.
@@ -20,14 +21,10 @@ PLATFORM_EXAMPLES = sorted(
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory):
-    cache = {}
-
+def synthesized():
     def _get(name: str):
-        if name not in cache:
-            outdir = tmp_path_factory.mktemp(name.replace(".", "-"))
-            cache[name] = (outdir, synth_to_dir(load_config(EXAMPLES / name), outdir))
-        return cache[name]
+        result = synth_file(EXAMPLES / name)
+        return result.outdir, result.stacks
 
     return _get
 

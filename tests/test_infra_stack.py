@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.testing import one_resource, resources
 
 STACK = "wbtest-infra"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping
 from wandb_cdktf.launch_config import validate_launch_config
 from wandb_cdktf.testing import normalize, one_resource, resources
@@ -272,13 +271,8 @@ def test_aws_without_any_trust_and_without_platform_is_a_config_error():
 
 
 def test_aws_stack_trusts_the_infra_cluster_when_the_platform_is_built(synth):
-    from conftest import make_config
-
     data = make_config(launch={"queues": ["q"], "aws": {}})
-    try:
-        result = synth(data)
-    except Exception as exc:  # the infra stack is developed concurrently
-        pytest.skip(f"platform stacks do not synthesize yet: {exc}")
+    result = synth(data)
     stack = result.stack("wbtest-launch-aws")
     (stmt,) = policy_of(stack, one_resource(stack, "aws_iam_role")["assume_role_policy"])
     (principal,) = stmt["principals"]
@@ -595,21 +589,6 @@ def test_add_launch_stacks_keys_and_ids(synth):
     built = build_app(config_from_mapping(copy.deepcopy(data)), outdir="/tmp/wandb-cdktf-unused")
     assert {k: s.node.id for k, s in built.stacks.items()} == {
         "launch-aws": "wbdemo-launch-aws", "launch-gcp": "wbdemo-launch-gcp", "launch-azure": "wbdemo-launch-azure"}
-
-
-def test_aws_only_config_never_loads_google_or_azure_bindings(tmp_path):
-    script = f"""
-import sys, yaml
-from wandb_cdktf.config import config_from_mapping
-from wandb_cdktf.app import build_app
-data = yaml.safe_load(open({str(EXAMPLES / 'launch-aws.yaml')!r}))
-build_app(config_from_mapping(data), outdir={str(tmp_path)!r}).app.synth()
-loaded = sorted(m for m in sys.modules if m.startswith(("cdktf_cdktf_provider_google", "cdktf_cdktf_provider_azurerm")))
-print("LOADED", loaded)
-"""
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "LOADED []" in out.stdout
 
 
 # --- issue 15: what seed 003 and the agent's config schema require ------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import config_from_mapping
 from wandb_cdktf.migration import STATEFUL_TYPES, stateful_changes
 from wandb_cdktf.testing import normalize, synth_to_dir

@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import BASE_CONFIG, make_config
+from _support import BASE_CONFIG, make_config
 from wandb_cdktf.config import ConfigError, WandbConfig, config_from_mapping, load_config
-from wandb_cdktf.config.v8 import BY_NAME, V8_VARIABLES
+from wandb_cdktf.config.v8 import V8_VARIABLES
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "v8_tfvars"

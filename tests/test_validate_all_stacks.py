@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_config
+from _support import make_config, skip_or_fail, validate_once
 from wandb_cdktf.testing import TerraformEnv
 
 SHAPES = {"pre-operator": make_config(deployment="pre-operator"), "post-operator": make_config()}
@@ -24,7 +24,10 @@ def test_validate_stack(synth, tmp_path_factory, shape, stack_id):
     providers = tuple((name, spec["version"]) for name, spec in sorted(doc["terraform"]["required_providers"].items()))
     env = TerraformEnv.discover(tmp_path_factory.mktemp("tf"), providers)
     if isinstance(env, str):
+        if "hashicorp/aws " in env or "Terraform CLI" in env:
+            skip_or_fail(f"validate {stack_id}: {env}")  # the tools this project requires
+        # kubernetes/helm are not in this machine's mirror (README "Tests"): a documented gap, not a broken install.
         print(f"SKIP validate {stack_id}: {env}")
         pytest.skip(env)
-    result = env.validate(s.stack_dir(stack_id))
-    assert result.returncode == 0, result.stdout + result.stderr
+    ok, detail = validate_once(env, s.stack_dir(stack_id))
+    assert ok, detail

@@ -1,0 +1,251 @@
+"""The emulator harness: a moto server (tests/emulator_server.py) and the Terraform CLI against it.
+
+Used by the emulator scenarios (tests/test_emulator.py, tests/test_adopt_emulator.py, ...); the
+``emulator_tf`` and ``moto`` fixtures built from it are in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from _support import make_config, skip_or_fail
+from emulator_artefacts import artefact_reasons, profile_overrides
+from wandb_cdktf.config import config_from_mapping
+from wandb_cdktf.testing import TerraformEnv, synth_to_dir
+
+REPO = Path(__file__).resolve().parents[1]
+SERVER = Path(__file__).resolve().parent / "emulator_server.py"
+REGION = "us-west-2"
+DOMAIN = "example.com"
+CDKTF_CLI_ENV = "WANDB_CDKTF_CDKTF_CLI"
+# Terraform's view of a resource that must survive a migration untouched.
+STATEFUL_TYPES = {
+    "aws_vpc": "VPC",
+    "aws_subnet": "subnets",
+    "aws_kms_key": "KMS key",
+    "aws_s3_bucket": "bucket",
+    "aws_sqs_queue": "queue",
+    "aws_rds_cluster": "Aurora cluster",
+    "aws_rds_cluster_instance": "Aurora instance",
+    "aws_eks_cluster": "EKS cluster",
+    "aws_efs_file_system": "EFS",
+}
+PARALLELISM = "-parallelism=20"
+# Append every Terraform command and its output to this file (docs/emulator-tests.md).
+TRACE_ENV = "WANDB_CDKTF_EMULATOR_TRACE"
+# --- harness ----------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def skip_missing(reason: str) -> None:
+    """A tool the emulator tests need is missing: skip (``CI=true``: fail) with the reason."""
+    skip_or_fail(f"emulator tests: {reason}")
+
+
+@dataclass
+class Moto:
+    """A running moto server (tests/emulator_server.py) on 127.0.0.1."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id="testing",
+                            aws_secret_access_key="testing", **kwargs)
+
+    def hosted_zone(self, name: str = DOMAIN) -> str:
+        zone = self.client("route53").create_hosted_zone(Name=name, CallerReference=f"{name}-{time.time_ns()}")
+        return zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
+
+
+def start_moto(log: Path, extra_env: dict[str, str] | None = None) -> Moto:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(extra_env or {})
+    out = log.open("wb")
+    proc = subprocess.Popen([sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"moto server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
+                return Moto(url, proc, log)
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"moto server did not answer on {url} within 30 s:\n{log.read_text()[-3000:]}")
+
+
+def stop_moto(moto: Moto) -> None:
+    moto.process.terminate()
+    try:
+        moto.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        moto.process.kill()
+        moto.process.wait(timeout=10)
+
+
+def aws_env(access_key: str = "testing", secret_key: str = "testing") -> dict[str, str]:
+    """Credentials for the emulator only: no profile, file or instance metadata can leak in."""
+    return {
+        "AWS_ACCESS_KEY_ID": access_key,
+        "AWS_SECRET_ACCESS_KEY": secret_key,
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+@dataclass
+class Result:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@dataclass
+class Stack:
+    """One synthesized stack directory driven with the Terraform CLI against the emulator."""
+
+    tf: TerraformEnv
+    dir: Path
+    env: dict[str, str] = field(default_factory=aws_env)
+    initialized: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.dir.name
+
+    def run(self, *args: str, timeout: int = 600) -> Result:
+        env = {k: v for k, v in self.tf.env().items() if not k.startswith("AWS_")}
+        env.update(self.env)
+        start = time.monotonic()
+        proc = subprocess.run([self.tf.terraform, *args], cwd=self.dir, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        result = Result(args, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+        print(f"[{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s")
+        trace = os.environ.get(TRACE_ENV)
+        if trace:  # every Terraform command's output, e.g. to see which resources' waiters take the time
+            with open(trace, "a", encoding="utf-8") as out:
+                out.write(f"### [{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s\n")
+                out.write(result.output + "\n")
+        return result
+
+    def must(self, *args: str, timeout: int = 600) -> Result:
+        result = self.run(*args, timeout=timeout)
+        if result.returncode != 0:
+            pytest.fail(f"terraform {' '.join(args)} failed in {self.name}:\n{tail_text(result.output)}")
+        return result
+
+    def init(self) -> None:
+        if not self.initialized:
+            self.must("init", "-input=false", "-no-color")
+            self.initialized = True
+
+    def apply(self) -> Result:
+        self.init()
+        return self.must("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
+
+    def plan_json(self, *extra: str) -> dict[str, Any]:
+        """``terraform plan -out`` then ``terraform show -json`` of that plan."""
+        self.init()
+        self.must("plan", "-input=false", "-no-color", "-out=emulator.tfplan", PARALLELISM, *extra)
+        shown = self.must("show", "-json", "emulator.tfplan")
+        return json.loads(shown.stdout)
+
+    def state_json(self) -> dict[str, Any]:
+        return json.loads(self.must("show", "-json").stdout)
+
+    @property
+    def state_file(self) -> Path:
+        """The local backend's state file. cdktf resolves ``terraform.<stack>.tfstate`` against the
+        project directory, i.e. the parent of the output directory (state survives re-synthesis)."""
+        backend = json.loads((self.dir / "cdk.tf.json").read_text())["terraform"]["backend"]["local"]
+        return (self.dir / backend["path"]).resolve()
+
+
+def tail_text(text: str, limit: int = 6000) -> str:
+    return text if len(text) <= limit else "...\n" + text[-limit:]
+
+
+def emulator_config(moto: Moto, **overrides: Any) -> dict[str, Any]:
+    """A platform configuration with the emulator profile (endpoints + PROFILE_OVERRIDES)."""
+    data = make_config(zone_id=moto.hosted_zone(), aws_endpoints={"url": moto.url})
+    data.update(profile_overrides())
+    data.update(overrides)
+    return data
+
+
+def synth(tf: TerraformEnv, data: dict[str, Any], outdir: Path, stack_id: str) -> Stack:
+    synth_to_dir(config_from_mapping(copy.deepcopy(data)), outdir)
+    return Stack(tf, outdir / "stacks" / stack_id)
+
+
+def changes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Resource changes other than no-op (data-source reads deferred to apply count as changes)."""
+    return [rc for rc in plan.get("resource_changes", []) if rc["change"]["actions"] not in (["no-op"],)]
+
+
+def changed_paths(rc: dict[str, Any]) -> list[str]:
+    """Top-level attributes whose planned value differs from the current one (or becomes unknown)."""
+    before, after = rc["change"].get("before") or {}, rc["change"].get("after") or {}
+    unknown = rc["change"].get("after_unknown") or {}
+    keys = sorted(set(before) | set(after) | set(unknown))
+    return [k for k in keys if before.get(k) != after.get(k) or _has_unknown(unknown.get(k))]
+
+
+def _has_unknown(marks: Any) -> bool:
+    if isinstance(marks, dict):
+        return any(_has_unknown(v) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_has_unknown(v) for v in marks)
+    return marks is True
+
+
+def describe(rc: dict[str, Any]) -> str:
+    change = rc["change"]
+    replace = f" replace because {change['replace_paths']}" if change.get("replace_paths") else ""
+    return f"{rc['address']}: {'/'.join(change['actions'])}{replace} ({', '.join(changed_paths(rc)) or '-'})"
+
+
+def split_artefacts(found: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(accepted emulator artefacts with reasons, unexplained changes)."""
+    accepted, unexplained = [], []
+    for rc in found:
+        reasons, left = artefact_reasons(rc["address"], changed_paths(rc))
+        if left or not reasons:
+            unexplained.append(describe(rc) + (f" -- unexplained: {', '.join(left)}" if reasons else ""))
+        else:
+            accepted.append(describe(rc) + "".join(f"\n    accepted: {r}" for r in reasons))
+    return accepted, unexplained
