@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 from wandb_cdktf.constructs.aws.existing_cluster import role_name_of
 from wandb_cdktf.testing import one_resource, resources
