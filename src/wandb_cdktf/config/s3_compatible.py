@@ -16,9 +16,9 @@ that Secret with Kubernetes ``$(VAR)`` expansion, so the address with credential
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from ..storage import connection_strings as cs
 from . import validators as v
@@ -29,6 +29,7 @@ ACCESS_KEY_FIELD = "accessKey"
 SECRET_KEY_FIELD = "secretKey"
 _SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+$")
 # AWS's own S3 endpoints: an S3 bucket is bucket_name (with IAM through the node role, no static keys).
+_RAW_KEY_RE = re.compile(r"access|secret|password|credential|key", re.IGNORECASE)
 _AWS_S3_HOST_RE = re.compile(r"(^|\.)s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?$")
 
 
@@ -70,6 +71,18 @@ class S3CompatibleBucketConfig(StrictModel):
         default=1, ge=1,
         description="Generation of the credentials: bump it after changing the secret to rewrite the Kubernetes "
         "Secret and restart the W&B pods. Default: 1.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_raw_keys(cls, data: Any) -> Any:
+        """Keys in the configuration would land in the synthesized JSON and in state: refuse them by name."""
+        if isinstance(data, dict):
+            for key in data:
+                if isinstance(key, str) and _RAW_KEY_RE.search(key) and key not in cls.model_fields:
+                    raise ValueError(f"{key}: credentials are never configured here; store them in a Secrets Manager "
+                                     f'secret as {{"{ACCESS_KEY_FIELD}": ..., "{SECRET_KEY_FIELD}": ...}} and set '
+                                     "credentials_secret_arn")
+        return data
 
     def region_for(self, instance_region: str) -> str:
         """The store's region, written explicitly (docs: omitted only when it equals the instance's AWS_REGION)."""
