@@ -336,3 +336,30 @@ def test_ephemeral_read_matches_the_aws_provider_schema(synth, tf_env, tmp_path)
     (d / "main.tf.json").write_text(json.dumps(doc))
     result = tf_env.validate(d)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.terraform
+def test_secret_without_a_key_fails_the_apply_instead_of_writing_an_empty_key(synth, tf_env, tmp_path):
+    """A secret lacking ``secretKey`` must stop Terraform (jsondecode attribute access errors), not produce an
+    empty key that W&B would only reject at run time."""
+    stack = _operator(synth, _cfg())
+    secret = next(s for s in resources(stack, "kubernetes_secret_v1").values()
+                  if s["metadata"]["name"] == "wandb-bucket-credentials")
+    expr = re.sub(r"ephemeral\.[A-Za-z0-9_.-]+\.secret_string", "var.s", secret["data_wo"]["SECRET_KEY"])
+    doc = {"variable": {"s": {"type": "string", "default": json.dumps({"accessKey": "a"})}}, "locals": {"k": expr}}
+    (tmp_path / "main.tf.json").write_text(json.dumps(doc))
+    proc = subprocess.run([tf_env.terraform, "console"], input="local.k\n", cwd=tmp_path, env=tf_env.env(),
+                          capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr  # console reports evaluation errors but may still exit 0
+    assert 'does not have an attribute named "secretKey"' in out, out
+
+
+@pytest.mark.parametrize("deployment,stack_suffix", [("post-operator", "operator"), ("pre-operator", "app")])
+def test_credentials_secret_follows_k8s_namespace(synth, deployment, stack_suffix):
+    """The pods read the Secret from their own namespace; a namespace created here must exist first."""
+    stack = synth(_cfg(deployment=deployment, k8s_namespace="wandb-apps")).stacks[f"wbminio-{stack_suffix}"]
+    secret = next(s for s in resources(stack, "kubernetes_secret_v1").values()
+                  if s["metadata"]["name"] == "wandb-bucket-credentials")
+    (ns_key, ns), = resources(stack, "kubernetes_namespace_v1").items()
+    assert ns["metadata"]["name"] == "wandb-apps"
+    assert secret["metadata"]["namespace"] == f"${{kubernetes_namespace_v1.{ns_key}.metadata[0].name}}"
