@@ -13,6 +13,7 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
 from ..constructs.kubernetes.bucket_credentials import ACCESS_KEY_ENV, SECRET_KEY_ENV
 from ..constructs.kubernetes.eks_access import kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
@@ -47,6 +48,7 @@ class AppStack(WandbStack):
             bucket_kms_key_arn=_bucket_kms_key(c, infra),
             bucket_credentials_secret_arn=ext.credentials_secret_arn if ext is not None else None,
             bucket_credentials_version=ext.credentials_version if ext is not None else 1,
+            bucket_credentials_fields=(ACCESS_KEY_FIELD, SECRET_KEY_FIELD),
             redis_connection_string=infra.redis.url if infra.redis is not None else "",
             wandb_image=c.wandb_image,
             wandb_version=c.wandb_version,

@@ -17,6 +17,7 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
 from ..constructs.kubernetes.bucket_credentials import BucketCredentials, BucketCredentialsProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
@@ -86,7 +87,8 @@ class OperatorStack(WandbStack):
             }
         else:
             self.bucket_credentials = BucketCredentials(self, "bucket-credentials", BucketCredentialsProps(
-                secret_arn=ext.credentials_secret_arn, namespace=self.weave_worker_auth.namespace,
+                secret_arn=ext.credentials_secret_arn, access_key_field=ACCESS_KEY_FIELD,
+                secret_key_field=SECRET_KEY_FIELD, namespace=self.weave_worker_auth.namespace,
                 version=ext.credentials_version))
             bucket = s3_compatible_chart_bucket(c, self.bucket_credentials.chart_secret_values())
             # A new credentials_version rewrites the Secret; the annotation rolls the pods that read it at start.

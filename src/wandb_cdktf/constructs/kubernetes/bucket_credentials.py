@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import kubernetes
-from ...config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
 from ..aws.ephemeral import ephemeral_secret_string
 
 SECRET_NAME = "wandb-bucket-credentials"
@@ -44,7 +43,11 @@ def url_encoded(json_ref: str, field: str) -> str:
 @dataclass(frozen=True)
 class BucketCredentialsProps:
     secret_arn: str
-    """Secrets Manager secret whose value is ``{"accessKey": ..., "secretKey": ...}``."""
+    """Secrets Manager secret whose value is a JSON object holding the two keys."""
+    access_key_field: str
+    """Its member with the access key (``bucket_s3_compatible``: ``accessKey``)."""
+    secret_key_field: str
+    """Its member with the secret key (``bucket_s3_compatible``: ``secretKey``)."""
     namespace: str = "default"
     """Kubernetes namespace of the W&B pods (a name, or a reference to the namespace resource so it is
     created first). Default: default."""
@@ -59,8 +62,8 @@ class BucketCredentials(Construct):
         value = ephemeral_secret_string(self, f"{construct_id}_secret", props.secret_arn)
         self._secret = kubernetes.secret_v1.SecretV1(
             self, "secret", metadata={"name": SECRET_NAME, "namespace": props.namespace}, type="Opaque",
-            data_wo={ACCESS_KEY_NAME: url_encoded(value, ACCESS_KEY_FIELD),
-                     SECRET_KEY_NAME: url_encoded(value, SECRET_KEY_FIELD)},
+            data_wo={ACCESS_KEY_NAME: url_encoded(value, props.access_key_field),
+                     SECRET_KEY_NAME: url_encoded(value, props.secret_key_field)},
             data_wo_revision=props.version,
         )
 

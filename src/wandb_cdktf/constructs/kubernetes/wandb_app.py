@@ -64,6 +64,8 @@ class WandbAppProps:
     bucket_credentials_secret_arn: str | None = None
     """Secrets Manager secret with the keys of an S3-compatible bucket (``BucketCredentials``): ``BUCKET`` is then
     a container ``env`` entry expanded by Kubernetes from the keys, not a ConfigMap value. Default: None."""
+    bucket_credentials_fields: tuple[str, str] = ("accessKey", "secretKey")
+    """JSON members of that secret holding the access and secret key. Default: ("accessKey", "secretKey")."""
     bucket_credentials_version: int = 1
     """Generation of those keys; a change rewrites the Secret and rolls the pods. Default: 1."""
     secret_env: dict[str, str] = field(default_factory=dict)
@@ -90,7 +92,9 @@ class WandbApp(Construct):
         self.bucket_credentials: BucketCredentials | None = None
         if props.bucket_credentials_secret_arn:
             self.bucket_credentials = BucketCredentials(self, "bucket-credentials", BucketCredentialsProps(
-                secret_arn=props.bucket_credentials_secret_arn, namespace=ns, version=props.bucket_credentials_version))
+                secret_arn=props.bucket_credentials_secret_arn, access_key_field=props.bucket_credentials_fields[0],
+                secret_key_field=props.bucket_credentials_fields[1], namespace=ns,
+                version=props.bucket_credentials_version))
             # Kubernetes expands $(VAR) only from variables defined earlier in the same container: keys first.
             container_env = [*self.bucket_credentials.container_env(), {"name": "BUCKET", "value": props.bucket}]
             annotations["checksum/bucket-credentials"] = str(props.bucket_credentials_version)
