@@ -255,7 +255,7 @@ def test_app_builds_bucket_from_the_secret_with_env_expansion(synth):
     settings = one_resource(stack, "kubernetes_config_map_v1")["data"]
     assert "BUCKET" not in settings
     assert settings["AWS_REGION"] == "us-east-1" and settings["AWS_S3_KMS_ID"] == "" and settings["BUCKET_QUEUE"] == "internal://"
-    assert dep["spec"]["template"]["metadata"]["annotations"]["checksum/bucket-credentials"] == "1"
+    assert dep["spec"]["template"]["metadata"]["annotations"]["wandb-cdktf/bucket-credentials-version"] == "1"
 
 
 def test_app_without_the_option_keeps_bucket_in_the_config_map(synth):

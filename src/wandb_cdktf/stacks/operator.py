@@ -18,7 +18,7 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
-from ..constructs.kubernetes.bucket_credentials import BucketCredentials, BucketCredentialsProps
+from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
@@ -28,8 +28,6 @@ from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
 __all__ = ["STORES_VARIABLE", "OperatorStack", "s3_compatible_chart_bucket"]
-
-CREDENTIALS_VERSION_ANNOTATION = "wandb-cdktf/bucket-credentials-version"
 
 
 def s3_compatible_chart_bucket(config: WandbConfig, secret: dict[str, str]) -> dict[str, Any]:
@@ -92,7 +90,7 @@ class OperatorStack(WandbStack):
                 version=ext.credentials_version))
             bucket = s3_compatible_chart_bucket(c, self.bucket_credentials.chart_secret_values())
             # A new credentials_version rewrites the Secret; the annotation rolls the pods that read it at start.
-            pod_annotations[CREDENTIALS_VERSION_ANNOTATION] = str(ext.credentials_version)
+            pod_annotations[VERSION_ANNOTATION] = str(ext.credentials_version)
         redis = None
         if infra.redis is not None:
             redis = {"host": infra.redis.host, "port": infra.redis.port, "external": False,

@@ -33,6 +33,9 @@ SECRET_KEY_NAME = "SECRET_KEY"
 # The variables the chart's BUCKET expands (templates/_env.tpl); the pre-operator app uses the same names.
 ACCESS_KEY_ENV = "BUCKET_ACCESS_KEY"
 SECRET_KEY_ENV = "BUCKET_SECRET_KEY"
+# Pod annotation carrying the credentials generation: pods read the Secret only at start, so a new
+# generation must roll them.
+VERSION_ANNOTATION = "wandb-cdktf/bucket-credentials-version"
 
 
 def url_encoded(json_ref: str, field: str) -> str:

@@ -21,7 +21,7 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import kubernetes, struct
-from .bucket_credentials import BucketCredentials, BucketCredentialsProps
+from .bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 
 APP_NAME = "wandb"
 NODE_PORT = 32543
@@ -97,7 +97,7 @@ class WandbApp(Construct):
                 version=props.bucket_credentials_version))
             # Kubernetes expands $(VAR) only from variables defined earlier in the same container: keys first.
             container_env = [*self.bucket_credentials.container_env(), {"name": "BUCKET", "value": props.bucket}]
-            annotations["checksum/bucket-credentials"] = str(props.bucket_credentials_version)
+            annotations[VERSION_ANNOTATION] = str(props.bucket_credentials_version)
         settings = {
             "HOST": props.host,
             **({} if self.bucket_credentials is not None else {"BUCKET": props.bucket}),
