@@ -15,6 +15,7 @@ sys.path.insert(0, str(REPO / "src"))
 from pydantic import BaseModel  # noqa: E402
 
 from wandb_cdktf.config import WandbConfig  # noqa: E402
+from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
 OUT = REPO / "docs" / "options.md"
@@ -25,11 +26,17 @@ def _type_name(annotation: object) -> str:
     return text.replace("typing.", "").replace("wandb_cdktf.config.", "").replace("Annotated[", "").split(", AfterValidator")[0]
 
 
+# Small sections documented here, field by field, right below their own row.
+NESTED: dict[str, type[BaseModel]] = {"bucket_s3_compatible": S3CompatibleBucketConfig}
+
+
 def _rows(model: type[BaseModel], prefix: str = "") -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
         desc = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{prefix}{name}` | {desc} |")
+        if name in NESTED:
+            rows.extend(_rows(NESTED[name], f"{prefix}{name}."))
     return rows
 
 

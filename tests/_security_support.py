@@ -41,6 +41,10 @@ def _platform_configs() -> dict[str, dict[str, Any]]:
         "default": yaml.safe_load(EMBEDDED_EXAMPLE.read_text()),
         # Pre-operator (Terraform ALB + Kubernetes app) with VPC flow logs on.
         "pre-operator": _cfg(deployment="pre-operator", enable_flow_log=True, public_access=True),
+        # Pre-operator with W&B's files in an S3-compatible store (keys from Secrets Manager, BUCKET from env).
+        "pre-operator-minio": _cfg(deployment="pre-operator", bucket_s3_compatible={
+            "endpoint": "minio.example.com:9000", "bucket": "wandb-files", "region": "us-east-1",
+            "credentials_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:wandb/minio-AbCdEf"}),
         # Post-operator in a VPC and bucket the user brings, internal queue, no Redis.
         "byo-vpc": _cfg(
             create_vpc=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import string
 import subprocess
 import sys
@@ -439,3 +440,12 @@ def test_cli_bad_input_is_one_line_exit_2(args: tuple[str, ...], needle: str) ->
     result = _cli(*args, env=env)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().startswith(needle) and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("endpoint,char", [("minio:9000?tls=true", "?"), ("minio:9000#x", "#"),
+                                           ("ak:sk@minio:9000", "@"), ("minio .example.com", " ")])
+def test_endpoint_with_query_fragment_userinfo_or_space_names_the_character(endpoint: str, char: str) -> None:
+    """The endpoint is only host[:port][/path] (seed 000 ``<url_endpoint>``): region/tls are the query W&B
+    parses, credentials the userinfo; a message about the port would mislead."""
+    with pytest.raises(StorageAddressError, match=re.escape(f"without {char!r}")):
+        s3_compatible_address(endpoint, "wandb", "ak", "sk")

@@ -79,3 +79,18 @@ def test_own_cdktf_app_example(tmp_path, tf_env):
     assert policy["role"] == "${aws_iam_role.wandb-server-role.name}"
     result = tf_env.validate(tmp_path / "stacks" / "ml-platform")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_minio_platform_example_uses_the_store(synthesized):
+    """examples/minio-platform.yaml: no S3 bucket or queue; the chart reads the MinIO bucket with the
+    write-only credentials Secret, and bucket_path carries the documented ?region=&tls= query."""
+    _, stacks = synthesized("minio-platform.yaml")
+    infra, operator = stacks["wandb-minio-infra"], stacks["wandb-minio-operator"]
+    assert not [t for t in infra["resource"] if t.startswith(("aws_s3_bucket", "aws_sqs"))]
+    secret = one_resource({"resource": {"kubernetes_secret_v1": {
+        k: v for k, v in operator["resource"]["kubernetes_secret_v1"].items() if k.startswith("bucket-credentials")}}},
+        "kubernetes_secret_v1")
+    assert set(secret["data_wo"]) == {"ACCESS_KEY", "SECRET_KEY"} and "data" not in secret
+    cr = next(r for r in operator["resource"]["helm_release"].values() if r["name"] == "wandb-cr")
+    assert '"name" = "minio.storage.example.com:9000/wandb-files"' in cr["values"][0]
+    assert '"path" = "instance?region=us-east-1&tls=true"' in cr["values"][0]

@@ -240,3 +240,14 @@ def test_cli_rejects_license_without_echo(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1 and "license" in proc.stderr
     assert SENTINELS["license"] not in proc.stdout + proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["marker"]
+
+
+def test_loader_rejects_bucket_keys_without_echoing_them() -> None:
+    """bucket_s3_compatible takes a Secrets Manager ARN; keys in the configuration are refused by name."""
+    store = {"endpoint": "minio.example.com:9000", "bucket": "wandb-files",
+             "credentials_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:m-AbCdEf",
+             "secret_key": SENTINELS["store_secret_key"]}
+    with pytest.raises(ConfigError) as err:
+        config_from_mapping({**_PLATFORM, "bucket_s3_compatible": store})
+    assert err.value.option == "bucket_s3_compatible" and "credentials_secret_arn" in str(err.value)
+    assert SENTINELS["store_secret_key"] not in str(err.value)

@@ -11,9 +11,16 @@ import pytest
 from _support import make_config, skip_or_fail, validate_once
 from wandb_cdktf.testing import TerraformEnv
 
-SHAPES = {"pre-operator": make_config(deployment="pre-operator"), "post-operator": make_config()}
+# bucket_s3_compatible changes all four stacks (no bucket; ephemeral read + write-only Kubernetes Secret).
+_MINIO = {"bucket_s3_compatible": {"endpoint": "minio.example.com:9000", "bucket": "wandb-files",
+                                   "credentials_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:m-AbCdEf"}}
+SHAPES = {"pre-operator": make_config(deployment="pre-operator"), "post-operator": make_config(),
+          "pre-operator-minio": make_config(deployment="pre-operator", **_MINIO),
+          "post-operator-minio": make_config(**_MINIO)}
 CASES = [(shape, f"wbtest-{suffix}") for shape, suffixes in
-         (("pre-operator", ("infra", "app")), ("post-operator", ("infra", "operator"))) for suffix in suffixes]
+         (("pre-operator", ("infra", "app")), ("post-operator", ("infra", "operator")),
+          ("pre-operator-minio", ("infra", "app")), ("post-operator-minio", ("infra", "operator")))
+         for suffix in suffixes]
 
 
 @pytest.mark.terraform

@@ -3,6 +3,7 @@
 from .base import StrictModel
 from .loader import CONFIG_ENV, LICENSE_ENV, ConfigError, config_from_mapping, load_config
 from .model import MapRole, MapUser, RemoteStateConfig, WandbConfig
+from .s3_compatible import S3CompatibleBucketConfig
 from .sizes import SIZE_PRESETS, SIZES, SizePreset
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "MapRole",
     "MapUser",
     "RemoteStateConfig",
+    "S3CompatibleBucketConfig",
     "SIZES",
     "SIZE_PRESETS",
     "SizePreset",

@@ -20,6 +20,7 @@ from .base import StrictModel
 from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
+from .s3_compatible import S3CompatibleBucketConfig
 from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 from .sizes import SIZE_PRESETS, Size, SizePreset
 from .types import (AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn,
@@ -294,6 +295,12 @@ class WandbConfig(StrictModel):
     )
     bucket_kms_key_arn: KmsKeyArn | None = Field(default=None, description="KMS key of an existing bucket_name. Default: none.")
     bucket_path: str = Field(default="", pattern=r"^[A-Za-z0-9!_.*'()/-]*$", description="Sub-path in the bucket for W&B files. Default: root.")
+    bucket_s3_compatible: S3CompatibleBucketConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: keep W&B's files in this existing S3-compatible store (MinIO ...): endpoint, bucket, "
+        "region, tls, credentials_secret_arn, credentials_version. No S3 bucket, SQS queue or bucket IAM grant is "
+        "created; W&B uses its internal queue. Default: none (the S3 bucket built here, or bucket_name).",
+    )
     use_internal_queue: bool = Field(default=False, description="Use W&B's internal queue instead of SQS. Default: false.")
     enable_s3_https_only: bool = Field(default=True, description="Deny non-TLS bucket access. Default: true (v8: false).")
 
@@ -441,6 +448,9 @@ class WandbConfig(StrictModel):
                 raise _Err("byob.file_stores", "set GORILLA_SUPPORTED_FILE_STORES on the W&B platform built here, so they "
                            "need create_platform: true; for another instance print the address with "
                            "`python -m wandb_cdktf.storage <type> ...`")
+            if self.bucket_s3_compatible is not None:
+                raise _Err("bucket_s3_compatible", "is the file storage of the W&B platform built here, so it needs "
+                           "create_platform: true")
             byob_stacks = self.byob.clouds() if self.byob is not None else []
             if not byob_stacks and self.launch is None:
                 raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
@@ -524,6 +534,9 @@ class WandbConfig(StrictModel):
         if self.create_platform and self.use_external_redis and tls not in (True, "true"):
             out.append(("external_redis_params", "has no tls: true, so W&B talks to Redis in clear text (the "
                         "ElastiCache created here requires TLS); add tls: true if the server offers TLS"))
+        if self.create_platform and self.bucket_s3_compatible is not None and not self.bucket_s3_compatible.tls:
+            out.append(("bucket_s3_compatible.tls", "is false: the W&B pods reach the store over plain HTTP, so every "
+                        "file W&B stores crosses the network unencrypted"))
         if self.create_platform and self.bucket_name:
             from ..storage.connection_strings import dotted_bucket_warning
 
@@ -605,6 +618,7 @@ class WandbConfig(StrictModel):
                 raise _Err("kms_key_policy", "must be a JSON policy document") from None
             if not isinstance(doc, dict) or "Statement" not in doc:
                 raise _Err("kms_key_policy", "must be a JSON policy document with a Statement list")
+        self._check_s3_compatible()
         if self.bucket_kms_key_arn and not self.bucket_name:
             raise _Err("bucket_kms_key_arn", "describes an existing bucket; set bucket_name too")
         if self.kubernetes_public_access_cidrs and not self.kubernetes_public_access:
@@ -619,6 +633,20 @@ class WandbConfig(StrictModel):
             raise _Err("custom_domain_filter", "requires external_dns: true")
         if self.deployment == "pre-operator" and self.external_dns:
             raise _Err("external_dns", "is a post-operator option; pre-operator manages the Route53 record itself")
+
+    def _check_s3_compatible(self) -> None:
+        ext = self.bucket_s3_compatible
+        if ext is None:
+            return
+        option = "bucket_s3_compatible"
+        for name in ("bucket_name", "bucket_kms_key_arn"):
+            if getattr(self, name):
+                raise _Err(name, f"describes an S3 bucket; it cannot be combined with {option} (one instance bucket)")
+        # Secrets Manager is regional: GetSecretValue in the stacks' region does not find a secret of another
+        # region by ARN (Secrets Manager User Guide, "Replicate an AWS Secrets Manager secret to other Regions").
+        if ext.secret_region() != self.region:
+            raise _Err(f"{option}.credentials_secret_arn", f"is in {ext.secret_region()}, but the stacks read it in "
+                       f"region {self.region}; replicate the secret to {self.region} and use that ARN")
 
     # --- derived values -------------------------------------------------------------------
     @property

@@ -13,6 +13,8 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
+from ..constructs.kubernetes.bucket_credentials import ACCESS_KEY_ENV, SECRET_KEY_ENV
 from ..constructs.kubernetes.eks_access import kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.wandb_app import WandbApp, WandbAppProps
@@ -45,14 +47,18 @@ class AppStack(WandbStack):
             if secret:  # a URL holding a password belongs in the Secret, not the ConfigMap
                 secret_env["REDIS"] = redis_url
                 redis_url = ""
+        ext = c.bucket_s3_compatible
         self.app = WandbApp(self, "wandb", WandbAppProps(
             host=infra.url,
             license=license_variable(self),
             mysql_connection_string=mysql,
-            bucket=infra.file_storage.bucket_address,
-            bucket_queue=infra.file_storage.queue_address,
-            aws_region=c.region,
-            bucket_kms_key_arn=c.bucket_kms_key_arn or (infra.kms_key_arn if not c.bucket_name else ""),
+            bucket=_bucket(c, infra),
+            bucket_queue=infra.bucket_queue,
+            aws_region=infra.bucket_region,
+            bucket_kms_key_arn=_bucket_kms_key(c, infra),
+            bucket_credentials_secret_arn=ext.credentials_secret_arn if ext is not None else None,
+            bucket_credentials_version=ext.credentials_version if ext is not None else 1,
+            bucket_credentials_fields=(ACCESS_KEY_FIELD, SECRET_KEY_FIELD),
             redis_connection_string=redis_url,
             wandb_image=c.wandb_image,
             wandb_version=c.wandb_version,
@@ -65,3 +71,22 @@ class AppStack(WandbStack):
 def _secret_env(stores: str | None) -> dict[str, str]:
     """Team-level BYOB stores carry credentials: the app's Kubernetes Secret, never its ConfigMap."""
     return {"GORILLA_SUPPORTED_FILE_STORES": stores} if stores is not None else {}
+
+
+def _bucket(config: WandbConfig, infra: InfraStack) -> str:
+    """``BUCKET``: ``s3://<bucket>[/<path>]``, or for bucket_s3_compatible the documented
+    ``s3://<key>:<secret>@<endpoint>/<bucket>[/<path>]?region=..&tls=..`` with the keys as ``$(VAR)``
+    references the pod expands from the credentials Secret (``BucketCredentials``)."""
+    ext = config.bucket_s3_compatible
+    if ext is None:
+        assert infra.file_storage is not None
+        return infra.file_storage.bucket_address
+    return ext.address_template(config.region, config.bucket_path, f"$({ACCESS_KEY_ENV})", f"$({SECRET_KEY_ENV})")
+
+
+def _bucket_kms_key(config: WandbConfig, infra: InfraStack) -> str:
+    """``AWS_S3_KMS_ID``: the bucket's key; none for an existing bucket without bucket_kms_key_arn or an
+    S3-compatible store (SSE-KMS is an AWS service)."""
+    if config.bucket_s3_compatible is not None:
+        return ""
+    return config.bucket_kms_key_arn or (infra.kms_key_arn if not config.bucket_name else "")

@@ -75,14 +75,19 @@ class InfraStack(WandbStack):
             administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
         ))
         key_arn = self.key.key_arn
-        self.file_storage = FileStorage(self, "file-storage", FileStorageProps(
-            namespace=ns,
-            kms_key_arn=c.bucket_kms_key_arn if c.bucket_name else key_arn,
-            existing_bucket_name=c.bucket_name,
-            create_queue=not c.use_internal_queue and not c.bucket_name,
-            deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
-        ))
-        node_statements = list(self.file_storage.read_write_statements())
+        # An S3-compatible instance bucket (bucket_s3_compatible) is reached with static keys, not IAM: no
+        # bucket, queue (MinIO sends no SQS notifications; W&B uses internal://) or node-role grant here.
+        self.file_storage: FileStorage | None = None
+        node_statements: list[dict] = []
+        if c.bucket_s3_compatible is None:
+            self.file_storage = FileStorage(self, "file-storage", FileStorageProps(
+                namespace=ns,
+                kms_key_arn=c.bucket_kms_key_arn if c.bucket_name else key_arn,
+                existing_bucket_name=c.bucket_name,
+                create_queue=not c.use_internal_queue and not c.bucket_name,
+                deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
+            ))
+            node_statements = list(self.file_storage.read_write_statements())
         if c.bucket_kms_key_arn:
             node_statements.append(allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                                           "kms:DescribeKey"], c.bucket_kms_key_arn, sid="BucketKey"))
@@ -243,9 +248,9 @@ class InfraStack(WandbStack):
             "url": self.dns.url,
             "fqdn": self.dns.fqdn,
             "certificate_arn": self.dns.certificate_arn,
-            "bucket_name": self.file_storage.bucket_name,
-            "bucket_region": c.region,
-            "bucket_queue": self.file_storage.queue_address,
+            "bucket_name": self.bucket_name,
+            "bucket_region": self.bucket_region,
+            "bucket_queue": self.bucket_queue,
             "cluster_name": self.cluster.cluster_name,
             "cluster_endpoint": self.cluster.cluster_endpoint,
             "cluster_ca_data": self.cluster.cluster_ca_data,
@@ -258,6 +263,8 @@ class InfraStack(WandbStack):
             "private_subnet_ids": self.network.private_subnet_ids,
             "database_subnet_ids": self.network.database_subnet_ids,
         }
+        if c.bucket_s3_compatible is not None:
+            values["bucket_endpoint"] = c.bucket_s3_compatible.endpoint
         if self.redis is not None:
             values["redis_endpoint"] = self.redis.host
         if self.network.public_subnet_ids:
@@ -278,7 +285,22 @@ class InfraStack(WandbStack):
 
     @property
     def bucket_name(self) -> str:
+        """W&B's instance bucket: the S3 bucket built here or named by bucket_name, or the bucket of the
+        S3-compatible store (bucket_s3_compatible)."""
+        if self.file_storage is None:
+            assert self.config.bucket_s3_compatible is not None
+            return self.config.bucket_s3_compatible.bucket
         return self.file_storage.bucket_name
+
+    @property
+    def bucket_region(self) -> str:
+        ext = self.config.bucket_s3_compatible
+        return ext.region_for(self.config.region) if ext is not None else self.config.region
+
+    @property
+    def bucket_queue(self) -> str:
+        """``BUCKET_QUEUE``: ``sqs://<queue>`` or ``internal://``."""
+        return self.file_storage.queue_address if self.file_storage is not None else "internal://"
 
     @property
     def cluster_name(self) -> str:

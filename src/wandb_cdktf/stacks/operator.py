@@ -11,11 +11,14 @@ only this stack.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
+from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
@@ -25,7 +28,32 @@ from ._app_inputs import (STORES_VARIABLE, database_password, external_redis_par
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 
-__all__ = ["STORES_VARIABLE", "OperatorStack"]
+__all__ = ["STORES_VARIABLE", "OperatorStack", "s3_compatible_chart_bucket"]
+
+
+def s3_compatible_chart_bucket(config: WandbConfig, secret: dict[str, str]) -> dict[str, Any]:
+    """operator-wandb ``global.bucket`` for ``bucket_s3_compatible``.
+
+    The chart writes ``BUCKET`` as ``s3://$(BUCKET_ACCESS_KEY):$(BUCKET_SECRET_KEY)@$(BUCKET_NAME)`` plus
+    ``/$(BUCKET_PATH)`` when ``path`` is set (templates/_bucket.tpl), and ``AWS_REGION`` from ``region``
+    (templates/bucket.yaml). So ``name`` is ``<endpoint>/<bucket>`` (the chart's own MinIO test values:
+    ``name: minio:9000/bucket``), and the documented ``?region=..&tls=..`` goes after the last part: on
+    ``path`` when there is one (as the chart's bufstream helpers read it, templates/_bufstream.tpl), else
+    on ``name``. Either way the address is the docs' ``s3://<key>:<secret>@<endpoint>/<bucket>[/<path>]?...``.
+    No ``kmsKey``: SSE-KMS is an AWS service the store does not have.
+    """
+    ext = config.bucket_s3_compatible
+    assert ext is not None
+    path, query = config.bucket_path.strip("/"), ext.query(config.region)
+    name = f"{ext.endpoint}/{ext.bucket}"
+    return {
+        "provider": "s3",
+        "name": name if path else f"{name}?{query}",
+        "path": f"{path}?{query}" if path else "",
+        "region": ext.region_for(config.region),
+        "kmsKey": "",
+        "secret": dict(secret),
+    }
 
 
 class OperatorStack(WandbStack):
@@ -45,13 +73,25 @@ class OperatorStack(WandbStack):
             secret_arn=infra.app_secrets.weave_worker_auth_secret_arn, namespace=c.k8s_namespace))
         db = infra.database
         assert infra.ingress_security_group is not None, "post-operator infra builds the ALB security group"
-        bucket = {
-            "provider": "s3",
-            "name": infra.bucket_name,
-            "path": c.bucket_path,
-            "region": c.region,
-            "kmsKey": (c.bucket_kms_key_arn or "") if c.bucket_name else infra.kms_key_arn,
-        }
+        self.bucket_credentials: BucketCredentials | None = None
+        pod_annotations: dict[str, str] = {}
+        ext = c.bucket_s3_compatible
+        if ext is None:
+            bucket = {
+                "provider": "s3",
+                "name": infra.bucket_name,
+                "path": c.bucket_path,
+                "region": c.region,
+                "kmsKey": (c.bucket_kms_key_arn or "") if c.bucket_name else infra.kms_key_arn,
+            }
+        else:
+            self.bucket_credentials = BucketCredentials(self, "bucket-credentials", BucketCredentialsProps(
+                secret_arn=ext.credentials_secret_arn, access_key_field=ACCESS_KEY_FIELD,
+                secret_key_field=SECRET_KEY_FIELD, namespace=self.weave_worker_auth.namespace,
+                version=ext.credentials_version))
+            bucket = s3_compatible_chart_bucket(c, self.bucket_credentials.chart_secret_values())
+            # A new credentials_version rewrites the Secret; the annotation rolls the pods that read it at start.
+            pod_annotations[VERSION_ANNOTATION] = str(ext.credentials_version)
         redis = None
         if infra.redis is not None:
             redis = {"host": infra.redis.host, "port": infra.redis.port, "external": False,
@@ -96,7 +136,7 @@ class OperatorStack(WandbStack):
             lb_controller_chart_version=c.aws_loadbalancer_controller_chart_version,
             external_dns_chart_version=c.external_dns_chart_version,
             install_operator=c.enable_helm_operator, install_wandb=c.enable_helm_wandb,
-            bucket_queue=infra.file_storage.queue_address,
+            bucket_queue=infra.bucket_queue, pod_annotations=pod_annotations,
             cluster_autoscaler_role_arn=infra.cluster_autoscaler_role.role_arn if infra.cluster_autoscaler_role else None,
             cluster_autoscaler_chart_version=c.cluster_autoscaler_chart_version,
             cluster_autoscaler_image_tag=c.cluster_autoscaler_tag,

@@ -152,6 +152,10 @@ def _validate_endpoint(endpoint: str) -> str:
     """
     if "://" in endpoint:
         raise StorageAddressError(f"endpoint must be host[:port][/path] without a scheme (use tls for https), got {endpoint!r}")
+    bad = sorted(set(endpoint) & set("?#@ "))
+    if bad:
+        raise StorageAddressError(f"endpoint must be host[:port][/path] without {bad[0]!r} (region and tls are "
+                                  f"separate options; credentials never go here), got {endpoint!r}")
     hostport, slash, path = endpoint.partition("/")
     if slash:
         segments = path.split("/")

@@ -1,4 +1,4 @@
-"""Secrets that Terraform generates without ever storing them in plan or state.
+"""Secrets that Terraform generates or reads without ever storing them in plan or state.
 
 An *ephemeral* ``aws_secretsmanager_random_password`` (Terraform >= 1.10, AWS provider >= 5.83) is
 opened on every plan/apply and never persisted; its value may only flow into write-only arguments
@@ -21,3 +21,12 @@ def ephemeral_random_password(scope: Construct, name: str, length: int) -> str:
          "require_each_included_type": True},
     )
     return f"ephemeral.aws_secretsmanager_random_password.{name}.random_password"
+
+
+def ephemeral_secret_string(scope: Construct, name: str, secret_id: str) -> str:
+    """Declare ``ephemeral.aws_secretsmanager_secret_version.<name>`` (the current version of an existing secret,
+    read on every plan/apply and never persisted) in ``scope``'s stack; return the reference to its
+    ``secret_string`` without ``${}``. Only write-only arguments may consume it."""
+    TerraformStack.of(scope).add_override(
+        f"ephemeral.aws_secretsmanager_secret_version.{name}", {"secret_id": secret_id})
+    return f"ephemeral.aws_secretsmanager_secret_version.{name}.secret_string"

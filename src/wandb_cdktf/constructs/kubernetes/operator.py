@@ -78,7 +78,9 @@ class WandbOperatorProps:
     """Token of a sensitive Terraform variable."""
     size: str
     bucket: dict[str, Any]
-    """``{provider: s3, name, path, region, kmsKey}``."""
+    """operator-wandb ``global.bucket``: ``{provider: s3, name, path, region, kmsKey}``, plus ``secret``
+    (``{secretName, accessKeyName, secretKeyName}``) for a store reached with static keys; ``defaultBucket``
+    gets the same without ``secret``."""
     mysql: dict[str, Any]
     """``{host, port, user, database}`` (password separately)."""
     mysql_password: str
@@ -130,6 +132,9 @@ class WandbOperatorProps:
     """Default: 9.46.0."""
     cluster_autoscaler_image_tag: str | None = None
     """The autoscaler's minor must match the cluster's. Default: None (the chart's image)."""
+    pod_annotations: dict[str, str] = field(default_factory=dict)
+    """``global.pod.annotations`` (wandb-base merges them into every W&B pod template, so changing one rolls
+    the pods). Default: {}."""
 
 
 class WandbOperator(Construct):
@@ -293,10 +298,12 @@ class WandbOperator(Construct):
             "cloudProvider": "aws",
             "extraEnv": dict(p.extra_env),
             "bucket": dict(p.bucket),
-            "defaultBucket": dict(p.bucket),
+            "defaultBucket": {k: v for k, v in p.bucket.items() if k != "secret"},
             "mysql": dict(p.mysql),
             "redis": dict(p.redis) if p.redis else {"host": "", "port": 6379, "external": False, "params": {"master": ""}},
         }
+        if p.pod_annotations:
+            global_values["pod"] = {"annotations": dict(p.pod_annotations)}
         values: dict[str, Any] = {
             "global": global_values,
             "ingress": {"class": "alb", "additionalHosts": list(p.ingress.extra_hosts), "annotations": self.ingress_annotations()},

@@ -21,6 +21,7 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import kubernetes, struct
+from .bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 
 APP_NAME = "wandb"
 NODE_PORT = 32543
@@ -36,7 +37,8 @@ class WandbAppProps:
     mysql_connection_string: str
     """Token built from the infra stack's database secret (never a literal)."""
     bucket: str
-    """``s3://<bucket>[/<path>]``."""
+    """``s3://<bucket>[/<path>]``; with ``bucket_credentials_secret_arn``, the S3-compatible address with
+    ``$(BUCKET_ACCESS_KEY)``/``$(BUCKET_SECRET_KEY)`` in place of the keys."""
     bucket_queue: str = "internal://"
     """``sqs://<queue>`` or ``internal://``. Default: internal://."""
     aws_region: str = ""
@@ -59,6 +61,13 @@ class WandbAppProps:
     """Default: cpu 4000m, memory 8G (reference)."""
     other_env: dict[str, str] = field(default_factory=dict)
     """Extra environment variables. Default: {}."""
+    bucket_credentials_secret_arn: str | None = None
+    """Secrets Manager secret with the keys of an S3-compatible bucket (``BucketCredentials``): ``BUCKET`` is then
+    a container ``env`` entry expanded by Kubernetes from the keys, not a ConfigMap value. Default: None."""
+    bucket_credentials_fields: tuple[str, str] = ("accessKey", "secretKey")
+    """JSON members of that secret holding the access and secret key. Default: ("accessKey", "secretKey")."""
+    bucket_credentials_version: int = 1
+    """Generation of those keys; a change rewrites the Secret and rolls the pods. Default: 1."""
     secret_env: dict[str, str] = field(default_factory=dict)
     """Environment variables whose values are secrets (e.g. GORILLA_SUPPORTED_FILE_STORES): written to the
     Secret, not the ConfigMap. Default: {}."""
@@ -78,9 +87,20 @@ class WandbApp(Construct):
             self, "priority", metadata={"name": "wandb-priority"}, value=1000000000, global_default=False,
             description="Priority class for wandb pods.",
         )
+        container_env: list[dict] = []
+        annotations: dict[str, str] = {}
+        self.bucket_credentials: BucketCredentials | None = None
+        if props.bucket_credentials_secret_arn:
+            self.bucket_credentials = BucketCredentials(self, "bucket-credentials", BucketCredentialsProps(
+                secret_arn=props.bucket_credentials_secret_arn, access_key_field=props.bucket_credentials_fields[0],
+                secret_key_field=props.bucket_credentials_fields[1], namespace=ns,
+                version=props.bucket_credentials_version))
+            # Kubernetes expands $(VAR) only from variables defined earlier in the same container: keys first.
+            container_env = [*self.bucket_credentials.container_env(), {"name": "BUCKET", "value": props.bucket}]
+            annotations[VERSION_ANNOTATION] = str(props.bucket_credentials_version)
         settings = {
             "HOST": props.host,
-            "BUCKET": props.bucket,
+            **({} if self.bucket_credentials is not None else {"BUCKET": props.bucket}),
             "BUCKET_QUEUE": props.bucket_queue,
             "AWS_REGION": props.aws_region,
             "AWS_S3_KMS_ID": props.bucket_kms_key_arn,
@@ -109,13 +129,14 @@ class WandbApp(Construct):
                 "strategy": {"type": "RollingUpdate"},
                 "selector": {"match_labels": labels},
                 "template": {
-                    "metadata": {"labels": labels, "annotations": {"checksum/secret": secret_checksum}},
+                    "metadata": {"labels": labels, "annotations": {"checksum/secret": secret_checksum, **annotations}},
                     "spec": {
                         "priority_class_name": priority.metadata.name,
                         "container": [{
                             "name": APP_NAME,
                             "image": f"{props.wandb_image}:{props.wandb_version}",
                             "image_pull_policy": "Always" if props.wandb_version == "latest" else "IfNotPresent",
+                            **({"env": container_env} if container_env else {}),
                             "env_from": [
                                 {"config_map_ref": {"name": config_map.metadata.name}},
                                 {"secret_ref": {"name": secret.metadata.name}},

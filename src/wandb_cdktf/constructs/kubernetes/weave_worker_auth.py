@@ -42,3 +42,10 @@ class WeaveWorkerAuth(Construct):
             self, "secret", metadata={"name": SECRET_NAME, "namespace": namespace},
             data={SECRET_KEY: value.secret_string}, type="Opaque",
         )
+        self._namespace = namespace
+
+    @property
+    def namespace(self) -> str:
+        """The W&B namespace, as a reference to the namespace resource when one is created here (so other
+        secrets of the W&B resource can be created in it, after it)."""
+        return self._namespace
