@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping
 from wandb_cdktf.storage.connection_strings import S3Address, parse_address
 from wandb_cdktf.testing import one_resource, resources
