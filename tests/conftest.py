@@ -9,8 +9,12 @@ from typing import Any, Callable
 
 import pytest
 
-from wandb_cdktf.config import config_from_mapping
-from wandb_cdktf.testing import TerraformEnv, synth_to_dir
+from wandb_cdktf.cli import silence_node_banner
+
+silence_node_banner()  # as the CLI does (the library leaves it to its host): before jsii starts in this session
+
+from wandb_cdktf.config import config_from_mapping  # noqa: E402
+from wandb_cdktf.testing import TerraformEnv, synth_to_dir  # noqa: E402
 
 # The base platform configuration most tests start from (post-operator, new VPC).
 BASE_CONFIG: dict[str, Any] = {

@@ -25,7 +25,6 @@ from ..constructs.aws.database import Database, DatabaseProps
 from ..constructs.aws.dns import Dns, DnsProps
 from ..constructs.aws.efs import WeaveFileSystem, WeaveFileSystemProps
 from ..constructs.aws.file_storage import FileStorage, FileStorageProps
-from ..constructs.aws.iam import allow
 from ..constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
 from ..constructs.aws.irsa import IrsaRole, IrsaRoleProps
 from ..constructs.aws.key import Key, KeyProps
@@ -80,10 +79,6 @@ class InfraStack(WandbStack):
             create_queue=not c.use_internal_queue and not c.bucket_name,
             deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
         ))
-        node_statements = list(self.file_storage.read_write_statements())
-        if c.bucket_kms_key_arn:
-            node_statements.append(allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                                          "kms:DescribeKey"], c.bucket_kms_key_arn, sid="BucketKey"))
         addon_versions = {name: version for name, version in {
             "vpc-cni": c.eks_addon_vpc_cni_version, "coredns": c.eks_addon_coredns_version,
             "kube-proxy": c.eks_addon_kube_proxy_version, "aws-ebs-csi-driver": c.eks_addon_ebs_csi_driver_version,
@@ -107,12 +102,14 @@ class InfraStack(WandbStack):
             system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
             system_reserved_pid=c.system_reserved_pid,
             access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
-            extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
+            extra_node_policy_arns=tuple(c.eks_policy_arns),
             addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
             # Our key policy admits CloudWatch Logs; an existing key's or a custom policy usually does not, and
             # log-group creation would fail ("KMS key ... not allowed to be used with LogGroup").
             encrypt_logs_with_key=self.key.created and not c.kms_key_policy,
         ))
+        # W&B's pods run as the node role: bucket, queue and bucket key go into its inline policy.
+        self.file_storage.grant_read_write(self.cluster.node_role)
         nodes = (self.cluster.node_security_group_id,)
         self.database = Database(self, "database", DatabaseProps(
             namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.database_subnet_ids,
