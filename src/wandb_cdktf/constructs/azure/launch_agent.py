@@ -84,7 +84,7 @@ class AzureLaunchAgentProps:
     """Tags on every resource. Default: none."""
 
     def __post_init__(self) -> None:
-        if not self._registry and (self.build_context_storage or self.kubelet_identity_object_id):
+        if not self.registry and (self.build_context_storage or self.kubelet_identity_object_id):
             raise ValueError("AzureLaunchAgentProps.build_context_storage and kubelet_identity_object_id need registry=True")
         if self.build_context_storage and not self.storage_account_name:
             raise ValueError("AzureLaunchAgentProps.storage_account_name is required with build_context_storage")
