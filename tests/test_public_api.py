@@ -202,3 +202,35 @@ def test_embedded_example_synthesizes_without_google_or_azure(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "", proc.stderr
     assert (out / "manifest.json").exists()
+
+
+# --- no global state -----------------------------------------------------------------------------
+
+def test_account_context_lives_in_the_construct_tree():
+    """One set of account data sources per stack, found again in the tree: a second app whose stack has the
+    same path (and possibly the same ``id()`` after the first is collected) gets its own data sources."""
+    from cdktf import App, TerraformStack
+
+    from wandb_cdktf.constructs.aws.context import account_context
+
+    def data_sources(stack):
+        return sorted(c.node.id for c in stack.node.children if c.node.id.startswith("account-"))
+
+    first = TerraformStack(App(), "same")
+    account_context(first)
+    account_context(first)
+    assert data_sources(first) == ["account-identity", "account-partition", "account-region", "account-session"]
+    second = TerraformStack(App(), "same")
+    account_context(second)
+    assert len(data_sources(second)) == 4
+
+
+def test_no_cache_is_keyed_by_object_ids():
+    """``id()`` values are reused once an object is collected, so a cache keyed by them can hand one stack's
+    tokens to another; the package has none (it calls ``id`` nowhere)."""
+    calls = []
+    for path in (SRC / "wandb_cdktf").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id":
+                calls.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert calls == []
