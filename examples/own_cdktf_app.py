@@ -14,8 +14,8 @@ import sys
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from wandb_cdktf._providers import aws  # lazy provider bindings: only the submodules you touch load
-from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps, Key, KeyProps
+from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps, Key, KeyProps, RoleRef
+from wandb_cdktf.providers import aws  # lazy provider bindings: only the submodules you touch load
 
 
 class MlPlatformStack(TerraformStack):
@@ -26,13 +26,14 @@ class MlPlatformStack(TerraformStack):
         key = Key(self, "wandb-key", KeyProps(namespace="mlp-wandb", deletion_window_in_days=30))
         storage = FileStorage(self, "wandb-files", FileStorageProps(namespace="mlp-wandb", kms_key_arn=key.key_arn))
 
-        # An existing role of yours (e.g. the nodes of a cluster you already run) gets W&B's bucket access.
+        # An existing role of yours (e.g. the nodes of a cluster you already run) gets W&B's bucket access,
+        # including the bucket key; the grant returns the statements and the inline policy it created.
         role = aws.iam_role.IamRole(
             self, "wandb-server-role", name="mlp-wandb-server",
             assume_role_policy='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
             '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
         )
-        storage.grant_read_write(role.name)
+        storage.grant_read_write(RoleRef(role.name))
 
         TerraformOutput(self, "bucket", value=storage.bucket_address)
         TerraformOutput(self, "queue", value=storage.queue_address)

@@ -17,9 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from _emulator_support import Moto, skip_missing, start_moto, stop_moto
-from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, validate_once
-from wandb_cdktf.testing import TerraformEnv
+from wandb_cdktf.cli import silence_node_banner
+
+silence_node_banner()  # as the CLI does (the library leaves it to its host): before jsii starts in this session
+
+from _emulator_support import Moto, skip_missing, start_moto, stop_moto  # noqa: E402
+from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, validate_once  # noqa: E402
+from wandb_cdktf.testing import TerraformEnv  # noqa: E402
 
 _OWNED_CACHE: list[str] = []
 

@@ -64,9 +64,9 @@ UNSUPPORTED = [
      "SaaS Cloud has no instance-level BYOB"),
     ({"deployment_type": "saas", "level": "instance", "gcp": {"project": "my-project"}}, "byob.level",
      "SaaS Cloud has no instance-level BYOB"),
-    ({"deployment_type": "saas", "aws": {"level": "instance"}}, "byob.aws",
+    ({"deployment_type": "saas", "aws": {"level": "instance"}}, "byob.aws.level",
      "SaaS Cloud has no instance-level BYOB"),
-    ({"deployment_type": "saas", "gcp": {"project": "my-project", "level": "instance"}}, "byob.gcp",
+    ({"deployment_type": "saas", "gcp": {"project": "my-project", "level": "instance"}}, "byob.gcp.level",
      "SaaS Cloud has no instance-level BYOB"),
     ({"deployment_type": "saas", "level": "team", "azure": AZURE}, "byob.azure",
      "not available for SaaS Cloud (W&B fully manages its only Azure bucket)"),
@@ -127,7 +127,7 @@ FIELD_ERRORS = [
     ({"deployment_type": "self-managed", "aws": {"wandb_principal_arn": "arn:aws:iam::123456789012:policy/x"}},
      "byob.aws.wandb_principal_arn", "IAM role, user or account-root ARN"),
     ({"deployment_type": "dedicated", "aws": {"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k", "kms_key_deletion_window": 8}},
-     "byob.aws", "cannot be combined with kms_key_arn"),
+     "byob.aws.kms_key_deletion_window", "cannot be combined with kms_key_arn"),
     ({"deployment_type": "dedicated", "aws": {"kms_key_deletion_window": 6}}, "byob.aws.kms_key_deletion_window", "greater than or equal to 7"),
     ({"deployment_type": "dedicated", "gcp": {"project": "my-project", "soft_delete_retention_days": 6}},
      "byob.gcp.soft_delete_retention_days", "greater than or equal to 7"),
@@ -142,16 +142,26 @@ FIELD_ERRORS = [
      "byob.azure.storage_account_name", "storage account name"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "container_name": "a--b"}},
      "byob.azure.container_name", "container name"),
-    ({"deployment_type": "dedicated", "azure": {"oidc_issuer_url": ISSUER}}, "byob.azure",
-     "location: is required when create_resource_group is true"),
-    ({"deployment_type": "dedicated", "azure": {**AZURE, "create_resource_group": False}}, "byob.azure",
-     "resource_group_name: is required when create_resource_group is false"),
+    ({"deployment_type": "dedicated", "azure": {"oidc_issuer_url": ISSUER}}, "byob.azure.location",
+     "is required when create_resource_group is true"),
+    ({"deployment_type": "dedicated", "azure": {**AZURE, "create_resource_group": False}}, "byob.azure.resource_group_name",
+     "is required when create_resource_group is false"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "service_accounts": [f"sa-{i}" for i in range(21)]}},
      "byob.azure.service_accounts", "at most 20 federated credentials"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "additional_role_definition_names": ["Storage Blob Data Contributor"]}},
      "byob.azure.additional_role_definition_names", "always assigned"),
     ({"deployment_type": "dedicated", "aws": {"unknown": 1}}, "byob.aws.unknown", "unknown option"),
 ]
+
+
+def test_a_nested_check_names_its_option_in_the_path() -> None:
+    """A check inside a section raises ``OptionError(option, detail)``: the loader joins the section's location
+    and the option, and the message carries no second option prefix (``byob.azure.location: is required``,
+    not ``byob.azure: location: is required``)."""
+    with pytest.raises(ConfigError) as exc:
+        load({"deployment_type": "dedicated", "azure": {"oidc_issuer_url": ISSUER}})
+    assert str(exc.value).startswith("config error: byob.azure.location: is required when create_resource_group")
+    assert not exc.value.message.startswith("location")
 
 
 @pytest.mark.parametrize(("byob", "option", "message"), FIELD_ERRORS)

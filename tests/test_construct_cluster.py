@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 import pytest
 
@@ -10,18 +12,24 @@ from _construct_support import (
     KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, under,
 )
 from wandb_cdktf.constructs.aws import AccessPrincipal, Cluster, ClusterProps
-from wandb_cdktf.constructs.aws.cluster import ADDONS, CONTROL_PLANE_LOGS
+from wandb_cdktf.constructs.aws.iam import PolicyOwner
+from wandb_cdktf.constructs.aws.cluster import ADDONS, CONTROL_PLANE_LOGS, namespace_secrets_arn
 
 BASE = dict(namespace="ct", kubernetes_version="1.32", vpc_id=VPC_ID, private_subnet_ids=SUBNETS, kms_key_arn=KEY_ARN)
 ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
 VIEWER = "arn:aws:iam::123456789012:user/viewer"
 EXTRA_POLICY = "arn:aws:iam::123456789012:policy/extra"
 BUCKET_STMT = {"Sid": "Bucket", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+# What FileStorage.grant_read_write adds for a bucket under the deployment key: the node policy already has it.
+DEPLOYMENT_KEY_AGAIN = {"Sid": "BucketKey", "Effect": "Allow", "Action": [
+    "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": KEY_ARN}
 
 
-def _cluster(props: ClusterProps):
+def _cluster(props: ClusterProps, grants: tuple[dict, ...] = ()):
     def build(stack):
         c = Cluster(stack, "eks", props)
+        if grants:
+            c.node_role.add_to_principal_policy(grants)
         output(stack, "cluster_name", c.cluster_name)
         output(stack, "endpoint", c.cluster_endpoint)
         output(stack, "ca", c.cluster_ca_data)
@@ -47,10 +55,10 @@ def stacks(tmp_path_factory):
                 AccessPrincipal(ADMIN, "admin", ("system:masters", "platform")),
                 AccessPrincipal(VIEWER, None, ("viewers",)),
             ),
-            creator_admin_access_entry=False, extra_node_policy_arns=(EXTRA_POLICY,), node_policy_statements=(BUCKET_STMT,),
+            creator_admin_access_entry=False, extra_node_policy_arns=(EXTRA_POLICY,),
             addon_versions={"coredns": "v1.11.4-eksbuild.2", "vpc-cni": "v1.19.2-eksbuild.1"},
             cluster_tags={"team": "ml"}, log_retention_days=90,
-        )),
+        ), grants=(BUCKET_STMT, {**BUCKET_STMT, "Sid": "SameAgain"}, DEPLOYMENT_KEY_AGAIN)),
     })
 
 
@@ -201,9 +209,34 @@ def test_node_role_policies(stacks):
     stmts = statements(at(custom, "aws_iam_role_policy", "eks/node-inline-policy"))
     assert stmts["Bucket"] == BUCKET_STMT
     assert stmts["DeploymentKey"]["Resource"] == KEY_ARN
-    assert stmts["NamespaceSecrets"]["Resource"].endswith(":secret:ct*")
+    assert stmts["NamespaceSecrets"]["Resource"].endswith(":secret:ct-*")
     assert stmts["NodeLogs"]["Resource"].endswith(":log-group:/aws/eks/eks-custom/*")
     assert "Bucket" not in statements(at(stacks["default"], "aws_iam_role_policy", "eks/node-inline-policy"))
+
+
+def test_grants_to_the_node_role_join_its_inline_policy(stacks):
+    """A grant to ``node_role`` lands in ``eks/node-inline-policy`` (no new resource, so granting the bucket
+    to the nodes moves no statement between Terraform addresses), before the node's own statements, and a
+    statement the policy already holds under another Sid is not repeated."""
+    doc = stacks["custom"]
+    policies = under(doc, "aws_iam_role_policy", "eks/")
+    assert list(policies) == ["eks/node-inline-policy"]
+    sids = [s["Sid"] for s in json.loads(policies["eks/node-inline-policy"]["policy"])["Statement"]]
+    assert sids == ["Bucket", "DeploymentKey", "NamespaceSecrets", "NodeLogs", "NodeMetrics"]
+    assert isinstance(stacks.handles["custom"].node_role, PolicyOwner)
+
+
+def test_namespace_secrets_are_this_deployments_only():
+    """The node role may manage ``<namespace>-…`` secrets; ``secret:<namespace>*`` would also match the
+    secrets of a deployment named ``<namespace>2`` in the same account (IAM matches ``*`` across any
+    characters, IAM user guide "IAM JSON policy elements: Resource"). terraform-aws-wandb's secrets_store
+    module scopes to ``secret:${namespace}-*`` the same way."""
+    arn = namespace_secrets_arn("aws", "us-west-2", "123456789012", "ct")
+    pattern = re.compile("^" + re.escape(arn).replace(r"\*", ".*") + "$")
+    prefix = "arn:aws:secretsmanager:us-west-2:123456789012:secret:"
+    assert pattern.match(prefix + "ct-weave-worker-auth-20250101-AbCdEf")
+    assert not pattern.match(prefix + "ct2-weave-worker-auth-20250101-AbCdEf")
+    assert not pattern.match(prefix + "ctx-db-AbCdEf")
 
 
 # --- access entries ------------------------------------------------------------------------------

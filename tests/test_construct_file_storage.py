@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from _construct_support import KEY_ARN, assert_validates, at, build_bare_stacks, output, ref, statements, types
-from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps
+from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps, IrsaRole, IrsaRoleProps, RoleRef
 
 ROLE_NAME = "wandb-nodes"
 
@@ -21,7 +21,7 @@ def _storage(props: FileStorageProps, grant: bool = False):
             output(stack, "queue_arn", fs.queue_arn)
             output(stack, "queue_name", fs.queue_name)
         if grant:
-            fs.grant_read_write(ROLE_NAME)
+            fs.test_grant = fs.grant_read_write(RoleRef(ROLE_NAME))
         return fs
     return build
 
@@ -35,7 +35,18 @@ def stacks(tmp_path_factory):
                                               path="/wandb/files/"), grant=True),
         "existing": _storage(FileStorageProps(namespace="fs", kms_key_arn=None, existing_bucket_name="my-bucket",
                                               path="sub"), grant=True),
+        "irsa": _granted_to_irsa,
     })
+
+
+def _granted_to_irsa(stack):
+    """A role object of ours as the grantee: the grant reads its role_name."""
+    fs = FileStorage(stack, "storage", FileStorageProps(namespace="fs", kms_key_arn=KEY_ARN))
+    role = IrsaRole(stack, "app-role", IrsaRoleProps(
+        name_prefix="fs-app-", oidc_provider_arn="arn:aws:iam::123456789012:oidc-provider/oidc.example",
+        oidc_issuer="oidc.example", service_accounts=(("default", "wandb-app"),)))
+    fs.grant_read_write(role)
+    return fs
 
 
 def test_bucket_defaults(stacks):
@@ -111,11 +122,35 @@ def test_grant_read_write_with_queue(stacks):
 def test_grant_includes_the_bucket_key(stacks):
     """With SSE-KMS, S3 refuses object reads and writes to a principal that may not use the key (S3 user
     guide, "Using server-side encryption with AWS KMS keys": kms:GenerateDataKey for uploads, kms:Decrypt for
-    downloads), so a grant without the key gives a role a policy that cannot read or write one object."""
+    downloads and to complete multipart uploads), so a grant without the key gives a role a policy that
+    cannot read or write one object. The actions are aws-cdk-lib's for ``Bucket.grantReadWrite`` on an
+    encrypted bucket (aws-s3 perms.ts KEY_READ_ACTIONS + KEY_WRITE_ACTIONS), also terraform-aws-wandb v8's
+    node_kms set. A bucket without a KMS key (SSE-S3) gets no key statement."""
     stmts = statements(at(stacks["default"], "aws_iam_role_policy", "storage/bucket-access"))
     assert stmts["BucketKey"]["Resource"] == KEY_ARN
-    assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(stmts["BucketKey"]["Action"])
+    assert set(stmts["BucketKey"]["Action"]) == {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*",
+                                                 "kms:GenerateDataKey*"}
     assert "BucketKey" not in statements(at(stacks["no-queue"], "aws_iam_role_policy", "storage/bucket-access"))
+
+
+def test_grant_returns_what_it_created(stacks):
+    """Like aws-cdk-lib's ``Grant``: the caller gets the statements and the policy resource holding them."""
+    grant = stacks.handles["default"].test_grant
+    assert [s["Sid"] for s in grant.statements] == ["BucketList", "BucketObjects", "Queue", "BucketKey"]
+    assert grant.policy.node.path.endswith("/storage/bucket-access")
+    assert [s["Sid"] for s in stacks.handles["no-queue"].test_grant.statements] == ["BucketList", "BucketObjects"]
+
+
+def test_grant_to_a_role_object(stacks):
+    doc = stacks["irsa"]
+    policy = at(doc, "aws_iam_role_policy", "storage/bucket-access")
+    assert policy["role"] == ref(doc, "aws_iam_role", "app-role/role", "name")
+    assert "BucketKey" in statements(policy)
+
+
+def test_grant_refuses_a_bare_role_name(stacks):
+    with pytest.raises(TypeError, match=r"RoleRef\('wandb-nodes'\)"):
+        stacks.handles["no-queue"].grant_read_write(ROLE_NAME, "second-grant")
 
 
 def test_grant_covers_what_wandb_documents_for_its_bucket(stacks):

@@ -11,6 +11,7 @@ from _construct_support import (
     CERT_ARN, KEY_ARN, SG_ID, SUBNETS, VPC_ID, ZONE_ID, assert_validates, at, build_bare_stacks, output,
     ref, statements, types, under,
 )
+from wandb_cdktf.constructs.aws.iam import RoleRef
 from wandb_cdktf.constructs.aws import (
     AppSecrets, AppSecretsProps, IrsaRole, IrsaRoleProps, LoadBalancer, LoadBalancerProps, WeaveFileSystem,
     WeaveFileSystemProps,
@@ -56,7 +57,7 @@ def _secrets(stack):
     s = AppSecrets(stack, "secrets", AppSecretsProps(namespace="mt", kms_key_arn=KEY_ARN))
     output(stack, "secret_arn", s.weave_worker_auth_secret_arn)
     output(stack, "secret_name", s.weave_worker_auth_secret_name)
-    return s
+    return s.grant_read(RoleRef("mt-reader"))
 
 
 def _lb(props: LoadBalancerProps):
@@ -222,6 +223,25 @@ def test_weave_secret_generated_by_aws_and_kept_out_of_state(stacks):
     out = doc["output"]
     assert out["secret_arn"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "arn")
     assert out["secret_name"]["value"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "name")
+
+
+def test_secret_grant_read_names_the_secret_and_the_key_via_secrets_manager(stacks):
+    """``grant_read`` gives one role exactly this secret (its ARN, no ``<namespace>*`` pattern that other
+    deployments' secrets also match) and kms:Decrypt on its key only through Secrets Manager: a secret under a
+    customer managed key cannot be read without kms:Decrypt (Secrets Manager user guide, "Secret encryption and
+    decryption"); aws-cdk-lib ``Secret.grantRead`` grants the key the same way (``kms:ViaService``)."""
+    doc = stacks["secrets"]
+    grant = stacks.handles["secrets"]
+    policy = at(doc, "aws_iam_role_policy", "secrets/read-access")
+    assert policy["role"] == "mt-reader" and policy["name_prefix"] == "mt-secrets-read-"
+    stmts = statements(policy)
+    assert [s["Sid"] for s in grant.statements] == ["ReadSecret", "DecryptSecret"] and set(stmts) == {"ReadSecret", "DecryptSecret"}
+    assert stmts["ReadSecret"]["Resource"] == ref(doc, "aws_secretsmanager_secret", "secrets/weave-worker-auth", "arn")
+    assert set(stmts["ReadSecret"]["Action"]) == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+    assert stmts["DecryptSecret"]["Action"] == "kms:Decrypt" and stmts["DecryptSecret"]["Resource"] == KEY_ARN
+    region = ref(doc, "aws_region", "account-region", "name", kind="data")
+    suffix = ref(doc, "aws_partition", "account-partition", "dns_suffix", kind="data")
+    assert stmts["DecryptSecret"]["Condition"] == {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.{suffix}"}}
 
 
 # --- IngressSecurityGroup ------------------------------------------------------------------------

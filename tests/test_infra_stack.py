@@ -246,7 +246,7 @@ def test_node_role_policies(infra):
     stmts = {s["Sid"]: s for s in _policy(one_resource(infra, "aws_iam_role_policy"))["Statement"]}
     assert stmts["BucketObjects"]["Resource"].endswith("/*")
     assert "aws_sqs_queue" in stmts["Queue"]["Resource"]
-    assert stmts["NamespaceSecrets"]["Resource"].endswith(":secret:wbtest*")
+    assert stmts["NamespaceSecrets"]["Resource"].endswith(":secret:wbtest-*")
     assert "aws_kms_key" in stmts["DeploymentKey"]["Resource"]
 
 

@@ -1,4 +1,4 @@
-"""Lazy access to the prebuilt CDKTF provider bindings.
+"""Lazy access to the prebuilt CDKTF provider bindings (public face: ``wandb_cdktf.providers``).
 
 Why: each prebuilt provider package (``cdktf_cdktf_provider_aws`` and friends)
 imports every one of its ~2,200 submodules from its ``__init__``. Importing the
@@ -16,40 +16,56 @@ Usage (every construct module does this)::
 Kubernetes and Helm bindings are therefore only loaded when a stack that needs
 them is built. If the real package has already been imported the normal way
 (for example by user code), that module is reused unchanged.
+
+For type checkers and IDEs (``TYPE_CHECKING``) the five names *are* the real packages, so
+``aws.s3_bucket.S3Bucket(...)`` is checked against the binding's signature; at run time they are
+``ProviderBindings``. The Google and Azure bindings come with the ``gcp`` and ``azure`` extras; using
+them without the extra raises ``MissingExtraError``, which names the extra.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import sys
 import threading
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ProviderBindings", "aws", "google", "azurerm", "kubernetes", "helm", "provider_module"]
+__all__ = ["MissingExtraError", "ProviderBindings", "aws", "google", "azurerm", "kubernetes", "helm",
+           "provider_module"]
 
 _lock = threading.RLock()
 
-# jsii's Node runtime prints a large end-of-life banner on Node 20. The banner is
-# not actionable for our users (the Node version comes from their machine), so we
-# silence it by listing the Node major versions, which is what jsii reads.
-_SILENCED_NODE_MAJORS = ",".join(str(v) for v in range(14, 41))
-for _kind in ("END_OF_LIFE", "DEPRECATED", "UNTESTED"):
-    os.environ.setdefault(f"JSII_SILENCE_WARNING_{_kind}_NODE_VERSION", _SILENCED_NODE_MAJORS)
+EXTRAS = {"cdktf_cdktf_provider_google": ("gcp", "Google Cloud"), "cdktf_cdktf_provider_azurerm": ("azure", "Azure")}
+"""Provider packages that are optional extras of wandb-cdktf: package -> (extra, cloud)."""
+
+
+class MissingExtraError(ModuleNotFoundError):
+    """A stack needs provider bindings of an extra that is not installed."""
+
+    def __init__(self, package: str) -> None:
+        extra, cloud = EXTRAS.get(package, ("", package))
+        self.extra = extra
+        hint = f"pip install 'wandb-cdktf[{extra}]'" if extra else "reinstall wandb-cdktf with its dependencies"
+        super().__init__(f"this configuration builds {cloud} stacks, whose provider bindings ({package}) are not "
+                         f"installed: {hint}", name=package)
+
+
+def installed(package: str) -> bool:
+    """Whether ``package`` can be imported (without importing it)."""
+    if sys.modules.get(package) is not None:
+        return True
+    return importlib.util.find_spec(package) is not None
 
 
 def _register_package(package: str) -> None:
     """Put ``package`` into ``sys.modules`` without executing its ``__init__``."""
-    if package in sys.modules:
+    if sys.modules.get(package) is not None:
         return
     spec = importlib.util.find_spec(package)
     if spec is None or spec.submodule_search_locations is None:
-        raise ModuleNotFoundError(
-            f"provider bindings {package!r} are not installed; install wandb-cdktf with its dependencies",
-            name=package,
-        )
+        raise MissingExtraError(package)
     module = importlib.util.module_from_spec(spec)  # creates the module; does not run __init__
     sys.modules[package] = module
 
@@ -98,11 +114,18 @@ class ProviderBindings:
         return f"ProviderBindings({self._package!r})"
 
 
-aws = ProviderBindings("cdktf_cdktf_provider_aws")
-google = ProviderBindings("cdktf_cdktf_provider_google")
-azurerm = ProviderBindings("cdktf_cdktf_provider_azurerm")
-kubernetes = ProviderBindings("cdktf_cdktf_provider_kubernetes")
-helm = ProviderBindings("cdktf_cdktf_provider_helm")
+if TYPE_CHECKING:
+    import cdktf_cdktf_provider_aws as aws
+    import cdktf_cdktf_provider_azurerm as azurerm
+    import cdktf_cdktf_provider_google as google
+    import cdktf_cdktf_provider_helm as helm
+    import cdktf_cdktf_provider_kubernetes as kubernetes
+else:
+    aws = ProviderBindings("cdktf_cdktf_provider_aws")
+    google = ProviderBindings("cdktf_cdktf_provider_google")
+    azurerm = ProviderBindings("cdktf_cdktf_provider_azurerm")
+    kubernetes = ProviderBindings("cdktf_cdktf_provider_kubernetes")
+    helm = ProviderBindings("cdktf_cdktf_provider_helm")
 
 
 def _camel(key: str) -> str:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ._providers import MissingExtraError
 from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, WandbConfig, load_config
 from .config.loader import tfvars_license
 
@@ -44,6 +45,7 @@ def _load(config_path: str | None = None) -> WandbConfig:
 
 def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[str, dict[str, int]]:
     """``synthesize`` for an already loaded configuration."""
+    check_extras(config)
     for warning in config.warnings():  # accepted, but against the W&B/cloud docs: say so, once per synth
         print(f"config warning: {warning}", file=sys.stderr)
     target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
@@ -60,6 +62,27 @@ def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[st
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
+
+
+def check_extras(config: WandbConfig) -> None:
+    """A configuration with GCP/Azure stacks needs the ``gcp``/``azure`` extra: say so before anything is built."""
+    from ._providers import EXTRAS, installed
+
+    for role in config.stack_ids:
+        section, _, cloud = role.partition("-")
+        for package, (extra, name) in EXTRAS.items():
+            if cloud == extra and not installed(package):  # the extras are named after the clouds
+                raise ConfigError(f"{section}.{cloud}", f"needs the {name} provider bindings, which are not installed: "
+                                  f"pip install 'wandb-cdktf[{extra}]'")
+
+
+def silence_node_banner() -> None:
+    """jsii's Node runtime prints a large end-of-life banner on Node 20. It is not actionable for a user of the
+    CLI (the Node version comes from their machine), so the CLI silences it by listing the Node major versions,
+    which is what jsii reads. The library does not: that is its host application's decision."""
+    majors = ",".join(str(v) for v in range(14, 41))
+    for kind in ("END_OF_LIFE", "DEPRECATED", "UNTESTED"):
+        os.environ.setdefault(f"JSII_SILENCE_WARNING_{kind}_NODE_VERSION", majors)
 
 
 def _license_notice(config_path: str | None) -> None:
@@ -92,6 +115,7 @@ def summarize(outdir: Path) -> dict[str, dict[str, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    silence_node_banner()
     if args and args[0] in {"-h", "--help"}:
         print(__doc__.strip())
         return 0
@@ -108,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         summary = synthesize_config(config, outdir=outdir)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except MissingExtraError as exc:  # a binding used outside what check_extras knows
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; output left unchanged", file=sys.stderr)

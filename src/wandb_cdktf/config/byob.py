@@ -26,7 +26,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, 
 
 from ..storage import connection_strings as cs
 from . import validators as v
-from .base import StrictModel
+from .base import OptionError, StrictModel
 
 DeploymentType = Literal["saas", "dedicated", "self-managed"]
 Level = Literal["instance", "team"]
@@ -134,7 +134,7 @@ class AwsByobConfig(StrictModel):
     @model_validator(mode="after")
     def _key_options(self) -> AwsByobConfig:
         if self.kms_key_arn and "kms_key_deletion_window" in self.model_fields_set:
-            raise ValueError("kms_key_deletion_window: applies to a key created here; it cannot be combined with kms_key_arn")
+            raise OptionError("kms_key_deletion_window", "applies to a key created here; it cannot be combined with kms_key_arn")
         return self
 
 
@@ -273,9 +273,9 @@ class AzureByobConfig(StrictModel):
     @model_validator(mode="after")
     def _resource_group(self) -> AzureByobConfig:
         if self.create_resource_group and not self.location:
-            raise ValueError("location: is required when create_resource_group is true (an Azure region like eastus)")
+            raise OptionError("location", "is required when create_resource_group is true (an Azure region like eastus)")
         if not self.create_resource_group and not self.resource_group_name:
-            raise ValueError("resource_group_name: is required when create_resource_group is false (the existing group)")
+            raise OptionError("resource_group_name", "is required when create_resource_group is false (the existing group)")
         return self
 
 
@@ -619,4 +619,4 @@ def default_azure_account_name(namespace: str, name: str | None = None) -> str:
 
 def _check_level(deployment_type: str, level: str | None) -> None:
     if deployment_type == "saas" and level == "instance":
-        raise ValueError("level: SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use team")
+        raise OptionError("level", "SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use team")

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import v8
+from .base import OptionError
 from .model import WandbConfig
 
 CONFIG_ENV = "WANDB_CDKTF_CONFIG"
@@ -147,8 +148,9 @@ def _from_validation_error(exc: ValidationError) -> ConfigError:
     msg = str(first["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    if not loc and ": " in msg:  # model-level checks name their option first
-        loc, msg = msg.split(": ", 1)
+    error = first.get("ctx", {}).get("error")
+    if isinstance(error, OptionError):  # the check names its option (relative to where it was raised)
+        loc, msg = (f"{loc}.{error.option}" if loc else error.option), error.detail
     if first["type"] == "missing":
         msg = "is required"
     elif first["type"] == "extra_forbidden":

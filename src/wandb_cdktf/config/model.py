@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from . import validators as v
-from .base import StrictModel
+from .base import OptionError, StrictModel
 from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
@@ -695,13 +695,8 @@ class WandbConfig(StrictModel):
         return ids
 
 
-class _Err(ValueError):
-    """A model-level error that names the option it is about."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(f"{option}: {message}")
-        self.option = option
-        self.detail = message
+_Err = OptionError
+"""The short name the model's checks use (``raise _Err(option, message)``)."""
 
 
 def field_names() -> set[str]:

@@ -27,7 +27,6 @@ from ..constructs.aws.efs import WeaveFileSystem, WeaveFileSystemProps
 from ..constructs.aws.existing_cluster import ExistingCluster, ExistingClusterProps
 from ..constructs.aws.existing_database import ExistingDatabase, ExistingDatabaseProps
 from ..constructs.aws.file_storage import FileStorage, FileStorageProps
-from ..constructs.aws.iam import allow
 from ..constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
 from ..constructs.aws.irsa import IrsaRole, IrsaRoleProps
 from ..constructs.aws.key import Key, KeyProps
@@ -78,7 +77,6 @@ class InfraStack(WandbStack):
         # An S3-compatible instance bucket (bucket_s3_compatible) is reached with static keys, not IAM: no
         # bucket, queue (MinIO sends no SQS notifications; W&B uses internal://) or node-role grant here.
         self.file_storage: FileStorage | None = None
-        node_statements: list[dict] = []
         if c.bucket_s3_compatible is None:
             self.file_storage = FileStorage(self, "file-storage", FileStorageProps(
                 namespace=ns,
@@ -87,10 +85,6 @@ class InfraStack(WandbStack):
                 create_queue=not c.use_internal_queue and not c.bucket_name,
                 deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
             ))
-            node_statements = list(self.file_storage.read_write_statements())
-        if c.bucket_kms_key_arn:
-            node_statements.append(allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                                          "kms:DescribeKey"], c.bucket_kms_key_arn, sid="BucketKey"))
         addon_versions = {name: version for name, version in {
             "vpc-cni": c.eks_addon_vpc_cni_version, "coredns": c.eks_addon_coredns_version,
             "kube-proxy": c.eks_addon_kube_proxy_version, "aws-ebs-csi-driver": c.eks_addon_ebs_csi_driver_version,
@@ -107,7 +101,6 @@ class InfraStack(WandbStack):
             self.cluster = ExistingCluster(self, "existing-eks", ExistingClusterProps(
                 namespace=ns, cluster_name=c.external_eks_cluster_name, node_role_arn=c.external_eks_node_role_arn,
                 kms_key_arn=key_arn, node_security_group_id=c.external_eks_node_security_group_id,
-                node_policy_statements=tuple(node_statements),
             ))
         else:
             self.cluster = Cluster(self, "eks", ClusterProps(
@@ -123,12 +116,15 @@ class InfraStack(WandbStack):
                 system_reserved_ephemeral_megabytes=c.system_reserved_ephemeral_megabytes,
                 system_reserved_pid=c.system_reserved_pid,
                 access_principals=principals, creator_admin_access_entry=not c.kubernetes_legacy_cluster_creator_admin,
-                extra_node_policy_arns=tuple(c.eks_policy_arns), node_policy_statements=tuple(node_statements),
+                extra_node_policy_arns=tuple(c.eks_policy_arns),
                 addon_versions=addon_versions, cluster_tags=c.eks_cluster_tags,
                 # Our key policy admits CloudWatch Logs; an existing key's or a custom policy usually does not, and
                 # log-group creation would fail ("KMS key ... not allowed to be used with LogGroup").
                 encrypt_logs_with_key=self.key.created and not c.kms_key_policy,
             ))
+        if self.file_storage is not None:
+            # W&B's pods run as the node role: bucket, queue and bucket key go into its inline policy.
+            self.file_storage.grant_read_write(self.cluster.node_role)
         nodes = (self.cluster.node_security_group_id,)
         self.database: Database | ExistingDatabase
         if c.external_database_host:

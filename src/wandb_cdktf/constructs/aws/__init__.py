@@ -3,10 +3,14 @@
 Import what you need; provider bindings load lazily on first use::
 
     from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps
+
+Constructs that exist on several clouds are named ``<Cloud><Thing>`` (``AwsByobBucket``,
+``GcpByobBucket``, ``AzureByobStorage``; ``AwsLaunchAgent``, ``GcpLaunchAgent``, ``AzureLaunchAgent``).
+``ByobBucket`` stays importable as the former name of ``AwsByobBucket``.
 """
 
 from .byob_bucket import ByobBucket, ByobBucketProps
-from .cluster import AccessPrincipal, Cluster, ClusterProps
+from .cluster import AccessPrincipal, Cluster, ClusterProps, NodeRole
 from .context import AccountContext, account_context
 from .database import Database, DatabaseProps
 from .dns import Dns, DnsProps
@@ -14,6 +18,7 @@ from .efs import WeaveFileSystem, WeaveFileSystemProps
 from .existing_cluster import ExistingCluster, ExistingClusterProps
 from .existing_database import ExistingDatabase, ExistingDatabaseProps
 from .file_storage import FileStorage, FileStorageProps
+from .iam import Grant, Grantee, PolicyOwner, RoleRef
 from .irsa import IrsaRole, IrsaRoleProps
 from .key import Key, KeyProps
 from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
@@ -22,10 +27,48 @@ from .network import Network, NetworkProps
 from .redis import Redis, RedisProps
 from .secrets import AppSecrets, AppSecretsProps
 
+AwsByobBucket = ByobBucket
+AwsByobBucketProps = ByobBucketProps
+
 __all__ = [
-    "AccessPrincipal", "AwsLaunchAgent", "AwsLaunchAgentProps", "ByobBucket", "ByobBucketProps", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
-    "DatabaseProps", "Dns", "DnsProps", "ExistingCluster", "ExistingClusterProps", "ExistingDatabase",
-    "ExistingDatabaseProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
-    "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
-    "WeaveFileSystem", "WeaveFileSystemProps", "account_context",
+    "AccessPrincipal",
+    "AccountContext",
+    "AppSecrets",
+    "AppSecretsProps",
+    "AwsByobBucket",
+    "AwsByobBucketProps",
+    "AwsLaunchAgent",
+    "AwsLaunchAgentProps",
+    "ByobBucket",
+    "ByobBucketProps",
+    "Cluster",
+    "ClusterProps",
+    "Database",
+    "DatabaseProps",
+    "Dns",
+    "DnsProps",
+    "ExistingCluster",
+    "ExistingClusterProps",
+    "ExistingDatabase",
+    "ExistingDatabaseProps",
+    "FileStorage",
+    "FileStorageProps",
+    "Grant",
+    "Grantee",
+    "IrsaRole",
+    "IrsaRoleProps",
+    "Key",
+    "KeyProps",
+    "LoadBalancer",
+    "LoadBalancerProps",
+    "Network",
+    "NetworkProps",
+    "NodeRole",
+    "PolicyOwner",
+    "Redis",
+    "RedisProps",
+    "RoleRef",
+    "WeaveFileSystem",
+    "WeaveFileSystemProps",
+    "account_context",
 ]

@@ -18,6 +18,7 @@ kube-proxy/coredns/vpc-cni stay at their creation-time versions.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .iam import allow, policy_document, service_trust
+from .iam import Statement, allow, policy_document, same_permission, service_trust
 from .irsa import IrsaRole, IrsaRoleProps
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -102,8 +103,6 @@ class ClusterProps:
     Default: True (terraform-aws-wandb v8's ``enable_cluster_creator_admin_permissions``)."""
     extra_node_policy_arns: tuple[str, ...] = ()
     """Extra managed policies on the node role. Default: ()."""
-    node_policy_statements: tuple[dict[str, Any], ...] = ()
-    """Inline IAM statements for the nodes (bucket, queue, ...). Default: ()."""
     addon_versions: dict[str, str] = field(default_factory=dict)
     """Addon name -> pinned version. Default: {} (each addon's most recent version for the cluster minor,
     looked up with ``data.aws_eks_addon_version``, as v8)."""
@@ -118,6 +117,32 @@ class ClusterProps:
         unknown = set(self.addon_versions) - set(ADDONS)
         if unknown:
             raise ValueError(f"ClusterProps.addon_versions: unknown addon(s) {sorted(unknown)}; allowed: {list(ADDONS)}")
+
+
+def namespace_secrets_arn(partition: str, region: str, account_id: str, namespace: str) -> str:
+    """The secrets of this deployment: names ``<namespace>-…`` (AppSecrets' prefixes; terraform-aws-wandb's
+    secrets_store module scopes the same way, ``secret:${namespace}-*``). ``secret:<namespace>*`` would also
+    match ``<namespace>2-…``, another deployment's secrets in the same account and region."""
+    return f"arn:{partition}:secretsmanager:{region}:{account_id}:secret:{namespace}-*"
+
+
+class NodeRole:
+    """``Cluster``'s node role as a grantee (``iam.PolicyOwner``): grants land in ``node-inline-policy``,
+    so granting to the nodes adds no policy resource and moves no statement."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    @property
+    def role_name(self) -> str:
+        return self._cluster.node_role_name
+
+    @property
+    def role_arn(self) -> str:
+        return self._cluster.node_role_arn
+
+    def add_to_principal_policy(self, statements: Sequence[Statement]) -> Any:
+        return self._cluster._add_node_statements(statements)
 
 
 def cluster_minor(version: str) -> str:
@@ -251,22 +276,23 @@ class Cluster(Construct):
             node_attachments.append(
                 aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, f"node-extra-{i}", role=node_role.name, policy_arn=arn)
             )
-        secret_arn = f"arn:{ctx.partition}:secretsmanager:{ctx.region}:{ctx.account_id}:secret:{ns}*"
         statements = [
-            *props.node_policy_statements,
             allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                   props.kms_key_arn, sid="DeploymentKey"),
             allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
                    "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource"],
-                  secret_arn, sid="NamespaceSecrets"),
+                  namespace_secrets_arn(ctx.partition, ctx.region, ctx.account_id, ns), sid="NamespaceSecrets"),
             allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                   f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:/aws/eks/{name}/*", sid="NodeLogs"),
             allow("cloudwatch:PutMetricData", "*", sid="NodeMetrics",
                   Condition={"StringLike": {"cloudwatch:namespace": ["CWAgent", "ContainerInsights", f"{ns}*"]}}),
         ]
-        aws.iam_role_policy.IamRolePolicy(
+        self._node_statements = statements
+        self._granted: list[Statement] = []
+        self._node_policy = aws.iam_role_policy.IamRolePolicy(
             self, "node-inline-policy", role=node_role.name, name_prefix=f"{ns}-node-", policy=policy_document(*statements)
         )
+        self._node_grantee = NodeRole(self)
         launch_template = aws.launch_template.LaunchTemplate(
             self, "node-launch-template",
             name_prefix=f"{ns}-nodes-",
@@ -392,6 +418,19 @@ class Cluster(Construct):
     @property
     def node_security_group_id(self) -> str:
         return self._node_sg.id
+
+    @property
+    def node_role(self) -> NodeRole:
+        """The node role as a grantee: ``storage.grant_read_write(cluster.node_role)`` adds to its inline policy."""
+        return self._node_grantee
+
+    def _add_node_statements(self, statements: Sequence[Statement]) -> Any:
+        """Granted statements go before the node's own ones; one the policy already has is not repeated."""
+        for stmt in statements:
+            if not any(same_permission(stmt, s) for s in (*self._granted, *self._node_statements)):
+                self._granted.append(stmt)
+        self._node_policy.policy = policy_document(*self._granted, *self._node_statements)
+        return self._node_policy
 
     @property
     def node_role_name(self) -> str:

@@ -1,7 +1,7 @@
 """Account-level facts (account id, partition, region) shared by every AWS construct in a stack.
 
-The data sources are created once per stack, so many constructs can ask for them
-without duplicating ``data.aws_caller_identity`` blocks.
+The data sources are created once per stack (found again in the construct tree), so many constructs
+can ask for them without duplicating ``data.aws_caller_identity`` blocks.
 """
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ class AccountContext:
     """The caller's IAM role/user ARN (an assumed-role session resolved to its role)."""
 
 
-_CACHE: dict[str, AccountContext] = {}
-
-
 def account_context(scope: Construct) -> AccountContext:
+    """The account facts of ``scope``'s stack. The data sources are children of the stack with fixed ids
+    (their Terraform addresses), created by the first caller and found in the construct tree by later ones:
+    no module-level cache, so nothing outlives the app or mistakes a new stack for a collected one."""
     stack = TerraformStack.of(scope)
-    key = f"{id(stack)}:{stack.node.path}"
-    cached = _CACHE.get(key)
-    if cached is not None and stack.node.try_find_child("account-identity") is not None:
-        return cached
-    identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(stack, "account-identity")
-    partition = aws.data_aws_partition.DataAwsPartition(stack, "account-partition")
-    region = aws.data_aws_region.DataAwsRegion(stack, "account-region")
-    session = aws.data_aws_iam_session_context.DataAwsIamSessionContext(stack, "account-session", arn=identity.arn)
-    ctx = AccountContext(identity.account_id, partition.partition, region.name, partition.dns_suffix, session.issuer_arn)
-    _CACHE[key] = ctx
-    return ctx
+    identity = stack.node.try_find_child("account-identity")
+    if identity is None:
+        identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(stack, "account-identity")
+        aws.data_aws_partition.DataAwsPartition(stack, "account-partition")
+        aws.data_aws_region.DataAwsRegion(stack, "account-region")
+        aws.data_aws_iam_session_context.DataAwsIamSessionContext(stack, "account-session", arn=identity.arn)
+    partition = stack.node.find_child("account-partition")
+    region = stack.node.find_child("account-region")
+    session = stack.node.find_child("account-session")
+    return AccountContext(identity.account_id, partition.partition, region.name, partition.dns_suffix,
+                          session.issuer_arn)

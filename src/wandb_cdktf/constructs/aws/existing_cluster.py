@@ -6,7 +6,7 @@ entries or OIDC provider); it reads the cluster (``data.aws_eks_cluster``) and i
 provider (``data.aws_iam_openid_connect_provider`` by the cluster's issuer URL: ``eksctl utils
 associate-iam-oidc-provider`` or the cluster's own Terraform must have created it, else the plan
 fails with IAM's NoSuchEntity) and grants the given node role what W&B's pods do with the node
-identity: the bucket and queue, the deployment key and the ``<namespace>*`` secrets, as the node
+identity: the bucket and queue, the deployment key and the ``<namespace>-*`` secrets, as the node
 role of :class:`~wandb_cdktf.constructs.aws.cluster.Cluster` has. The attribute names are the
 same as ``Cluster``'s, so the stacks use either.
 """
@@ -14,6 +14,7 @@ same as ``Cluster``'s, so the stacks use either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from cdktf import Fn, Token
@@ -21,7 +22,8 @@ from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .iam import allow, policy_document
+from .cluster import NodeRole, namespace_secrets_arn
+from .iam import Statement, allow, policy_document, same_permission
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,6 @@ class ExistingClusterProps:
     node_security_group_id: str | None = None
     """Security group of those nodes. Default: the cluster security group, which EKS attaches to the
     nodes of managed node groups (EKS User Guide, "View Amazon EKS security group requirements")."""
-    node_policy_statements: tuple[dict[str, Any], ...] = ()
-    """Inline IAM statements for the nodes (bucket, queue, ...). Default: ()."""
 
     def __post_init__(self) -> None:
         if ":role/" not in self.node_role_arn and not Token.is_unresolved(self.node_role_arn):
@@ -61,19 +61,35 @@ class ExistingCluster(Construct):
         self._oidc = aws.data_aws_iam_openid_connect_provider.DataAwsIamOpenidConnectProvider(
             self, "oidc-provider", url=issuer)
         self._oidc_issuer_host = Token.as_string(Fn.replace(issuer, "https://", ""))
-        secret_arn = f"arn:{ctx.partition}:secretsmanager:{ctx.region}:{ctx.account_id}:secret:{ns}*"
+        secret_arn = namespace_secrets_arn(ctx.partition, ctx.region, ctx.account_id, ns)
         statements = [
-            *props.node_policy_statements,
             allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                   props.kms_key_arn, sid="DeploymentKey"),
             allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
                    "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource"],
                   secret_arn, sid="NamespaceSecrets"),
         ]
+        self._node_statements = statements
+        self._granted: list[Statement] = []
         self._node_policy = aws.iam_role_policy.IamRolePolicy(
             self, "node-inline-policy", role=role_name_of(props.node_role_arn), name_prefix=f"{ns}-wandb-",
             policy=policy_document(*statements),
         )
+        self._node_grantee = NodeRole(self)
+
+    @property
+    def node_role(self) -> NodeRole:
+        """The given node role as a grantee: ``storage.grant_read_write(cluster.node_role)`` adds to the
+        inline policy this construct puts on it (as ``Cluster.node_role`` does)."""
+        return self._node_grantee
+
+    def _add_node_statements(self, statements: Sequence[Statement]) -> Any:
+        """Granted statements go before the node's own ones; one the policy already has is not repeated."""
+        for stmt in statements:
+            if not any(same_permission(stmt, s) for s in (*self._granted, *self._node_statements)):
+                self._granted.append(stmt)
+        self._node_policy.policy = policy_document(*self._granted, *self._node_statements)
+        return self._node_policy
 
     # --- attributes (as Cluster's) ------------------------------------------------------------
     @property

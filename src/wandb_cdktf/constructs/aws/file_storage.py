@@ -15,7 +15,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .iam import allow, deny_insecure_transport, policy_document
+from .iam import Grant, Grantee, allow, deny_insecure_transport, grant, policy_document
 
 # Browsers upload and download directly with presigned URLs.
 CORS_RULE = {
@@ -25,6 +25,10 @@ CORS_RULE = {
     "expose_headers": ["ETag"],
     "max_age_seconds": 3000,
 }
+
+# aws-cdk-lib aws-s3 perms.ts: KEY_READ_ACTIONS + KEY_WRITE_ACTIONS, what grantReadWrite gives on the bucket key
+# (kms:Decrypt is also needed to complete multipart uploads); terraform-aws-wandb v8's node_kms has the same set.
+KEY_READ_WRITE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 
 
 @dataclass(frozen=True)
@@ -186,15 +190,15 @@ class FileStorage(Construct):
                                 "sqs:ChangeMessageVisibility"], self._queue.arn, sid="Queue"))
         return stmts
 
-    def grant_read_write(self, role_name: str, construct_id: str = "bucket-access") -> object:
-        """Attach an inline policy giving ``role_name`` what W&B needs on this storage, including use of
-        the bucket's KMS key: with SSE-KMS, S3 refuses GetObject/PutObject to a principal that may not
-        use the key (S3 user guide, "Using SSE-KMS": kms:Decrypt / kms:GenerateDataKey are required)."""
+    def grant_read_write(self, grantee: Grantee, construct_id: str = "bucket-access") -> Grant:
+        """Give ``grantee`` what W&B needs on this storage (``read_write_statements``) plus use of the
+        bucket's KMS key when the bucket is SSE-KMS encrypted (aws-cdk-lib's ``Bucket.grantReadWrite`` rule:
+        the key's read and write actions): S3 refuses GetObject/PutObject to a principal that may not use
+        the key (S3 user guide, "Using SSE-KMS": kms:Decrypt / kms:GenerateDataKey are required).
+
+        Returns the ``Grant``: its statements and the policy holding them (a new ``aws_iam_role_policy``
+        ``<construct_id>`` here, or the grantee's own policy for ``Cluster.node_role``)."""
         statements = list(self.read_write_statements())
         if self.props.kms_key_arn:
-            statements.append(allow(["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                                    self.props.kms_key_arn, sid="BucketKey"))
-        return aws.iam_role_policy.IamRolePolicy(
-            self, construct_id, role=role_name, name_prefix=f"{self.props.namespace}-file-storage-",
-            policy=policy_document(*statements),
-        )
+            statements.append(allow(KEY_READ_WRITE_ACTIONS, self.props.kms_key_arn, sid="BucketKey"))
+        return grant(self, construct_id, grantee, statements, name_prefix=f"{self.props.namespace}-file-storage-")

@@ -1,11 +1,85 @@
-"""IAM policy documents as plain JSON strings (tokens inside become Terraform interpolations)."""
+"""IAM policy documents as plain JSON strings (tokens inside become Terraform interpolations), and grants.
+
+Grants follow aws-cdk-lib's ``grant*`` model (``IGrantable`` / ``Grant``): a construct that owns a resource
+(``FileStorage.grant_read_write``, ``AppSecrets.grant_read``) writes the statements, the *grantee* decides
+where they go. A grantee that keeps its own inline policy (``Cluster.node_role``) takes them into that
+policy; any other role (``RoleRef``, ``IrsaRole``, ``AwsLaunchAgent``) gets one ``aws_iam_role_policy`` in the
+granting construct. Either way the call returns a ``Grant`` naming the statements and the policy resource.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ..._providers import aws
 
 Statement = dict[str, Any]
+
+
+class Grantee(Protocol):
+    """An IAM role a construct can grant access to: anything with a ``role_name``.
+
+    Satisfied by ``RoleRef``, ``IrsaRole``, ``AwsLaunchAgent`` and ``Cluster.node_role``.
+    """
+
+    @property
+    def role_name(self) -> str: ...
+
+
+@runtime_checkable
+class PolicyOwner(Protocol):
+    """A grantee that keeps its own inline policy and adds granted statements to it (aws-cdk's
+    ``addToPrincipalPolicy``), so a grant creates no second policy resource on the role."""
+
+    @property
+    def role_name(self) -> str: ...
+
+    def add_to_principal_policy(self, statements: Sequence[Statement]) -> Any:
+        """Add ``statements``; return the policy resource that holds them."""
+        ...
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """Any IAM role by name, e.g. ``RoleRef(my_role.name)`` for an ``aws_iam_role`` of your own."""
+
+    role_name: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a ``grant_*`` call created: its statements and the ``aws_iam_role_policy`` holding them."""
+
+    statements: tuple[Statement, ...]
+    policy: Any
+    """The role policy resource: a new one in the granting construct, or the grantee's own inline policy."""
+
+
+def grant(scope: Any, construct_id: str, grantee: Grantee, statements: Sequence[Statement], *,
+          name_prefix: str) -> Grant:
+    """Give ``grantee`` ``statements``: into its own policy (``PolicyOwner``), else a new inline role policy
+    ``construct_id`` under ``scope``."""
+    if isinstance(grantee, str):
+        raise TypeError(f"a grant takes a role object, not the role name {grantee!r}: pass RoleRef({grantee!r})")
+    stmts = tuple(statements)
+    if isinstance(grantee, PolicyOwner):
+        return Grant(stmts, grantee.add_to_principal_policy(stmts))
+    policy = aws.iam_role_policy.IamRolePolicy(scope, construct_id, role=grantee.role_name, name_prefix=name_prefix,
+                                               policy=policy_document(*stmts))
+    return Grant(stmts, policy)
+
+
+def same_permission(a: Statement, b: Statement) -> bool:
+    """True when two statements allow or deny the same thing (Sid aside), so one of them is redundant."""
+    def norm(s: Statement) -> tuple[Any, ...]:
+        def as_list(v: Any) -> list[Any]:
+            return sorted(v) if isinstance(v, list) else [v]
+        return (s.get("Effect"), as_list(s.get("Action")), as_list(s.get("Resource")),
+                json.dumps(s.get("Condition"), sort_keys=True), json.dumps(s.get("Principal"), sort_keys=True))
+    return norm(a) == norm(b)
 
 
 def policy_document(*statements: Statement) -> str:

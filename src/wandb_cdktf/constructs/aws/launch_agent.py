@@ -109,18 +109,18 @@ class AwsLaunchAgent(Construct):
         super().__init__(scope, construct_id)
         self._props = props
 
-        self.repository: Any = None
+        self._repository: Any = None
         if props.registry:
             self._registry(props)
 
-        self.bucket: Any = None
+        self._bucket: Any = None
         if props.build_context_bucket:
-            self.bucket = self._build_context_bucket(props)
+            self._bucket = self._build_context_bucket(props)
 
         trust = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
             self, "trust", statement=_statements(self._trust_statements(props))
         )
-        self.role = aws.iam_role.IamRole(
+        self._role = aws.iam_role.IamRole(
             self,
             "role",
             name=f"{props.name_prefix}-agent",
@@ -133,13 +133,13 @@ class AwsLaunchAgent(Construct):
                 self, "permissions", statement=_statements(statements)
             )
             aws.iam_role_policy.IamRolePolicy(
-                self, "policy", name="wandb-launch-agent", role=self.role.id, policy=permissions.json
+                self, "policy", name="wandb-launch-agent", role=self._role.id, policy=permissions.json
             )
 
     # --- resources ------------------------------------------------------------------------
     def _registry(self, props: AwsLaunchAgentProps) -> None:
         ecr = aws.ecr_repository
-        self.repository = ecr.EcrRepository(
+        self._repository = ecr.EcrRepository(
             self,
             "repository",
             name=props.repository_name,
@@ -157,7 +157,7 @@ class AwsLaunchAgent(Construct):
             aws.ecr_repository_policy.EcrRepositoryPolicy(
                 self,
                 "repository-job-pull",
-                repository=self.repository.name,
+                repository=self._repository.name,
                 policy=json.dumps({
                     "Version": "2012-10-17",
                     "Statement": [{
@@ -171,7 +171,7 @@ class AwsLaunchAgent(Construct):
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
             self,
             "repository-lifecycle",
-            repository=self.repository.name,
+            repository=self._repository.name,
             policy=json.dumps(
                 {
                     "rules": [
@@ -300,17 +300,17 @@ class AwsLaunchAgent(Construct):
 
     def _permission_statements(self, props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
         statements: list[dict[str, Any]] = []
-        if self.repository is not None:
-            repo_arn = self.repository.arn
+        if self._repository is not None:
+            repo_arn = self._repository.arn
             statements += [
                 {"sid": "LaunchRegistry", "effect": "Allow", "actions": list(ECR_REPOSITORY_ACTIONS), "resources": [repo_arn]},
                 {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
             ]
-        if self.bucket is not None:
+        if self._bucket is not None:
             statements += [
                 {"sid": "KanikoCacheRead", "effect": "Allow", "actions": list(ECR_KANIKO_CACHE_ACTIONS), "resources": [repo_arn]},
-                {"sid": "ListObjectsInBucket", "effect": "Allow", "actions": ["s3:ListBucket"], "resources": [self.bucket.arn]},
-                {"sid": "AllObjectActions", "effect": "Allow", "actions": ["s3:*Object"], "resources": [f"{self.bucket.arn}/*"]},
+                {"sid": "ListObjectsInBucket", "effect": "Allow", "actions": ["s3:ListBucket"], "resources": [self._bucket.arn]},
+                {"sid": "AllObjectActions", "effect": "Allow", "actions": ["s3:*Object"], "resources": [f"{self._bucket.arn}/*"]},
             ]
             if props.kms_key_arn:
                 statements.append(
@@ -367,11 +367,11 @@ class AwsLaunchAgent(Construct):
     @property
     def role_arn(self) -> str:
         """ARN of the agent role (annotate the service account with ``eks.amazonaws.com/role-arn``)."""
-        return self.role.arn
+        return self._role.arn
 
     @property
     def role_name(self) -> str:
-        return self.role.name
+        return self._role.name
 
     @property
     def repository_url(self) -> str | None:
@@ -381,29 +381,29 @@ class AwsLaunchAgent(Construct):
         Built from the registry id (the only part unknown before apply) so the
         rest of the URL can be checked against the agent's ECR pattern at synth time.
         """
-        if self.repository is None:
+        if self._repository is None:
             return None
-        return f"{self.repository.registry_id}.dkr.ecr.{self._props.region}.amazonaws.com/{self._props.repository_name}"
+        return f"{self._repository.registry_id}.dkr.ecr.{self._props.region}.amazonaws.com/{self._props.repository_name}"
 
     @property
     def repository_arn(self) -> str | None:
-        return self.repository.arn if self.repository is not None else None
+        return self._repository.arn if self._repository is not None else None
 
     @property
     def bucket_name(self) -> str | None:
         """The build-context bucket, or None when there is none (docker/noop builder)."""
-        return self.bucket.bucket if self.bucket is not None else None
+        return self._bucket.bucket if self._bucket is not None else None
 
     @property
     def bucket_arn(self) -> str | None:
-        return self.bucket.arn if self.bucket is not None else None
+        return self._bucket.arn if self._bucket is not None else None
 
     @property
     def build_context_store(self) -> str | None:
         """``s3://<bucket>/<prefix>``: the launch-config ``builder.build-context-store``."""
-        if self.bucket is None:
+        if self._bucket is None:
             return None
-        return f"s3://{self.bucket.bucket}/{self._props.build_context_prefix.strip('/')}"
+        return f"s3://{self._bucket.bucket}/{self._props.build_context_prefix.strip('/')}"
 
 
 def _statements(items: list[dict[str, Any]]) -> list[Any]:

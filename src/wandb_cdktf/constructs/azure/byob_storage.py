@@ -154,8 +154,8 @@ class AzureByobStorage(Construct):
             self, "container", name=props.container_name, storage_account_id=self._account.id, container_access_type="private"
         )
         self._identity: Any = None
-        self.federated_credentials: list[Any] = []
-        self.role_assignments: list[Any] = []
+        self._federated_credentials: list[Any] = []
+        self._role_assignments: list[Any] = []
         if props.level == "team":
             self._team_access(props)
 
@@ -178,11 +178,11 @@ class AzureByobStorage(Construct):
                 subject=f"system:serviceaccount:{props.kubernetes_namespace}:{sa}",
                 depends_on=[previous] if previous is not None else None,
             )
-            self.federated_credentials.append(cred)
+            self._federated_credentials.append(cred)
             previous = cred
         for role in (BLOB_DATA_ROLE, READER_ROLE, *props.additional_role_definition_names):
             slug = role.lower().replace(" ", "-")
-            self.role_assignments.append(
+            self._role_assignments.append(
                 azurerm.role_assignment.RoleAssignment(
                     self, f"role-{slug}", scope=self._account.id, role_definition_name=role,
                     principal_id=identity.principal_id, principal_type="ServicePrincipal",

@@ -119,14 +119,14 @@ class AzureLaunchAgent(Construct):
 
         rg_name = p.resource_group_name
         if p.create_resource_group:
-            self.resource_group = azurerm.resource_group.ResourceGroup(
+            self._resource_group = azurerm.resource_group.ResourceGroup(
                 self, "resource-group", name=p.resource_group_name, location=p.location, tags=tags
             )
-            rg_name = self.resource_group.name
+            rg_name = self._resource_group.name
 
-        self.registry: Any = None
+        self._registry: Any = None
         if p.registry:
-            self.registry = azurerm.container_registry.ContainerRegistry(
+            self._registry = azurerm.container_registry.ContainerRegistry(
                 self,
                 "registry",
                 name=p.registry_name,
@@ -136,7 +136,7 @@ class AzureLaunchAgent(Construct):
                 admin_enabled=False,
                 tags=tags,
             )
-        self.identity = azurerm.user_assigned_identity.UserAssignedIdentity(
+        self._identity = azurerm.user_assigned_identity.UserAssignedIdentity(
             self, "identity", name=f"{p.name_prefix}-agent", resource_group_name=rg_name, location=p.location, tags=tags
         )
         azurerm.federated_identity_credential.FederatedIdentityCredential(
@@ -144,18 +144,18 @@ class AzureLaunchAgent(Construct):
             "federated-credential",
             name=f"{p.name_prefix}-agent-{p.kubernetes_namespace}",
             resource_group_name=rg_name,
-            parent_id=self.identity.id,
+            parent_id=self._identity.id,
             audience=[AZURE_TOKEN_EXCHANGE_AUDIENCE],
             issuer=p.oidc_issuer_url,
             subject=f"system:serviceaccount:{p.kubernetes_namespace}:{p.kubernetes_service_account}",
         )
-        if self.registry is not None:
+        if self._registry is not None:
             azurerm.role_assignment.RoleAssignment(
                 self,
                 "registry-push",
-                scope=self.registry.id,
+                scope=self._registry.id,
                 role_definition_name="AcrPush",
-                principal_id=self.identity.principal_id,
+                principal_id=self._identity.principal_id,
                 principal_type="ServicePrincipal",
                 description="W&B Launch agent: push built images",
             )
@@ -164,17 +164,17 @@ class AzureLaunchAgent(Construct):
                 azurerm.role_assignment.RoleAssignment(
                     self,
                     "registry-job-pull",
-                    scope=self.registry.id,
+                    scope=self._registry.id,
                     role_definition_name="AcrPull",
                     principal_id=p.kubelet_identity_object_id,
                     principal_type="ServicePrincipal",
                     description="W&B Launch jobs: pull built images",
                 )
 
-        self.storage_account = None
-        self.container = None
+        self._storage_account = None
+        self._container = None
         if p.build_context_storage:
-            self.storage_account = azurerm.storage_account.StorageAccount(
+            self._storage_account = azurerm.storage_account.StorageAccount(
                 self,
                 "storage-account",
                 name=p.storage_account_name or "",
@@ -198,18 +198,18 @@ class AzureLaunchAgent(Construct):
                     customer_managed_key_identity_id=p.customer_managed_key_identity_id,
                 ),
             )
-            self.container = azurerm.storage_container.StorageContainer(
+            self._container = azurerm.storage_container.StorageContainer(
                 self,
                 "container",
                 name=p.container_name,
-                storage_account_id=self.storage_account.id,
+                storage_account_id=self._storage_account.id,
                 container_access_type="private",
             )
             smp = azurerm.storage_management_policy
             smp.StorageManagementPolicy(
                 self,
                 "lifecycle",
-                storage_account_id=self.storage_account.id,
+                storage_account_id=self._storage_account.id,
                 rule=[
                     smp.StorageManagementPolicyRule(
                         name="expire-build-contexts",
@@ -226,9 +226,9 @@ class AzureLaunchAgent(Construct):
             azurerm.role_assignment.RoleAssignment(
                 self,
                 "build-context-contributor",
-                scope=self.container.id,
+                scope=self._container.id,
                 role_definition_name="Storage Blob Data Contributor",
-                principal_id=self.identity.principal_id,
+                principal_id=self._identity.principal_id,
                 principal_type="ServicePrincipal",
                 description="W&B Launch agent: upload Kaniko build contexts",
             )
@@ -241,11 +241,11 @@ class AzureLaunchAgent(Construct):
     @property
     def client_id(self) -> str:
         """Annotate the Kubernetes service account with ``azure.workload.identity/client-id`` = this."""
-        return self.identity.client_id
+        return self._identity.client_id
 
     @property
     def principal_id(self) -> str:
-        return self.identity.principal_id
+        return self._identity.principal_id
 
     @property
     def registry_login_server(self) -> str:
@@ -256,13 +256,13 @@ class AzureLaunchAgent(Construct):
     def repository_url(self) -> str | None:
         """``<registry>.azurecr.io/<repository>``: the launch-config ``builder.destination``; None without a
         registry (noop builder)."""
-        if self.registry is None:
+        if self._registry is None:
             return None
         return f"{self.registry_login_server}/{self._props.repository}"
 
     @property
     def build_context_store(self) -> str | None:
         """``https://<account>.blob.core.windows.net/<container>``: the launch-config ``builder.build-context-store``."""
-        if self.storage_account is None:
+        if self._storage_account is None:
             return None
         return f"https://{self._props.storage_account_name}.blob.core.windows.net/{self._props.container_name}"

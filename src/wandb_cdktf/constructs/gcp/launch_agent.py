@@ -122,7 +122,7 @@ class GcpLaunchAgent(Construct):
         self._props = props
         p = props
 
-        self.service_account = google.service_account.ServiceAccount(
+        self._service_account = google.service_account.ServiceAccount(
             self,
             "service-account",
             project=p.project,
@@ -130,9 +130,9 @@ class GcpLaunchAgent(Construct):
             display_name="W&B Launch agent",
             description="W&B Launch agent and its Kaniko build jobs (GKE Workload Identity)",
         )
-        member = f"serviceAccount:{self.service_account.email}"
+        member = f"serviceAccount:{self._service_account.email}"
 
-        self.repository: Any = None
+        self._repository: Any = None
         if p.registry:  # noop builder: prebuilt images only, nothing to push (seed 003)
             ar = google.artifact_registry_repository
             repo_kwargs: dict[str, Any] = {}
@@ -146,7 +146,7 @@ class GcpLaunchAgent(Construct):
                     member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
                 )
                 repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
-            self.repository = ar.ArtifactRegistryRepository(
+            self._repository = ar.ArtifactRegistryRepository(
                 self,
                 "repository",
                 project=p.project,
@@ -172,7 +172,7 @@ class GcpLaunchAgent(Construct):
                 "registry-access",
                 project=p.project,
                 location=p.region,
-                repository=self.repository.name,
+                repository=self._repository.name,
                 role=registry_role.name,
                 member=member,
             )
@@ -188,15 +188,15 @@ class GcpLaunchAgent(Construct):
                     "job-pull-access",
                     project=p.project,
                     location=p.region,
-                    repository=self.repository.name,
+                    repository=self._repository.name,
                     role="roles/artifactregistry.reader",
                     member=f"serviceAccount:{p.job_node_service_account}",
                 )
 
-        self.bucket = None
+        self._bucket = None
         if p.build_context_bucket or p.vertex_ai:  # Vertex AI stages job code in the same bucket
             sb = google.storage_bucket
-            self.bucket = sb.StorageBucket(
+            self._bucket = sb.StorageBucket(
                 self,
                 "build-context-bucket",
                 project=p.project,
@@ -214,13 +214,13 @@ class GcpLaunchAgent(Construct):
             )
             ctx_role = self._custom_role("build-context-role", "build_context", "W&B Launch Kaniko build contexts", BUILD_CONTEXT_PERMISSIONS)
             google.storage_bucket_iam_member.StorageBucketIamMember(
-                self, "build-context-access", bucket=self.bucket.name, role=ctx_role.name, member=member
+                self, "build-context-access", bucket=self._bucket.name, role=ctx_role.name, member=member
             )
 
         google.service_account_iam_member.ServiceAccountIamMember(
             self,
             "workload-identity",
-            service_account_id=self.service_account.name,
+            service_account_id=self._service_account.name,
             role="roles/iam.workloadIdentityUser",
             member=f"serviceAccount:{self.workload_identity_pool}[{p.kubernetes_namespace}/{p.kubernetes_service_account}]",
         )
@@ -236,10 +236,10 @@ class GcpLaunchAgent(Construct):
                     role="roles/iam.serviceAccountUser",
                     member=member,
                 )
-                if self.bucket is not None:
+                if self._bucket is not None:
                     # The job reads what the agent staged (Vertex AI custom jobs run as this account).
                     google.storage_bucket_iam_member.StorageBucketIamMember(
-                        self, "vertex-staging-read", bucket=self.bucket.name, role="roles/storage.objectViewer",
+                        self, "vertex-staging-read", bucket=self._bucket.name, role="roles/storage.objectViewer",
                         member=f"serviceAccount:{p.vertex_ai_job_service_account}",
                     )
 
@@ -280,7 +280,7 @@ class GcpLaunchAgent(Construct):
 
     @property
     def bucket_name(self) -> str | None:
-        if self.bucket is None:
+        if self._bucket is None:
             return None
         return self._props.bucket_name or f"{self._props.service_account_id}-ctx-{self._props.project}"
 
