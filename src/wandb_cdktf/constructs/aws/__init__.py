@@ -12,6 +12,7 @@ from .database import Database, DatabaseProps
 from .dns import Dns, DnsProps
 from .efs import WeaveFileSystem, WeaveFileSystemProps
 from .file_storage import FileStorage, FileStorageProps
+from .iam_defaults import IamDefaultsProps, apply_iam_defaults
 from .irsa import IrsaRole, IrsaRoleProps
 from .key import Key, KeyProps
 from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
@@ -22,7 +23,7 @@ from .secrets import AppSecrets, AppSecretsProps
 
 __all__ = [
     "AccessPrincipal", "AwsLaunchAgent", "AwsLaunchAgentProps", "ByobBucket", "ByobBucketProps", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
-    "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
+    "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IamDefaultsProps", "IrsaRole", "IrsaRoleProps", "Key",
     "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
-    "WeaveFileSystem", "WeaveFileSystemProps", "account_context",
+    "WeaveFileSystem", "WeaveFileSystemProps", "account_context", "apply_iam_defaults",
 ]
