@@ -315,3 +315,24 @@ def test_pre_operator_ignores_yace(synth):
 @pytest.mark.parametrize("name", ["Wandb-Yace", "-yace", "a" * 64])
 def test_yace_sa_name_must_be_a_kubernetes_name(name):
     assert _err(make_config(yace_sa_name=name)).option == "yace_sa_name"
+
+
+def test_role_path_cannot_join_an_adoption():
+    """Adopted v8 roles keep their path (carried by `wandb-cdktf adopt`); IAM cannot change a role's path, so a
+    new one would replace them, and the control-plane role's replacement replaces the EKS cluster."""
+    adoption = {"source": "terraform-aws-wandb 8.0.0",
+                "resources": [{"path": "eks/cluster-role", "import_id": "wandb-cluster-role"}]}
+    err = _err(make_config(iam_role_path=PATH, adoption=adoption))
+    assert err.option == "iam_role_path" and "adoption" in str(err)
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("stack_id", ["regulated-launch-aws", "regulated-byob-aws"])
+def test_regulated_aws_stacks_validate(tmp_path_factory, tf_validate, stack_id):
+    """The launch-aws and byob-aws stacks of the example (with boundary and path) pass terraform validate
+    (the infra stack is validated by tests/test_examples.py)."""
+    from wandb_cdktf.testing import synth_to_dir
+
+    outdir = tmp_path_factory.mktemp("regulated-validate")
+    synth_to_dir(load_config(EXAMPLE), outdir)
+    tf_validate(outdir / "stacks" / stack_id)
