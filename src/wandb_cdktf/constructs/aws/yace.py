@@ -3,8 +3,8 @@
 The operator-wandb chart's ``yace`` subchart (helm-charts charts/operator-wandb/charts/yace) runs
 discovery jobs for ``AWS/RDS`` and ``AWS/ElastiCache`` that look resources up through the Resource
 Groups Tagging API, filtered by ``searchTags``, then read their metrics from CloudWatch. v8 passes
-``searchTags = {Namespace = <namespace>}`` but tags neither Aurora nor Redis so, leaving the exporter
-nothing to find unless the user's default tags happened to carry it. So the database and the cache
+``searchTags = {Namespace = <namespace>}`` but tags neither Aurora nor Redis with it, so its exporter
+finds nothing unless the user's default tags happen to carry it. Here the database and the cache
 carry the tag (:func:`discovery_tags`), and the search value is anchored because YACE matches it as a
 regular expression (YACE README: "Filtering tags through regex"): ``wandb`` must not find ``wandb-prod``.
 """
