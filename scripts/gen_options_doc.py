@@ -16,6 +16,7 @@ from pydantic import BaseModel  # noqa: E402
 
 from wandb_cdktf.config import WandbConfig  # noqa: E402
 from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
+from wandb_cdktf.config.model import CloudTrailConfig, LogLifecycle  # noqa: E402
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
 OUT = REPO / "docs" / "options.md"
@@ -78,6 +79,16 @@ def render() -> str:
         "| option | description and default |",
         "|---|---|",
         *_rows(WandbConfig),
+        "",
+        "## `cloudtrail`: the S3 audit trail",
+        "",
+        "The variables of terraform-aws-wandb v8's standalone `modules/cloudtrail`, with its defaults (README",
+        "\"S3 audit trail\"). `cloudtrail: {}` turns the trail on with all of them.",
+        "",
+        "| option | description and default |",
+        "|---|---|",
+        *_rows(CloudTrailConfig, "cloudtrail."),
+        *_rows(LogLifecycle, "cloudtrail.log_lifecycle."),
         "",
         f"## terraform-aws-wandb v{V8_VERSION} variables",
         "",

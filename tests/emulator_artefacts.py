@@ -56,6 +56,10 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "cloudtrail:CreateTrail bucket-policy check": (
+        "moto creates a trail on any existing bucket; CloudTrail refuses one whose policy does not let "
+        "cloudtrail.amazonaws.com GetBucketAcl and PutObject for this trail (InsufficientS3BucketPolicyException)."
+    ),
     "eks:CreateAddon/DescribeAddon/DeleteAddon/ListAddons/UpdateAddon/DescribeUpdate": (
         "moto 5 implements no EKS addon API; the cluster installs six managed addons."
     ),

@@ -789,6 +789,55 @@ def _rds_modify_iam_auth() -> None:
     DBCluster.iam_database_authentication_enabled = property(iam_database_authentication_enabled)  # type: ignore[assignment, method-assign]
 
 
+def _cloudtrail_bucket_policy() -> None:
+    """CloudTrail CreateTrail refuses a bucket whose policy does not let cloudtrail.amazonaws.com call
+    s3:GetBucketAcl and s3:PutObject (InsufficientS3BucketPolicyException, "Incorrect S3 bucket policy is
+    detected for bucket: <name>"), and an aws:SourceArn condition naming another trail does not count
+    (CloudTrail User Guide "Amazon S3 bucket policy for CloudTrail"); moto only checks that the bucket exists."""
+    import json
+
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+    from moto.s3.models import s3_backends
+
+    def allows(statement: dict[str, Any], action: str, trail_arn: str) -> bool:
+        if statement.get("Effect") != "Allow":
+            return False
+        principal = statement.get("Principal") or {}
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        if "cloudtrail.amazonaws.com" not in ([services] if isinstance(services, str) else services):
+            return False
+        actions = statement.get("Action", [])
+        if action not in ([actions] if isinstance(actions, str) else actions) and "s3:*" not in actions:
+            return False
+        for test in (statement.get("Condition") or {}).values():
+            source = test.get("aws:SourceArn") if isinstance(test, dict) else None
+            if source is not None and trail_arn not in ([source] if isinstance(source, str) else source):
+                return False
+        return True
+
+    original = CloudTrailResponse.create_trail
+
+    def create_trail(self: Any) -> Any:
+        bucket = self._get_param("S3BucketName")
+        trail_arn = f"arn:aws:cloudtrail:{self.region}:{self.current_account}:trail/{self._get_param('Name')}"
+        policy = None
+        try:
+            policy = s3_backends[self.current_account]["global"].get_bucket_policy(bucket)
+        except Exception:  # noqa: BLE001 - a missing bucket is moto's own error below
+            pass
+        if policy is not None or bucket in s3_backends[self.current_account]["global"].buckets:
+            statements = json.loads(policy).get("Statement", []) if policy else []
+            statements = statements if isinstance(statements, list) else [statements]
+            for action in ("s3:GetBucketAcl", "s3:PutObject"):
+                if not any(allows(st, action, trail_arn) for st in statements):
+                    raise JsonRESTError("InsufficientS3BucketPolicyException",
+                                        f"Incorrect S3 bucket policy is detected for bucket: {bucket}")
+        return original(self)
+
+    CloudTrailResponse.create_trail = create_trail  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
     _security_group_rule_descriptions()
     _eks_addons()
@@ -809,6 +858,7 @@ def install_shims() -> None:
     _efs_backup_policy()
     _logs_associate_kms_key()
     _route53_zone_ids()
+    _cloudtrail_bucket_policy()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -286,6 +286,56 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
         eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
 
 
+def test_apply_audit_trail_with_boundary(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """The S3 audit trail (cloudtrail option) applies against the emulator, whose CreateTrail shim refuses a
+    bucket policy that does not admit cloudtrail.amazonaws.com for this trail (CloudTrail User Guide "Amazon
+    S3 bucket policy for CloudTrail"); the trail logs, records the watched bucket's objects, and a re-plan is
+    clean. Without the bucket policy the emulator refuses the trail as AWS does. A role in the same stack gets
+    the permissions boundary and path, which the emulator's IAM must accept and report back."""
+    from botocore.exceptions import ClientError
+    from cdktf import App
+
+    from wandb_cdktf._providers import aws
+    from wandb_cdktf.constructs.aws.audit_trail import AuditTrail, AuditTrailProps
+    from wandb_cdktf.constructs.aws.iam import service_trust
+    from wandb_cdktf.stacks.base import WandbStack, aws_provider
+
+    s3, trail_api, iam = (moto.client(x) for x in ("s3", "cloudtrail", "iam"))
+    s3.create_bucket(Bucket="wbemutrail-nopolicy", CreateBucketConfiguration={"LocationConstraint": REGION})
+    with pytest.raises(ClientError, match="InsufficientS3BucketPolicyException"):
+        trail_api.create_trail(Name="wbemutrail-bad", S3BucketName="wbemutrail-nopolicy")
+
+    boundary = iam.create_policy(PolicyName="wbemutrail-boundary", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    config = config_from_mapping(emulator_config(moto, namespace="wbemutrail",
+                                                 iam_permissions_boundary_arn=boundary["Policy"]["Arn"],
+                                                 iam_role_path="/wandb/audit/"))
+    outdir = tmp_path / "out"
+    app = App(outdir=str(outdir))
+    stack = WandbStack(app, "wbemutrail-trail", config=config)
+    aws_provider(stack, config.region, config.tags)
+    watched = aws.s3_bucket.S3Bucket(stack, "watched", bucket="wbemutrail-files", force_destroy=True)
+    aws.iam_role.IamRole(stack, "role", name="wbemutrail-reader", assume_role_policy=service_trust("ec2.amazonaws.com"))
+    AuditTrail(stack, "cloudtrail", AuditTrailProps(
+        namespace="wbemutrail", watched_bucket_name=watched.bucket, log_bucket_name="wbemutrail-audit-logs",
+        force_destroy=True, key_deletion_window_in_days=7))
+    app.synth()
+    tf = Stack(emulator_tf, outdir / "stacks" / "wbemutrail-trail")
+    tf.apply()
+
+    (described,) = trail_api.describe_trails(trailNameList=["wbemutrail-s3-events-cloudtrail"])["trailList"]
+    assert described["S3BucketName"] == "wbemutrail-audit-logs" and described["KmsKeyId"].startswith("arn:aws:kms:")
+    assert described["IsMultiRegionTrail"] is True and described["LogFileValidationEnabled"] is True
+    assert trail_api.get_trail_status(Name="wbemutrail-s3-events-cloudtrail")["IsLogging"] is True
+    (selector,) = trail_api.get_event_selectors(TrailName="wbemutrail-s3-events-cloudtrail")["EventSelectors"]
+    assert selector["DataResources"] == [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::wbemutrail-files/"]}]
+    role = iam.get_role(RoleName="wbemutrail-reader")["Role"]
+    assert role["Path"] == "/wandb/audit/"
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary["Policy"]["Arn"]
+    _, unexpected = split_artefacts(changes(tf.plan_json()))
+    assert not unexpected, "re-plan of the audit trail is not clean:\n" + "\n".join(unexpected)
+
+
 # --- 4. destroy -------------------------------------------------------------------------------------
 
 

@@ -90,13 +90,23 @@ def test_all_v8_defaults_spelled_out_mean_the_defaults():
 
 
 def test_v8_defaults_that_ask_for_more_are_refused_with_the_way_out(tmp_path):
-    """v8's enable_yace defaults to true (deploys YACE); silently dropping it would lose the exporter."""
+    """v8's keep_flow_log_bucket defaults to true (keeps a bucket we never create without enable_flow_log);
+    silently dropping it would hide that. enable_yace = true, v8's default, is honoured (YACE is deployed)."""
     body = (FIXTURES / "all-v8-defaults.tfvars").read_text() + "enable_yace = true\nkeep_flow_log_bucket = true\n"
     (tmp_path / "terraform.tfvars").write_text(body)
     err = _err(tmp_path / "terraform.tfvars")
-    assert err.option == "enable_yace"
-    assert "accepted only as false" in str(err) and "CloudWatch exporter" in str(err)
-    assert "also unsupported: keep_flow_log_bucket" in str(err)
+    assert err.option == "keep_flow_log_bucket"
+    assert "enable_flow_log" in str(err) and "also unsupported" not in str(err)
+
+
+def test_v8_yace_variables_keep_their_meaning(tmp_path):
+    """v8 variables.tf: enable_yace (default true) deploys YACE; yace_sa_name (default wandb-yace) names its
+    service account, which the YACE IRSA role trusts (v8 modules/iam_role)."""
+    assert _load("all-v8-defaults.tfvars").enable_yace is True
+    body = (FIXTURES / "all-v8-defaults.tfvars").read_text().replace('"wandb-yace"', '"metrics"')
+    (tmp_path / "terraform.tfvars").write_text(body + "enable_yace = false\n")
+    cfg = load_config(tmp_path / "terraform.tfvars")
+    assert (cfg.enable_yace, cfg.yace_sa_name) == (False, "metrics")
 
 
 @pytest.mark.parametrize("var", [v for v in V8_VARIABLES if v.fate == "unsupported"], ids=lambda v: v.name)

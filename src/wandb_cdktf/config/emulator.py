@@ -23,6 +23,7 @@ from .base import StrictModel
 EMULATED_SERVICES: tuple[str, ...] = (
     "acm",
     "autoscaling",
+    "cloudtrail",
     "cloudwatch",
     "ec2",
     "efs",
@@ -41,7 +42,7 @@ EMULATED_SERVICES: tuple[str, ...] = (
 )
 
 EmulatedService = Literal[
-    "acm", "autoscaling", "cloudwatch", "ec2", "efs", "eks", "elasticache", "elbv2", "iam", "kms", "logs", "rds",
+    "acm", "autoscaling", "cloudtrail", "cloudwatch", "ec2", "efs", "eks", "elasticache", "elbv2", "iam", "kms", "logs", "rds",
     "route53", "s3", "secretsmanager", "sqs", "sts",
 ]
 

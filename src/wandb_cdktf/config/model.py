@@ -118,6 +118,55 @@ class AdoptionConfig(StrictModel):
     resources: list[AdoptedResource] = Field(min_length=1, description="Objects imported into <namespace>-infra.")
 
 
+class LogLifecycle(StrictModel):
+    """v8 modules/cloudtrail ``log_lifecycle``: when the trail's log files move to Glacier and are deleted."""
+
+    transition_days: int = Field(default=90, ge=0, description="Days until log files move to S3 Glacier Flexible Retrieval. Default: 90.")
+    expiration_days: int = Field(default=730, ge=1, description="Days until log files are deleted; must exceed transition_days. Default: 730.")
+
+    @model_validator(mode="after")
+    def _order(self) -> LogLifecycle:
+        # S3 PutBucketLifecycleConfiguration: "'Days' in the Expiration action ... must be greater than 'Days'
+        # in the Transition action".
+        if self.expiration_days <= self.transition_days:
+            raise ValueError(f"expiration_days ({self.expiration_days}) must be greater than transition_days "
+                             f"({self.transition_days}): S3 refuses a rule that expires objects before they transition")
+        return self
+
+
+class CloudTrailConfig(StrictModel):
+    """The S3 audit trail (v8 modules/cloudtrail variables): CloudTrail data events of the W&B file bucket."""
+
+    cloudtrail_bucket_name: str = Field(
+        default="cloudtrail-s3-events-logs-bucket",
+        description="The log bucket is <namespace>-<cloudtrail_bucket_name> (a valid S3 name of at most 63 "
+        "characters, unique in the partition). Default: cloudtrail-s3-events-logs-bucket (v8).",
+    )
+    multi_region_trail: bool = Field(default=True, description="Record management events of every region. Default: true (v8).")
+    include_global_service_events: bool = Field(
+        default=True, description="Record IAM, STS and other global services' events; required by a multi-region trail. Default: true (v8).")
+    enable_log_file_validation: bool = Field(default=True, description="Signed digest files to prove logs unchanged. Default: true (v8).")
+    include_management_events: bool = Field(
+        default=True,
+        description="wandb-cdktf: also record the account's management events, as v8's trail does; false records only "
+        "the bucket's data events (when an organization trail already has management events: a second copy is "
+        "billed). Default: true.",
+    )
+    log_lifecycle: LogLifecycle = Field(default_factory=LogLifecycle, description="Default: 90 days to Glacier, deleted after 730 (v8).")
+
+    @model_validator(mode="after")
+    def _global_events(self) -> CloudTrailConfig:
+        # CloudTrail CreateTrail/UpdateTrail: InvalidParameterCombinationException "Multi-Region trail must
+        # include global service events."
+        if self.multi_region_trail and not self.include_global_service_events:
+            raise ValueError("include_global_service_events must be true for a multi-region trail (CloudTrail "
+                             "refuses it); set multi_region_trail: false to leave global events out")
+        return self
+
+    def log_bucket_name(self, namespace: str) -> str:
+        return f"{namespace}-{self.cloudtrail_bucket_name}"
+
+
 class WandbConfig(StrictModel):
     """A W&B self-managed deployment on AWS (plus optional BYOB and Launch stacks)."""
 
@@ -139,6 +188,22 @@ class WandbConfig(StrictModel):
         description="Protect the database (deletion protection, final snapshot on destroy) and the bucket (no force_destroy) from deletion. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
+
+    # --- IAM ------------------------------------------------------------------------------
+    iam_permissions_boundary_arn: IamPolicyArn | None = Field(
+        default=None,
+        description="wandb-cdktf: managed policy set as the permissions boundary of every IAM role that any stack "
+        "creates (infra, app, operator, byob-aws, launch-aws), for accounts whose SCPs or deployer policy allow "
+        "iam:CreateRole only with a boundary. The boundary must allow what each role needs (README \"IAM "
+        "permissions boundary and path\"). Changing it updates the roles in place. Default: none.",
+    )
+    iam_role_path: Annotated[str, AfterValidator(v.iam_path)] | None = Field(
+        default=None,
+        description="wandb-cdktf: IAM path (e.g. /wandb/; starts and ends with '/', at most 512 printable ASCII "
+        "characters) of every IAM role and customer-managed policy the stacks create. Set it before the first "
+        "deploy: IAM cannot move a role, so changing it replaces every role and policy, and with the control-plane "
+        "role the EKS cluster. Default: none (IAM's /).",
+    )
 
     # --- DNS / TLS ------------------------------------------------------------------------
     create_platform: bool = Field(
@@ -304,6 +369,14 @@ class WandbConfig(StrictModel):
     use_internal_queue: bool = Field(default=False, description="Use W&B's internal queue instead of SQS. Default: false.")
     enable_s3_https_only: bool = Field(default=True, description="Deny non-TLS bucket access. Default: true (v8: false).")
 
+    cloudtrail: CloudTrailConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: an S3 audit trail, v8's standalone cloudtrail module built in: CloudTrail records "
+        "every object read and write on the W&B file bucket (data events) into <namespace>-<cloudtrail_bucket_name>, "
+        "a versioned, TLS-only, KMS-encrypted log bucket with a lifecycle ({} takes v8's defaults). "
+        "Default: none (no trail).",
+    )
+
     # --- EKS ------------------------------------------------------------------------------
     eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
     eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
@@ -362,6 +435,18 @@ class WandbConfig(StrictModel):
     cluster_autoscaler_image_tag: str | None = Field(default=None, pattern=r"^v\d+\.\d+\.\d+$", description="Post-operator cluster autoscaler image tag; its minor must match the cluster's. Default: v<eks_cluster_version>.0.")
     operator_namespace: str = Field(default="wandb", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
     other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
+    enable_yace: bool = Field(
+        default=True,
+        description="Post-operator: run YACE, the CloudWatch exporter of the W&B chart (yace.install), with an IRSA "
+        "role that may read CloudWatch metrics, so W&B's observability gets Aurora and ElastiCache metrics. It "
+        "finds them by the tag Namespace=<namespace>, which the database and Redis carry. Pre-operator: ignored. "
+        "Default: true (v8).",
+    )
+    yace_sa_name: str = Field(
+        default="wandb-yace", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+        description="Kubernetes service account of YACE in k8s_namespace; its IRSA role trusts only it, and the "
+        "chart is told to use this name. Default: wandb-yace (v8; the chart's name for release wandb).",
+    )
 
     # --- wandb-cdktf extras ---------------------------------------------------------------
     remote_state: RemoteStateConfig | None = Field(default=None, description="wandb-cdktf: S3 backend. Default: local state.")
@@ -450,6 +535,9 @@ class WandbConfig(StrictModel):
                            "`python -m wandb_cdktf.storage <type> ...`")
             if self.bucket_s3_compatible is not None:
                 raise _Err("bucket_s3_compatible", "is the file storage of the W&B platform built here, so it needs "
+                           "create_platform: true")
+            if self.cloudtrail is not None:
+                raise _Err("cloudtrail", "records the W&B file bucket that <namespace>-infra builds, so it needs "
                            "create_platform: true")
             byob_stacks = self.byob.clouds() if self.byob is not None else []
             if not byob_stacks and self.launch is None:
@@ -605,6 +693,9 @@ class WandbConfig(StrictModel):
                 raise _Err("single_nat_gateway", "only applies to a VPC created here (create_vpc: true)")
 
     def _check_exclusive(self) -> None:
+        if self.iam_role_path and self.adoption is not None:
+            raise _Err("iam_role_path", "cannot be combined with adoption: adopted roles keep their path (a new path "
+                       "would replace them and the EKS cluster); remove it")
         if self.kms_key_arn:
             for name in ("kms_key_alias", "kms_key_policy", "kms_key_policy_administrator_arn"):
                 if getattr(self, name):
@@ -619,6 +710,14 @@ class WandbConfig(StrictModel):
             if not isinstance(doc, dict) or "Statement" not in doc:
                 raise _Err("kms_key_policy", "must be a JSON policy document with a Statement list")
         self._check_s3_compatible()
+        if self.cloudtrail is not None:
+            try:
+                v.s3_bucket_name(self.cloudtrail.log_bucket_name(self.namespace))
+            except ValueError as exc:
+                raise _Err("cloudtrail.cloudtrail_bucket_name", f"<namespace>-<cloudtrail_bucket_name> {exc}") from None
+        if self.cloudtrail is not None and self.bucket_s3_compatible is not None:
+            raise _Err("cloudtrail", "records S3 data events of the Amazon S3 file bucket; with bucket_s3_compatible "
+                       "there is none (audit the S3-compatible store with its own tools)")
         if self.bucket_kms_key_arn and not self.bucket_name:
             raise _Err("bucket_kms_key_arn", "describes an existing bucket; set bucket_name too")
         if self.kubernetes_public_access_cidrs and not self.kubernetes_public_access:

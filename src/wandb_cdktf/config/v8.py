@@ -171,9 +171,8 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _u("weave_wandb_env", "no separate Weave environment; put the variables in other_wandb_env (every W&B service "
        "gets it); remove it", {}),
     _u("parquet_wandb_env", "no separate parquet environment; put the variables in other_wandb_env; remove it", {}),
-    _u("enable_yace", "the YACE CloudWatch exporter is not deployed (v8's default deploys it); set it to false or "
-       "remove it, and install a CloudWatch exporter yourself if you use it", False),
-    _u("yace_sa_name", "the YACE exporter is not deployed; remove it", "wandb-yace"),
+    _s("enable_yace"),
+    _s("yace_sa_name"),
     _u("enable_clickhouse", _CLICKHOUSE, False),
     _u("clickhouse_endpoint_service_id", _CLICKHOUSE, ""),
     _u("external_dns_image_repository", _IMAGES.format(chart="external_dns_chart_version"),

@@ -166,3 +166,18 @@ def rds_maintenance_window(value: str, backup_window: str | None = None) -> str:
             if (bs - start) % _WEEK < length or (start - bs) % _WEEK < b_len:
                 raise ValueError(f"{value!r} overlaps the daily {backup_window} UTC backup window (RDS refuses that)")
     return value.lower()
+
+
+# IAM API reference, CreateRole / CreatePolicy "Path": 1-512 characters, pattern
+# (\u002F)|(\u002F[\u0021-\u007E]+\u002F): "/" alone, or printable ASCII without spaces between two "/".
+_IAM_PATH_RE = re.compile(r"^/(?:[\x21-\x7e]+/)?$")
+IAM_PATH_MAX_LENGTH = 512
+
+
+def iam_path(value: str) -> str:
+    if len(value) > IAM_PATH_MAX_LENGTH:
+        raise ValueError(f"must be at most {IAM_PATH_MAX_LENGTH} characters (IAM path limit), got {len(value)}")
+    if not _IAM_PATH_RE.match(value):
+        raise ValueError("must start and end with '/' and contain only printable ASCII without spaces between "
+                         f"(IAM path, e.g. /wandb/), got {value!r}")
+    return value

@@ -1,4 +1,4 @@
-"""What every wandb-cdktf stack shares: its backend (local or S3) and provider set-up."""
+"""What every wandb-cdktf stack shares: its backend (local or S3), IAM defaults and provider set-up."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from cdktf import LocalBackend, S3Backend, TerraformStack
 from constructs import Construct
 
 from ..config import RemoteStateConfig, WandbConfig
+from ..constructs.aws.iam_defaults import IamDefaultsProps, apply_iam_defaults
 
 
 class WandbStack(TerraformStack):
@@ -21,6 +22,9 @@ class WandbStack(TerraformStack):
         super().__init__(scope, stack_id)
         self._config = config
         configure_backend(self, stack_id, config.remote_state, default_region=config.region)
+        # Every IAM role of every stack gets the boundary and path (an aspect, so no construct can miss it).
+        apply_iam_defaults(self, IamDefaultsProps(
+            permissions_boundary_arn=config.iam_permissions_boundary_arn, path=config.iam_role_path))
 
     @property
     def config(self) -> WandbConfig:

@@ -6,10 +6,11 @@ switching ``deployment`` from pre-operator to post-operator changes no Terraform
 address. Construct ids below are a public contract: renaming one destroys and
 recreates real resources (tests/test_migration.py guards them).
 
+- ``cloudtrail`` adds the S3 audit trail of the file bucket (either shape);
 - pre-operator adds the Terraform-managed ALB and its Route53 alias records;
 - post-operator adds EFS for Weave, Secrets Manager entries, the frontend security group
   of the controller-made ALB and IRSA roles for the aws-load-balancer-controller,
-  external-dns and the cluster autoscaler.
+  external-dns, the cluster autoscaler and (``enable_yace``) the YACE CloudWatch exporter.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.model import DATABASE_BACKUP_WINDOW
+from ..constructs.aws.audit_trail import AuditTrail, AuditTrailProps
 from ..constructs.aws.cluster import AccessPrincipal, Cluster, ClusterProps
 from ..constructs.aws.context import account_context
 from ..constructs.aws.database import Database, DatabaseProps
@@ -35,6 +37,7 @@ from ..constructs.aws.load_balancer import LoadBalancer, LoadBalancerProps
 from ..constructs.aws.network import Network, NetworkProps
 from ..constructs.aws.redis import Redis, RedisProps
 from ..constructs.aws.secrets import AppSecrets, AppSecretsProps
+from ..constructs.aws.yace import yace_policy
 from .base import WandbStack, aws_provider
 
 # Kubernetes service accounts of the post-operator controllers (their Helm releases use these names).
@@ -84,6 +87,18 @@ class InfraStack(WandbStack):
                 existing_bucket_name=c.bucket_name,
                 create_queue=not c.use_internal_queue and not c.bucket_name,
                 deletion_protection=c.deletion_protection, https_only=c.enable_s3_https_only, path=c.bucket_path,
+            ))
+        self.audit_trail: AuditTrail | None = None
+        if c.cloudtrail is not None and self.file_storage is not None:  # the model refuses it with bucket_s3_compatible
+            t = c.cloudtrail
+            self.audit_trail = AuditTrail(self, "cloudtrail", AuditTrailProps(
+                namespace=ns, watched_bucket_name=self.file_storage.bucket_name,
+                log_bucket_name=t.log_bucket_name(ns), administrator_arn=c.kms_key_policy_administrator_arn,
+                multi_region_trail=t.multi_region_trail, include_global_service_events=t.include_global_service_events,
+                enable_log_file_validation=t.enable_log_file_validation,
+                include_management_events=t.include_management_events,
+                transition_days=t.log_lifecycle.transition_days, expiration_days=t.log_lifecycle.expiration_days,
+                force_destroy=not c.deletion_protection,
             ))
         addon_versions = {name: version for name, version in {
             "vpc-cni": c.eks_addon_vpc_cni_version, "coredns": c.eks_addon_coredns_version,
@@ -168,6 +183,7 @@ class InfraStack(WandbStack):
         self.load_balancer_controller_role: IrsaRole | None = None
         self.external_dns_role: IrsaRole | None = None
         self.cluster_autoscaler_role: IrsaRole | None = None
+        self.yace_role: IrsaRole | None = None
         if c.deployment == "pre-operator":
             # v1.16.10: internet-facing in the public subnets only with public_access, else internal.
             self.load_balancer = LoadBalancer(self, "alb", LoadBalancerProps(
@@ -206,6 +222,14 @@ class InfraStack(WandbStack):
                     oidc_issuer=self.cluster.oidc_issuer, service_accounts=(CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,),
                     inline_policy=cluster_autoscaler_policy(ns),
                     description=f"W&B {ns} cluster autoscaler (IRSA)",
+                ))
+            if c.enable_yace:
+                # v8 modules/iam_role: read-only CloudWatch metrics and resource tags for the exporter, which runs
+                # in k8s_namespace under yace_sa_name (the operator stack gives its service account that name).
+                self.yace_role = IrsaRole(self, "yace-irsa", IrsaRoleProps(
+                    name_prefix=f"{ns}-yace-", oidc_provider_arn=self.cluster.oidc_provider_arn,
+                    oidc_issuer=self.cluster.oidc_issuer, service_accounts=((c.k8s_namespace, c.yace_sa_name),),
+                    inline_policy=yace_policy(), description=f"W&B {ns} YACE CloudWatch exporter (IRSA)",
                 ))
             if c.external_dns:
                 self.external_dns_role = IrsaRole(self, "external-dns-irsa", IrsaRoleProps(
@@ -269,6 +293,9 @@ class InfraStack(WandbStack):
             values["alb_dns_name"] = self.load_balancer.dns_name
         if self.weave_file_system is not None:
             values["efs_file_system_id"] = self.weave_file_system.file_system_id
+        if self.audit_trail is not None:
+            values["cloudtrail_arn"] = self.audit_trail.trail_arn
+            values["cloudtrail_bucket_name"] = self.audit_trail.log_bucket_name
         if self.ingress_security_group is not None:
             values["alb_security_group_id"] = self.ingress_security_group.security_group_id
         for name, value in values.items():

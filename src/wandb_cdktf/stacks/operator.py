@@ -1,7 +1,8 @@
 """``<namespace>-operator``: the post-operator W&B deployment (Helm and Kubernetes providers).
 
 Installs the aws-load-balancer-controller, external-dns (when ``external_dns``), the
-cluster autoscaler, the W&B operator and the WeightsAndBiases resource, plus the
+cluster autoscaler, the W&B operator and the WeightsAndBiases resource (with the chart's YACE
+CloudWatch exporter when ``enable_yace``), plus the
 default gp3 StorageClass and the ``weave-worker-auth`` secret, all configured from
 ``<namespace>-infra`` through cdktf cross-stack references. Upgrades =
 changing ``operator_chart_version`` / ``controller_image_tag``, which changes
@@ -22,7 +23,8 @@ from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, Bucke
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
-from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps
+from ..constructs.aws.yace import yace_search_tags
+from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps, YaceSettings
 from ._app_inputs import (STORES_VARIABLE, database_password, external_redis_params, license_variable, redis_password,
                           supported_file_stores)
 from .base import WandbStack, aws_provider
@@ -141,5 +143,8 @@ class OperatorStack(WandbStack):
             cluster_autoscaler_chart_version=c.cluster_autoscaler_chart_version,
             cluster_autoscaler_image_tag=c.cluster_autoscaler_tag,
             extra_env=extra_env, sensitive_extra_env=sensitive_env, node_role_arn=infra.cluster.node_role_arn,
+            yace=YaceSettings(role_arn=infra.yace_role.role_arn, service_account_name=c.yace_sa_name,
+                              regions=(c.region,), search_tags=yace_search_tags(c.namespace))
+            if infra.yace_role is not None else None,
         ))
 

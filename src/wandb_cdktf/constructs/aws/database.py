@@ -33,6 +33,7 @@ from ..._providers import aws
 from .ephemeral import ephemeral_random_password
 from .context import account_context
 from .iam import service_trust
+from .yace import discovery_tags
 
 INSTANCE_PARAMETERS = {
     "performance_schema": "1",
@@ -175,7 +176,7 @@ class Database(Construct):
             deletion_protection=props.deletion_protection,
             skip_final_snapshot=not props.deletion_protection,
             apply_immediately=props.apply_immediately,
-            tags={"Name": f"{ns}-aurora"},
+            tags={"Name": f"{ns}-aurora", **discovery_tags(ns)},
         )
         if props.deletion_protection:
             cluster_kwargs["final_snapshot_identifier"] = f"{ns}-final-snapshot"
@@ -217,7 +218,7 @@ class Database(Construct):
             # Without a window RDS assigns a random weekly one to the instance (rds-aurora passes the cluster's).
             preferred_maintenance_window=props.maintenance_window,
             apply_immediately=props.apply_immediately,
-            tags={"Name": f"{ns}-aurora-1"},
+            tags={"Name": f"{ns}-aurora-1", **discovery_tags(ns)},
         )
 
     # --- attributes -----------------------------------------------------------------------

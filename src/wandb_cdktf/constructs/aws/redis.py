@@ -13,6 +13,7 @@ from cdktf import Token
 from constructs import Construct
 
 from ..._providers import aws
+from .yace import discovery_tags
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Redis(Construct):
             snapshot_retention_limit=props.snapshot_retention_limit,
             auto_minor_version_upgrade="true",
             apply_immediately=False,
+            # ElastiCache copies replication-group tags to every node, which YACE discovers by them.
+            tags=discovery_tags(ns),
         )
 
     @property

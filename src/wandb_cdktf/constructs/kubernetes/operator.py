@@ -67,6 +67,19 @@ class IngressSettings:
 
 
 @dataclass(frozen=True)
+class YaceSettings:
+    """The operator-wandb chart's ``yace`` subchart (helm-charts charts/operator-wandb/charts/yace)."""
+
+    role_arn: str
+    """IRSA role that may read CloudWatch metrics and resource tags."""
+    service_account_name: str
+    """Set explicitly: the subchart's default is ``<release>-yace``, and the role trusts one name only."""
+    regions: tuple[str, ...]
+    search_tags: dict[str, str]
+    """Tag key -> regular expression the discovered Aurora / ElastiCache resources must match."""
+
+
+@dataclass(frozen=True)
 class WandbOperatorProps:
     namespace: str
     """Deployment namespace (resource names)."""
@@ -135,6 +148,8 @@ class WandbOperatorProps:
     pod_annotations: dict[str, str] = field(default_factory=dict)
     """``global.pod.annotations`` (wandb-base merges them into every W&B pod template, so changing one rolls
     the pods). Default: {}."""
+    yace: YaceSettings | None = None
+    """Run the chart's YACE CloudWatch exporter. Default: None (``yace.install: false``)."""
 
 
 class WandbOperator(Construct):
@@ -313,6 +328,14 @@ class WandbOperator(Construct):
         }
         if p.node_role_arn:
             values["console"] = {"extraEnv": {"BUCKET_ACCESS_IDENTITY": p.node_role_arn}}
+        # v8 main.tf sets yace either way: install, regions, the annotated service account, searchTags.
+        values["yace"] = {"install": False} if p.yace is None else {
+            "install": True,
+            "regions": list(p.yace.regions),
+            "serviceAccount": {"name": p.yace.service_account_name,
+                               "annotations": {"eks.amazonaws.com/role-arn": p.yace.role_arn}},
+            "searchTags": dict(p.yace.search_tags),
+        }
         if p.weave_efs_file_system_id:
             values["weave"] = {"persistence": {"provider": "efs", "efs": {"fileSystemId": p.weave_efs_file_system_id}}}
         return {"values": values}
