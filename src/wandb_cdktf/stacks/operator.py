@@ -16,6 +16,7 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..config import WandbConfig
+from ..constructs.aws.private_link_registration import PrivateLinkRegistration, PrivateLinkRegistrationProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
@@ -73,6 +74,8 @@ class OperatorStack(WandbStack):
                 # v8 main.tf: the scheme follows kubernetes_alb_internet_facing alone; allowed_inbound_cidr filters.
                 internet_facing=c.kubernetes_alb_internet_facing,
                 subnets=tuple(c.kubernetes_alb_subnets), extra_hosts=tuple(c.extra_fqdn),
+                # PrivateLink (v8 main.tf): NLB health checks and endpoint clients carry no W&B host name.
+                any_host=infra.private_link is not None,
             ),
             lb_controller_role_arn=infra.load_balancer_controller_role.role_arn if infra.load_balancer_controller_role else "",
             redis=redis,
@@ -91,4 +94,11 @@ class OperatorStack(WandbStack):
             cluster_autoscaler_image_tag=c.cluster_autoscaler_tag,
             extra_env=extra_env, sensitive_extra_env=sensitive_env, node_role_arn=infra.cluster.node_role_arn,
         ))
+        self.private_link_registration: PrivateLinkRegistration | None = None
+        if infra.private_link is not None:
+            assert self.operator.wandb_release is not None, "config validation requires enable_helm_wandb"
+            self.private_link_registration = PrivateLinkRegistration(self, "private-link", PrivateLinkRegistrationProps(
+                target_group_arn=infra.private_link.target_group_arn, load_balancer_name=self.operator.load_balancer_name,
+                region=c.region, after=(self.operator.wandb_release,),
+            ))
 

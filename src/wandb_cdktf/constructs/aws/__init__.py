@@ -17,12 +17,15 @@ from .key import Key, KeyProps
 from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
 from .load_balancer import LoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
+from .private_link import PrivateLink, PrivateLinkProps
+from .private_link_registration import PrivateLinkRegistration, PrivateLinkRegistrationProps
 from .redis import Redis, RedisProps
 from .secrets import AppSecrets, AppSecretsProps
 
 __all__ = [
     "AccessPrincipal", "AwsLaunchAgent", "AwsLaunchAgentProps", "ByobBucket", "ByobBucketProps", "AccountContext", "AppSecrets", "AppSecretsProps", "Cluster", "ClusterProps", "Database",
     "DatabaseProps", "Dns", "DnsProps", "FileStorage", "FileStorageProps", "IrsaRole", "IrsaRoleProps", "Key",
-    "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "Redis", "RedisProps",
+    "KeyProps", "LoadBalancer", "LoadBalancerProps", "Network", "NetworkProps", "PrivateLink", "PrivateLinkProps",
+    "PrivateLinkRegistration", "PrivateLinkRegistrationProps", "Redis", "RedisProps",
     "WeaveFileSystem", "WeaveFileSystemProps", "account_context",
 ]
