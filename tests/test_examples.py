@@ -82,3 +82,19 @@ def test_own_cdktf_app_example(tmp_path, tf_env):
     assert policy["role"] == "${aws_iam_role.wandb-server-role.name}"
     result = tf_env.validate(tmp_path / "stacks" / "ml-platform")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_private_link_example_is_private_only(synthesized):
+    """examples/private-link.yaml: private-only PrivateLink with a certificate validated in a public zone while
+    the W&B records stay in the private zone (README "PrivateLink")."""
+    _, stacks = synthesized("private-link.yaml")
+    infra, op = stacks["wandb-plink-infra"], stacks["wandb-plink-operator"]
+    (service,) = infra["resource"]["aws_vpc_endpoint_service"].values()
+    assert len(service["allowed_principals"]) == 2
+    (nlb,) = [lb for lb in infra["resource"]["aws_lb"].values() if lb["load_balancer_type"] == "network"]
+    assert nlb["internal"] is True and nlb["enforce_security_group_inbound_rules_on_private_link_traffic"] == "on"
+    (record,) = infra["resource"]["aws_route53_record"].values()
+    assert record["zone_id"] == "Z0PUBLICZONE00000003"
+    assert "aws_lb_target_group_attachment" in op["resource"]
+    cr = next(r for r in op["resource"]["helm_release"].values() if r["name"] == "wandb-cr")
+    assert "internal" in cr["values"][0] and "internet-facing" not in cr["values"][0]

@@ -205,6 +205,7 @@ class InfraStack(WandbStack):
                 # Pre-operator: the ALB is ours and registered now; post-operator: by the operator stack.
                 alb_arn=self.load_balancer.load_balancer_arn if self.load_balancer is not None else None,
                 alb_listener=(self.load_balancer.https_listener,) if self.load_balancer is not None else (),
+                deletion_protection=c.deletion_protection,
             ))
         self._outputs()
         self._adopt()

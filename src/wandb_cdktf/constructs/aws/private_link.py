@@ -77,8 +77,9 @@ class PrivateLinkProps:
     """Register this ALB now (pre-operator). Default: None (registered later, post-operator)."""
     alb_listener: Sequence[ITerraformDependable] = field(default_factory=tuple)
     """The ALB's 443 listener, which must exist before the ALB is registered. Default: ()."""
-    deletion_protection: bool = False
-    """NLB deletion protection. Default: False (the NLB holds no data; v8 follows deletion_protection)."""
+    deletion_protection: bool = True
+    """NLB deletion protection (v8 follows deletion_protection): replacing the NLB replaces the endpoint
+    service, whose name every consumer endpoint was created with. Default: True."""
 
 
 class PrivateLink(Construct):
@@ -109,6 +110,9 @@ class PrivateLink(Construct):
             security_groups=[self._sg.id], ip_address_type="ipv4",
             enforce_security_group_inbound_rules_on_private_link_traffic="on" if props.private_only else "off",
             enable_deletion_protection=props.deletion_protection,
+            # Each AZ's NLB node may send to ALB nodes in every AZ, so one unhealthy ALB node does not cut off
+            # the clients of its zone (NLB default: off; inter-AZ traffic is charged).
+            enable_cross_zone_load_balancing=True,
         )
         self._tg = aws.lb_target_group.LbTargetGroup(
             self, "target-group", name=target_group_name(ns), target_type="alb", protocol="TCP", port=HTTPS_PORT,
