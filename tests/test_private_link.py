@@ -239,3 +239,12 @@ def test_no_private_link_no_resources(synth):
 def test_infra_validates(synth, tf_validate, data):
     out = synth(data)
     tf_validate(out.stack_dir(f"{data['namespace']}-infra"))
+
+
+def test_nlb_deletion_protection_follows_deletion_protection(synth):
+    """v8 private_link sets the NLB's deletion protection from deletion_protection: replacing the NLB replaces
+    the endpoint service and its name, with which every consumer endpoint was created."""
+    assert at(synth(OPEN).stack("wbplopen-infra"), "aws_lb", "private-link/nlb")["enable_deletion_protection"] is True
+    off = make_config(namespace="wbploff", private_link_allowed_account_ids=ACCOUNTS[:1], deletion_protection=False)
+    nlb = at(synth(off).stack("wbploff-infra"), "aws_lb", "private-link/nlb")
+    assert nlb["enable_deletion_protection"] is False and nlb["enable_cross_zone_load_balancing"] is True
