@@ -164,7 +164,7 @@ class WandbConfig(StrictModel):
         description="AWS accounts allowed to reach W&B through PrivateLink: an internal Network Load Balancer in the "
         "private subnets forwards TCP 443 to the W&B ALB, behind a VPC endpoint service that admits "
         "arn:<partition>:iam::<id>:root of each account (no manual acceptance, as v8). Both deployment shapes; "
-        "post-operator registers the controller-made ALB once it exists (README \"PrivateLink\"). Default: [] (none).",
+        "post-operator registers the controller-made ALB once it exists (README \"Private-only access and PrivateLink\"). Default: [] (none).",
     )
     private_only_traffic: bool = Field(
         default=False,
