@@ -45,6 +45,12 @@ def _platform_configs() -> dict[str, dict[str, Any]]:
         "pre-operator-minio": _cfg(deployment="pre-operator", bucket_s3_compatible={
             "endpoint": "minio.example.com:9000", "bucket": "wandb-files", "region": "us-east-1",
             "credentials_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:wandb/minio-AbCdEf"}),
+        # Pre-operator, private-only, offered through PrivateLink (the post-operator shape is examples/private-link.yaml).
+        "pre-operator-private-link": _cfg(
+            deployment="pre-operator", allowed_inbound_cidr=["10.0.0.0/8"], allowed_inbound_ipv6_cidr=[],
+            private_link_allowed_account_ids=["111111111111"], private_only_traffic=True,
+            allowed_private_endpoint_cidr=["10.100.0.0/16"], certificate_validation_zone_id="Z0PUBLICZONE00000003",
+        ),
         # Post-operator in a VPC and bucket the user brings, internal queue, no Redis.
         "byo-vpc": _cfg(
             create_vpc=False,

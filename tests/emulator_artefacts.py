@@ -115,6 +115,21 @@ SHIMS: dict[str, str] = {
         "moto accepts a dual-stack load balancer in subnets without IPv6 and duplicate names; ELB refuses both "
         "(\"You must specify subnets with an associated IPv6 CIDR block\", DuplicateLoadBalancerName)."
     ),
+    "elasticloadbalancing:CreateLoadBalancer name length": (
+        "moto accepts load balancer names longer than 32 characters; ELB refuses them."
+    ),
+    "elasticloadbalancing:CreateTargetGroup/RegisterTargets for target type alb": (
+        "moto rewrites any protocol of an alb target group to TCP and registers any id; ELB allows TCP only and "
+        "one Application Load Balancer in the target group's VPC with a listener on its port."
+    ),
+    "ec2:CreateVpcEndpointServiceConfiguration/ModifyVpcEndpointServicePermissions": (
+        "moto takes any load balancer and any principal string; an endpoint service fronts Network or Gateway "
+        "Load Balancers only and its permissions name ARNs (or *)."
+    ),
+    "elasticloadbalancing:SetSecurityGroups EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": (
+        "moto drops the setting, so DescribeLoadBalancers never returns it and every re-plan would update the "
+        "PrivateLink NLB."
+    ),
     "eks:TagResource/UntagResource/ListTagsForResource of addons and access entries": (
         "moto tags clusters only; adopting (importing) addons and access entries updates their tags in place."
     ),

@@ -454,6 +454,8 @@ def _elbv2_rules() -> None:
     original_create = ELBv2Backend.create_load_balancer
 
     def create_load_balancer(self: Any, name: str, security_groups: list[str], subnet_ids: list[str], *args: Any, **kwargs: Any) -> Any:
+        if len(name) > 32:
+            raise RESTError("ValidationError", f"Load balancer name '{name}' cannot be longer than '32' characters")
         if any(lb.name == name for lb in self.load_balancers.values()):
             raise DuplicateLoadBalancerName()
         ip_type = kwargs.get("ip_address_type") or (args[3] if len(args) > 3 else "ipv4")
@@ -471,6 +473,100 @@ def _elbv2_rules() -> None:
 
     ELBv2Backend.create_load_balancer = create_load_balancer  # type: ignore[method-assign]
     ELBv2Backend.set_ip_address_type = set_ip_address_type  # type: ignore[method-assign]
+
+
+def _privatelink_rules() -> None:
+    """ALB-type target groups and endpoint services: refusals moto skips.
+
+    - an ``alb`` target group is TCP only (moto silently rewrites any protocol to TCP);
+    - its one target must be an Application Load Balancer in the target group's VPC with a listener on the
+      target group's port (ELB user guide, "Use an Application Load Balancer as a target of a Network Load
+      Balancer"; moto registers any id);
+    - an endpoint service fronts Network (or Gateway) Load Balancers only (VPC PrivateLink guide, "Create an
+      endpoint service"; moto takes any load balancer ARN);
+    - permissions name principals as ARNs (or ``*``): ModifyVpcEndpointServicePermissions refuses anything else;
+    - SetSecurityGroups' EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (default on for an NLB with
+      security groups) is kept and described, as AWS does (moto drops it: a perpetual diff).
+    """
+    import re
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.vpc_service_configuration import VPCServiceConfigurationBackend
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import ELBv2Backend
+
+    original_tg = ELBv2Backend.create_target_group
+
+    def create_target_group(self: Any, name: str, **kwargs: Any) -> Any:
+        if kwargs.get("target_type") == "alb" and kwargs.get("protocol") not in (None, "TCP"):
+            raise RESTError("ValidationError", "Target groups with target type 'alb' support only the TCP protocol")
+        return original_tg(self, name, **kwargs)
+
+    original_register = ELBv2Backend.register_targets
+
+    def register_targets(self: Any, target_group_arn: str, instances: list[Any]) -> None:
+        group = self.target_groups.get(target_group_arn)
+        if group is not None and group.target_type == "alb":
+            if len(instances) != 1 or group.targets and instances[0]["Id"] not in group.targets:
+                raise RESTError("ValidationError", "You can register only one Application Load Balancer per target group")
+            alb = self.load_balancers.get(instances[0]["Id"])
+            if alb is None or alb.type != "application":
+                raise RESTError("ValidationError", f"Target '{instances[0]['Id']}' is not an Application Load Balancer")
+            if alb.vpc_id != group.vpc_id:
+                raise RESTError("ValidationError", "The Application Load Balancer must be in the target group's VPC")
+            if str(group.port) not in {str(listener.port) for listener in alb.listeners.values()}:
+                raise RESTError("ValidationError", f"The Application Load Balancer has no listener on port {group.port}")
+        return original_register(self, target_group_arn, instances)
+
+    original_service = VPCServiceConfigurationBackend.create_vpc_endpoint_service_configuration
+
+    def create_vpc_endpoint_service_configuration(self: Any, lb_arns: list[Any], *args: Any, **kwargs: Any) -> Any:
+        for lb in self.elbv2_backend.describe_load_balancers(arns=lb_arns, names=None):
+            if lb.type not in ("network", "gateway"):
+                raise EC2ClientError("InvalidParameter", f"{lb.arn} is not a Network or Gateway Load Balancer")
+        return original_service(self, lb_arns, *args, **kwargs)
+
+    original_permissions = VPCServiceConfigurationBackend.modify_vpc_endpoint_service_permissions
+    principal = re.compile(r"^(\*|arn:aws[a-z-]*:iam::\d{12}:(root|role/.+|user/.+))$")
+
+    def modify_vpc_endpoint_service_permissions(self: Any, service_id: str, add_principals: list[str],
+                                                remove_principals: list[str]) -> None:
+        for p in add_principals or []:
+            if not principal.match(p):
+                raise EC2ClientError("InvalidPrincipal", f"Invalid principal {p}")
+        return original_permissions(self, service_id, add_principals, remove_principals)
+
+    # SetSecurityGroups takes EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (default on); moto drops it,
+    # so DescribeLoadBalancers returns none and the provider plans to set it on every apply.
+    from moto.core.responses import ActionResult
+    from moto.elbv2.responses import ELBV2Response
+
+    original_set = ELBV2Response.set_security_groups
+
+    def set_security_groups(self: Any) -> ActionResult:
+        result = original_set(self)
+        enforce = self._get_param("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+        balancer = self.elbv2_backend.load_balancers.get(self._get_param("LoadBalancerArn"))
+        if enforce and balancer is not None:
+            balancer.enforce_security_group_inbound_rules_on_private_link_traffic = enforce
+            return ActionResult({"SecurityGroups": self._get_param("SecurityGroups", []),
+                                 "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": enforce})
+        return result
+
+    original_create_lb = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self: Any, *args: Any, **kwargs: Any) -> Any:
+        balancer = original_create_lb(self, *args, **kwargs)
+        if balancer.type == "network" and balancer.security_groups:
+            balancer.enforce_security_group_inbound_rules_on_private_link_traffic = "on"  # the AWS default
+        return balancer
+
+    ELBV2Response.set_security_groups = set_security_groups  # type: ignore[method-assign]
+    ELBv2Backend.create_load_balancer = create_load_balancer  # type: ignore[method-assign]
+    ELBv2Backend.create_target_group = create_target_group  # type: ignore[method-assign]
+    ELBv2Backend.register_targets = register_targets  # type: ignore[method-assign]
+    VPCServiceConfigurationBackend.create_vpc_endpoint_service_configuration = create_vpc_endpoint_service_configuration  # type: ignore[method-assign]
+    VPCServiceConfigurationBackend.modify_vpc_endpoint_service_permissions = modify_vpc_endpoint_service_permissions  # type: ignore[method-assign]
 
 
 def _route53_acm_validation_in_private_zone() -> None:
@@ -852,6 +948,7 @@ def install_shims() -> None:
     _eks_tags_of_shim_objects()
     _rds_modify_iam_auth()
     _elbv2_rules()
+    _privatelink_rules()
     _route53_acm_validation_in_private_zone()
     _route53_delete_matches_names_as_dns_does()
     _eks_node_group_autoscaling_groups()

@@ -336,6 +336,78 @@ def test_apply_audit_trail_with_boundary(emulator_tf: TerraformEnv, moto: Moto, 
     assert not unexpected, "re-plan of the audit trail is not clean:\n" + "\n".join(unexpected)
 
 
+def test_emulator_refuses_what_aws_refuses_for_privatelink(moto: Moto) -> None:
+    """The PrivateLink shims (tests/emulator_server.py _privatelink_rules) refuse, as AWS does: an ELB name over
+    32 characters (CreateLoadBalancer), an alb target group that is not TCP and an ALB target without a
+    listener on the target group's port or that is not an ALB (ELB user guide, "Use an Application Load
+    Balancer as a target of a Network Load Balancer"), an endpoint service in front of an ALB (VPC PrivateLink
+    guide: Network or Gateway Load Balancers), and a principal that is not an ARN (a bare account id)."""
+    from botocore.exceptions import ClientError
+
+    ec2, elbv2 = moto.client("ec2"), moto.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.97.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.97.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    with pytest.raises(ClientError, match="longer than '32'"):
+        elbv2.create_load_balancer(Name="x" * 33, Subnets=subnets)
+    alb = elbv2.create_load_balancer(Name="shim-pl-alb", Subnets=subnets, Scheme="internal")["LoadBalancers"][0]["LoadBalancerArn"]
+    nlb = elbv2.create_load_balancer(Name="shim-pl-nlb", Subnets=subnets, Type="network",
+                                     Scheme="internal")["LoadBalancers"][0]["LoadBalancerArn"]
+    with pytest.raises(ClientError, match="only the TCP protocol"):
+        elbv2.create_target_group(Name="shim-pl-http", Protocol="HTTP", Port=443, VpcId=vpc, TargetType="alb")
+    tg = elbv2.create_target_group(Name="shim-pl-tg", Protocol="TCP", Port=443, VpcId=vpc,
+                                   TargetType="alb")["TargetGroups"][0]["TargetGroupArn"]
+    with pytest.raises(ClientError, match="no listener on port 443"):
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": alb}])
+    with pytest.raises(ClientError, match="not an Application Load Balancer"):
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": nlb}])
+    with pytest.raises(ClientError, match="not a Network or Gateway Load Balancer"):
+        ec2.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[alb])
+    service = ec2.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[nlb])["ServiceConfiguration"]
+    with pytest.raises(ClientError, match="InvalidPrincipal"):
+        ec2.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["111111111111"])
+
+
+def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """Private-only PrivateLink, pre-operator (the ALB is ours, so the infra stack registers it): the W&B
+    records go in a private zone while the certificate is validated in a public zone; apply creates the
+    internal NLB, its ALB-type target group holding the ALB (through the shims' ELB rules), the endpoint
+    service with the account principals; the re-plan is clean."""
+    ec2 = moto.client("ec2")
+    other_vpc = ec2.create_vpc(CidrBlock="10.96.0.0/16")["Vpc"]["VpcId"]
+    private = moto.client("route53").create_hosted_zone(
+        Name=DOMAIN, CallerReference=f"pl-private-{time.time_ns()}",
+        VPC={"VPCRegion": REGION, "VPCId": other_vpc}, HostedZoneConfig={"PrivateZone": True})
+    data = emulator_config(
+        moto, namespace="wbpl", deployment="pre-operator", zone_id=private["HostedZone"]["Id"].rsplit("/", 1)[-1],
+        certificate_validation_zone_id=moto.hosted_zone(), allowed_inbound_cidr=["10.0.0.0/8"],
+        allowed_inbound_ipv6_cidr=[], private_link_allowed_account_ids=["111111111111", "222222222222"],
+        private_only_traffic=True, allowed_private_endpoint_cidr=["10.100.0.0/16"])
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpl-infra")
+    stack.apply()
+    elbv2 = moto.client("elbv2")
+    lbs = {lb["LoadBalancerName"]: lb for lb in elbv2.describe_load_balancers()["LoadBalancers"]}
+    nlb, alb = lbs["wbpl-nlb"], lbs["wbpl-alb"]
+    assert (nlb["Type"], nlb["Scheme"], alb["Scheme"]) == ("network", "internal", "internal")
+    assert nlb["VpcId"] == alb["VpcId"] and nlb["SecurityGroups"]
+    assert nlb["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "on"  # private_only_traffic
+    (tg,) = elbv2.describe_target_groups(LoadBalancerArn=nlb["LoadBalancerArn"])["TargetGroups"]
+    assert (tg["TargetType"], tg["Protocol"], tg["Port"]) == ("alb", "TCP", 443)
+    targets = elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+    assert [t["Target"]["Id"] for t in targets] == [alb["LoadBalancerArn"]]
+    outputs = stack.state_json()["values"]["outputs"]
+    service_id = outputs["private_link_service_id"]["value"]
+    (service,) = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service_id])["ServiceConfigurations"]
+    assert service["NetworkLoadBalancerArns"] == [nlb["LoadBalancerArn"]] and service["AcceptanceRequired"] is False
+    assert outputs["private_link_service_name"]["value"] == service["ServiceName"]
+    principals = ec2.describe_vpc_endpoint_service_permissions(ServiceId=service_id)["AllowedPrincipals"]
+    assert sorted(p["Principal"] for p in principals) == ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]
+    artefacts, unexpected = split_artefacts(changes(stack.plan_json()))
+    if artefacts:
+        print("emulator artefacts in the re-plan:\n" + "\n".join(artefacts))
+    assert not unexpected, "re-plan after the PrivateLink apply is not clean:\n" + "\n".join(unexpected)
+
+
 # --- 4. destroy -------------------------------------------------------------------------------------
 
 

@@ -94,3 +94,19 @@ def test_minio_platform_example_uses_the_store(synthesized):
     cr = next(r for r in operator["resource"]["helm_release"].values() if r["name"] == "wandb-cr")
     assert '"name" = "minio.storage.example.com:9000/wandb-files"' in cr["values"][0]
     assert '"path" = "instance?region=us-east-1&tls=true"' in cr["values"][0]
+
+
+def test_private_link_example_is_private_only(synthesized):
+    """examples/private-link.yaml: private-only PrivateLink with a certificate validated in a public zone while
+    the W&B records stay in the private zone (README "PrivateLink")."""
+    _, stacks = synthesized("private-link.yaml")
+    infra, op = stacks["wandb-plink-infra"], stacks["wandb-plink-operator"]
+    (service,) = infra["resource"]["aws_vpc_endpoint_service"].values()
+    assert len(service["allowed_principals"]) == 2
+    (nlb,) = [lb for lb in infra["resource"]["aws_lb"].values() if lb["load_balancer_type"] == "network"]
+    assert nlb["internal"] is True and nlb["enforce_security_group_inbound_rules_on_private_link_traffic"] == "on"
+    (record,) = infra["resource"]["aws_route53_record"].values()
+    assert record["zone_id"] == "Z0PUBLICZONE00000003"
+    assert "aws_lb_target_group_attachment" in op["resource"]
+    cr = next(r for r in op["resource"]["helm_release"].values() if r["name"] == "wandb-cr")
+    assert "internal" in cr["values"][0] and "internet-facing" not in cr["values"][0]

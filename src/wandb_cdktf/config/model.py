@@ -185,7 +185,7 @@ class WandbConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
     deletion_protection: bool = Field(
         default=True,
-        description="Protect the database (deletion protection, final snapshot on destroy) and the bucket (no force_destroy) from deletion. Default: true.",
+        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
 
@@ -240,6 +240,34 @@ class WandbConfig(StrictModel):
     )
     allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B, in both deployment shapes; [] admits no one (at most 30: two ALB rules each within the 60-rule security group quota). Required for the platform (may be []).")
     allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs for the ALB security group (at most 30, as for IPv4). The ALB itself is IPv4, as in v8, because the VPC has no IPv6 subnets, so these rules take effect only once it is dual-stack. Required for the platform (may be []).")
+
+    certificate_validation_zone_id: Annotated[str, AfterValidator(v.route53_zone_id)] | None = Field(
+        default=None,
+        description="wandb-cdktf: public Route53 zone that receives only the ACM validation records of the issued "
+        "certificate, so that zone_id can be a private zone holding the W&B records (an internal-only deployment "
+        "with a public zone for validation only). Not with acm_certificate_arn. Default: zone_id.",
+    )
+
+    # --- private access / PrivateLink ------------------------------------------------------
+    private_link_allowed_account_ids: list[Annotated[str, AfterValidator(v.aws_account_id)]] = Field(
+        default_factory=list, max_length=100,
+        description="AWS accounts allowed to reach W&B through PrivateLink: an internal Network Load Balancer in the "
+        "private subnets forwards TCP 443 to the W&B ALB, behind a VPC endpoint service that admits "
+        "arn:<partition>:iam::<id>:root of each account (no manual acceptance, as v8). Both deployment shapes; "
+        "post-operator registers the controller-made ALB once it exists (README \"Private-only access and PrivateLink\"). Default: [] (none).",
+    )
+    private_only_traffic: bool = Field(
+        default=False,
+        description="Private-only W&B: PrivateLink clients must come from allowed_private_endpoint_cidr (the NLB's "
+        "security group enforces its rules on PrivateLink traffic), the ALB must be internal, and the certificate "
+        "must not need the deployment's own zone for validation (set acm_certificate_arn or "
+        "certificate_validation_zone_id). Requires private_link_allowed_account_ids. Default: false.",
+    )
+    allowed_private_endpoint_cidr: list[Ipv4Cidr] = Field(
+        default_factory=list, max_length=60,
+        description="Private client IPv4 CIDRs admitted on 443 through PrivateLink when private_only_traffic is true "
+        "(at most 60, the security group rule quota). Default: [].",
+    )
 
     # --- KMS ------------------------------------------------------------------------------
     kms_key_arn: KmsKeyArn | None = Field(
@@ -555,6 +583,7 @@ class WandbConfig(StrictModel):
         self._check_external()
         self._check_network()
         self._check_exclusive()
+        self._check_private_access()
         return self
 
     def _check_external(self) -> None:
@@ -746,6 +775,38 @@ class WandbConfig(StrictModel):
         if ext.secret_region() != self.region:
             raise _Err(f"{option}.credentials_secret_arn", f"is in {ext.secret_region()}, but the stacks read it in "
                        f"region {self.region}; replicate the secret to {self.region} and use that ARN")
+
+    def _check_private_access(self) -> None:
+        """PrivateLink and private-only access (v8 private_link_allowed_account_ids, private_only_traffic,
+        allowed_private_endpoint_cidr), plus the certificate story of an internal-only deployment."""
+        if self.certificate_validation_zone_id and self.acm_certificate_arn:
+            raise _Err("certificate_validation_zone_id", "validates a certificate issued here; it cannot be combined "
+                       "with acm_certificate_arn")
+        accounts = self.private_link_allowed_account_ids
+        for i, account in enumerate(accounts):
+            if account in accounts[:i]:
+                raise _Err("private_link_allowed_account_ids", f"lists {account} twice")
+        if self.allowed_private_endpoint_cidr and not self.private_only_traffic:
+            raise _Err("allowed_private_endpoint_cidr", "is used only with private_only_traffic: true")
+        if accounts and self.deployment == "post-operator" and not self.enable_helm_wandb:
+            raise _Err("private_link_allowed_account_ids", "post-operator PrivateLink forwards to the ALB made from "
+                       "the W&B Ingress, so it needs enable_helm_wandb: true")
+        if not self.private_only_traffic:
+            return
+        if not accounts:
+            raise _Err("private_only_traffic", "restricts who may connect through PrivateLink, so it needs "
+                       "private_link_allowed_account_ids (the accounts whose endpoints may connect)")
+        if not self.allowed_private_endpoint_cidr:
+            raise _Err("allowed_private_endpoint_cidr", "must list the private client CIDRs admitted through "
+                       "PrivateLink when private_only_traffic is true")
+        if self.deployment == "pre-operator" and self.public_access:
+            raise _Err("private_only_traffic", "needs an internal ALB: set public_access: false")
+        if self.deployment == "post-operator" and self.kubernetes_alb_internet_facing:
+            raise _Err("private_only_traffic", "needs an internal ALB: set kubernetes_alb_internet_facing: false")
+        if not (self.acm_certificate_arn or self.certificate_validation_zone_id):
+            raise _Err("private_only_traffic", "say where the certificate comes from: acm_certificate_arn (an "
+                       "existing certificate, e.g. imported or from AWS Private CA) or certificate_validation_zone_id "
+                       "(a public zone used only for ACM validation records)")
 
     # --- derived values -------------------------------------------------------------------
     @property

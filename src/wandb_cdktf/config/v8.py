@@ -54,8 +54,6 @@ def _u(name: str, note: str, *inert: Any) -> V8Variable:
 
 _IMAGES = ("this library installs the chart's own image; pin the chart with {chart} instead")
 _CLICKHOUSE = "ClickHouse (Weave) resources are not created here; remove it and provision ClickHouse outside wandb-cdktf"
-_PRIVATE_LINK = ("PrivateLink (VPC endpoint service) is not created here; remove it (keep that part in terraform-aws-wandb "
-                 "or create the endpoint service yourself in front of the ALB)")
 _REDIS = ("Redis deployed in the cluster is not supported: use ElastiCache created here (create_elasticache: true) "
           "or an existing Redis (use_external_redis: true with external_redis_host); remove it")
 
@@ -113,9 +111,14 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("network_private_subnet_cidrs"),
     _s("network_database_subnet_cidrs"),
     _s("network_elasticache_subnet_cidrs"),
-    _u("private_link_allowed_account_ids", _PRIVATE_LINK, []),
-    _u("allowed_private_endpoint_cidr", _PRIVATE_LINK, []),
-    _u("private_only_traffic", _PRIVATE_LINK, False),
+    _d("private_link_allowed_account_ids", "also post-operator without a second apply: the controller-made ALB is "
+       "registered once it exists; the NLB always has a security group that admits only PrivateLink traffic (v8: "
+       "none unless private_only_traffic, so anything in the VPC could use the NLB)"),
+    _d("allowed_private_endpoint_cidr", "HTTPS (443) only, the one port the NLB forwards (v8 also opens 80); "
+       "requires private_only_traffic: true"),
+    _d("private_only_traffic", "requires private_link_allowed_account_ids, allowed_private_endpoint_cidr, an internal "
+       "ALB and an explicit certificate source (acm_certificate_arn or certificate_validation_zone_id); v8 accepts "
+       "it without PrivateLink, where it does nothing"),
     _s("eks_cluster_version"),
     _u("eks_addons_preroll_version", "addons are not staged ahead of the cluster; remove it and raise "
        "eks_cluster_version (pin eks_addon_*_version where you need a specific addon)"),

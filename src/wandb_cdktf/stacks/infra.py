@@ -35,6 +35,7 @@ from ..constructs.aws.key import Key, KeyProps
 from ..constructs.aws.lbc_policy import cluster_autoscaler_policy, external_dns_policy, load_balancer_controller_policy
 from ..constructs.aws.load_balancer import LoadBalancer, LoadBalancerProps
 from ..constructs.aws.network import Network, NetworkProps
+from ..constructs.aws.private_link import PrivateLink, PrivateLinkProps
 from ..constructs.aws.redis import Redis, RedisProps
 from ..constructs.aws.secrets import AppSecrets, AppSecretsProps
 from ..constructs.aws.yace import yace_policy
@@ -173,7 +174,7 @@ class InfraStack(WandbStack):
             ))
         self.dns = Dns(self, "dns", DnsProps(
             domain_name=c.domain_name, zone_id=c.zone_id, subdomain=c.subdomain, extra_fqdns=tuple(c.extra_fqdn),
-            existing_certificate_arn=c.acm_certificate_arn,
+            existing_certificate_arn=c.acm_certificate_arn, validation_zone_id=c.certificate_validation_zone_id,
         ))
 
         self.load_balancer: LoadBalancer | None = None
@@ -238,6 +239,21 @@ class InfraStack(WandbStack):
                     inline_policy=external_dns_policy(c.zone_id, ctx.partition),
                     description=f"W&B {ns} external-dns (IRSA)",
                 ))
+        self.private_link: PrivateLink | None = None
+        if c.private_link_allowed_account_ids:
+            alb_sg = (self.load_balancer.security_group_id if self.load_balancer is not None
+                      else self.ingress_security_group.security_group_id if self.ingress_security_group is not None else None)
+            assert alb_sg is not None, "both shapes build the ALB's security group"
+            self.private_link = PrivateLink(self, "private-link", PrivateLinkProps(
+                namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.private_subnet_ids,
+                alb_security_group_id=alb_sg, allowed_account_ids=tuple(c.private_link_allowed_account_ids),
+                partition=ctx.partition, private_only=c.private_only_traffic,
+                private_only_cidrs=tuple(c.allowed_private_endpoint_cidr),
+                # Pre-operator: the ALB is ours and registered now; post-operator: by the operator stack.
+                alb_arn=self.load_balancer.load_balancer_arn if self.load_balancer is not None else None,
+                alb_listener=(self.load_balancer.https_listener,) if self.load_balancer is not None else (),
+                deletion_protection=c.deletion_protection,
+            ))
         self._outputs()
         self._adopt()
 
@@ -298,6 +314,9 @@ class InfraStack(WandbStack):
             values["cloudtrail_bucket_name"] = self.audit_trail.log_bucket_name
         if self.ingress_security_group is not None:
             values["alb_security_group_id"] = self.ingress_security_group.security_group_id
+        if self.private_link is not None:
+            values["private_link_service_name"] = self.private_link.service_name
+            values["private_link_service_id"] = self.private_link.service_id
         for name, value in values.items():
             TerraformOutput(self, name, value=value)
 

@@ -20,6 +20,7 @@ from constructs import Construct
 from ..config import WandbConfig
 from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
 from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
+from ..constructs.aws.private_link_registration import PrivateLinkRegistration, PrivateLinkRegistrationProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
@@ -126,6 +127,8 @@ class OperatorStack(WandbStack):
                 # v8 main.tf: the scheme follows kubernetes_alb_internet_facing alone; allowed_inbound_cidr filters.
                 internet_facing=c.kubernetes_alb_internet_facing,
                 subnets=tuple(c.kubernetes_alb_subnets), extra_hosts=tuple(c.extra_fqdn),
+                # PrivateLink (v8 main.tf): NLB health checks and endpoint clients carry no W&B host name.
+                any_host=infra.private_link is not None,
             ),
             lb_controller_role_arn=infra.load_balancer_controller_role.role_arn if infra.load_balancer_controller_role else "",
             redis=redis, redis_password=redis_secret,
@@ -147,4 +150,11 @@ class OperatorStack(WandbStack):
                               regions=(c.region,), search_tags=yace_search_tags(c.namespace))
             if infra.yace_role is not None else None,
         ))
+        self.private_link_registration: PrivateLinkRegistration | None = None
+        if infra.private_link is not None:
+            assert self.operator.wandb_release is not None, "config validation requires enable_helm_wandb"
+            self.private_link_registration = PrivateLinkRegistration(self, "private-link", PrivateLinkRegistrationProps(
+                target_group_arn=infra.private_link.target_group_arn, load_balancer_name=self.operator.load_balancer_name,
+                region=c.region, after=(self.operator.wandb_release,),
+            ))
 

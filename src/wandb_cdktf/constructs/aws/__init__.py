@@ -25,6 +25,8 @@ from .key import Key, KeyProps
 from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
 from .load_balancer import LoadBalancer, LoadBalancerProps
 from .network import Network, NetworkProps
+from .private_link import PrivateLink, PrivateLinkProps
+from .private_link_registration import PrivateLinkRegistration, PrivateLinkRegistrationProps
 from .redis import Redis, RedisProps
 from .secrets import AppSecrets, AppSecretsProps
 
@@ -67,6 +69,10 @@ __all__ = [
     "NetworkProps",
     "NodeRole",
     "PolicyOwner",
+    "PrivateLink",
+    "PrivateLinkProps",
+    "PrivateLinkRegistration",
+    "PrivateLinkRegistrationProps",
     "Redis",
     "RedisProps",
     "RoleRef",

@@ -10,6 +10,9 @@ zone never validates and ``aws_acm_certificate_validation`` would wait until it 
 (ACM user guide, "DNS validation"; terraform-aws-wandb v8 issues a certificate only with
 ``public_access``). Here the zone is read at plan time and a private one stops the plan with
 an error that names ``acm_certificate_arn``, before anything is created.
+
+An internal-only deployment can keep its records in a private zone and still have a certificate
+issued here: ``validation_zone_id`` names a public zone that receives only the validation records.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ PRIVATE_ZONE_ERROR = (
     "certificate validated there is never issued. Set acm_certificate_arn to an existing certificate for the W&B "
     "host name (or use a public zone for validation)."
 )
+PRIVATE_VALIDATION_ZONE_ERROR = (
+    "certificate_validation_zone_id {zone_id} is a private hosted zone: ACM validates certificates through public "
+    "DNS only. Name a public zone for the validation records, or set acm_certificate_arn instead."
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class DnsProps:
     """Additional certificate names. Default: ()."""
     existing_certificate_arn: str | None = None
     """Use this certificate; none is issued. Default: None."""
+    validation_zone_id: str | None = None
+    """Public zone for the ACM validation records only (``zone_id`` may then be private). Default: None
+    (``zone_id``)."""
 
 
 class Dns(Construct):
@@ -49,10 +59,13 @@ class Dns(Construct):
         if props.existing_certificate_arn:
             self._certificate_arn = props.existing_certificate_arn
             return
+        validation_zone_id = props.validation_zone_id or props.zone_id
+        message = PRIVATE_VALIDATION_ZONE_ERROR if props.validation_zone_id else PRIVATE_ZONE_ERROR
         zone = aws.data_aws_route53_zone.DataAwsRoute53Zone(
-            self, "validation-zone", zone_id=props.zone_id,
+            self, "validation-zone", zone_id=validation_zone_id,
             lifecycle=TerraformResourceLifecycle(postcondition=[Postcondition(
-                condition="${!self.private_zone}", error_message=PRIVATE_ZONE_ERROR.format(zone_id=props.zone_id),
+                condition="${!self.private_zone}",
+                error_message=message.format(zone_id=validation_zone_id),
             )]),
         )
         cert = aws.acm_certificate.AcmCertificate(
@@ -62,7 +75,7 @@ class Dns(Construct):
         )
         options = TerraformIterator.from_complex_list(cert.domain_validation_options, "domain_name")
         records = aws.route53_record.Route53Record(
-            self, "validation-record", for_each=options, zone_id=props.zone_id, allow_overwrite=True, ttl=60,
+            self, "validation-record", for_each=options, zone_id=validation_zone_id, allow_overwrite=True, ttl=60,
             name=options.get_string("resource_record_name"), type=options.get_string("resource_record_type"),
             records=[options.get_string("resource_record_value")],
             depends_on=[zone],  # the zone check fails the plan first

@@ -54,7 +54,7 @@ class LoadBalancer(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: LoadBalancerProps) -> None:
         super().__init__(scope, construct_id)
         ns = props.namespace
-        sg = aws.security_group.SecurityGroup(
+        self._sg = sg = aws.security_group.SecurityGroup(
             self, "security-group", name_prefix=f"{ns}-alb-", vpc_id=props.vpc_id,
             description=f"W&B {ns} ALB: HTTPS/HTTP from allowed_inbound_cidr", tags={"Name": f"{ns}-alb"},
             lifecycle={"create_before_destroy": True},
@@ -79,7 +79,7 @@ class LoadBalancer(Construct):
             health_check={"path": props.health_check_path, "port": "traffic-port", "matcher": "200",
                           "healthy_threshold": 2, "unhealthy_threshold": 5, "interval": 30},
         )
-        aws.lb_listener.LbListener(
+        self._https = aws.lb_listener.LbListener(
             self, "https", load_balancer_arn=self._lb.arn, port=443, protocol="HTTPS", ssl_policy=SSL_POLICY,
             certificate_arn=props.certificate_arn,
             default_action=[aws.lb_listener.LbListenerDefaultAction(type="forward", target_group_arn=self._tg.arn)],
@@ -111,3 +111,11 @@ class LoadBalancer(Construct):
     @property
     def target_group_arn(self) -> str:
         return self._tg.arn
+
+    @property
+    def security_group_id(self) -> str:
+        return self._sg.id
+
+    @property
+    def https_listener(self) -> aws.lb_listener.LbListener:
+        return self._https

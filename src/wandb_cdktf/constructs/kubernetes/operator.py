@@ -64,6 +64,10 @@ class IngressSettings:
     "<namespace>-alb", so the controller can create its ALB while the old one still exists."""
     extra_hosts: tuple[str, ...] = ()
     """Default: ()."""
+    any_host: bool = False
+    """Add a host-less Ingress rule so the ALB serves W&B whatever the Host header, as v8 does with
+    PrivateLink (NLB health checks and clients using the endpoint's own DNS name carry no W&B host).
+    Default: False."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +286,11 @@ class WandbOperator(Construct):
         )
 
     @property
+    def wandb_release(self) -> helm.release.Release | None:
+        """The ``WeightsAndBiases`` release (None without ``install_wandb``)."""
+        return self._wandb
+
+    @property
     def load_balancer_name(self) -> str:
         return self.props.ingress.load_balancer_name or f"{self.props.namespace}-alb-k8s"
 
@@ -321,7 +330,8 @@ class WandbOperator(Construct):
             global_values["pod"] = {"annotations": dict(p.pod_annotations)}
         values: dict[str, Any] = {
             "global": global_values,
-            "ingress": {"class": "alb", "additionalHosts": list(p.ingress.extra_hosts), "annotations": self.ingress_annotations()},
+            "ingress": {"class": "alb", "additionalHosts": [*p.ingress.extra_hosts, *([""] if p.ingress.any_host else [])],
+                        "annotations": self.ingress_annotations()},
             "mysql": {"install": False},
             "redis": {"install": False},
             "app": {"env": {"BUCKET_QUEUE": p.bucket_queue}},
