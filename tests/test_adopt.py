@@ -382,6 +382,9 @@ def v1_show_json(ns: str = NS) -> dict:
         _r("module.app_lb.aws_lb_listener.https", {"id": f"{alb}/l443"}),
         _r("module.app_lb.aws_route53_record.alb", {"id": "Z0123456789EXAMPLE00_wandb.example.com_A",
                                                     "zone_id": "Z0123456789EXAMPLE00", "name": "wandb.example.com", "type": "A"}),
+        _r('module.app_lb.aws_route53_record.extra["more.example.com"]', {
+            "id": "Z0123456789EXAMPLE00_more.example.com_A", "zone_id": "Z0123456789EXAMPLE00", "name": "more.example.com",
+            "type": "A"}),
         _r(f'aws_autoscaling_attachment.autoscaling_attachment["eks-{ns}-primary-fine-lab-1"]', {"id": "att-1"}),
     ]
     return _show(res)
@@ -468,7 +471,8 @@ def test_v1_16_10_shape_is_pre_operator_and_keeps_the_alb(tmp_path):
     ZONEID_NAME_TYPE (provider docs, aws_route53_record Import)."""
     from wandb_cdktf.testing import synth_to_dir
 
-    take = _take(tmp_path, v1_show_json(), TFVARS.replace("kubernetes_legacy_cluster_creator_admin = false\n", ""))
+    tfvars = TFVARS.replace("kubernetes_legacy_cluster_creator_admin = false\n", "")
+    take = _take(tmp_path, v1_show_json(), tfvars + 'extra_fqdn = ["other.example.com", "more.example.com"]\n')
     adopted, replaced, released, stays = _kinds(take)
     assert take.generation == "v1.16.10" and take.config["deployment"] == "pre-operator"
     for old, prefix in [("module.app_lb.aws_lb.alb", "aws_lb.alb_"), ("module.app_lb.aws_lb_target_group.app", "aws_lb_target_group.alb_"),
@@ -481,6 +485,8 @@ def test_v1_16_10_shape_is_pre_operator_and_keeps_the_alb(tmp_path):
         assert adopted[old].startswith(prefix), (old, adopted.get(old))
     ids = {old: iid for old, _, iid in take.adopted}
     assert ids["module.app_lb.aws_route53_record.alb"] == "Z0123456789EXAMPLE00_wandb.example.com_A"
+    # v1.16.10 keys the extra records by name, ours by position in extra_fqdn.
+    assert adopted['module.app_lb.aws_route53_record.extra["more.example.com"]'].startswith("aws_route53_record.alb_record-extra-1_")
     assert {"module.app_lb.aws_security_group.inbound", "module.app_lb.aws_security_group.outbound",
             "module.app_eks.aws_security_group_rule.lb"} <= set(replaced)
     assert "module.app_eks.module.eks.aws_security_group.workers[0]" in released

@@ -67,12 +67,21 @@ class Rule:
 
     dashes: bool = False
     """Write the captured names with dashes (v8's ``vpc_cni`` is our ``addon-vpc-cni``). Default: False."""
+    index_in: str = ""
+    """Config list option in which the captured key's position is ``{0}`` (v1.16.10 keys the extra alias
+    records by name, ours by position in ``extra_fqdn``). Default: "" (the key is used as is)."""
 
-    def match(self, address: str) -> str | None:
+    def match(self, address: str, config: dict[str, Any] | None = None) -> str | None:
         m = re.fullmatch(self.pattern, address)
         if m is None:
             return None
         groups = [g.replace("_", "-") for g in m.groups()] if self.dashes else list(m.groups())
+        if self.index_in:
+            listed = [str(v).rstrip(".").lower() for v in (config or {}).get(self.index_in) or []]
+            key = groups[0].rstrip(".").lower()
+            if key not in listed:
+                return None
+            groups = [str(listed.index(key))]
         return self.path.format(*groups)
 
 
@@ -189,6 +198,8 @@ RULES: tuple[Rule, ...] = (
     Rule(r"module\.app_lb\.aws_lb_listener\.https", "alb/https"),
     Rule(r"module\.app_lb\.aws_lb_listener\.http", "alb/http-redirect"),
     Rule(r"module\.app_lb\.aws_route53_record\.alb", "alb/record-a", import_id=_route53),
+    Rule(r"module\.app_lb\.aws_route53_record\.extra\[\"([^\"]+)\"\]", "alb/record-extra-{0}", import_id=_route53,
+         index_in="extra_fqdn"),
 )
 
 RELEASED: tuple[tuple[str, str], ...] = (
@@ -211,8 +222,10 @@ REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
     (r".*aws_security_group_rule\..*", "security group rule: ours are aws_vpc_security_group_*_rule resources on the "
      "adopted groups; the old rules stay in AWS until the old workspace removes them (see cut-over step 6)"),
     (r".*aws_iam_policy\..*|.*aws_iam_role_policy\..*", "IAM policy: recreated by us on the adopted roles"),
-    (r".*aws_route53_record\..*", "Route53 record: ours are created (validation records upsert; the app record "
-     "is replaced at cut-over)"),
+    (r"module\.acm\.aws_route53_record\..*", "ACM validation record: ours is created over it (allow_overwrite: an "
+     "UPSERT of the same name and value)"),
+    (r".*aws_route53_record\..*", "Route53 record with no counterpart in ours: it stays until the old workspace "
+     "removes it (post-operator, external-dns owns the app record)"),
     (r".*aws_acm_certificate_validation\..*", "certificate validation (no AWS object)"),
     (r"module\.app_lb\.aws_security_group\..*", "ALB security group: ours is one new group (the adopted ALB "
      "switches to it in place; post-operator, the controller-made ALB's group is new); remove the old ones "
@@ -242,9 +255,9 @@ STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
 )
 
 
-def our_path(address: str) -> tuple[Rule, str] | None:
+def our_path(address: str, config: dict[str, Any] | None = None) -> tuple[Rule, str] | None:
     for rule in RULES:
-        path = rule.match(address)
+        path = rule.match(address, config)
         if path is not None:
             return rule, path
     return None

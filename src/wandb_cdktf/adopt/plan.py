@@ -145,7 +145,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     claimed: set[str] = set()
     for res in resources:
         address = res["address"]
-        hit = mapping.our_path(address)
+        hit = mapping.our_path(address, config)
         if hit is None:
             why = mapping.classify(address, mapping.STAYS_WITH_OLD)
             if why is not None:
