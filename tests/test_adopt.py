@@ -297,7 +297,11 @@ def _common(ns: str = NS, fs: str = "module.file_storage.") -> list[dict]:
         _r("module.app_eks.aws_security_group_rule.elasticache[0]", {"id": "sgrule-r", "security_group_rule_id": "sgr-0bbb000000redis1"}),
         _r("module.redis[0].aws_security_group_rule.ingress", {"id": "sgrule-ri", "security_group_rule_id": "sgr-0bbb0000000rin1"}),
         _r("module.app_eks.aws_iam_policy.node_kms", {"id": f"arn:aws:iam::{ACCOUNT}:policy/{ns}-kms"}),
-        _r("module.app_eks.aws_iam_role_policy_attachment.node_kms", {"id": f"{ns}-node-1"}),
+        _r("module.app_eks.aws_iam_role_policy_attachment.node_kms", {
+            "id": f"{ns}-node-1", "policy_arn": f"arn:aws:iam::{ACCOUNT}:policy/{ns}-kms"}),
+        _r("module.app_eks.aws_iam_role_policy_attachment.eks_cni", {
+            "id": f"{ns}-node-2", "policy_arn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}),
+        _r("module.networking.module.vpc.aws_default_route_table.default[0]", {"id": "rtb-0default"}),
     ]
     return out
 
@@ -365,7 +369,8 @@ def v1_show_json(ns: str = NS) -> dict:
     alb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/{ns}-alb/50dc6c495c0c9188"
     tg = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/{ns}-tg-app/73e2d6bc24d8a067"
     res = [r for r in _common(ns, "module.file_storage[0].")
-           if not any(x in r["address"] for x in ("cors_configuration", "server_side_encryption", "elasticache_subnet_group.default"))]
+           if not any(x in r["address"] for x in ("cors_configuration", "server_side_encryption", "elasticache_subnet_group.default",
+                                                 "aws_default_route_table"))]
     res += _eks17(ns) + [
         _r("module.app_eks.aws_eks_addon.eks", {"id": f"{ns}:aws-ebs-csi-driver"}),
         _r("module.app_eks.aws_security_group_rule.lb", {"id": "sgrule-lb", "security_group_rule_id": "sgr-0ddd0000000000lb"}),
@@ -490,6 +495,10 @@ def test_v1_16_10_shape_is_pre_operator_and_keeps_the_alb(tmp_path):
     assert {"module.app_lb.aws_security_group.inbound", "module.app_lb.aws_security_group.outbound",
             "module.app_eks.aws_security_group_rule.lb"} <= set(replaced)
     assert "module.app_eks.module.eks.aws_security_group.workers[0]" in released
+    # IAM refuses DeletePolicy while attached (DeleteConflict): the attachment of the old workspace's own
+    # policy goes with that policy; an AWS-managed one stays attached (released).
+    assert "module.app_eks.aws_iam_role_policy_attachment.node_kms" in replaced
+    assert "module.app_eks.aws_iam_role_policy_attachment.eks_cni" in released
     assert "module.app_eks.module.eks.kubernetes_config_map.aws_auth[0]" in stays
     assert not take.unmatched, take.unmatched
     # New in ours (v1.16.10 had none): OIDC provider and EFS are not asked of the old state.

@@ -248,6 +248,10 @@ STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
     (r"(.*\.)?(random_[a-z_]+|time_sleep|tls_[a-z_]+|null_resource|terraform_data)\..*", "helper with no AWS object"),
     (r".*aws_flow_log\..*|module\.networking\.aws_s3_bucket.*", "flow logs and their bucket"),
     (r".*aws_kms_grant\..*", "KMS grant"),
+    # vpc 4.x (v4.7.2 to v8) manages them by default; removing them from Terraform changes nothing in AWS.
+    (_VPC + r"aws_default_(network_acl|route_table)\.\w+\[0\]", "the VPC's default network ACL / route table "
+     "(AWS-owned, adopted by vpc 4.x): ours leaves them as they are; `terraform state rm` them when the old "
+     "workspace is retired (destroying an aws_default_* only forgets it)"),
     (_EKS + r"aws_iam_role\.workers\[0\]|" + _EKS + r"aws_iam_instance_profile\..*",
      "eks 17.x worker role/profile: unused by the managed node groups (they run as module.app_eks.aws_iam_role.node)"),
     (r"module\.app_eks\.aws_efs_backup_policy\..*", "EFS backup policy (v4.7.2+): ours leaves AWS Backup to you"),

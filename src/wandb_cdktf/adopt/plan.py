@@ -152,6 +152,14 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
                 take.stays.append((address, why))
                 continue
             why = mapping.classify(address, mapping.RELEASED)
+            if why is not None and res.get("type") == "aws_iam_role_policy_attachment" and not re.match(
+                    r"arn:aws[\w-]*:iam::aws:policy/", str((res.get("values") or {}).get("policy_arn") or "arn:aws:iam::aws:policy/")):
+                # A customer-managed policy of the old workspace (v1.16.10 to v8 node_kms, node_s3, ...) is
+                # destroyed there, and IAM refuses to delete a policy still attached (DeleteConflict): its
+                # attachment goes with it. Ours grant the same through their own policy.
+                take.replaced.append((address, "attachment of an old customer-managed policy: destroyed with that "
+                                      "policy in the old workspace (IAM refuses DeletePolicy while it is attached)"))
+                continue
             if why is not None:
                 take.released.append((address, why))
                 continue
