@@ -91,6 +91,9 @@ def v8_show_json(namespace: str = NS) -> dict:
             "vpc_config": [{"security_group_ids": ["sg-0aaa00000000clus1"], "subnet_ids": ["subnet-1", "subnet-2"]}],
             "access_config": [{"authentication_mode": "API_AND_CONFIG_MAP", "bootstrap_cluster_creator_admin_permissions": False}],
             "bootstrap_self_managed_addons": True}),
+        _r("module.app_eks.module.eks.aws_security_group.node[0]", {"id": "sg-0aaa00000000node1"}),
+        _r('module.app_eks.module.eks.aws_security_group_rule.node["ingress_cluster_443"]', {"id": "sgrule-n443"}),
+        _r("module.file_storage.aws_s3_bucket_acl.file_storage", {"id": f"{namespace}-file-storage-happy-otter,private"}),
         _r("module.app_eks.module.eks.aws_iam_role.this[0]", {
             "id": f"{namespace}-cluster-20240101000000000000000001", "name": f"{namespace}-cluster-20240101000000000000000001", "path": "/"}),
         _r("module.app_eks.module.eks.aws_cloudwatch_log_group.this[0]", {"id": f"/aws/eks/{namespace}/cluster",
@@ -167,6 +170,8 @@ def test_every_stateful_v8_object_maps_to_our_address(workspace):
     assert any("aws_eks_node_group" in a for a in replaced)
     stays = dict(take.stays)
     assert "module.wandb.helm_release.operator" in stays and "module.app_eks.kubernetes_storage_class.gp3" in stays
+    # eks 20.x: the released cluster security group's rules reference the node group (DependencyViolation).
+    assert "module.app_eks.module.eks.aws_security_group.node[0]" in dict(take.released)
     assert not take.unmatched, take.unmatched
     assert take.generation == "v8" and take.config["region"] == REGION
 

@@ -117,6 +117,8 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     assert done.returncode == 0, done.stderr
     report = (out / "ADOPTION.md").read_text()
     print(report)
+    # Every old address is classified (imported, replaced anyway, released or staying, with a reason).
+    assert "not known to wandb-cdktf" not in report
     config = yaml.safe_load((out / "wandb-cdktf.yaml").read_text())
     config["aws_endpoints"] = {"url": moto.url}  # the emulator profile (tests only)
 

@@ -213,6 +213,10 @@ RELEASED: tuple[tuple[str, str], ...] = (
     # refuses to delete it while the released cluster group exists (DependencyViolation).
     (_EKS + r"aws_security_group\.workers\[0\]|" + _EKS + r"aws_security_group_rule\.workers_.*",
      "eks 17.x workers security group: referenced by the adopted cluster security group's rules"),
+    # eks 20.x (v8) node security group: the released cluster group's rule ingress_nodes_443 references it.
+    (_EKS + r"aws_security_group\.node\[0\]|" + _EKS + r"aws_security_group_rule\.node\[.*\]",
+     "eks 20.x node security group: referenced by the adopted cluster security group's rules (AWS refuses to "
+     "delete a group another group's rule references: DependencyViolation)"),
 )
 
 REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
@@ -248,6 +252,8 @@ STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
     (r"(.*\.)?(random_[a-z_]+|time_sleep|tls_[a-z_]+|null_resource|terraform_data)\..*", "helper with no AWS object"),
     (r".*aws_flow_log\..*|module\.networking\.aws_s3_bucket.*", "flow logs and their bucket"),
     (r".*aws_kms_grant\..*", "KMS grant"),
+    (_FS + r"aws_s3_bucket_acl\..*", "bucket ACL `private` (v4.7.2+): ours disables ACLs (BucketOwnerEnforced); "
+     "destroying an aws_s3_bucket_acl only forgets it"),
     # vpc 4.x (v4.7.2 to v8) manages them by default; removing them from Terraform changes nothing in AWS.
     (_VPC + r"aws_default_(network_acl|route_table)\.\w+\[0\]", "the VPC's default network ACL / route table "
      "(AWS-owned, adopted by vpc 4.x): ours leaves them as they are; `terraform state rm` them when the old "
