@@ -334,6 +334,7 @@ def v7_show_json(ns: str = NS) -> dict:
         _r("module.app_eks.module.external_dns.aws_iam_role.default", {"id": f"{ns}-external-dns"}),
         _r("module.app_eks.module.cluster_autoscaler.aws_iam_role.default", {"id": f"{ns}-cluster-autoscaler"}),
         _r("module.app_eks.aws_iam_role.oidc", {"id": f"{ns}-oidc"}),
+        _r("module.app_eks.aws_iam_policy_attachment.irsa", {"id": "irsa", "policy_arn": f"arn:aws:iam::{ACCOUNT}:policy/{ns}-irsa"}),
         _r("module.app_lb.aws_security_group.inbound", {"id": "sg-0bbb000000inbound"}),
         _r("module.app_lb.aws_security_group_rule.alb_https_traffic[0]", {"id": "sgrule-a"}),
         _r("module.wandb.module.operator.helm_release.operator", {"id": "operator"}),
@@ -453,6 +454,7 @@ def test_v7_shape_is_detected_and_mapped(tmp_path):
     assert adopted["module.app_eks.aws_security_group_rule.nfs_ingress"].startswith("aws_vpc_security_group_ingress_rule.weave-efs_")
     assert 'module.app_eks.module.eks.module.node_groups.aws_eks_node_group.workers["primary"]' in replaced
     assert "module.app_eks.module.lb_controller.aws_iam_role.default" in replaced
+    assert "module.app_eks.aws_iam_policy_attachment.irsa" in replaced  # its customer-managed policy goes too
     assert {"module.app_eks.module.eks.aws_security_group.cluster[0]", "module.app_eks.module.eks.aws_security_group.workers[0]",
             "module.app_eks.module.eks.aws_security_group_rule.cluster_https_worker_ingress[0]"} <= set(released)
     assert "module.app_eks.module.eks.kubernetes_config_map.aws_auth[0]" in stays

@@ -152,7 +152,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
                 take.stays.append((address, why))
                 continue
             why = mapping.classify(address, mapping.RELEASED)
-            if why is not None and res.get("type") == "aws_iam_role_policy_attachment" and not re.match(
+            if why is not None and res.get("type") in {"aws_iam_role_policy_attachment", "aws_iam_policy_attachment"} and not re.match(
                     r"arn:aws[\w-]*:iam::aws:policy/", str((res.get("values") or {}).get("policy_arn") or "arn:aws:iam::aws:policy/")):
                 # A customer-managed policy of the old workspace (v1.16.10 to v8 node_kms, node_s3, ...) is
                 # destroyed there, and IAM refuses to delete a policy still attached (DeleteConflict): its
