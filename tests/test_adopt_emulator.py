@@ -1,7 +1,8 @@
-"""`wandb-cdktf adopt` on the emulator: take over a terraform-aws-wandb v8 workspace in place (issue 13).
+"""`wandb-cdktf adopt` on the emulator: take over a terraform-aws-wandb workspace in place (issue 13).
 
-tests/fixtures/v8_workspace is a v8.0.0-shaped root module (local modules at v8's addresses and names,
-written for these tests; see its README). The test applies it to moto with the real Terraform CLI and
+tests/fixtures/v8_workspace is a v8.0.0-shaped root module and tests/fixtures/v1_workspace a
+v1.16.10-shaped (pre-operator) one (local modules at those versions' addresses and names, written for
+these tests; see their READMEs). The test applies it to moto with the real Terraform CLI and
 hashicorp/aws 5.100.0, takes its ``terraform show -json``, runs ``wandb-cdktf adopt`` as a user does,
 synthesizes our ``<ns>-infra`` with the written configuration and lets Terraform judge the plan:
 every stateful object of the old workspace is imported (and at most updated in place), none is
@@ -27,25 +28,31 @@ from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "v8_workspace"
-NS = "wbv8"
-PET = "happy-otter"  # stands in for v8's random_pet
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PET = "happy-otter"  # stands in for random_pet
 # What must survive the takeover: Terraform type -> what it is (issue 13 "Test on the emulator").
 STATEFUL = {
     "aws_vpc": "VPC", "aws_subnet": "subnets", "aws_kms_key": "KMS key", "aws_s3_bucket": "bucket",
     "aws_sqs_queue": "queue", "aws_rds_cluster": "Aurora cluster", "aws_rds_cluster_instance": "Aurora instance",
-    "aws_eks_cluster": "EKS cluster", "aws_iam_openid_connect_provider": "OIDC provider",
-    "aws_efs_file_system": "EFS", "aws_nat_gateway": "NAT gateways", "aws_eip": "NAT addresses",
+    "aws_eks_cluster": "EKS cluster", "aws_nat_gateway": "NAT gateways", "aws_eip": "NAT addresses",
     "aws_kms_alias": "KMS alias", "aws_db_subnet_group": "DB subnet group",
 }
+# v8 has these too. EKS refuses a second add-on of a name and a second access entry for a principal
+# (ResourceInUseException): every one of ours must be an import.
+STATEFUL_V8 = {
+    **STATEFUL, "aws_iam_openid_connect_provider": "OIDC provider", "aws_efs_file_system": "EFS",
+    "aws_eks_addon": "EKS add-ons", "aws_eks_access_entry": "EKS access entries",
+}
+# v1.16.10's Terraform ALB, which our pre-operator <ns>-infra owns: its DNS name must survive.
+STATEFUL_V1 = {**STATEFUL, "aws_lb": "ALB", "aws_lb_target_group": "target group", "aws_lb_listener": "listeners"}
 
 
-def _tfvars(zone_id: str) -> str:
-    """The user's v8 terraform.tfvars, written the way v8's README writes one."""
+def _tfvars(ns: str, zone_id: str) -> str:
+    """The user's terraform.tfvars, written the way terraform-aws-wandb's README writes one."""
     return f"""
-namespace            = "{NS}"
-license              = "v8-fixture-license-0042"
+namespace            = "{ns}"
+license              = "fixture-license-0042"
 domain_name          = "example.com"
 subdomain            = "wandb"
 zone_id              = "{zone_id}"
@@ -70,52 +77,68 @@ def _by_type(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
-    # 1. The old workspace: v8's shape, applied.
+def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: str, stateful: dict[str, str],
+               must_import: tuple[str, ...] = ()) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Apply the old workspace, adopt it, plan/apply/re-plan ours; returns (report, config, takeover plan).
+
+    ``must_import``: fragments of our addresses (beyond ``stateful``'s types) that must be imports.
+    """
+    # 1. The old workspace, applied.
     zone_id = moto.hosted_zone()
-    old_dir = tmp_path / "v8"
-    shutil.copytree(FIXTURE, old_dir)
+    old_dir = tmp_path / "old"
+    shutil.copytree(FIXTURES / fixture, old_dir)
     (old_dir / "emulator.auto.tfvars.json").write_text(json.dumps({
-        "endpoint": moto.url, "namespace": NS, "domain_name": "example.com", "subdomain": "wandb", "zone_id": zone_id,
+        "endpoint": moto.url, "namespace": ns, "domain_name": "example.com", "subdomain": "wandb", "zone_id": zone_id,
         "eks_cluster_version": "1.32", "pet": PET}))
-    old = Stack(emulator_tf, old_dir)
+    old = Stack(tf, old_dir)
     old.apply()
     shown = old.must("show", "-json")
-    state = tmp_path / "v8-show.json"
+    state = tmp_path / "old-show.json"
     state.write_text(shown.stdout)
     # The artefact list is keyed by our (root-module) addresses: match the old ones by type.name.
     _, unexpected = split_artefacts([{**rc, "address": f"{rc['type']}.{rc['name']}"} for rc in changes(old.plan_json())])
-    assert not unexpected, "the v8 fixture itself does not re-plan clean:\n" + "\n".join(unexpected)
+    assert not unexpected, f"the {fixture} fixture itself does not re-plan clean:\n" + "\n".join(unexpected)
 
     # 2. wandb-cdktf adopt, as README "Coming from terraform-aws-wandb" says.
     tfvars = tmp_path / "terraform.tfvars"
-    tfvars.write_text(_tfvars(zone_id))
+    tfvars.write_text(_tfvars(ns, zone_id))
     out = tmp_path / "takeover"
     done = _adopt(state, tfvars, out)
     assert done.returncode == 0, done.stderr
     report = (out / "ADOPTION.md").read_text()
     print(report)
+    # Every old address is classified (imported, replaced anyway, released or staying, with a reason).
+    assert "not known to wandb-cdktf" not in report
     config = yaml.safe_load((out / "wandb-cdktf.yaml").read_text())
     config["aws_endpoints"] = {"url": moto.url}  # the emulator profile (tests only)
 
     # 3. Our <ns>-infra over the adopted objects: imports and in-place updates only.
-    ours = synth(emulator_tf, config, tmp_path / "cdktf.out", f"{NS}-infra")
+    ours = synth(tf, config, tmp_path / "cdktf.out", f"{ns}-infra")
     plan = ours.plan_json()
     by_type = _by_type(plan)
     print("takeover plan:\n" + "\n".join(describe(rc) for rc in plan["resource_changes"]
                                          if rc["change"]["actions"] != ["no-op"] or rc["change"].get("importing")))
     old_elasticache = '"module.networking.module.vpc.aws_subnet.elasticache' in state.read_text()
     problems = []
-    for rtype, what in STATEFUL.items():
+    for rtype, what in stateful.items():
         found = by_type.get(rtype, [])
         if not found:
             problems.append(f"{what}: no {rtype} in our plan")
         for rc in found:
             if rtype == "aws_subnet" and "_elasticache-" in rc["address"] and not old_elasticache:
-                continue  # ours always has the elasticache tier; v8 without Redis has none: two new empty subnets
+                continue  # ours always has the elasticache tier; a workspace without Redis has none: two new empty subnets
             actions, importing = rc["change"]["actions"], rc["change"].get("importing")
             if not importing or actions not in (["no-op"], ["update"]):
                 problems.append(f"{what}: {describe(rc)}{'' if importing else ' (not imported)'}")
+    for fragment in must_import:
+        hits = [rc for rc in plan["resource_changes"] if fragment in rc["address"]]
+        if not hits or any(not rc["change"].get("importing") or rc["change"]["actions"] not in (["no-op"], ["update"])
+                           for rc in hits):
+            problems.append(f"{fragment}: " + (", ".join(describe(rc) for rc in hits) or "not in our plan"))
+    # Every object the report lists as imported is an import in the plan (and nothing else is).
+    importing = [rc["address"] for rc in plan["resource_changes"] if rc["change"].get("importing")]
+    if len(importing) != len(config["adoption"]["resources"]):
+        problems.append(f"{len(config['adoption']['resources'])} adopted, {len(importing)} imports in the plan")
     assert not problems, "the takeover does not keep every stateful object:\n" + "\n".join(problems)
     destroyed = [describe(rc) for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
     assert not destroyed, "the takeover plan destroys or replaces:\n" + "\n".join(destroyed)
@@ -124,3 +147,23 @@ def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_
     ours.apply()
     _, unexpected = split_artefacts(changes(ours.plan_json()))
     assert not unexpected, "re-plan after the takeover is not clean:\n" + "\n".join(unexpected)
+    return report, config, plan
+
+
+def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    # Security-group rules that AWS already has (same group, source, protocol, port): a create would fail
+    # with InvalidPermission.Duplicate, so ours import them.
+    report, config, _ = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbv8", STATEFUL_V8,
+                                   must_import=("database_ingress-sg-0", "weave-efs_ingress-sg-0", "creator-access-admin"))
+    assert "terraform-aws-wandb **v8**" in report and config["deployment"] == "post-operator"
+
+
+def test_adopt_v1_16_10_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """The pre-operator shape: detected from the state (no flag), adopted with deployment pre-operator, and
+    our <ns>-infra takes over the ALB, its target group, listeners and alias record as well."""
+    report, config, plan = _take_over(emulator_tf, moto, tmp_path, "v1_workspace", "wbv1", STATEFUL_V1,
+                                      must_import=("alb_record-a", "database_ingress-sg-0", "addon-aws-ebs-csi-driver"))
+    assert "terraform-aws-wandb **v1.16.10**" in report and config["deployment"] == "pre-operator"
+    # Named exceptions (ADOPTION.md "Source version"): v1.16.10 had no OIDC provider and no control-plane log group.
+    created = {rc["type"] for rc in plan["resource_changes"] if rc["change"]["actions"] == ["create"]}
+    assert {"aws_iam_openid_connect_provider", "aws_cloudwatch_log_group"} <= created

@@ -204,7 +204,9 @@ def _license_command(args: list[str]) -> int:
 
 ADOPT_HELP = """usage: wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
 
-Take over the AWS objects of a terraform-aws-wandb (v8, or v1.16.10) workspace without replacing them.
+Take over the AWS objects of a terraform-aws-wandb workspace without replacing them. Supported:
+v8.x, v7.x, v4.7.2 and v1.16.10 (pre-operator); the version is read from the state's addresses and
+reported in ADOPTION.md, with `deployment: pre-operator` for v1.16.10.
 
   --state   the old workspace's `terraform show -json > SHOW.json`
   --tfvars  that workspace's terraform.tfvars (its license is not copied)

@@ -2,8 +2,13 @@
 
 Addresses are those of terraform-aws-wandb v8.0.0 (modules kms, file_storage, networking with
 terraform-aws-modules/vpc 4.x, database with rds-aurora 7.7.1, redis, app_eks with
-terraform-aws-modules/eks 20.x) and, where they differ, v1.16.10 (eks 17.x). They were read from the
-module sources; the construct paths are ours (a public contract, see stacks/infra.py).
+terraform-aws-modules/eks 20.x) and, where they differ, of the older shapes (``GENERATIONS``):
+v7.x (eks 17.x, add-ons one resource each as in v8), v4.7.2 (eks 17.x, ``module.file_storage[0]``,
+add-ons ``aws_eks_addon.eks``/``.efs``, Terraform ALB in ``app_lb`` beside the operator) and
+v1.16.10 (pre-operator: eks 17.x, vpc 3.x, rds-aurora 6.2.0, ``module.file_storage[0]`` with the
+bucket's CORS/SSE inline, no OIDC provider, no EFS, the Terraform ALB in ``app_lb``). They were read
+from the module sources at those tags; the construct paths are ours (a public contract, see
+stacks/infra.py).
 
 Each rule says how to import the existing object (the Terraform import ID, from the old state's
 values) and which of its attributes are immutable (``ForceNew`` in the AWS provider): those values are
@@ -33,6 +38,11 @@ def _sg_rule(values: dict[str, Any]) -> str:
     return str(values["security_group_rule_id"])
 
 
+def _route53(values: dict[str, Any]) -> str:
+    # aws_route53_record import ID: ZONEID_RECORDNAME_TYPE (provider docs, aws_route53_record "Import").
+    return f"{values['zone_id']}_{values['name']}_{values['type']}"
+
+
 def _rta(values: dict[str, Any]) -> str:
     # aws_route_table_association import ID: SUBNETID/ROUTETABLEID.
     return f"{values['subnet_id']}/{values['route_table_id']}"
@@ -57,19 +67,28 @@ class Rule:
 
     dashes: bool = False
     """Write the captured names with dashes (v8's ``vpc_cni`` is our ``addon-vpc-cni``). Default: False."""
+    index_in: str = ""
+    """Config list option in which the captured key's position is ``{0}`` (v1.16.10 keys the extra alias
+    records by name, ours by position in ``extra_fqdn``). Default: "" (the key is used as is)."""
 
-    def match(self, address: str) -> str | None:
+    def match(self, address: str, config: dict[str, Any] | None = None) -> str | None:
         m = re.fullmatch(self.pattern, address)
         if m is None:
             return None
         groups = [g.replace("_", "-") for g in m.groups()] if self.dashes else list(m.groups())
+        if self.index_in:
+            listed = [str(v).rstrip(".").lower() for v in (config or {}).get(self.index_in) or []]
+            key = groups[0].rstrip(".").lower()
+            if key not in listed:
+                return None
+            groups = [str(listed.index(key))]
         return self.path.format(*groups)
 
 
 _VPC = r"module\.networking\.module\.vpc\."
 _EKS = r"module\.app_eks\.module\.eks\."
 _DB = r"module\.database\."
-_FS = r"module\.file_storage\."
+_FS = r"module\.file_storage(?:\[0\])?\."  # count = var.create_bucket in v1.16.10 and v4.7.2
 _REDIS = r"module\.redis(?:\[0\])?\."
 _SG = ("name", "description")
 _PREFIX = ("name_prefix",)
@@ -138,6 +157,9 @@ RULES: tuple[Rule, ...] = (
     Rule(_EKS + r"aws_iam_role\.this\[0\]", "eks/cluster-role", carry=("name", "path"), drop=_PREFIX),
     Rule(_EKS + r"aws_iam_role\.cluster\[0\]", "eks/cluster-role", carry=("name", "path"), drop=_PREFIX),  # eks 17.x (v1.16.10)
     Rule(_EKS + r"aws_cloudwatch_log_group\.this\[0\]", "eks/control-plane-logs", carry=("name",)),
+    # v1.16.10 and v4.7.2 app_eks/main.tf: aws_eks_addon "eks" (aws-ebs-csi-driver) and, v4.7.2, "efs".
+    Rule(r"module\.app_eks\.aws_eks_addon\.eks", "eks/addon-aws-ebs-csi-driver"),
+    Rule(r"module\.app_eks\.aws_eks_addon\.efs", "eks/addon-aws-efs-csi-driver"),
     Rule(_EKS + r"aws_eks_addon\.this\[\"(coredns|kube-proxy|vpc-cni|aws-ebs-csi-driver|aws-efs-csi-driver)\"\]",
          "eks/addon-{0}"),
     # v8 app_eks/add-ons.tf: one resource per addon, named after it with underscores.
@@ -151,6 +173,8 @@ RULES: tuple[Rule, ...] = (
     # them again fails with InvalidPermission.Duplicate, so ours import the existing rule.
     Rule(r"module\.app_eks\.aws_security_group_rule\.database", "database/ingress-sg-0", import_id=_sg_rule),
     Rule(r"module\.app_eks\.aws_security_group_rule\.nfs_ingress", "weave-efs/ingress-sg-0", import_id=_sg_rule),
+    # Nodes -> Redis 6379 (app_eks/main.tf aws_security_group_rule.elasticache, count = create_elasticache; all versions).
+    Rule(r"module\.app_eks\.aws_security_group_rule\.elasticache(?:\[0\])?", "redis/ingress-sg-0", import_id=_sg_rule),
     # url is not carried: state holds it without the https:// the argument requires; ours is the same
     # cluster's issuer (the provider compares them without the scheme).
     Rule(r"module\.app_eks\.aws_iam_openid_connect_provider\.eks", "eks/oidc-provider"),
@@ -164,6 +188,18 @@ RULES: tuple[Rule, ...] = (
     Rule(r"module\.app_eks\.aws_security_group\.storage_class_nfs", "weave-efs/security-group", carry=_SG, drop=_PREFIX),
     # --- ACM ---------------------------------------------------------------------------------------------
     Rule(r"module\.acm\.aws_acm_certificate\.this\[0\]", "dns/certificate", carry=("domain_name",)),
+    # --- pre-operator ALB (v1.16.10 modules/app_lb; ours is <ns>-infra "alb" when deployment is pre-operator) ---
+    # The ALB keeps its DNS name (clients may CNAME it) and is switched in place to our security group;
+    # the target group keeps v1.16.10's name (name, port, protocol, vpc_id are ForceNew), so the listeners
+    # and the alias record are imported too (Route53 refuses to CREATE a record that exists).
+    Rule(r"module\.app_lb\.aws_lb\.alb", "alb/alb", carry=("name", "internal", "load_balancer_type")),
+    Rule(r"module\.app_lb\.aws_lb_target_group\.app", "alb/target-group",
+         carry=("name", "port", "protocol", "vpc_id", "target_type")),
+    Rule(r"module\.app_lb\.aws_lb_listener\.https", "alb/https"),
+    Rule(r"module\.app_lb\.aws_lb_listener\.http", "alb/http-redirect"),
+    Rule(r"module\.app_lb\.aws_route53_record\.alb", "alb/record-a", import_id=_route53),
+    Rule(r"module\.app_lb\.aws_route53_record\.extra\[\"([^\"]+)\"\]", "alb/record-extra-{0}", import_id=_route53,
+         index_in="extra_fqdn"),
 )
 
 RELEASED: tuple[tuple[str, str], ...] = (
@@ -171,8 +207,16 @@ RELEASED: tuple[tuple[str, str], ...] = (
     (r".*aws_iam_role_policy_attachment\..*|.*aws_iam_policy_attachment\..*",
      "policy attachment: ours attach the same managed policies to the adopted roles; destroying the old one "
      "would detach them (IAM keeps one attachment per role and policy)"),
-    (_EKS + r"aws_security_group\.cluster\[0\]|" + _EKS + r"aws_security_group_rule\.cluster\[.*\]",
+    (_EKS + r"aws_security_group\.cluster\[0\]|" + _EKS + r"aws_security_group_rule\.cluster.*",
      "EKS cluster security group: the adopted cluster keeps it in vpc_config (immutable)"),
+    # eks 17.x (v1.16.10, v4.7.2, v7.x) workers.tf: the cluster security group's rules reference it, so AWS
+    # refuses to delete it while the released cluster group exists (DependencyViolation).
+    (_EKS + r"aws_security_group\.workers\[0\]|" + _EKS + r"aws_security_group_rule\.workers_.*",
+     "eks 17.x workers security group: referenced by the adopted cluster security group's rules"),
+    # eks 20.x (v8) node security group: the released cluster group's rule ingress_nodes_443 references it.
+    (_EKS + r"aws_security_group\.node\[0\]|" + _EKS + r"aws_security_group_rule\.node\[.*\]",
+     "eks 20.x node security group: referenced by the adopted cluster security group's rules (AWS refuses to "
+     "delete a group another group's rule references: DependencyViolation)"),
 )
 
 REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
@@ -182,10 +226,21 @@ REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
     (r".*aws_security_group_rule\..*", "security group rule: ours are aws_vpc_security_group_*_rule resources on the "
      "adopted groups; the old rules stay in AWS until the old workspace removes them (see cut-over step 6)"),
     (r".*aws_iam_policy\..*|.*aws_iam_role_policy\..*", "IAM policy: recreated by us on the adopted roles"),
-    (r".*aws_route53_record\..*", "Route53 record: ours are created (validation records upsert; the app record "
-     "is replaced at cut-over)"),
+    (r"module\.acm\.aws_route53_record\..*", "ACM validation record: ours is created over it (allow_overwrite: an "
+     "UPSERT of the same name and value)"),
+    (r".*aws_route53_record\..*", "Route53 record with no counterpart in ours: it stays until the old workspace "
+     "removes it (post-operator, external-dns owns the app record)"),
     (r".*aws_acm_certificate_validation\..*", "certificate validation (no AWS object)"),
-    (r"module\.app_lb\..*", "pre-operator ALB and its listeners/target groups (stateless; ours replace them)"),
+    (r"module\.app_lb\.aws_security_group\..*", "ALB security group: ours is one new group (the adopted ALB "
+     "switches to it in place; post-operator, the controller-made ALB's group is new); remove the old ones "
+     "from the old workspace after the cut-over"),
+    (r"module\.app_lb\..*", "Terraform-managed ALB piece with no counterpart in our stacks for this deployment "
+     "(post-operator: the aws-load-balancer-controller makes the ALB)"),
+    (r"aws_autoscaling_attachment\..*", "ASG attachment of the old node groups to the target group: ours attach the "
+     "new node groups; the old ones go with the old node groups"),
+    (r"module\.app_eks\.module\.(lb_controller|external_dns|cluster_autoscaler)\.aws_iam_.*|"
+     r"module\.app_eks\.aws_iam_role\.(oidc|irsa)|module\.app_eks\.aws_iam_policy_attachment\.irsa",
+     "IRSA role of a controller: ours are new roles (name prefixes) trusted by the adopted OIDC provider"),
     (r".*aws_secretsmanager_secret.*", "secret: ours is a new secret (W&B reads it through the operator)"),
     (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry: recreated by us "
      "(the cluster creator's is imported)"),
@@ -197,13 +252,22 @@ STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
     (r"(.*\.)?(random_[a-z_]+|time_sleep|tls_[a-z_]+|null_resource|terraform_data)\..*", "helper with no AWS object"),
     (r".*aws_flow_log\..*|module\.networking\.aws_s3_bucket.*", "flow logs and their bucket"),
     (r".*aws_kms_grant\..*", "KMS grant"),
+    (_FS + r"aws_s3_bucket_acl\..*", "bucket ACL `private` (v4.7.2+): ours disables ACLs (BucketOwnerEnforced); "
+     "destroying an aws_s3_bucket_acl only forgets it"),
+    # vpc 4.x (v4.7.2 to v8) manages them by default; removing them from Terraform changes nothing in AWS.
+    (_VPC + r"aws_default_(network_acl|route_table)\.\w+\[0\]", "the VPC's default network ACL / route table "
+     "(AWS-owned, adopted by vpc 4.x): ours leaves them as they are; `terraform state rm` them when the old "
+     "workspace is retired (destroying an aws_default_* only forgets it)"),
+    (_EKS + r"aws_iam_role\.workers\[0\]|" + _EKS + r"aws_iam_instance_profile\..*",
+     "eks 17.x worker role/profile: unused by the managed node groups (they run as module.app_eks.aws_iam_role.node)"),
+    (r"module\.app_eks\.aws_efs_backup_policy\..*", "EFS backup policy (v4.7.2+): ours leaves AWS Backup to you"),
     (r".*(clickhouse|yace|private_link|s3_endpoint|cluster_autoscaler).*", "feature not supported by wandb-cdktf"),
 )
 
 
-def our_path(address: str) -> tuple[Rule, str] | None:
+def our_path(address: str, config: dict[str, Any] | None = None) -> tuple[Rule, str] | None:
     for rule in RULES:
-        path = rule.match(address)
+        path = rule.match(address, config)
         if path is not None:
             return rule, path
     return None
@@ -214,3 +278,70 @@ def classify(address: str, table: tuple[tuple[str, str], ...]) -> str | None:
         if re.fullmatch(pattern, address):
             return why
     return None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A terraform-aws-wandb release line whose addresses ``adopt`` knows, and what differs from v8."""
+
+    name: str
+    deployment: str
+    """Our ``deployment`` for it: pre-operator only where W&B itself ran without the operator."""
+    notes: tuple[str, ...]
+    """What a takeover of this shape does differently (written into ADOPTION.md)."""
+
+
+_EKS17 = ("EKS: terraform-aws-modules/eks 17.x. The cluster, its IAM role and its security groups are kept "
+          "(security_group_ids is immutable); the 17.x managed node groups (`module.node_groups`) are replaced by "
+          "ours, which join the adopted cluster; the `kubernetes_config_map.aws_auth` stays with the old workspace "
+          "until the old node groups are gone (EKS adds our node role itself).",
+          "EKS authentication: 17.x created the cluster with `CONFIG_MAP` authentication; ours switches it in place "
+          "to `API_AND_CONFIG_MAP` (EKS allows that direction only) so access entries work; the aws-auth entries keep "
+          "working.")
+
+GENERATIONS: dict[str, Generation] = {
+    "v8": Generation("v8", "post-operator", ()),
+    "v7": Generation("v7", "post-operator", _EKS17 + (
+        "Add-ons: v7 already has one aws_eks_addon per add-on (app_eks/add-ons.tf): each is imported.",)),
+    "v4.7.2": Generation("v4.7.2", "post-operator", _EKS17 + (
+        "Add-ons: v4.7.2 has only `aws_eks_addon.eks` (EBS CSI) and `.efs` (EFS CSI): both are imported; "
+        "vpc-cni, coredns, kube-proxy and metrics-server are EKS's self-managed copies, which ours take over as "
+        "managed add-ons (created, resolve_conflicts OVERWRITE).",
+        "ALB: v4.7.2 still has the Terraform ALB of `module.app_lb` (behind the `old.` dummy name) beside the "
+        "controller-made one; post-operator we have no Terraform ALB, so it stays with the old workspace: destroy it "
+        "there after the cut-over.")),
+    "v1.16.10": Generation("v1.16.10", "pre-operator", _EKS17 + (
+        "Network: terraform-aws-modules/vpc 3.x, same addresses as 4.x; database: rds-aurora 6.2.0, same addresses "
+        "as 7.7.1.",
+        "Bucket: `module.file_storage[0]` keeps CORS and encryption inline in aws_s3_bucket (provider 3.x style); "
+        "ours manage them as aws_s3_bucket_cors_configuration / _server_side_encryption_configuration, created over "
+        "the same settings (PUTs, no data moves).",
+        "Add-ons: only `aws_eks_addon.eks` (EBS CSI) is imported; the others are created as managed add-ons over "
+        "EKS's self-managed copies.",
+        "Not in v1.16.10, created new by ours: the IAM OIDC provider (IRSA), the control-plane log group (17.x "
+        "enabled no log types), the cluster-creator access entry.",
+        "ALB (`module.app_lb`): the ALB, its target group (`<ns>-tg-app`: the name is immutable, so it is kept), "
+        "both listeners and the alias record are imported; the two ALB security groups (`-alb-inbound`, "
+        "`-alb-outbound`) are replaced by our one, switched on the ALB in place; the NodePort rule "
+        "(`aws_security_group_rule.lb`) is replaced by ours from that group. The ALB's DNS name does not change.")),
+}
+
+
+def detect_generation(addresses: set[str]) -> Generation:
+    """The release line of a workspace, from its addresses alone (no flag to get wrong).
+
+    eks 20.x (v8) has ``module.eks_managed_node_group``/``aws_iam_role.this``; eks 17.x (v1.16.10 to v7.x)
+    has ``module.node_groups``/``aws_iam_role.cluster``. Among 17.x ones, v7 has no ``module.app_lb.aws_lb``;
+    v4.7.2 has it and also the operator-era OIDC provider and EFS of app_eks; v1.16.10 has neither.
+    """
+    def has(pattern: str) -> bool:
+        return any(re.fullmatch(pattern, a) for a in addresses)
+
+    eks17 = has(_EKS + r"(module\.node_groups\..*|aws_iam_role\.cluster\[0\])")
+    if not eks17:
+        return GENERATIONS["v8"]
+    if not has(r"module\.app_lb\.aws_lb\.alb"):
+        return GENERATIONS["v7"]
+    if has(r"module\.app_eks\.(aws_iam_openid_connect_provider\.eks|aws_efs_file_system\..*)|module\.wandb\..*"):
+        return GENERATIONS["v4.7.2"]
+    return GENERATIONS["v1.16.10"]
