@@ -15,8 +15,8 @@ sys.path.insert(0, str(REPO / "src"))
 from pydantic import BaseModel  # noqa: E402
 
 from wandb_cdktf.config import WandbConfig  # noqa: E402
-from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
 from wandb_cdktf.config.model import CloudTrailConfig, LogLifecycle  # noqa: E402
+from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
 OUT = REPO / "docs" / "options.md"

@@ -13,8 +13,9 @@ synthesized JSON records in each block's ``//`` metadata.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cdktf import App, TerraformOutput, TerraformStack
 

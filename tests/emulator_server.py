@@ -18,10 +18,11 @@ their reasons). Shims patch moto classes in this process only, before the server
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
@@ -65,7 +66,7 @@ def _eks_addons() -> None:
         if _key(self, cluster_name, name) in store:
             raise ResourceInUseException(clusterName=cluster_name, nodegroupName=None, fargateProfileName=None,
                                          addonName=name, message=f"Addon already exists with name: {name}")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         addon = {
             "addonName": name,
             "clusterName": cluster_name,
@@ -105,7 +106,7 @@ def _eks_addons() -> None:
         for key in ("addonVersion", "serviceAccountRoleArn", "configurationValues"):
             if self._get_param(key):
                 addon[key] = self._get_param(key)
-        addon["modifiedAt"] = datetime.now(timezone.utc)
+        addon["modifiedAt"] = datetime.now(UTC)
         return ActionResult({"update": {"id": "00000000-0000-0000-0000-000000000001", "status": "Successful",
                                         "type": "AddonUpdate", "params": [], "createdAt": addon["modifiedAt"],
                                         "errors": []}})
@@ -128,7 +129,7 @@ def _eks_describe_update() -> None:
 
     def describe_update(self: Any) -> ActionResult:
         return ActionResult({"update": {"id": self._get_param("updateId"), "status": "Successful", "type": "AddonUpdate",
-                                        "params": [], "createdAt": datetime.now(timezone.utc), "errors": []}})
+                                        "params": [], "createdAt": datetime.now(UTC), "errors": []}})
 
     EKSResponse.describe_update = describe_update  # type: ignore[attr-defined]
     urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$"] = urls.response.dispatch
@@ -307,7 +308,7 @@ def _route53_zone_ids() -> None:
     from moto.utilities.id_generator import moto_id
 
     @moto_id
-    def create_route53_zone_id(resource_identifier: Any, existing_ids: Any = None, tags: Any = None) -> str:  # noqa: ARG001
+    def create_route53_zone_id(resource_identifier: Any, existing_ids: Any = None, tags: Any = None) -> str:
         return "Z" + "".join(random.choice(string.ascii_uppercase + string.digits) for _ in range(20))
 
     models.create_route53_zone_id = create_route53_zone_id
@@ -366,7 +367,7 @@ def _eks_access_entries() -> None:
                                          addonName=None, message="The specified access entry resource is already in use on this cluster.")
         groups = self._get_param("kubernetesGroups") or []
         _check_names(groups, self._get_param("username"))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         entry = {
             "clusterName": cluster_name, "principalArn": principal, "kubernetesGroups": groups,
             "accessEntryArn": f"{cluster.arn.replace(':cluster/', ':access-entry/')}/{uuid.uuid4()}",
@@ -389,7 +390,7 @@ def _eks_access_entries() -> None:
             entry["kubernetesGroups"] = groups
         if self._get_param("username"):
             entry["username"] = self._get_param("username")
-        entry["modifiedAt"] = datetime.now(timezone.utc)
+        entry["modifiedAt"] = datetime.now(UTC)
         return ActionResult({"accessEntry": entry})
 
     def delete_access_entry(self: Any) -> ActionResult:
@@ -405,7 +406,7 @@ def _eks_access_entries() -> None:
 
     def associate_access_policy(self: Any) -> ActionResult:
         key, entry = _entry(self)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         association = {"policyArn": self._get_param("policyArn"), "accessScope": self._get_param("accessScope") or {},
                        "associatedAt": now, "modifiedAt": now}
         policies[key][association["policyArn"]] = association
@@ -507,7 +508,7 @@ def _privatelink_rules() -> None:
     def register_targets(self: Any, target_group_arn: str, instances: list[Any]) -> None:
         group = self.target_groups.get(target_group_arn)
         if group is not None and group.target_type == "alb":
-            if len(instances) != 1 or group.targets and instances[0]["Id"] not in group.targets:
+            if len(instances) != 1 or (group.targets and instances[0]["Id"] not in group.targets):
                 raise RESTError("ValidationError", "You can register only one Application Load Balancer per target group")
             alb = self.load_balancers.get(instances[0]["Id"])
             if alb is None or alb.type != "application":
@@ -678,7 +679,7 @@ def _eks_version_updates() -> None:
 
     def _update(kind: str, params: list[dict[str, str]]) -> dict[str, Any]:
         return {"id": str(uuid.uuid4()), "status": "Successful", "type": kind, "params": params,
-                "createdAt": datetime.now(timezone.utc), "errors": []}
+                "createdAt": datetime.now(UTC), "errors": []}
 
     def update_cluster_version(self: Any) -> ActionResult:
         name, target = self._get_param("name"), str(self._get_param("version"))
@@ -747,10 +748,10 @@ def _kms_policy_principals() -> None:
             arns = principals.get("AWS", [])
             for arn in [arns] if isinstance(arns, str) else arns:
                 parts = arn.split(":")
-                if len(parts) == 6 and parts[2] == "iam" and parts[4] == self.current_account and parts[5].startswith("role/"):
-                    if not any(role.arn == arn for role in iam.roles.values()):
-                        raise JsonRESTError("MalformedPolicyDocumentException",
-                                            "Policy contains a statement with one or more invalid principals.")
+                ours = len(parts) == 6 and parts[2] == "iam" and parts[4] == self.current_account and parts[5].startswith("role/")
+                if ours and not any(role.arn == arn for role in iam.roles.values()):
+                    raise JsonRESTError("MalformedPolicyDocumentException",
+                                        "Policy contains a statement with one or more invalid principals.")
 
     for name in ("create_key", "put_key_policy"):
         original = getattr(KmsResponse, name)
@@ -838,7 +839,7 @@ def _eks_update_cluster_config() -> None:
                 params.append({"type": key, "value": str(value)})
         kind = "LoggingUpdate" if self._get_param("logging") else "ConfigUpdate"
         return ActionResult({"update": {"id": str(uuid.uuid4()), "status": "Successful", "type": kind,
-                                        "params": params, "createdAt": datetime.now(timezone.utc), "errors": []}})
+                                        "params": params, "createdAt": datetime.now(UTC), "errors": []}})
 
     EKSResponse.update_cluster_config = update_cluster_config  # type: ignore[method-assign]
 
@@ -918,10 +919,8 @@ def _cloudtrail_bucket_policy() -> None:
         bucket = self._get_param("S3BucketName")
         trail_arn = f"arn:aws:cloudtrail:{self.region}:{self.current_account}:trail/{self._get_param('Name')}"
         policy = None
-        try:
+        with contextlib.suppress(Exception):  # no such bucket, or no policy: CloudTrail's own error follows
             policy = s3_backends[self.current_account]["global"].get_bucket_policy(bucket)
-        except Exception:  # noqa: BLE001 - a missing bucket is moto's own error below
-            pass
         if policy is not None or bucket in s3_backends[self.current_account]["global"].buckets:
             statements = json.loads(policy).get("Statement", []) if policy else []
             statements = statements if isinstance(statements, list) else [statements]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -217,7 +218,7 @@ def test_not_a_v8_state_is_refused(tmp_path, mutate, option, fragment):
 def test_namespace_mismatch_is_refused(tmp_path):
     (tmp_path / "show.json").write_text(json.dumps(v8_show_json("otherns")))
     (tmp_path / "terraform.tfvars").write_text(TFVARS)
-    with pytest.raises(ConfigError, match="namespace: terraform.tfvars says 'wbadopt' but the workspace's EKS cluster is 'otherns'"):
+    with pytest.raises(ConfigError, match=re.escape("namespace: terraform.tfvars says 'wbadopt' but the workspace's EKS cluster is 'otherns'")):
         plan_takeover(tmp_path / "show.json", tmp_path / "terraform.tfvars")
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import typing
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 from wandb_cdktf.config.byob import AWS_PRINCIPALS, DEFAULT_AZURE_SERVICE_ACCOUNTS, GCP_SERVICE_ACCOUNTS, ByobConfig
-
-from _support import make_config
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ISSUER = "https://oidc.example.com/tenant/cluster/"

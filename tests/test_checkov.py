@@ -77,7 +77,7 @@ def _counts(results: dict[str, CheckovResult], skips: Skips) -> dict[str, dict[s
     return out
 
 
-def _skip_for(finding: Finding, skips: Skips):  # noqa: ANN202 - CheckovSkip | None
+def _skip_for(finding: Finding, skips: Skips):
     return next((s for s in skips.checkov if s.matches(finding.check_id, finding.address)), None)
 
 

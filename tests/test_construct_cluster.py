@@ -9,11 +9,22 @@ import re
 import pytest
 
 from _construct_support import (
-    KEY_ARN, SUBNETS, VPC_ID, address, assert_validates, all_of, at, build_bare_stacks, output, ref, statements, under,
+    KEY_ARN,
+    SUBNETS,
+    VPC_ID,
+    address,
+    all_of,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    statements,
+    under,
 )
 from wandb_cdktf.constructs.aws import AccessPrincipal, Cluster, ClusterProps
-from wandb_cdktf.constructs.aws.iam import PolicyOwner
 from wandb_cdktf.constructs.aws.cluster import ADDONS, CONTROL_PLANE_LOGS, namespace_secrets_arn
+from wandb_cdktf.constructs.aws.iam import PolicyOwner
 
 BASE = dict(namespace="ct", kubernetes_version="1.32", vpc_id=VPC_ID, private_subnet_ids=SUBNETS, kms_key_arn=KEY_ARN)
 ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
@@ -70,7 +81,7 @@ def test_min_above_max_raises():
 
 
 def test_unknown_addon_raises():
-    with pytest.raises(ValueError, match="unknown addon.*'karpenter'"):
+    with pytest.raises(ValueError, match=r"unknown addon.*'karpenter'"):
         ClusterProps(**BASE, addon_versions={"karpenter": "1.0", "coredns": "v1"})
 
 

@@ -7,7 +7,20 @@ import re
 
 import pytest
 
-from _construct_support import KEY_ARN, address, SG_ID, SUBNETS, VPC_ID, assert_validates, all_of, at, build_bare_stacks, output, ref, under
+from _construct_support import (
+    KEY_ARN,
+    SG_ID,
+    SUBNETS,
+    VPC_ID,
+    address,
+    all_of,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    under,
+)
 from wandb_cdktf.constructs.aws import Database, DatabaseProps
 
 PI_KEY = "arn:aws:kms:us-west-2:123456789012:key/99999999-8888-7777-6666-555555555555"

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from _construct_support import KEY_ARN, ROLE_ARN, assert_validates, at, build_bare_stacks, output, ref, statements, types
+from _construct_support import (
+    KEY_ARN,
+    ROLE_ARN,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    statements,
+    types,
+)
 from wandb_cdktf.constructs.aws import Key, KeyProps
 
 CUSTOM_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -34,7 +45,7 @@ def stacks(tmp_path_factory):
 
 @pytest.mark.parametrize("days", [0, 6, 31, 365])
 def test_deletion_window_outside_7_to_30_raises(days):
-    with pytest.raises(ValueError, match="7..30"):
+    with pytest.raises(ValueError, match=re.escape("7..30")):
         KeyProps(namespace="kt", deletion_window_in_days=days)
 
 

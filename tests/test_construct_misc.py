@@ -8,17 +8,37 @@ import json
 import pytest
 
 from _construct_support import (
-    CERT_ARN, KEY_ARN, SG_ID, SUBNETS, VPC_ID, ZONE_ID, assert_validates, at, build_bare_stacks, output,
-    ref, statements, types, under,
+    CERT_ARN,
+    KEY_ARN,
+    SG_ID,
+    SUBNETS,
+    VPC_ID,
+    ZONE_ID,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    statements,
+    types,
+    under,
 )
-from wandb_cdktf.constructs.aws.iam import RoleRef
 from wandb_cdktf.constructs.aws import (
-    AppSecrets, AppSecretsProps, IrsaRole, IrsaRoleProps, LoadBalancer, LoadBalancerProps, WeaveFileSystem,
+    AppSecrets,
+    AppSecretsProps,
+    IrsaRole,
+    IrsaRoleProps,
+    LoadBalancer,
+    LoadBalancerProps,
+    WeaveFileSystem,
     WeaveFileSystemProps,
 )
+from wandb_cdktf.constructs.aws.iam import RoleRef
 from wandb_cdktf.constructs.aws.ingress_security_group import IngressSecurityGroup, IngressSecurityGroupProps
 from wandb_cdktf.constructs.aws.lbc_policy import (
-    cluster_autoscaler_policy, external_dns_policy, load_balancer_controller_policy,
+    cluster_autoscaler_policy,
+    external_dns_policy,
+    load_balancer_controller_policy,
 )
 
 OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from _construct_support import SUBNETS, VPC_ID, assert_validates, at, build_bare_stacks, output, ref, statements, types, under
+from _construct_support import (
+    SUBNETS,
+    VPC_ID,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    statements,
+    types,
+    under,
+)
 from wandb_cdktf.constructs.aws import Network, NetworkProps
 
 THREE_AZ = dict(

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from _construct_support import KEY_ARN, SG_ID, SUBNETS, VPC_ID, assert_validates, at, build_bare_stacks, output, ref, under
+from _construct_support import (
+    KEY_ARN,
+    SG_ID,
+    SUBNETS,
+    VPC_ID,
+    assert_validates,
+    at,
+    build_bare_stacks,
+    output,
+    ref,
+    under,
+)
 from wandb_cdktf.constructs.aws import Redis, RedisProps
 
 BASE = dict(namespace="rt", vpc_id=VPC_ID, subnet_ids=SUBNETS, kms_key_arn=KEY_ARN)

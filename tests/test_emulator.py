@@ -31,6 +31,7 @@ import pytest
 
 from _emulator_support import (
     CDKTF_CLI_ENV,
+    DOMAIN,
     PARALLELISM,
     REGION,
     REPO,
@@ -51,6 +52,7 @@ from _emulator_support import (
     synth,
     tail_text,
 )
+from wandb_cdktf.config import config_from_mapping
 from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]

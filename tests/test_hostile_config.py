@@ -218,7 +218,7 @@ _subnet = st.builds(
 def test_overlapping_cidrs(tiers: list[list[str]], vpc: str) -> None:
     names = ["network_public_subnet_cidrs", "network_private_subnet_cidrs", "network_database_subnet_cidrs",
              "network_elasticache_subnet_cidrs"]
-    config = load_mapping({**BASE, "network_cidr": vpc, **dict(zip(names, tiers))})
+    config = load_mapping({**BASE, "network_cidr": vpc, **dict(zip(names, tiers, strict=True))})
     if config is None:
         return
     nets = [ipaddress.ip_network(c) for name in names for c in getattr(config, name)]
@@ -377,7 +377,7 @@ def test_accepted_edge_configs_synthesize(data: dict[str, Any]) -> None:
         cfg = root / "config.json"
         cfg.write_text(json.dumps(data))
         out = _fresh_outdir(root)
-        rc, stdout, stderr = _run_cli(cfg, out)
+        rc, _, stderr = _run_cli(cfg, out)
         assert rc == 0, stderr
         assert not (out / "marker").exists(), "the old output should be replaced as a whole"
         stacks = sorted(p.name for p in (out / "stacks").iterdir())

@@ -432,7 +432,7 @@ def test_pre_operator_load_balancer(synth):
     assert lb["enable_deletion_protection"] is False  # v1.16.10; the migration deletes it
     tg = one_resource(s, "aws_lb_target_group")
     assert tg["port"] == 32543 and tg["protocol"] == "HTTP"
-    listeners = {l["port"]: l for l in resources(s, "aws_lb_listener").values()}
+    listeners = {lis["port"]: lis for lis in resources(s, "aws_lb_listener").values()}
     assert listeners[443]["protocol"] == "HTTPS" and "certificate_arn" in listeners[443]
     assert listeners[80]["default_action"][0]["redirect"]["protocol"] == "HTTPS"
     assert len(resources(s, "aws_autoscaling_attachment")) == 2
@@ -464,7 +464,7 @@ def test_post_operator_alb_security_group(infra, synth):
     assert {(r["from_port"], r.get("cidr_ipv4") or r.get("cidr_ipv6")) for r in rules} == {(443, "0.0.0.0/0"), (443, "::/0")}
     (egress,) = [r for k, r in resources(infra, "aws_vpc_security_group_egress_rule").items() if k.startswith("alb-k8s_")]
     assert egress["referenced_security_group_id"].endswith(".vpc_config[0].cluster_security_group_id}")
-    assert infra["output"]["alb_security_group_id"]["value"] == "${aws_security_group.%s.id}" % alb_sg_key
+    assert infra["output"]["alb_security_group_id"]["value"] == f"${{aws_security_group.{alb_sg_key}.id}}"
     closed = synth(VARIANTS["closed"]).stack(STACK)
     assert not [k for k in resources(closed, "aws_vpc_security_group_ingress_rule") if k.startswith("alb-k8s_")]
 

@@ -121,7 +121,13 @@ def test_examples_load(name, cloud):
 
 
 def test_every_optional_field_documents_its_default():
-    from wandb_cdktf.config.launch import LaunchAwsConfig, LaunchAzureConfig, LaunchConfig, LaunchGcpConfig, LaunchSageMakerConfig
+    from wandb_cdktf.config.launch import (
+        LaunchAwsConfig,
+        LaunchAzureConfig,
+        LaunchConfig,
+        LaunchGcpConfig,
+        LaunchSageMakerConfig,
+    )
 
     for model in (LaunchConfig, LaunchAwsConfig, LaunchGcpConfig, LaunchAzureConfig, LaunchSageMakerConfig):
         for name, field in model.model_fields.items():

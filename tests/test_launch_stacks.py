@@ -663,7 +663,7 @@ def test_seed_registry_block_is_validated_like_builder_destination():
     validate_launch_config(doc)
     from wandb_cdktf.launch_config import LaunchConfigError
 
-    with pytest.raises(LaunchConfigError, match="registry.type must be 'acr'"):
+    with pytest.raises(LaunchConfigError, match=re.escape("registry.type must be 'acr'")):
         validate_launch_config({**doc, "environment": {"type": "azure", "region": "eastus"}})
     with pytest.raises(LaunchConfigError, match="not both"):
         validate_launch_config({**doc, "builder": {"type": "docker", "destination": doc["registry"]["uri"]}})

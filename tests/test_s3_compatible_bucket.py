@@ -247,7 +247,7 @@ def test_app_builds_bucket_from_the_secret_with_env_expansion(synth):
     assert [e["name"] for e in env] == ["BUCKET_ACCESS_KEY", "BUCKET_SECRET_KEY", "BUCKET"]
     secret_key = next(k for k, s in stack["resource"]["kubernetes_secret_v1"].items()
                       if s["metadata"]["name"] == "wandb-bucket-credentials")
-    for entry, key in zip(env[:2], ("ACCESS_KEY", "SECRET_KEY")):
+    for entry, key in zip(env[:2], ("ACCESS_KEY", "SECRET_KEY"), strict=True):
         ref = entry["value_from"]["secret_key_ref"]
         assert ref == {"name": f"${{kubernetes_secret_v1.{secret_key}.metadata[0].name}}", "key": key}
     assert env[2]["value"] == ("s3://$(BUCKET_ACCESS_KEY):$(BUCKET_SECRET_KEY)@minio.example.com:9000/wandb-files/runs"

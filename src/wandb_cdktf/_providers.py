@@ -32,8 +32,16 @@ import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["MissingExtraError", "ProviderBindings", "aws", "google", "azurerm", "kubernetes", "helm",
-           "provider_module"]
+__all__ = [
+    "MissingExtraError",
+    "ProviderBindings",
+    "aws",
+    "azurerm",
+    "google",
+    "helm",
+    "kubernetes",
+    "provider_module",
+]
 
 _lock = threading.RLock()
 

@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; output left unchanged", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
+    except Exception as exc:
         if os.environ.get("WANDB_CDKTF_DEBUG"):
             raise
         first = " ".join(str(exc).split())[:400]

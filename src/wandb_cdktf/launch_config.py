@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal, Mapping
+from collections.abc import Mapping
+from typing import Any, Literal
 
 EnvironmentType = Literal["aws", "gcp", "azure"]
 BuilderType = Literal["docker", "kaniko", "noop"]
@@ -221,10 +222,7 @@ def _emit(node: Any, indent: int, lines: list[str]) -> None:
     pad = " " * indent
     if isinstance(node, Mapping):
         for k, item in node.items():
-            if isinstance(item, Mapping) and item:
-                lines.append(f"{pad}{_key(k)}:")
-                _emit(item, indent + 2, lines)
-            elif isinstance(item, list) and item:
+            if (isinstance(item, Mapping) and item) or (isinstance(item, list) and item):
                 lines.append(f"{pad}{_key(k)}:")
                 _emit(item, indent + 2, lines)
             elif isinstance(item, (Mapping, list)):

@@ -19,8 +19,9 @@ plan is an import plus in-place updates rather than a replacement.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 def _id(values: dict[str, Any]) -> str:

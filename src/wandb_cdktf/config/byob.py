@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
@@ -372,7 +372,7 @@ class AzureFileStore(_Store):
         return cs.azure_address(self.account, self.container, cs.secret_from_env(env, self.access_key_env, f"{option}.access_key_env"))
 
 
-FileStore = Annotated[Union[S3FileStore, S3CompatibleFileStore, GcsFileStore, AzureFileStore], Field(discriminator="type")]
+FileStore = Annotated[S3FileStore | S3CompatibleFileStore | GcsFileStore | AzureFileStore, Field(discriminator="type")]
 
 
 # --- the section -----------------------------------------------------------------------------
@@ -390,15 +390,15 @@ def _items(value: Any) -> list[Any]:
 
 
 AwsSections = Annotated[
-    Union[Annotated[AwsByobConfig, Tag("sections-one")], Annotated[list[AwsByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Annotated[AwsByobConfig, Tag("sections-one")] | Annotated[list[AwsByobConfig], Field(min_length=1), Tag("sections-list")],
     Discriminator(_one_or_many),
 ]
 GcpSections = Annotated[
-    Union[Annotated[GcpByobConfig, Tag("sections-one")], Annotated[list[GcpByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Annotated[GcpByobConfig, Tag("sections-one")] | Annotated[list[GcpByobConfig], Field(min_length=1), Tag("sections-list")],
     Discriminator(_one_or_many),
 ]
 AzureSections = Annotated[
-    Union[Annotated[AzureByobConfig, Tag("sections-one")], Annotated[list[AzureByobConfig], Field(min_length=1), Tag("sections-list")]],
+    Annotated[AzureByobConfig, Tag("sections-one")] | Annotated[list[AzureByobConfig], Field(min_length=1), Tag("sections-list")],
     Discriminator(_one_or_many),
 ]
 

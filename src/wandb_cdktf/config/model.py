@@ -21,10 +21,18 @@ from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
 from .s3_compatible import S3CompatibleBucketConfig
-from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 from .sizes import SIZE_PRESETS, Size, SizePreset
-from .types import (AcmCertificateArn, IamPolicyArn, IamPrincipalArn, IamRoleArn, Ipv4Cidr, Ipv6Cidr, KmsKeyArn,
-                    SecretsManagerSecretArn)
+from .types import (
+    AcmCertificateArn,
+    IamPolicyArn,
+    IamPrincipalArn,
+    IamRoleArn,
+    Ipv4Cidr,
+    Ipv6Cidr,
+    KmsKeyArn,
+    SecretsManagerSecretArn,
+)
+from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
 
 # EKS addon versions look like v1.19.2-eksbuild.1 (DescribeAddonVersions); CreateAddon/UpdateAddon refuse others.
 EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]

@@ -29,7 +29,11 @@ _WHERE = {
     "LaunchAzureStack": "launch_azure", "LaunchGcpStack": "launch_gcp", "OperatorStack": "operator",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "AppStack", "ByobAwsStack", "ByobAzureStack", "ByobGcpStack", "InfraStack", "LaunchAwsStack", "LaunchAzureStack",
+    "LaunchGcpStack", "OperatorStack", "WandbStack",
+]
+assert sorted(__all__) == sorted(_WHERE)
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,8 @@ Every stack emits ``launch_config`` (the agent's launch-config.yaml) and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from cdktf import TerraformOutput, TerraformStack
 from constructs import Construct

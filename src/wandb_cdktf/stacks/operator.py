@@ -19,15 +19,21 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.s3_compatible import ACCESS_KEY_FIELD, SECRET_KEY_FIELD
-from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 from ..constructs.aws.private_link_registration import PrivateLinkRegistration, PrivateLinkRegistrationProps
+from ..constructs.aws.yace import yace_search_tags
+from ..constructs.kubernetes.bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 from ..constructs.kubernetes.eks_access import helm_provider, kubernetes_provider
+from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps, YaceSettings
 from ..constructs.kubernetes.storage_class import DefaultStorageClass
 from ..constructs.kubernetes.weave_worker_auth import WeaveWorkerAuth, WeaveWorkerAuthProps
-from ..constructs.aws.yace import yace_search_tags
-from ..constructs.kubernetes.operator import IngressSettings, WandbOperator, WandbOperatorProps, YaceSettings
-from ._app_inputs import (STORES_VARIABLE, database_password, external_redis_params, license_variable, redis_password,
-                          supported_file_stores)
+from ._app_inputs import (
+    STORES_VARIABLE,
+    database_password,
+    external_redis_params,
+    license_variable,
+    redis_password,
+    supported_file_stores,
+)
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
 

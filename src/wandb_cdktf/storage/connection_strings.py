@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,8 +49,8 @@ __all__ = [
     "parse_address",
     "parse_supported_file_stores",
     "s3_compatible_address",
-    "supported_file_stores",
     "secret_from_env",
+    "supported_file_stores",
     "supported_file_stores_from_config",
     "validate_azure_container_name",
     "validate_azure_storage_account_name",
@@ -344,7 +344,7 @@ class AzureAddress:
     __str__ = redacted
 
 
-StorageAddress = Union[S3Address, GcsAddress, AzureAddress]
+StorageAddress = S3Address | GcsAddress | AzureAddress
 
 
 # --- builders ------------------------------------------------------------------------------

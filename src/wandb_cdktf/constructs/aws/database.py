@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import aws
-from .ephemeral import ephemeral_random_password
 from .context import account_context
+from .ephemeral import ephemeral_random_password
 from .iam import service_trust
 from .yace import discovery_tags
 

@@ -24,7 +24,6 @@ from constructs import Construct
 
 from ..._providers import aws
 
-
 PRIVATE_ZONE_ERROR = (
     "zone_id {zone_id} is a private hosted zone: ACM validates certificates through public DNS only, so a "
     "certificate validated there is never issued. Set acm_certificate_arn to an existing certificate for the W&B "

@@ -13,16 +13,16 @@ same as ``Cluster``'s, so the stacks use either.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import aws
-from .context import account_context
 from .cluster import NodeRole, namespace_secrets_arn
+from .context import account_context
 from .iam import Statement, allow, policy_document, same_permission
 
 

@@ -137,7 +137,7 @@ class FileStorage(Construct):
         aws.s3_bucket_notification.S3BucketNotification(
             self,
             "notification",
-            bucket=getattr(bucket, "id"),
+            bucket=bucket.id,
             queue=[aws.s3_bucket_notification.S3BucketNotificationQueue(queue_arn=queue.arn, events=["s3:ObjectCreated:*"])],
             depends_on=[policy],
         )

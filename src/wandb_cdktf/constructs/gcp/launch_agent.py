@@ -243,7 +243,7 @@ class GcpLaunchAgent(Construct):
                         member=f"serviceAccount:{p.vertex_ai_job_service_account}",
                     )
 
-    def _custom_role(self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]):  # noqa: ANN202 - binding type
+    def _custom_role(self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]):
         return google.project_iam_custom_role.ProjectIamCustomRole(
             self,
             cid,
