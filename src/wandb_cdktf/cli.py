@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 from ._providers import MissingExtraError
 from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, WandbConfig, load_config
@@ -227,7 +228,7 @@ def _adopt_command(args: list[str]) -> int:
         return 0
 
     class _Parser(argparse.ArgumentParser):
-        def error(self, message: str) -> None:  # one line, exit 2
+        def error(self, message: str) -> NoReturn:  # one line, exit 2
             print(f"error: adopt: {message} (see wandb-cdktf adopt --help)", file=sys.stderr)
             raise SystemExit(2)
 

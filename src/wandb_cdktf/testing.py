@@ -47,7 +47,8 @@ def normalize(doc: Any) -> Any:
 
 def resources(doc: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
     """All resources of one type in a stack's JSON, keyed by logical id."""
-    return doc.get("resource", {}).get(rtype, {})
+    found: dict[str, dict[str, Any]] = doc.get("resource", {}).get(rtype, {})
+    return found
 
 
 def one_resource(doc: dict[str, Any], rtype: str) -> dict[str, Any]:

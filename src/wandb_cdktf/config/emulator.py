@@ -11,7 +11,7 @@ Credentials are never part of the configuration: export ``AWS_ACCESS_KEY_ID`` /
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -20,7 +20,7 @@ from .base import StrictModel
 # Endpoint names of the hashicorp/aws provider (5.x) for every service a wandb-cdktf
 # stack calls, the canonical name of each (an alias next to its canonical name is an
 # error in the provider). ``sts`` and ``iam`` also serve the account-id lookup.
-EMULATED_SERVICES: tuple[str, ...] = (
+EMULATED_SERVICES: tuple[EmulatedService, ...] = (
     "acm",
     "autoscaling",
     "cloudtrail",
@@ -87,7 +87,7 @@ class AwsEndpointsConfig(StrictModel):
             raise ValueError("must not repeat a service")
         return value
 
-    def provider_arguments(self) -> dict[str, object]:
+    def provider_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``AwsProvider`` (``endpoints`` as a plain dict of service -> URL)."""
         args: dict[str, object] = {
             "endpoints": {name: self.url for name in self.services},

@@ -579,6 +579,7 @@ class WandbConfig(StrictModel):
             if not byob_stacks and self.launch is None:
                 raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
             for option, section in self.byob.sections("aws") if self.byob is not None else []:
+                assert self.byob is not None
                 if self.byob.aws_principal(section) is None:
                     raise _Err(option, "wandb_principal_arn is required for self-managed without the platform built here: "
                                "the IAM role your W&B instance uses (e.g. its EKS node role ARN)")

@@ -187,6 +187,7 @@ class InfraStack(WandbStack):
         self.yace_role: IrsaRole | None = None
         if c.deployment == "pre-operator":
             # v1.16.10: internet-facing in the public subnets only with public_access, else internal.
+            assert isinstance(self.cluster, Cluster), "the model allows an existing cluster post-operator only"
             self.load_balancer = LoadBalancer(self, "alb", LoadBalancerProps(
                 namespace=ns, vpc_id=self.network.vpc_id,
                 subnet_ids=self.network.public_subnet_ids if c.public_access else self.network.private_subnet_ids,

@@ -14,6 +14,7 @@ load-balancer-ip-address-type) and the VPC we build has none.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from constructs import Construct
 
@@ -32,9 +33,10 @@ def add_cidr_ingress(
         label = PORT_LABELS.get(port, f"TCP {port}")
         for family, cidrs in (("cidr_ipv4", ipv4_cidrs), ("cidr_ipv6", ipv6_cidrs)):
             for cidr in cidrs:
+                source: dict[str, Any] = {family: cidr}
                 aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
                     scope, f"ingress-{n}", security_group_id=security_group_id, ip_protocol="tcp",
-                    from_port=port, to_port=port, description=f"{label} from {cidr}", **{family: cidr},
+                    from_port=port, to_port=port, description=f"{label} from {cidr}", **source,
                 )
                 n += 1
     return n

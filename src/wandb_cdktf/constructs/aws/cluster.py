@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from cdktf import Fn, Token
 from constructs import Construct
@@ -126,11 +126,24 @@ def namespace_secrets_arn(partition: str, region: str, account_id: str, namespac
     return f"arn:{partition}:secretsmanager:{region}:{account_id}:secret:{namespace}-*"
 
 
+class NodeRoleHost(Protocol):
+    """What ``NodeRole`` needs of the construct that owns a node role's inline policy (``Cluster`` or
+    ``ExistingCluster``)."""
+
+    @property
+    def node_role_name(self) -> str: ...
+
+    @property
+    def node_role_arn(self) -> str: ...
+
+    def _add_node_statements(self, statements: Sequence[Statement]) -> Any: ...
+
+
 class NodeRole:
     """``Cluster``'s node role as a grantee (``iam.PolicyOwner``): grants land in ``node-inline-policy``,
     so granting to the nodes adds no policy resource and moves no statement."""
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: NodeRoleHost) -> None:
         self._cluster = cluster
 
     @property
@@ -305,16 +318,13 @@ class Cluster(Construct):
                 "http_put_response_hop_limit": 2,
                 "instance_metadata_tags": "disabled",
             },
-            block_device_mappings=[aws.launch_template.LaunchTemplateBlockDeviceMappings(**{
-                "device_name": "/dev/xvda",
-                "ebs": {
-                    "volume_size": props.node_disk_size_gb,
-                    "volume_type": "gp3",
-                    "encrypted": "true",
-                    "kms_key_id": props.kms_key_arn,
-                    "delete_on_termination": "true",
-                },
-            })],
+            block_device_mappings=[aws.launch_template.LaunchTemplateBlockDeviceMappings(
+                device_name="/dev/xvda",
+                ebs=aws.launch_template.LaunchTemplateBlockDeviceMappingsEbs(
+                    volume_size=props.node_disk_size_gb, volume_type="gp3", encrypted="true",
+                    kms_key_id=props.kms_key_arn, delete_on_termination="true",
+                ),
+            )],
             monitoring={"enabled": True},
             user_data=node_user_data(props),
             tag_specifications=[aws.launch_template.LaunchTemplateTagSpecifications(resource_type=t, tags={"Name": f"{ns}-node"})

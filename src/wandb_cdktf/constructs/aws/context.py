@@ -7,6 +7,7 @@ can ask for them without duplicating ``data.aws_caller_identity`` blocks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from cdktf import TerraformStack
 from constructs import Construct
@@ -35,8 +36,9 @@ def account_context(scope: Construct) -> AccountContext:
         aws.data_aws_partition.DataAwsPartition(stack, "account-partition")
         aws.data_aws_region.DataAwsRegion(stack, "account-region")
         aws.data_aws_iam_session_context.DataAwsIamSessionContext(stack, "account-session", arn=identity.arn)
-    partition = stack.node.find_child("account-partition")
-    region = stack.node.find_child("account-region")
-    session = stack.node.find_child("account-session")
+    identity = cast(aws.data_aws_caller_identity.DataAwsCallerIdentity, identity)
+    partition = cast(aws.data_aws_partition.DataAwsPartition, stack.node.find_child("account-partition"))
+    region = cast(aws.data_aws_region.DataAwsRegion, stack.node.find_child("account-region"))
+    session = cast(aws.data_aws_iam_session_context.DataAwsIamSessionContext, stack.node.find_child("account-session"))
     return AccountContext(identity.account_id, partition.partition, region.name, partition.dns_suffix,
                           session.issuer_arn)

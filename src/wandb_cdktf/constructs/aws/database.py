@@ -26,6 +26,7 @@ of these arguments forces replacement in hashicorp/aws 5.100.0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
@@ -154,7 +155,7 @@ class Database(Construct):
         )
         password_ref = ephemeral_random_password(self, f"{self.node.id}_master-password", props.password_length)
         password = f"${{{password_ref}}}"
-        cluster_kwargs = dict(
+        cluster_kwargs: dict[str, Any] = dict(
             cluster_identifier=ns,
             engine="aurora-mysql",
             engine_version=props.engine_version,

@@ -10,15 +10,16 @@ aborted. Objects never expire: lifecycle rules must not delete W&B history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .iam import Grant, Grantee, allow, deny_insecure_transport, grant, policy_document
+from .iam import Grant, Grantee, Statement, allow, deny_insecure_transport, grant, policy_document
 
 # Browsers upload and download directly with presigned URLs.
-CORS_RULE = {
+CORS_RULE: dict[str, Any] = {
     "allowed_headers": ["*"],
     "allowed_methods": ["GET", "HEAD", "PUT"],
     "allowed_origins": ["*"],
@@ -55,7 +56,7 @@ class FileStorage(Construct):
         super().__init__(scope, construct_id)
         self.props = props
         ctx = account_context(self)
-        self._queue = None
+        self._queue: aws.sqs_queue.SqsQueue | None = None
         if props.existing_bucket_name:
             self._bucket_name = props.existing_bucket_name
             self._bucket_arn = f"arn:{ctx.partition}:s3:::{props.existing_bucket_name}"
@@ -109,7 +110,7 @@ class FileStorage(Construct):
         if props.create_queue:
             self._create_queue(props, bucket)
 
-    def _create_queue(self, props: FileStorageProps, bucket: object) -> None:
+    def _create_queue(self, props: FileStorageProps, bucket: aws.s3_bucket.S3Bucket) -> None:
         queue = aws.sqs_queue.SqsQueue(
             self,
             "queue",
@@ -171,7 +172,7 @@ class FileStorage(Construct):
         """What W&B reads as ``BUCKET_QUEUE``: ``sqs://<queue>`` or ``internal://``."""
         return f"sqs://{self._queue.name}" if self._queue is not None else "internal://"
 
-    def read_write_statements(self) -> list[dict]:
+    def read_write_statements(self) -> list[Statement]:
         """IAM statements W&B needs on the bucket (and queue, when there is one).
 
         The bucket actions are W&B's documented set (BYOB guide, "WAndBAccountAccess" bucket policy:

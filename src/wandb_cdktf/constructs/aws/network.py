@@ -105,7 +105,7 @@ class Network(Construct):
         def az(i: int) -> str:
             return Token.as_string(Fn.element(azs.names, i))
 
-        def subnets(tier: str, cidrs: tuple[str, ...], extra_tags: dict[str, str], public: bool = False) -> list:
+        def subnets(tier: str, cidrs: tuple[str, ...], extra_tags: dict[str, str], public: bool = False) -> list[aws.subnet.Subnet]:
             return [
                 aws.subnet.Subnet(
                     self,

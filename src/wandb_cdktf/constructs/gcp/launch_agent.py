@@ -243,7 +243,9 @@ class GcpLaunchAgent(Construct):
                         member=f"serviceAccount:{p.vertex_ai_job_service_account}",
                     )
 
-    def _custom_role(self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]):
+    def _custom_role(
+        self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]
+    ) -> google.project_iam_custom_role.ProjectIamCustomRole:
         return google.project_iam_custom_role.ProjectIamCustomRole(
             self,
             cid,

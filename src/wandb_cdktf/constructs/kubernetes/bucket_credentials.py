@@ -20,6 +20,7 @@ nothing while it is unset, so it starts at 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
@@ -79,7 +80,7 @@ class BucketCredentials(Construct):
         """operator-wandb ``global.bucket.secret``."""
         return {"secretName": self.secret_name, "accessKeyName": ACCESS_KEY_NAME, "secretKeyName": SECRET_KEY_NAME}
 
-    def container_env(self) -> list[dict]:
+    def container_env(self) -> list[dict[str, Any]]:
         """``BUCKET_ACCESS_KEY`` / ``BUCKET_SECRET_KEY`` from the Secret (kubernetes provider ``env`` blocks),
         to be listed before the ``BUCKET`` entry that expands them."""
         return [

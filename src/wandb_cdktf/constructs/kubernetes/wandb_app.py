@@ -16,6 +16,7 @@ do with the same annotation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf import Fn, Token
 from constructs import Construct
@@ -87,7 +88,7 @@ class WandbApp(Construct):
             self, "priority", metadata={"name": "wandb-priority"}, value=1000000000, global_default=False,
             description="Priority class for wandb pods.",
         )
-        container_env: list[dict] = []
+        container_env: list[dict[str, Any]] = []
         annotations: dict[str, str] = {}
         self.bucket_credentials: BucketCredentials | None = None
         if props.bucket_credentials_secret_arn:
