@@ -151,11 +151,11 @@ def test_platform_fields_not_required_without_platform():
 
 def test_tfvars_unsupported_variables_are_named(tmp_path):
     body = "\n".join(f"{k} = {json.dumps(v)}" for k, v in BASE_CONFIG.items())
-    body += '\nenable_clickhouse = true\nenable_yace = true\n'
+    body += '\nenable_clickhouse = true\nkubernetes_map_accounts = ["123456789012"]\n'
     (tmp_path / "terraform.tfvars").write_text(body)
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "terraform.tfvars")
-    assert "enable_clickhouse" in str(info.value) and "enable_yace" in str(info.value)
+    assert "enable_clickhouse" in str(info.value) and "kubernetes_map_accounts" in str(info.value)
 
 
 @pytest.mark.parametrize("name,content,fragment", [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from _construct_support import address, all_of, at, ref
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 from wandb_cdktf.config.validators import NAMESPACE_MAX_LENGTH
 from wandb_cdktf.constructs.aws.private_link import ELB_NAME_MAX, nlb_name, principal_arn, target_group_name

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import make_config
+from _support import make_config
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "regulated.yaml"

@@ -19,7 +19,7 @@ from .existing_cluster import ExistingCluster, ExistingClusterProps
 from .existing_database import ExistingDatabase, ExistingDatabaseProps
 from .file_storage import FileStorage, FileStorageProps
 from .iam import Grant, Grantee, PolicyOwner, RoleRef
-from .iam_defaults import IamDefaultsProps, apply_iam_defaults
+from .iam_defaults import IamDefaults, IamDefaultsProps, apply_iam_defaults
 from .irsa import IrsaRole, IrsaRoleProps
 from .key import Key, KeyProps
 from .launch_agent import AwsLaunchAgent, AwsLaunchAgentProps
@@ -58,6 +58,7 @@ __all__ = [
     "FileStorageProps",
     "Grant",
     "Grantee",
+    "IamDefaults",
     "IamDefaultsProps",
     "IrsaRole",
     "IrsaRoleProps",

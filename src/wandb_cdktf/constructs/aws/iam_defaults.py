@@ -14,7 +14,6 @@ Every wandb-cdktf stack applies it from ``iam_permissions_boundary_arn`` / ``iam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import jsii
 from cdktf import Aspects, IAspect, TerraformResource
@@ -35,7 +34,10 @@ class IamDefaultsProps:
 
 
 @jsii.implements(IAspect)
-class _IamDefaultsAspect:
+class IamDefaults:
+    """The aspect that sets ``IamDefaultsProps`` on every IAM role and policy under the scope it is added to
+    (aws-cdk-lib ``PermissionsBoundary.of(scope).apply``): roles created later are covered too."""
+
     def __init__(self, props: IamDefaultsProps) -> None:
         self._props = props
 
@@ -54,9 +56,9 @@ class _IamDefaultsAspect:
             node.add_override("path", p.path)
 
 
-def apply_iam_defaults(scope: Construct, props: IamDefaultsProps) -> Any:
+def apply_iam_defaults(scope: Construct, props: IamDefaultsProps) -> IamDefaults:
     """Give every IAM role (and policy) under ``scope`` the boundary and path of ``props``; returns the aspect."""
-    aspect = _IamDefaultsAspect(props)
+    aspect = IamDefaults(props)
     if not props.empty:
         Aspects.of(scope).add(aspect)
     return aspect
