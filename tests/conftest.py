@@ -3,8 +3,8 @@
 - One synthesis cache per test run, shared by all pytest-xdist workers (``_support.synth_mapping``).
 - ``CI=true``: a gate whose tool is missing (Terraform, the provider mirror, moto, checkov, cdktf-cli)
   fails instead of skipping, so a broken install can never pass CI green.
-- Distribution: ``--dist loadgroup``; each module is one group (its module fixtures are built once),
-  except tests that name their own ``xdist_group`` (the emulator scenarios, each with its own moto).
+- Distribution (pytest-xdist, ``pytest_xdist_make_scheduler``): a module is one work unit (its module
+  fixtures are built once), except in the emulator modules, where each scenario is one.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,22 +46,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m fast` sees the marker set here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the fast tier, group tests for ``--dist loadgroup`` and start the long emulator scenarios first.
-
-    An emulator scenario is its own group (it builds its own deployment; most of its time is spent
-    waiting on the AWS provider's polling, so scenarios overlap well) unless it names a group to share
-    state with others (``pytest.mark.xdist_group``). Any other test is grouped with its module, so
-    module fixtures are built once. Order inside a module is kept (the sort is stable)."""
+    """Mark the fast tier and start the long emulator scenarios first (the sort is stable, so the order
+    inside a module is kept; ``--no-loadscope-reorder`` makes xdist follow this order)."""
     del config
     for item in items:
         if not any(item.get_closest_marker(m) for m in ("slow", "terraform", "emulator")):
             item.add_marker(pytest.mark.fast)
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        emulator = item.get_closest_marker("emulator") is not None
-        name = f"{item.path.stem}::{getattr(item, 'originalname', item.name)}" if emulator else item.path.stem
-        item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=lambda item: item.get_closest_marker("emulator") is None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """One work unit per test module (its module fixtures, e.g. the checkov scans, are built once), except
+    in the emulator modules (``*emulator.py``), where each scenario is a unit of its own with its own moto
+    server: they mostly wait on the AWS provider's polling, so they overlap well.
+
+    (``--dist loadgroup`` would express this with markers, but pytest-xdist 3.8 appends the group to
+    ``item._nodeid``, which pytest 9 no longer reads: every test became its own unit.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleOrScenario(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if module.endswith("emulator.py") else module
+
+    return ModuleOrScenario(config, log)
 
 
 @pytest.fixture(scope="session")

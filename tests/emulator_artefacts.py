@@ -5,7 +5,7 @@ Three lists, one place:
 - ``PLAN_ARTEFACTS``: resource address pattern (``fnmatch``), optionally ``:<attribute
   pattern>`` to accept only those top-level attributes -> reason. A re-plan right after
   apply may show these changes only; anything else is a real perpetual diff and fails
-  tests/test_emulator.py::test_replan_after_apply_is_clean.
+  tests/test_emulator.py::test_infra_apply_replan_destroy.
 - ``PROFILE_OVERRIDES``: configuration options the emulator profile sets, with the reason.
 - ``SHIMS``: AWS APIs moto 5 lacks, added by tests/emulator_server.py, with the reason.
 

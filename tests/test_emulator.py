@@ -11,7 +11,7 @@ tests/emulator_artefacts.py.
 
 One moto server serves the module in each pytest-xdist worker; each scenario uses its own
 namespace, so their resources never collide. The re-plan and destroy tests reuse the state of
-the apply test: they share one xdist group (``INFRA_GROUP``) and run in file order; every other
+the apply step: the three are steps of one test (``test_infra_apply_replan_destroy``); every other
 scenario is independent and may run in any worker, in any order.
 """
 
@@ -57,9 +57,6 @@ from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
-# The apply, re-plan and destroy scenarios share one applied deployment (the ``infra`` fixture), so
-# pytest-xdist must run them in one worker, in file order. Every other scenario builds its own.
-INFRA_GROUP = pytest.mark.xdist_group("test_emulator::infra")
 
 
 @dataclass
@@ -80,16 +77,19 @@ def infra(emulator_tf: TerraformEnv, moto: Moto, tmp_path_factory: pytest.TempPa
     return Deployment(synth(emulator_tf, data, outdir, "wbemu-infra"), data, outdir)
 
 
-def _require_applied(infra: Deployment) -> None:
-    if not infra.applied:
-        pytest.skip("needs test_apply_infra_post_operator to have applied the infra stack")
+def test_infra_apply_replan_destroy(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
+    """Scenarios 1, 2 and 4 on one deployment, in the user's order: apply the post-operator infra, re-plan
+    (clean but for listed emulator artefacts), then destroy (refused with deletion protection, completes
+    without). One test, so no scheduler can separate the steps that share the applied state."""
+    _apply_infra_post_operator(infra)
+    _replan_after_apply_is_clean(infra)
+    _destroy_respects_deletion_protection(infra, moto, emulator_tf)
 
 
 # --- 1. apply ---------------------------------------------------------------------------------------
 
 
-@INFRA_GROUP
-def test_apply_infra_post_operator(infra: Deployment) -> None:
+def _apply_infra_post_operator(infra: Deployment) -> None:
     start = time.monotonic()
     infra.stack.apply()
     infra.seconds["apply"] = time.monotonic() - start
@@ -132,9 +132,7 @@ def _byob_config(moto: Moto) -> dict[str, Any]:
 # --- 2. re-plan -------------------------------------------------------------------------------------
 
 
-@INFRA_GROUP
-def test_replan_after_apply_is_clean(infra: Deployment) -> None:
-    _require_applied(infra)
+def _replan_after_apply_is_clean(infra: Deployment) -> None:
     start = time.monotonic()
     plan = infra.stack.plan_json()
     infra.seconds["replan"] = time.monotonic() - start
@@ -413,9 +411,7 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
 # --- 4. destroy -------------------------------------------------------------------------------------
 
 
-@INFRA_GROUP
-def test_destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
-    _require_applied(infra)
+def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
     stack = infra.stack
     outputs = stack.state_json()["values"]["outputs"]
     bucket = outputs["bucket_name"]["value"]
