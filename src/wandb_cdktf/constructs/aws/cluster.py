@@ -27,7 +27,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .iam import Statement, allow, policy_document, same_permission, service_trust
+from .iam import Statement, add_new_statements, allow, policy_document, service_trust
 from .irsa import IrsaRole, IrsaRoleProps
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -436,9 +436,7 @@ class Cluster(Construct):
 
     def _add_node_statements(self, statements: Sequence[Statement]) -> Any:
         """Granted statements go before the node's own ones; one the policy already has is not repeated."""
-        for stmt in statements:
-            if not any(same_permission(stmt, s) for s in (*self._granted, *self._node_statements)):
-                self._granted.append(stmt)
+        add_new_statements(self._granted, self._node_statements, statements)
         self._node_policy.policy = policy_document(*self._granted, *self._node_statements)
         return self._node_policy
 

@@ -72,6 +72,14 @@ def grant(scope: Any, construct_id: str, grantee: Grantee, statements: Sequence[
     return Grant(stmts, policy)
 
 
+def add_new_statements(granted: list[Statement], own: Sequence[Statement], statements: Sequence[Statement]) -> None:
+    """Append to ``granted`` each of ``statements`` that neither ``granted`` nor ``own`` already holds
+    (``same_permission``): how a role's inline policy takes grants without repeating a permission."""
+    for stmt in statements:
+        if not any(same_permission(stmt, s) for s in (*granted, *own)):
+            granted.append(stmt)
+
+
 def same_permission(a: Statement, b: Statement) -> bool:
     """True when two statements allow or deny the same thing (Sid aside), so one of them is redundant."""
     def norm(s: Statement) -> tuple[Any, ...]:
