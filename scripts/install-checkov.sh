@@ -5,6 +5,7 @@
 #
 #   scripts/install-checkov.sh                      # -> .venv-checkov/bin/checkov
 #   CHECKOV_VENV=/opt/checkov scripts/install-checkov.sh   # then export WANDB_CDKTF_CHECKOV=/opt/checkov/bin/checkov
+#   WANDB_CDKTF_UV=/path/to/uv scripts/install-checkov.sh  # install with uv instead of pip
 #
 # The tests find checkov via $WANDB_CDKTF_CHECKOV, then <repo>/.venv-checkov/bin/checkov, then PATH.
 # Needs python3 >= 3.9 with the venv module. Exit code 0 when installed (or already present).
@@ -24,8 +25,11 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "checkov==$VERSION"
+if [ -n "${WANDB_CDKTF_UV:-}" ]; then  # scripts/test.sh passes its uv: seconds instead of minutes
+  "$WANDB_CDKTF_UV" pip install --quiet --python "$VENV/bin/python" "checkov==$VERSION"
+else
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "checkov==$VERSION"
+fi
 
 got="$("$BIN" --version 2>/dev/null | tail -n1 | tr -d '[:space:]')"
 if [ "$got" != "$VERSION" ]; then

@@ -113,19 +113,53 @@ print(json.dumps([before, after]))
     assert len([m for m in after if m.startswith("cdktf_cdktf_provider_google.")]) < 10
 
 
-def test_type_checkers_see_the_real_binding_modules():
-    """mypy/IDEs read the ``TYPE_CHECKING`` branch: each name is the real package (so ``aws.s3_bucket.S3Bucket``
-    is typed), while at run time it stays a lazy ``ProviderBindings``. mypy is not in the venv, so this checks
-    the branch itself and the runtime side."""
-    tree = ast.parse((SRC / "wandb_cdktf" / "_providers.py").read_text())
+def _type_checking_imports(module: Path) -> dict[str, str]:
+    """asname -> imported module of the ``if TYPE_CHECKING:`` branch of ``module``."""
+    tree = ast.parse(module.read_text())
     branch = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", None) == "TYPE_CHECKING")
-    typed = {alias.asname: alias.name for node in branch.body if isinstance(node, ast.Import) for alias in node.names}
-    assert typed == {name: f"cdktf_cdktf_provider_{name}" for name in ("aws", "google", "azurerm", "kubernetes", "helm")}
+    out: dict[str, str] = {}
+    for node in branch.body:
+        if isinstance(node, ast.Import):
+            out.update({alias.asname or alias.name: alias.name for alias in node.names})
+        elif isinstance(node, ast.ImportFrom):
+            out.update({alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names})
+    return out
+
+
+NAMES = ("aws", "google", "azurerm", "kubernetes", "helm")
+
+
+def test_type_checkers_see_the_real_binding_modules():
+    """Users' type checkers and IDEs read ``wandb_cdktf.providers``' ``TYPE_CHECKING`` branch: the real packages.
+    ``_providers`` (what src/ uses) re-exports real binding submodules (``_binding_types``), so mypy checks our
+    calls without reading the packages' ``__init__``s. At run time both stay the same lazy ``ProviderBindings``."""
+    public = _type_checking_imports(SRC / "wandb_cdktf" / "providers.py")
+    assert public == {name: f"cdktf_cdktf_provider_{name}" for name in NAMES}
+    internal = _type_checking_imports(SRC / "wandb_cdktf" / "_providers.py")
+    assert internal == {name: f"_binding_types.{name}" for name in NAMES}  # from ._binding_types import ...
+    for name in NAMES:
+        tree = ast.parse((SRC / "wandb_cdktf" / "_binding_types" / f"{name}.py").read_text())
+        sources = {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
+        assert sources == {f"cdktf_cdktf_provider_{name}"}, (name, sources)
     from wandb_cdktf import _providers, providers
 
-    for name in typed:
+    for name in NAMES:
         assert isinstance(getattr(providers, name), _providers.ProviderBindings)
         assert getattr(providers, name) is getattr(_providers, name)
+
+
+@pytest.mark.slow
+def test_mypy_checks_calls_into_the_bindings(tmp_path: Path):
+    """A wrong call through ``wandb_cdktf._providers.aws`` is a mypy error (the binding's signature is read,
+    not ``Any``), with the project's own mypy settings (pyproject.toml)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("from wandb_cdktf._providers import aws\n"
+                     "aws.s3_bucket.S3Bucket(None, 'bucket', bucket=3)\n")
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
+                           "--cache-dir", str(tmp_path / "cache"), str(probe)],
+                          capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert 'Argument "bucket" to "S3Bucket" has incompatible type "int"' in proc.stdout, proc.stdout
 
 
 def test_library_import_leaves_jsii_warnings_alone():

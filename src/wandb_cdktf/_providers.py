@@ -17,9 +17,9 @@ Kubernetes and Helm bindings are therefore only loaded when a stack that needs
 them is built. If the real package has already been imported the normal way
 (for example by user code), that module is reused unchanged.
 
-For type checkers and IDEs (``TYPE_CHECKING``) the five names *are* the real packages, so
-``aws.s3_bucket.S3Bucket(...)`` is checked against the binding's signature; at run time they are
-``ProviderBindings``. The Google and Azure bindings come with the ``gcp`` and ``azure`` extras; using
+For type checkers and IDEs (``TYPE_CHECKING``) the five names re-export the real binding submodules this
+package uses (``_binding_types``), so ``aws.s3_bucket.S3Bucket(...)`` is checked against the binding's
+signature; at run time they are ``ProviderBindings``. The Google and Azure bindings come with the ``gcp`` and ``azure`` extras; using
 them without the extra raises ``MissingExtraError``, which names the extra.
 """
 
@@ -122,12 +122,8 @@ class ProviderBindings:
         return f"ProviderBindings({self._package!r})"
 
 
-if TYPE_CHECKING:
-    import cdktf_cdktf_provider_aws as aws
-    import cdktf_cdktf_provider_azurerm as azurerm
-    import cdktf_cdktf_provider_google as google
-    import cdktf_cdktf_provider_helm as helm
-    import cdktf_cdktf_provider_kubernetes as kubernetes
+if TYPE_CHECKING:  # the submodules this package uses, typed by the real bindings (see _binding_types)
+    from ._binding_types import aws, azurerm, google, helm, kubernetes
 else:
     aws = ProviderBindings("cdktf_cdktf_provider_aws")
     google = ProviderBindings("cdktf_cdktf_provider_google")

@@ -13,6 +13,17 @@ runs). Type checkers and IDEs see the real packages, so calls are checked agains
 
 from __future__ import annotations
 
-from ._providers import MissingExtraError, ProviderBindings, aws, azurerm, google, helm, kubernetes
+from typing import TYPE_CHECKING
+
+from ._providers import MissingExtraError, ProviderBindings
+
+if TYPE_CHECKING:  # users' type checkers and IDEs see the whole packages
+    import cdktf_cdktf_provider_aws as aws
+    import cdktf_cdktf_provider_azurerm as azurerm
+    import cdktf_cdktf_provider_google as google
+    import cdktf_cdktf_provider_helm as helm
+    import cdktf_cdktf_provider_kubernetes as kubernetes
+else:
+    from ._providers import aws, azurerm, google, helm, kubernetes
 
 __all__ = ["MissingExtraError", "ProviderBindings", "aws", "azurerm", "google", "helm", "kubernetes"]

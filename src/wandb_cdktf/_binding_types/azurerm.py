@@ -1,0 +1,13 @@
+"""The ``cdktf_cdktf_provider_azurerm`` submodules wandb-cdktf uses (typing only; see the package docstring)."""
+
+from cdktf_cdktf_provider_azurerm import container_registry as container_registry
+from cdktf_cdktf_provider_azurerm import data_azurerm_client_config as data_azurerm_client_config
+from cdktf_cdktf_provider_azurerm import data_azurerm_resource_group as data_azurerm_resource_group
+from cdktf_cdktf_provider_azurerm import federated_identity_credential as federated_identity_credential
+from cdktf_cdktf_provider_azurerm import provider as provider
+from cdktf_cdktf_provider_azurerm import resource_group as resource_group
+from cdktf_cdktf_provider_azurerm import role_assignment as role_assignment
+from cdktf_cdktf_provider_azurerm import storage_account as storage_account
+from cdktf_cdktf_provider_azurerm import storage_container as storage_container
+from cdktf_cdktf_provider_azurerm import storage_management_policy as storage_management_policy
+from cdktf_cdktf_provider_azurerm import user_assigned_identity as user_assigned_identity

@@ -1,0 +1,18 @@
+"""The ``cdktf_cdktf_provider_google`` submodules wandb-cdktf uses (typing only; see the package docstring)."""
+
+from cdktf_cdktf_provider_google import artifact_registry_repository as artifact_registry_repository
+from cdktf_cdktf_provider_google import (
+    artifact_registry_repository_iam_member as artifact_registry_repository_iam_member,
+)
+from cdktf_cdktf_provider_google import data_google_project as data_google_project
+from cdktf_cdktf_provider_google import (
+    data_google_storage_project_service_account as data_google_storage_project_service_account,
+)
+from cdktf_cdktf_provider_google import kms_crypto_key_iam_member as kms_crypto_key_iam_member
+from cdktf_cdktf_provider_google import project_iam_custom_role as project_iam_custom_role
+from cdktf_cdktf_provider_google import project_iam_member as project_iam_member
+from cdktf_cdktf_provider_google import provider as provider
+from cdktf_cdktf_provider_google import service_account as service_account
+from cdktf_cdktf_provider_google import service_account_iam_member as service_account_iam_member
+from cdktf_cdktf_provider_google import storage_bucket as storage_bucket
+from cdktf_cdktf_provider_google import storage_bucket_iam_member as storage_bucket_iam_member
