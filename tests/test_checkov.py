@@ -2,7 +2,8 @@
 
 Every configuration in ``_security_support.scan_configs()`` (default post-operator,
 pre-operator with flow logs, BYO VPC/bucket, and every ``examples/*.yaml``) is
-synthesized and scanned with ``checkov --framework terraform_json``. A failed check
+synthesized and scanned with ``checkov --framework terraform_json`` (one process, one ``-d`` per
+configuration). A failed check
 passes the gate only if ``security/checkov-skips.yaml`` lists its check id and
 resource with a reason; a skip entry that matches no finding fails the gate too.
 
@@ -26,10 +27,9 @@ from _security_support import (
     Finding,
     Skips,
     checkov_version,
-    collect_checkov,
     find_checkov,
     load_skips,
-    start_checkov,
+    scan_with_checkov,
     synthesized,
 )
 from _support import skip_or_fail
@@ -56,10 +56,8 @@ def skips() -> Skips:
 
 @pytest.fixture(scope="module")
 def scans(checkov: str) -> dict[str, CheckovResult]:
-    """label -> checkov result; all configurations synthesized, then scanned in parallel."""
-    outdirs = {label: synthesized(label) for label in SCAN_LABELS}
-    procs = {label: start_checkov(checkov, outdir) for label, outdir in outdirs.items()}
-    results = {label: collect_checkov(proc, outdirs[label]) for label, proc in procs.items()}
+    """label -> checkov result; all configurations synthesized, then scanned by one checkov process."""
+    results = scan_with_checkov(checkov, {label: synthesized(label) for label in SCAN_LABELS})
     report = os.environ.get("WANDB_CDKTF_SECURITY_REPORT")
     if report:
         Path(report).write_text(json.dumps(_counts(results, load_skips()), indent=2, sort_keys=True))
@@ -116,6 +114,6 @@ def test_gate_would_catch_a_regression(checkov: str, tmp_path: Path, skips: Skip
         "resource": {"aws_ebs_volume": {"probe_volume_1234ABCD": {
             "availability_zone": "us-west-2a", "size": 10, "encrypted": False}}}
     }))
-    result = collect_checkov(start_checkov(checkov, tmp_path), tmp_path)
+    result = scan_with_checkov(checkov, {"probe": tmp_path})["probe"]
     unaccepted = [f for f in result.failed if _skip_for(f, skips) is None]
     assert any(f.check_id == "CKV_AWS_3" and f.address == "aws_ebs_volume.probe_volume_1234ABCD" for f in unaccepted), result.failed
