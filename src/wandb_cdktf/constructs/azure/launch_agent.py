@@ -274,6 +274,31 @@ class AzureLaunchAgent(Construct):
         return self._identity.principal_id
 
     @property
+    def identity_id(self) -> str:
+        """Resource id of the agent's user-assigned identity."""
+        return str(self._identity.id)
+
+    @property
+    def resource_group_name(self) -> str:
+        """The resource group of every resource (a reference when this construct creates it)."""
+        return self._rg_name
+
+    @property
+    def registry_id(self) -> str | None:
+        """Resource id of the container registry; None without a registry (noop builder)."""
+        return str(self._registry.id) if self._registry is not None else None
+
+    @property
+    def storage_account_id(self) -> str | None:
+        """Resource id of the build-context storage account; None without ``build_context_storage``."""
+        return str(self._storage_account.id) if self._storage_account is not None else None
+
+    @property
+    def container_id(self) -> str | None:
+        """Resource id of the build-context container (the scope of the agent's Blob Data Contributor)."""
+        return str(self._container.id) if self._container is not None else None
+
+    @property
     def registry_login_server(self) -> str:
         """``<registry>.azurecr.io`` (known before apply: the registry name is fixed)."""
         return f"{self._props.registry_name.lower()}.azurecr.io"

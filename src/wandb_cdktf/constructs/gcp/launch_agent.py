@@ -289,6 +289,16 @@ class GcpLaunchAgent(Construct):
         return self._props.workload_identity_pool or f"{self._props.project}.svc.id.goog"
 
     @property
+    def service_account_name(self) -> str:
+        """Resource name ``projects/<project>/serviceAccounts/<email>`` (for IAM bindings on the account)."""
+        return str(self._service_account.name)
+
+    @property
+    def repository_name(self) -> str | None:
+        """The repository's resource name (for IAM bindings on it); None without a registry (noop builder)."""
+        return str(self._repository.name) if self._repository is not None else None
+
+    @property
     def service_account_email(self) -> str:
         """Annotate the Kubernetes service account with ``iam.gke.io/gcp-service-account`` = this."""
         return f"{self._props.service_account_id}@{self._props.project}.iam.gserviceaccount.com"
