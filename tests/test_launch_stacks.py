@@ -721,3 +721,20 @@ def test_seed_registry_block_is_validated_like_builder_destination():
         validate_launch_config({**doc, "environment": {"type": "azure", "region": "eastus"}})
     with pytest.raises(LaunchConfigError, match="not both"):
         validate_launch_config({**doc, "builder": {"type": "docker", "destination": doc["registry"]["uri"]}})
+
+
+# --- provider set-up: one helper per cloud, shared by the BYOB and Launch stacks --------------------
+def test_gcp_and_azure_stacks_set_up_their_provider_alike(synth, gcp_stack, azure_stack):
+    """Both GCP stacks get the same default labels (google provider ``default_labels``: applied to every resource
+    with a ``labels`` field, such as the repository and the bucket) and both Azure stacks the same ``features``
+    block (required by azurerm, empty for the defaults) and configured subscription."""
+    byob_gcp = synth(example("byob-gcp.yaml")).stack("wbbyob-byob-gcp")
+    byob_azure = synth(example("byob-azure.yaml")).stack("wbbyob-byob-azure")
+    (launch_google,) = gcp_stack["provider"]["google"]
+    (byob_google,) = byob_gcp["provider"]["google"]
+    assert launch_google["default_labels"] == byob_google["default_labels"] == {"managed_by": "wandb-cdktf"}
+    assert (launch_google["project"], launch_google["region"]) == ("wbdemo-ml-123", "us-central1")
+    (launch_azurerm,) = azure_stack["provider"]["azurerm"]
+    (byob_azurerm,) = byob_azure["provider"]["azurerm"]
+    assert launch_azurerm["features"] == byob_azurerm["features"] == [{}]
+    assert launch_azurerm["subscription_id"] == example("launch-azure.yaml")["launch"]["azure"]["subscription_id"]
