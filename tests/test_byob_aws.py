@@ -121,11 +121,11 @@ def test_lifecycle_only_aborts_incomplete_multipart_uploads(doc) -> None:
 def test_construct_refuses_a_zero_day_multipart_abort() -> None:
     from cdktf import App, TerraformStack
 
-    from wandb_cdktf.constructs.aws.byob_bucket import ByobBucket, ByobBucketProps
+    from wandb_cdktf.constructs.aws import AwsByobBucket, AwsByobBucketProps
 
     stack = TerraformStack(App(outdir="/tmp/unused-byob-aws"), "s")
     with pytest.raises(ValueError, match="abort_incomplete_multipart_days"):
-        ByobBucket(stack, "b", ByobBucketProps(namespace="x", wandb_principal_arn=ROLE, abort_incomplete_multipart_days=0))
+        AwsByobBucket(stack, "b", AwsByobBucketProps(namespace="x", wandb_principal_arn=ROLE, abort_incomplete_multipart_days=0))
 
 
 def test_cors_exactly_as_the_docs(doc) -> None:

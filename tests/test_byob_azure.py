@@ -301,3 +301,43 @@ def test_a_list_adds_named_accounts_with_distinct_names(synth) -> None:
     assert len(set(accounts)) == 2 and len(set(identities)) == len(identities)
     assert len(listed["data"]["azurerm_client_config"]) == 1  # one tenant lookup for all team outputs
     assert "omega_wandb_team_form" in listed["output"]
+
+
+def test_construct_exposes_team_access_as_read_only_ids(tmp_path) -> None:
+    """Credentials and role assignments are typed tuples of ids pointing at the resources built (one per service
+    account, in order; Blob Data Contributor then Reader then the extra roles), not the mutable L1 lists."""
+    from cdktf import App, TerraformOutput, TerraformStack
+
+    from wandb_cdktf._providers import azurerm
+    from wandb_cdktf.constructs.azure import AzureByobStorage, AzureByobStorageProps
+    from wandb_cdktf.testing import load_stacks
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "s")
+    azurerm.provider.AzurermProvider(stack, "azurerm", features=[{}])
+    team = AzureByobStorage(stack, "team", AzureByobStorageProps(
+        namespace="wbt", resource_group_name="rg", location="eastus", storage_account_name="wbtbyob",
+        oidc_issuer_url="https://oidc.example.com/issuer", kubernetes_namespace="wandb",
+        service_accounts=("app", "weave"), additional_role_definition_names=("Storage Blob Data Owner",),
+    ))
+    instance = AzureByobStorage(stack, "inst", AzureByobStorageProps(
+        namespace="wbi", resource_group_name="rg", location="eastus", storage_account_name="wbibyob", level="instance",
+    ))
+    assert isinstance(team.federated_credential_ids, tuple) and isinstance(team.role_assignment_ids, tuple)
+    assert team.federated_credential_subjects == ("system:serviceaccount:wandb:app", "system:serviceaccount:wandb:weave")
+    assert team.role_definition_names == ("Storage Blob Data Contributor", "Reader", "Storage Blob Data Owner")
+    assert (instance.federated_credential_ids, instance.federated_credential_subjects, instance.role_assignment_ids,
+            instance.role_definition_names, instance.managed_identity_id) == ((), (), (), (), None)
+    TerraformOutput(stack, "creds", value=list(team.federated_credential_ids))
+    TerraformOutput(stack, "roles", value=list(team.role_assignment_ids))
+    TerraformOutput(stack, "identity", value=team.managed_identity_id)
+    app.synth()
+    doc = load_stacks(tmp_path)["s"]
+    creds = doc["resource"]["azurerm_federated_identity_credential"]
+    by_subject = {c["subject"]: f"${{azurerm_federated_identity_credential.{lid}.id}}" for lid, c in creds.items()}
+    assert doc["output"]["creds"]["value"] == [by_subject[s] for s in team.federated_credential_subjects]
+    roles = doc["resource"]["azurerm_role_assignment"]
+    by_role = {r["role_definition_name"]: f"${{azurerm_role_assignment.{lid}.id}}" for lid, r in roles.items()}
+    assert doc["output"]["roles"]["value"] == [by_role[r] for r in team.role_definition_names]
+    (identity_id,) = doc["resource"]["azurerm_user_assigned_identity"]
+    assert doc["output"]["identity"]["value"] == f"${{azurerm_user_assigned_identity.{identity_id}.id}}"

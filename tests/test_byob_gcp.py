@@ -129,11 +129,11 @@ def test_self_managed_cmek_region_and_retention(synth) -> None:
 def test_construct_refuses_short_soft_delete() -> None:
     from cdktf import App, TerraformStack
 
-    from wandb_cdktf.constructs.gcp import GcsByobBucket, GcsByobBucketProps
+    from wandb_cdktf.constructs.gcp import GcpByobBucket, GcpByobBucketProps
 
     stack = TerraformStack(App(outdir="/tmp/unused-byob-gcp"), "s")
     with pytest.raises(ValueError, match="W&B requires soft delete"):
-        GcsByobBucket(stack, "b", GcsByobBucketProps(bucket_name="abc", wandb_service_account="a@b.iam.gserviceaccount.com",
+        GcpByobBucket(stack, "b", GcpByobBucketProps(bucket_name="abc", wandb_service_account="a@b.iam.gserviceaccount.com",
                                                      soft_delete_retention_days=0))
 
 

@@ -500,6 +500,60 @@ def test_azure_construct_customer_managed_key(tmp_path):
     assert account["customer_managed_key"] == {"key_vault_key_id": AZ_KEY, "user_assigned_identity_id": AZ_IDENTITY}
 
 
+def test_launch_agent_typed_attributes_reference_their_resources(tmp_path):
+    """The ids/names users need are read-only str attributes pointing at the resources built (the L1 resources
+    stay private); a part not built (noop builder: no registry, no storage) is None."""
+    from cdktf import App, TerraformOutput, TerraformStack
+
+    from wandb_cdktf._providers import azurerm, google
+    from wandb_cdktf.constructs.azure.launch_agent import AzureLaunchAgent, AzureLaunchAgentProps
+    from wandb_cdktf.constructs.gcp.launch_agent import GcpLaunchAgent, GcpLaunchAgentProps
+    from wandb_cdktf.testing import load_stacks
+
+    app = App(outdir=str(tmp_path))
+    az = TerraformStack(app, "az")
+    azurerm.provider.AzurermProvider(az, "azurerm", features=[{}])
+    agent = AzureLaunchAgent(az, "launch-agent", AzureLaunchAgentProps(
+        name_prefix="wbdemo-launch", location="eastus", resource_group_name="rg", registry_name="wbdemolaunchacr",
+        oidc_issuer_url="https://eastus.oic.prod-aks.azure.com/t/c/", storage_account_name="wbdemolaunchctx",
+    ))
+    noop = AzureLaunchAgent(az, "noop-agent", AzureLaunchAgentProps(
+        name_prefix="wbdemo-noop", location="eastus", resource_group_name="rg2", registry_name="unused",
+        oidc_issuer_url="https://eastus.oic.prod-aks.azure.com/t/c/", registry=False, build_context_storage=False,
+        create_resource_group=False,
+    ))
+    assert (noop.registry_id, noop.storage_account_id, noop.container_id, noop.resource_group_name) == (
+        None, None, None, "rg2")
+    az_attrs = {"identity_id": ("azurerm_user_assigned_identity", "id"), "registry_id": ("azurerm_container_registry", "id"),
+                "storage_account_id": ("azurerm_storage_account", "id"), "container_id": ("azurerm_storage_container", "id"),
+                "resource_group_name": ("azurerm_resource_group", "name")}
+    for name in az_attrs:
+        TerraformOutput(az, name, value=getattr(agent, name))
+    gcp = TerraformStack(app, "gcp")
+    google.provider.GoogleProvider(gcp, "google", project="wbdemo-ml-123", region="us-central1")
+    gagent = GcpLaunchAgent(gcp, "launch-agent", GcpLaunchAgentProps(
+        project="wbdemo-ml-123", region="us-central1", repository_id="wbdemo-launch", service_account_id="wbdemo-launch",
+        role_id_prefix="wbdemo_launch",
+    ))
+    gnoop = GcpLaunchAgent(gcp, "noop-agent", GcpLaunchAgentProps(
+        project="wbdemo-ml-123", region="us-central1", repository_id="unused", service_account_id="wbdemo-noop",
+        role_id_prefix="wbdemo_noop", registry=False, build_context_bucket=False,
+    ))
+    assert (gnoop.repository_name, gnoop.bucket_name) == (None, None)
+    gcp_attrs = {"service_account_name": ("google_service_account", "name"),
+                 "repository_name": ("google_artifact_registry_repository", "name")}
+    for name in gcp_attrs:
+        TerraformOutput(gcp, name, value=getattr(gagent, name))
+    app.synth()
+    docs = load_stacks(tmp_path)
+    for stack_id, attrs, agent_id in (("az", az_attrs, "launch-agent"), ("gcp", gcp_attrs, "launch-agent")):
+        doc = docs[stack_id]
+        for name, (rtype, attr) in attrs.items():
+            (lid,) = [lid for lid, r in doc["resource"][rtype].items()
+                      if r["//"]["metadata"]["path"].startswith(f"{stack_id}/{agent_id}/")]
+            assert doc["output"][name]["value"] == f"${{{rtype}.{lid}.{attr}}}", name
+
+
 def test_azure_construct_refuses_a_key_without_an_identity():
     from wandb_cdktf.constructs.azure.launch_agent import AzureLaunchAgentProps
 
@@ -667,3 +721,20 @@ def test_seed_registry_block_is_validated_like_builder_destination():
         validate_launch_config({**doc, "environment": {"type": "azure", "region": "eastus"}})
     with pytest.raises(LaunchConfigError, match="not both"):
         validate_launch_config({**doc, "builder": {"type": "docker", "destination": doc["registry"]["uri"]}})
+
+
+# --- provider set-up: one helper per cloud, shared by the BYOB and Launch stacks --------------------
+def test_gcp_and_azure_stacks_set_up_their_provider_alike(synth, gcp_stack, azure_stack):
+    """Both GCP stacks get the same default labels (google provider ``default_labels``: applied to every resource
+    with a ``labels`` field, such as the repository and the bucket) and both Azure stacks the same ``features``
+    block (required by azurerm, empty for the defaults) and configured subscription."""
+    byob_gcp = synth(example("byob-gcp.yaml")).stack("wbbyob-byob-gcp")
+    byob_azure = synth(example("byob-azure.yaml")).stack("wbbyob-byob-azure")
+    (launch_google,) = gcp_stack["provider"]["google"]
+    (byob_google,) = byob_gcp["provider"]["google"]
+    assert launch_google["default_labels"] == byob_google["default_labels"] == {"managed_by": "wandb-cdktf"}
+    assert (launch_google["project"], launch_google["region"]) == ("wbdemo-ml-123", "us-central1")
+    (launch_azurerm,) = azure_stack["provider"]["azurerm"]
+    (byob_azurerm,) = byob_azure["provider"]["azurerm"]
+    assert launch_azurerm["features"] == byob_azurerm["features"] == [{}]
+    assert launch_azurerm["subscription_id"] == example("launch-azure.yaml")["launch"]["azure"]["subscription_id"]

@@ -66,6 +66,23 @@ def test_props_follow_the_construct_names():
         assert any(n.startswith(f"{prefix}Byob") for n in pkg.__all__)
 
 
+def test_each_construct_has_one_public_name():
+    """One name per class: no package exports one object under two names (``ByobBucket`` and ``AwsByobBucket``
+    were one class), and the former names are gone from the packages and the README."""
+    from wandb_cdktf.constructs import aws, azure, gcp, kubernetes
+
+    for pkg in (aws, gcp, azure, kubernetes):
+        names: dict[int, list[str]] = {}
+        for name in pkg.__all__:
+            names.setdefault(id(getattr(pkg, name)), []).append(name)
+        assert [n for n in names.values() if len(n) > 1] == [], pkg.__name__
+    readme = (REPO / "README.md").read_text()
+    for pkg, former in ((aws, ("ByobBucket", "ByobBucketProps")), (gcp, ("GcsByobBucket", "GcsByobBucketProps"))):
+        for name in former:
+            assert not hasattr(pkg, name), (pkg.__name__, name)
+            assert f"`{name}`" not in readme, name
+
+
 def test_stacks_package_loads_stack_modules_on_demand():
     code = ("import sys, wandb_cdktf.stacks as s; before = 'wandb_cdktf.stacks.launch_gcp' in sys.modules; "
             "cls = s.LaunchGcpStack; print(before, cls.__name__, 'wandb_cdktf.stacks.launch_gcp' in sys.modules)")

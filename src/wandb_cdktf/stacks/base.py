@@ -1,4 +1,5 @@
-"""What every wandb-cdktf stack shares: its backend (local or S3), IAM defaults and provider set-up."""
+"""What every wandb-cdktf stack shares: its backend (local or S3), IAM defaults and provider set-up (one helper per
+cloud: ``aws_provider``, ``google_provider``, ``azurerm_provider``)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,31 @@ def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: 
         emulator["endpoints"] = [aws.provider.AwsProviderEndpoints(**emulator["endpoints"])]
         kwargs.update(emulator)
     return aws.provider.AwsProvider(stack, "aws" if alias is None else f"aws-{alias}", **kwargs)
+
+
+GCP_DEFAULT_LABELS = {"managed_by": "wandb-cdktf"}
+"""Labels the google provider puts on every resource that takes labels: the GCP counterpart of the ``managed-by``
+tag of the AWS and Azure stacks (the key spelled as the BYOB stack has always labelled its buckets)."""
+
+
+def google_provider(stack: Construct, *, project: str, region: str | None = None) -> Any:
+    """The hashicorp/google provider of a GCP stack: its project, an optional default region, and our default
+    labels (every labelled resource, as ``aws_provider``'s default tags on AWS)."""
+    from .._providers import google
+
+    kwargs: dict[str, Any] = {"project": project}
+    if region is not None:
+        kwargs["region"] = region
+    return google.provider.GoogleProvider(stack, "google", default_labels=dict(GCP_DEFAULT_LABELS), **kwargs)
+
+
+def azurerm_provider(stack: Construct, *, subscription_id: str | None = None) -> Any:
+    """The hashicorp/azurerm provider of an Azure stack: the (required, empty) ``features`` block and the
+    subscription when one is configured (else the provider's ARM_SUBSCRIPTION_ID / Azure CLI default). azurerm has
+    no default tags: each construct tags its resources (``managed-by``) itself."""
+    from .._providers import azurerm
+
+    kwargs: dict[str, Any] = {"features": [azurerm.provider.AzurermProviderFeatures()]}
+    if subscription_id:
+        kwargs["subscription_id"] = subscription_id
+    return azurerm.provider.AzurermProvider(stack, "azurerm", **kwargs)

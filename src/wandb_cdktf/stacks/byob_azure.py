@@ -12,7 +12,7 @@ from ..config import WandbConfig
 from ..config.byob import AzureByobConfig, default_azure_account_name
 from ..constructs.azure.byob_storage import AzureByobStorage, AzureByobStorageProps
 from ..storage.connection_strings import validate_azure_storage_account_name
-from .base import WandbStack
+from .base import WandbStack, azurerm_provider
 
 
 def default_storage_account_name(namespace: str) -> str:
@@ -27,16 +27,11 @@ class ByobAzureStack(WandbStack):
 
     def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
         super().__init__(scope, stack_id, config=config)
-        from .._providers import azurerm
-
         byob = config.byob
         assert byob is not None and byob.azure is not None
         sections = [section for _, section in byob.sections("azure")]
         c = sections[0]  # config validation: one subscription per list
-        provider_kwargs: dict[str, Any] = {}
-        if c.subscription_id:
-            provider_kwargs["subscription_id"] = c.subscription_id
-        azurerm.provider.AzurermProvider(self, "azurerm", features=[{}], **provider_kwargs)
+        azurerm_provider(self, subscription_id=c.subscription_id)
         self._client: Any = None
         self.storages: dict[str | None, AzureByobStorage] = {}
         self.levels: dict[str | None, str] = {}

@@ -7,9 +7,9 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.byob import GcpByobConfig
-from ..constructs.gcp.byob_bucket import GcsByobBucket, GcsByobBucketProps
+from ..constructs.gcp.byob_bucket import GcpByobBucket, GcpByobBucketProps
 from ..storage.connection_strings import validate_gcs_bucket_name
-from .base import WandbStack
+from .base import WandbStack, google_provider
 
 
 def default_gcs_bucket_name(namespace: str, project: str) -> str:
@@ -24,17 +24,13 @@ class ByobGcpStack(WandbStack):
 
     def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
         super().__init__(scope, stack_id, config=config)
-        from .._providers import google
-
         byob = config.byob
         assert byob is not None and byob.gcp is not None
         sections = [section for _, section in byob.sections("gcp")]
         first = sections[0]
-        provider_kwargs = {"project": first.project}
-        if "-" in first.location:  # a region (us-central1), not a multi/dual-region (US, EU, NAM4)
-            provider_kwargs["region"] = first.location.lower()
-        google.provider.GoogleProvider(self, "google", default_labels={"managed_by": "wandb-cdktf"}, **provider_kwargs)
-        self.buckets: dict[str | None, GcsByobBucket] = {}
+        # A region (us-central1) is the provider's default region; a multi/dual-region (US, EU, NAM4) is not one.
+        google_provider(self, project=first.project, region=first.location.lower() if "-" in first.location else None)
+        self.buckets: dict[str | None, GcpByobBucket] = {}
         self.levels: dict[str | None, str] = {}
         for c in sections:
             self._bucket(config, c)
@@ -47,7 +43,7 @@ class ByobGcpStack(WandbStack):
         construct_id, out = ("byob-bucket", "") if c.name is None else (f"byob-bucket-{c.name}", f"{c.name}_")
         namespace = config.namespace if c.name is None else f"{config.namespace}-{c.name}"
         level = byob.level_for("gcp", c)
-        b = GcsByobBucket(self, construct_id, GcsByobBucketProps(
+        b = GcpByobBucket(self, construct_id, GcpByobBucketProps(
             bucket_name=c.bucket_name or default_gcs_bucket_name(namespace, c.project),
             wandb_service_account=byob.gcp_service_account(c),
             project=c.project,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cdktf import TerraformOutput
 from constructs import Construct
 
-from .._providers import azurerm
 from ..config import WandbConfig
 from ..constructs.azure.launch_agent import AzureLaunchAgent, AzureLaunchAgentProps
-from .base import WandbStack
+from .base import WandbStack, azurerm_provider
 from .launch import emit_launch_outputs
 
 
@@ -23,10 +20,7 @@ class LaunchAzureStack(WandbStack):
         assert launch is not None and launch.azure is not None
         lz = launch.azure
         kaniko = launch.builder == "kaniko"
-        provider: dict[str, Any] = {"features": [azurerm.provider.AzurermProviderFeatures()]}
-        if lz.subscription_id:
-            provider["subscription_id"] = lz.subscription_id
-        azurerm.provider.AzurermProvider(self, "azurerm", **provider)
+        azurerm_provider(self, subscription_id=lz.subscription_id)
 
         ns = config.namespace
         compact = ns.replace("-", "")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from cdktf import TerraformOutput
 from constructs import Construct
 
-from .._providers import google
 from ..config import WandbConfig
 from ..constructs.gcp.launch_agent import GcpLaunchAgent, GcpLaunchAgentProps
-from .base import WandbStack
+from .base import WandbStack, google_provider
 from .launch import emit_launch_outputs
 
 
@@ -20,7 +19,7 @@ class LaunchGcpStack(WandbStack):
         launch = config.launch
         assert launch is not None and launch.gcp is not None
         lg = launch.gcp
-        google.provider.GoogleProvider(self, "google", project=lg.project, region=lg.region)
+        google_provider(self, project=lg.project, region=lg.region)
 
         ns = config.namespace
         self.agent = GcpLaunchAgent(

@@ -5,11 +5,12 @@ Import what you need; provider bindings load lazily on first use::
     from wandb_cdktf.constructs.aws import FileStorage, FileStorageProps
 
 Constructs that exist on several clouds are named ``<Cloud><Thing>`` (``AwsByobBucket``,
-``GcpByobBucket``, ``AzureByobStorage``; ``AwsLaunchAgent``, ``GcpLaunchAgent``, ``AzureLaunchAgent``).
-``ByobBucket`` stays importable as the former name of ``AwsByobBucket``.
+``GcpByobBucket``, ``AzureByobStorage``; ``AwsLaunchAgent``, ``GcpLaunchAgent``, ``AzureLaunchAgent``), one
+name per construct.
 """
 
-from .byob_bucket import ByobBucket, ByobBucketProps
+from .byob_bucket import ByobBucket as AwsByobBucket
+from .byob_bucket import ByobBucketProps as AwsByobBucketProps
 from .cluster import AccessPrincipal, Cluster, ClusterProps, NodeRole
 from .context import AccountContext, account_context
 from .database import Database, DatabaseProps
@@ -30,9 +31,6 @@ from .private_link_registration import PrivateLinkRegistration, PrivateLinkRegis
 from .redis import Redis, RedisProps
 from .secrets import AppSecrets, AppSecretsProps
 
-AwsByobBucket = ByobBucket
-AwsByobBucketProps = ByobBucketProps
-
 __all__ = [
     "AccessPrincipal",
     "AccountContext",
@@ -42,8 +40,6 @@ __all__ = [
     "AwsByobBucketProps",
     "AwsLaunchAgent",
     "AwsLaunchAgentProps",
-    "ByobBucket",
-    "ByobBucketProps",
     "Cluster",
     "ClusterProps",
     "Database",

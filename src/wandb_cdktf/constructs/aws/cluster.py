@@ -190,16 +190,61 @@ def node_user_data(p: ClusterProps) -> str | None:
     return base64.b64encode(doc.encode()).decode()
 
 
+def cluster_vpc_config(p: ClusterProps) -> dict[str, Any]:
+    """The cluster's ``vpc_config``: private endpoint always, public only with ``public_access`` (and its CIDRs)."""
+    vpc_config: dict[str, Any] = {
+        "subnet_ids": p.private_subnet_ids,
+        "endpoint_private_access": True,
+        "endpoint_public_access": p.public_access,
+    }
+    if p.public_access:
+        vpc_config["public_access_cidrs"] = list(p.public_access_cidrs)
+    return vpc_config
+
+
+def node_policy_statements(p: ClusterProps, *, partition: str, region: str, account_id: str) -> list[Statement]:
+    """The node role's own inline statements: the deployment key, this deployment's secrets, the control-plane
+    log group and CloudWatch metrics in the agents' namespaces (granted statements go before these)."""
+    ns, name = p.namespace, p.cluster_name or p.namespace
+    return [
+        allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+              p.kms_key_arn, sid="DeploymentKey"),
+        allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
+               "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource"],
+              namespace_secrets_arn(partition, region, account_id, ns), sid="NamespaceSecrets"),
+        allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              f"arn:{partition}:logs:{region}:{account_id}:log-group:/aws/eks/{name}/*", sid="NodeLogs"),
+        allow("cloudwatch:PutMetricData", "*", sid="NodeMetrics",
+              Condition={"StringLike": {"cloudwatch:namespace": ["CWAgent", "ContainerInsights", f"{ns}*"]}}),
+    ]
+
+
 class Cluster(Construct):
+    """EKS control plane, OIDC provider, node IAM, one node group per AZ, access entries and addons.
+
+    ``__init__`` runs the steps in a fixed order; each step is a private method creating its resources
+    directly in this construct (never in a nested construct: the construct ids are Terraform addresses,
+    and a nested scope would move every one of them).
+    """
+
     def __init__(self, scope: Construct, construct_id: str, props: ClusterProps) -> None:
         super().__init__(scope, construct_id)
         self.props = props
-        ctx = account_context(self)
-        ns = props.namespace
-        name = props.cluster_name or ns
-        managed = f"arn:{ctx.partition}:iam::aws:policy"
+        self._ctx = account_context(self)
+        self._name = props.cluster_name or props.namespace
+        self._managed = f"arn:{self._ctx.partition}:iam::aws:policy"
+        self._control_plane()
+        self._oidc_provider()
+        node_attachments = self._node_iam()
+        launch_template = self._launch_template()
+        self._create_node_groups(launch_template, node_attachments)
+        self._access_entries()
+        self._create_addons()
 
-        # --- control plane ------------------------------------------------------------------
+    # --- steps (in creation order) ---------------------------------------------------------
+    def _control_plane(self) -> None:
+        """Cluster role, control-plane log group, node security group, the EKS cluster and the node SG rules."""
+        props, ns, name, managed = self.props, self.props.namespace, self._name, self._managed
         cluster_role = aws.iam_role.IamRole(
             self, "cluster-role", name_prefix=f"{ns}-cluster-", assume_role_policy=service_trust("eks.amazonaws.com"),
             description=f"W&B {ns} EKS control plane",
@@ -225,19 +270,12 @@ class Cluster(Construct):
             tags={"Name": f"{ns}-nodes"},
             lifecycle={"create_before_destroy": True},
         )
-        vpc_config: dict[str, Any] = {
-            "subnet_ids": props.private_subnet_ids,
-            "endpoint_private_access": True,
-            "endpoint_public_access": props.public_access,
-        }
-        if props.public_access:
-            vpc_config["public_access_cidrs"] = list(props.public_access_cidrs)
         self._cluster = aws.eks_cluster.EksCluster(
             self, "cluster",
             name=name,
             version=props.kubernetes_version,
             role_arn=cluster_role.arn,
-            vpc_config=vpc_config,
+            vpc_config=cluster_vpc_config(props),
             encryption_config={"provider": {"key_arn": props.kms_key_arn}, "resources": ["secrets"]},
             enabled_cluster_log_types=CONTROL_PLANE_LOGS,
             # The bootstrap flag is ForceNew and EKS does not report it back, so it is fixed (False) and
@@ -265,14 +303,18 @@ class Cluster(Construct):
             description="Nodes reach AWS APIs, registries and W&B services",
         )
 
-        # --- OIDC for IRSA ------------------------------------------------------------------
+    def _oidc_provider(self) -> None:
+        """The IAM OIDC provider of the cluster's issuer, for IRSA."""
         issuer = self._cluster.identity.get(0).oidc.get(0).issuer
         self._oidc = aws.iam_openid_connect_provider.IamOpenidConnectProvider(
-            self, "oidc-provider", url=issuer, client_id_list=["sts.amazonaws.com"], tags={"Name": f"{ns}-eks-irsa"},
+            self, "oidc-provider", url=issuer, client_id_list=["sts.amazonaws.com"],
+            tags={"Name": f"{self.props.namespace}-eks-irsa"},
         )
         self._oidc_issuer_host = Token.as_string(Fn.replace(issuer, "https://", ""))
 
-        # --- nodes --------------------------------------------------------------------------
+    def _node_iam(self) -> list[Any]:
+        """Node role, its managed-policy attachments (returned: the node groups wait for them) and inline policy."""
+        props, ns, managed = self.props, self.props.namespace, self._managed
         node_role = aws.iam_role.IamRole(
             self, "node-role", name_prefix=f"{ns}-node-", assume_role_policy=service_trust("ec2.amazonaws.com"),
             description=f"W&B {ns} EKS nodes",
@@ -289,24 +331,20 @@ class Cluster(Construct):
             node_attachments.append(
                 aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, f"node-extra-{i}", role=node_role.name, policy_arn=arn)
             )
-        statements = [
-            allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                  props.kms_key_arn, sid="DeploymentKey"),
-            allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
-                   "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource"],
-                  namespace_secrets_arn(ctx.partition, ctx.region, ctx.account_id, ns), sid="NamespaceSecrets"),
-            allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                  f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:/aws/eks/{name}/*", sid="NodeLogs"),
-            allow("cloudwatch:PutMetricData", "*", sid="NodeMetrics",
-                  Condition={"StringLike": {"cloudwatch:namespace": ["CWAgent", "ContainerInsights", f"{ns}*"]}}),
-        ]
+        ctx = self._ctx
+        statements = node_policy_statements(props, partition=ctx.partition, region=ctx.region, account_id=ctx.account_id)
         self._node_statements = statements
         self._granted: list[Statement] = []
         self._node_policy = aws.iam_role_policy.IamRolePolicy(
             self, "node-inline-policy", role=node_role.name, name_prefix=f"{ns}-node-", policy=policy_document(*statements)
         )
         self._node_grantee = NodeRole(self)
-        launch_template = aws.launch_template.LaunchTemplate(
+        return node_attachments
+
+    def _launch_template(self) -> Any:
+        """The node launch template: IMDSv2 (hop limit 2), encrypted gp3 root volume, kubelet system-reserved."""
+        props, ns = self.props, self.props.namespace
+        return aws.launch_template.LaunchTemplate(
             self, "node-launch-template",
             name_prefix=f"{ns}-nodes-",
             description=f"W&B {ns} EKS nodes: IMDSv2, encrypted gp3, kubelet system-reserved",
@@ -330,7 +368,11 @@ class Cluster(Construct):
             tag_specifications=[aws.launch_template.LaunchTemplateTagSpecifications(resource_type=t, tags={"Name": f"{ns}-node"})
                                 for t in ("instance", "volume")],
         )
-        self._node_groups = []
+
+    def _create_node_groups(self, launch_template: Any, node_attachments: list[Any]) -> None:
+        """One managed node group per private subnet (AZ), following the control plane's version."""
+        props, ns = self.props, self.props.namespace
+        self._node_groups: list[Any] = []
         for i, subnet in enumerate(props.private_subnet_ids):
             self._node_groups.append(aws.eks_node_group.EksNodeGroup(
                 self, f"node-group-{i}",
@@ -340,7 +382,7 @@ class Cluster(Construct):
                 # cluster to new Kubernetes version"); v8 passes cluster_version too.
                 version=self._cluster.version,
                 node_group_name_prefix=f"{ns}-{i}-",
-                node_role_arn=node_role.arn,
+                node_role_arn=self._node_role.arn,
                 subnet_ids=[subnet],
                 ami_type="AL2023_x86_64_STANDARD",
                 capacity_type="ON_DEMAND",
@@ -354,7 +396,9 @@ class Cluster(Construct):
                 depends_on=node_attachments,
             ))
 
-        # --- access entries -----------------------------------------------------------------
+    def _access_entries(self) -> None:
+        """Access entries: the Terraform caller (``creator_admin_access_entry``) and ``access_principals``."""
+        props, ctx = self.props, self._ctx
         admin_policy = f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
         if props.creator_admin_access_entry:
             creator = aws.eks_access_entry.EksAccessEntry(
@@ -378,13 +422,15 @@ class Cluster(Construct):
                     access_scope={"type": "cluster"}, depends_on=[entry],
                 )
 
-        # --- addons -------------------------------------------------------------------------
+    def _create_addons(self) -> None:
+        """The VPC CNI's IRSA role and the addons, each pinned or resolved per cluster minor."""
+        props, ns = self.props, self.props.namespace
         cni_role = IrsaRole(self, "vpc-cni-irsa", IrsaRoleProps(
             name_prefix=f"{ns}-vpc-cni-", oidc_provider_arn=self._oidc.arn, oidc_issuer=self._oidc_issuer_host,
-            service_accounts=(("kube-system", "aws-node"),), managed_policy_arns=(f"{managed}/AmazonEKS_CNI_Policy",),
+            service_accounts=(("kube-system", "aws-node"),), managed_policy_arns=(f"{self._managed}/AmazonEKS_CNI_Policy",),
             description=f"W&B {ns} VPC CNI (IRSA)",
         ))
-        self._addons = {}
+        self._addons: dict[str, Any] = {}
         minor = cluster_minor(props.kubernetes_version)
         for addon in ADDONS:
             version = props.addon_versions.get(addon)

@@ -120,7 +120,7 @@ class AzureByobStorage(Construct):
                 raise ValueError("team level needs oidc_issuer_url: the https issuer exactly as the cluster publishes it")
             if not props.service_accounts:
                 raise ValueError("team level needs at least one W&B service account")
-        self.props = props
+        self._props = props
         self._account = azurerm.storage_account.StorageAccount(
             self,
             "account",
@@ -166,7 +166,7 @@ class AzureByobStorage(Construct):
         )
         self._identity = identity
         previous: Any = None
-        for sa in props.service_accounts:
+        for sa, subject in zip(props.service_accounts, self.federated_credential_subjects, strict=True):
             cred = azurerm.federated_identity_credential.FederatedIdentityCredential(
                 self,
                 f"federated-{sa}",
@@ -175,12 +175,12 @@ class AzureByobStorage(Construct):
                 parent_id=identity.id,
                 audience=[AUDIENCE],
                 issuer=props.oidc_issuer_url,  # type: ignore[arg-type]
-                subject=f"system:serviceaccount:{props.kubernetes_namespace}:{sa}",
+                subject=subject,
                 depends_on=[previous] if previous is not None else None,
             )
             self._federated_credentials.append(cred)
             previous = cred
-        for role in (BLOB_DATA_ROLE, READER_ROLE, *props.additional_role_definition_names):
+        for role in self.role_definition_names:
             slug = role.lower().replace(" ", "-")
             self._role_assignments.append(
                 azurerm.role_assignment.RoleAssignment(
@@ -190,6 +190,10 @@ class AzureByobStorage(Construct):
             )
 
     # --- attributes -----------------------------------------------------------------------
+    @property
+    def props(self) -> AzureByobStorageProps:
+        return self._props
+
     @property
     def storage_account_name(self) -> str:
         return self._account.name
@@ -206,6 +210,37 @@ class AzureByobStorage(Construct):
     def primary_access_key(self) -> str:
         """Token for the account key; use only in a sensitive output."""
         return self._account.primary_access_key
+
+    @property
+    def federated_credential_ids(self) -> tuple[str, ...]:
+        """Team level: resource ids of the federated credentials, one per W&B service account, in
+        ``service_accounts`` order; () at instance level."""
+        return tuple(str(c.id) for c in self._federated_credentials)
+
+    @property
+    def federated_credential_subjects(self) -> tuple[str, ...]:
+        """Team level: ``system:serviceaccount:<namespace>:<account>`` of each credential; () at instance level."""
+        return tuple(f"system:serviceaccount:{self.props.kubernetes_namespace}:{sa}"
+                     for sa in (self.props.service_accounts if self._identity is not None else ()))
+
+    @property
+    def role_assignment_ids(self) -> tuple[str, ...]:
+        """Team level: resource ids of the identity's role assignments on the account, in
+        ``role_definition_names`` order; () at instance level."""
+        return tuple(str(r.id) for r in self._role_assignments)
+
+    @property
+    def role_definition_names(self) -> tuple[str, ...]:
+        """Team level: the roles the identity holds on the account (Storage Blob Data Contributor, Reader, then
+        ``additional_role_definition_names``); () at instance level."""
+        if self._identity is None:
+            return ()
+        return (BLOB_DATA_ROLE, READER_ROLE, *self.props.additional_role_definition_names)
+
+    @property
+    def managed_identity_id(self) -> str | None:
+        """Team level: resource id of the user-assigned identity; None at instance level."""
+        return str(self._identity.id) if self._identity is not None else None
 
     @property
     def managed_identity_client_id(self) -> str | None:

@@ -114,124 +114,150 @@ class AzureLaunchAgent(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: AzureLaunchAgentProps) -> None:
         super().__init__(scope, construct_id)
         self._props = props
-        p = props
-        tags = dict(p.tags or {})
+        self._tags = dict(props.tags or {})
+        self._rg_name = self._resource_group_step()
+        self._registry_step()
+        self._agent_identity()
+        self._registry_roles()
+        self._build_context_storage()
 
-        rg_name = p.resource_group_name
-        if p.create_resource_group:
-            self._resource_group = azurerm.resource_group.ResourceGroup(
-                self, "resource-group", name=p.resource_group_name, location=p.location, tags=tags
-            )
-            rg_name = self._resource_group.name
+    # --- steps (in creation order; every resource directly in this construct: its id is a Terraform address) ---
+    def _resource_group_step(self) -> str:
+        """The resource group (``create_resource_group``); returns the name the other resources reference."""
+        p = self._props
+        self._resource_group: Any = None
+        if not p.create_resource_group:
+            return p.resource_group_name
+        self._resource_group = azurerm.resource_group.ResourceGroup(
+            self, "resource-group", name=p.resource_group_name, location=p.location, tags=self._tags
+        )
+        return str(self._resource_group.name)
 
+    def _registry_step(self) -> None:
+        """The container registry (kaniko builder), admin user disabled."""
+        p = self._props
         self._registry: Any = None
         if p.registry:
             self._registry = azurerm.container_registry.ContainerRegistry(
                 self,
                 "registry",
                 name=p.registry_name,
-                resource_group_name=rg_name,
+                resource_group_name=self._rg_name,
                 location=p.location,
                 sku=p.registry_sku,
                 admin_enabled=False,
-                tags=tags,
+                tags=self._tags,
             )
+
+    def _agent_identity(self) -> None:
+        """The agent's user-assigned identity and the federated credential of its Kubernetes service account."""
+        p = self._props
         self._identity = azurerm.user_assigned_identity.UserAssignedIdentity(
-            self, "identity", name=f"{p.name_prefix}-agent", resource_group_name=rg_name, location=p.location, tags=tags
+            self, "identity", name=f"{p.name_prefix}-agent", resource_group_name=self._rg_name, location=p.location,
+            tags=self._tags,
         )
         azurerm.federated_identity_credential.FederatedIdentityCredential(
             self,
             "federated-credential",
             name=f"{p.name_prefix}-agent-{p.kubernetes_namespace}",
-            resource_group_name=rg_name,
+            resource_group_name=self._rg_name,
             parent_id=self._identity.id,
             audience=[AZURE_TOKEN_EXCHANGE_AUDIENCE],
             issuer=p.oidc_issuer_url,
             subject=f"system:serviceaccount:{p.kubernetes_namespace}:{p.kubernetes_service_account}",
         )
-        if self._registry is not None:
-            azurerm.role_assignment.RoleAssignment(
-                self,
-                "registry-push",
-                scope=self._registry.id,
-                role_definition_name="AcrPush",
-                principal_id=self._identity.principal_id,
-                principal_type="ServicePrincipal",
-                description="W&B Launch agent: push built images",
-            )
-            if p.kubelet_identity_object_id:
-                # Seed 003: jobs pull from a registry the job's nodes can reach; AKS nodes pull as the kubelet identity.
-                azurerm.role_assignment.RoleAssignment(
-                    self,
-                    "registry-job-pull",
-                    scope=self._registry.id,
-                    role_definition_name="AcrPull",
-                    principal_id=p.kubelet_identity_object_id,
-                    principal_type="ServicePrincipal",
-                    description="W&B Launch jobs: pull built images",
-                )
 
-        self._storage_account = None
-        self._container = None
-        if p.build_context_storage:
-            self._storage_account = azurerm.storage_account.StorageAccount(
-                self,
-                "storage-account",
-                name=p.storage_account_name or "",
-                resource_group_name=rg_name,
-                location=p.location,
-                account_kind="StorageV2",
-                account_tier="Standard",
-                account_replication_type="LRS",
-                min_tls_version="TLS1_2",
-                https_traffic_only_enabled=True,
-                allow_nested_items_to_be_public=False,
-                shared_access_key_enabled=p.shared_access_key_enabled,
-                default_to_oauth_authentication=True,
-                infrastructure_encryption_enabled=True,
-                cross_tenant_replication_enabled=False,
-                tags=tags,
-                **storage_account_security_kwargs(
-                    sas_expiration_period=p.sas_expiration_period,
-                    sas_expiration_action=p.sas_expiration_action,
-                    customer_managed_key_id=p.customer_managed_key_id,
-                    customer_managed_key_identity_id=p.customer_managed_key_identity_id,
-                ),
-            )
-            self._container = azurerm.storage_container.StorageContainer(
-                self,
-                "container",
-                name=p.container_name,
-                storage_account_id=self._storage_account.id,
-                container_access_type="private",
-            )
-            smp = azurerm.storage_management_policy
-            smp.StorageManagementPolicy(
-                self,
-                "lifecycle",
-                storage_account_id=self._storage_account.id,
-                rule=[
-                    smp.StorageManagementPolicyRule(
-                        name="expire-build-contexts",
-                        enabled=True,
-                        filters=smp.StorageManagementPolicyRuleFilters(blob_types=["blockBlob"], prefix_match=[f"{p.container_name}/"]),
-                        actions=smp.StorageManagementPolicyRuleActions(
-                            base_blob=smp.StorageManagementPolicyRuleActionsBaseBlob(
-                                delete_after_days_since_modification_greater_than=p.build_context_expiration_days
-                            )
-                        ),
-                    )
-                ],
-            )
+    def _registry_roles(self) -> None:
+        """AcrPush for the agent and (``kubelet_identity_object_id``) AcrPull for the job nodes, on the registry."""
+        p = self._props
+        if self._registry is None:
+            return
+        azurerm.role_assignment.RoleAssignment(
+            self,
+            "registry-push",
+            scope=self._registry.id,
+            role_definition_name="AcrPush",
+            principal_id=self._identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="W&B Launch agent: push built images",
+        )
+        if p.kubelet_identity_object_id:
+            # Seed 003: jobs pull from a registry the job's nodes can reach; AKS nodes pull as the kubelet identity.
             azurerm.role_assignment.RoleAssignment(
                 self,
-                "build-context-contributor",
-                scope=self._container.id,
-                role_definition_name="Storage Blob Data Contributor",
-                principal_id=self._identity.principal_id,
+                "registry-job-pull",
+                scope=self._registry.id,
+                role_definition_name="AcrPull",
+                principal_id=p.kubelet_identity_object_id,
                 principal_type="ServicePrincipal",
-                description="W&B Launch agent: upload Kaniko build contexts",
+                description="W&B Launch jobs: pull built images",
             )
+
+    def _build_context_storage(self) -> None:
+        """Storage account, private container, lifecycle rule and the agent's Blob Data Contributor on the container."""
+        p = self._props
+        self._storage_account: Any = None
+        self._container: Any = None
+        if not p.build_context_storage:
+            return
+        self._storage_account = azurerm.storage_account.StorageAccount(
+            self,
+            "storage-account",
+            name=p.storage_account_name or "",
+            resource_group_name=self._rg_name,
+            location=p.location,
+            account_kind="StorageV2",
+            account_tier="Standard",
+            account_replication_type="LRS",
+            min_tls_version="TLS1_2",
+            https_traffic_only_enabled=True,
+            allow_nested_items_to_be_public=False,
+            shared_access_key_enabled=p.shared_access_key_enabled,
+            default_to_oauth_authentication=True,
+            infrastructure_encryption_enabled=True,
+            cross_tenant_replication_enabled=False,
+            tags=self._tags,
+            **storage_account_security_kwargs(
+                sas_expiration_period=p.sas_expiration_period,
+                sas_expiration_action=p.sas_expiration_action,
+                customer_managed_key_id=p.customer_managed_key_id,
+                customer_managed_key_identity_id=p.customer_managed_key_identity_id,
+            ),
+        )
+        self._container = azurerm.storage_container.StorageContainer(
+            self,
+            "container",
+            name=p.container_name,
+            storage_account_id=self._storage_account.id,
+            container_access_type="private",
+        )
+        smp = azurerm.storage_management_policy
+        smp.StorageManagementPolicy(
+            self,
+            "lifecycle",
+            storage_account_id=self._storage_account.id,
+            rule=[
+                smp.StorageManagementPolicyRule(
+                    name="expire-build-contexts",
+                    enabled=True,
+                    filters=smp.StorageManagementPolicyRuleFilters(blob_types=["blockBlob"], prefix_match=[f"{p.container_name}/"]),
+                    actions=smp.StorageManagementPolicyRuleActions(
+                        base_blob=smp.StorageManagementPolicyRuleActionsBaseBlob(
+                            delete_after_days_since_modification_greater_than=p.build_context_expiration_days
+                        )
+                    ),
+                )
+            ],
+        )
+        azurerm.role_assignment.RoleAssignment(
+            self,
+            "build-context-contributor",
+            scope=self._container.id,
+            role_definition_name="Storage Blob Data Contributor",
+            principal_id=self._identity.principal_id,
+            principal_type="ServicePrincipal",
+            description="W&B Launch agent: upload Kaniko build contexts",
+        )
 
     # --- typed properties -----------------------------------------------------------------
     @property
@@ -246,6 +272,31 @@ class AzureLaunchAgent(Construct):
     @property
     def principal_id(self) -> str:
         return self._identity.principal_id
+
+    @property
+    def identity_id(self) -> str:
+        """Resource id of the agent's user-assigned identity."""
+        return str(self._identity.id)
+
+    @property
+    def resource_group_name(self) -> str:
+        """The resource group of every resource (a reference when this construct creates it)."""
+        return self._rg_name
+
+    @property
+    def registry_id(self) -> str | None:
+        """Resource id of the container registry; None without a registry (noop builder)."""
+        return str(self._registry.id) if self._registry is not None else None
+
+    @property
+    def storage_account_id(self) -> str | None:
+        """Resource id of the build-context storage account; None without ``build_context_storage``."""
+        return str(self._storage_account.id) if self._storage_account is not None else None
+
+    @property
+    def container_id(self) -> str | None:
+        """Resource id of the build-context container (the scope of the agent's Blob Data Contributor)."""
+        return str(self._container.id) if self._container is not None else None
 
     @property
     def registry_login_server(self) -> str:

@@ -1,4 +1,4 @@
-"""GcsByobBucket: a GCS bucket that a W&B instance uses as bring-your-own bucket.
+"""GcpByobBucket: a GCS bucket that a W&B instance uses as bring-your-own bucket.
 
 W&B requirement served: BYOB on GCP (SaaS Cloud team level, Dedicated Cloud and
 self-managed instance or team level). Per the W&B BYOB docs the bucket needs soft
@@ -34,7 +34,7 @@ WANDB_ROLE = "roles/storage.admin"
 
 
 @dataclass(frozen=True)
-class GcsByobBucketProps:
+class GcpByobBucketProps:
     bucket_name: str
     """Globally unique bucket name."""
     wandb_service_account: str
@@ -55,8 +55,8 @@ class GcsByobBucketProps:
     """Sub-path in the bucket for W&B files (team form's optional path). Default: "" (bucket root)."""
 
 
-class GcsByobBucket(Construct):
-    def __init__(self, scope: Construct, construct_id: str, props: GcsByobBucketProps) -> None:
+class GcpByobBucket(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: GcpByobBucketProps) -> None:
         super().__init__(scope, construct_id)
         if not MIN_SOFT_DELETE_DAYS <= props.soft_delete_retention_days <= 90:
             raise ValueError(f"soft_delete_retention_days must be 7..90 (W&B requires soft delete), got {props.soft_delete_retention_days}")

@@ -120,8 +120,15 @@ class GcpLaunchAgent(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: GcpLaunchAgentProps) -> None:
         super().__init__(scope, construct_id)
         self._props = props
-        p = props
+        self._agent_service_account()
+        self._registry_step()
+        self._build_context_bucket()
+        self._workload_identity()
+        self._vertex_ai()
 
+    # --- steps (in creation order; every resource directly in this construct: its id is a Terraform address) ---
+    def _agent_service_account(self) -> None:
+        p = self._props
         self._service_account = google.service_account.ServiceAccount(
             self,
             "service-account",
@@ -130,93 +137,104 @@ class GcpLaunchAgent(Construct):
             display_name="W&B Launch agent",
             description="W&B Launch agent and its Kaniko build jobs (GKE Workload Identity)",
         )
-        member = f"serviceAccount:{self._service_account.email}"
+        self._member = f"serviceAccount:{self._service_account.email}"
 
+    def _registry_step(self) -> None:
+        """Repository (CMEK grant first when ``repository_kms_key_name``), its custom role bound on the repository,
+        the project-level listing role and (``job_node_service_account``) the job nodes' reader binding."""
+        p, member = self._props, self._member
         self._repository: Any = None
-        if p.registry:  # noop builder: prebuilt images only, nothing to push (seed 003)
-            ar = google.artifact_registry_repository
-            repo_kwargs: dict[str, Any] = {}
-            if p.repository_kms_key_name:
-                project = google.data_google_project.DataGoogleProject(self, "project", project_id=p.project)
-                grant = google.kms_crypto_key_iam_member.KmsCryptoKeyIamMember(
-                    self,
-                    "repository-cmek-grant",
-                    crypto_key_id=p.repository_kms_key_name,
-                    role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-                    member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
-                )
-                repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
-            self._repository = ar.ArtifactRegistryRepository(
+        if not p.registry:  # noop builder: prebuilt images only, nothing to push (seed 003)
+            return
+        ar = google.artifact_registry_repository
+        repo_kwargs: dict[str, Any] = {}
+        if p.repository_kms_key_name:
+            project = google.data_google_project.DataGoogleProject(self, "project", project_id=p.project)
+            grant = google.kms_crypto_key_iam_member.KmsCryptoKeyIamMember(
                 self,
-                "repository",
-                project=p.project,
-                location=p.region,
-                repository_id=p.repository_id,
-                format="DOCKER",
-                description="W&B Launch agent images",
-                cleanup_policy_dry_run=False,
-                cleanup_policies=[
-                    ar.ArtifactRegistryRepositoryCleanupPolicies(
-                        id="delete-untagged",
-                        action="DELETE",
-                        condition=ar.ArtifactRegistryRepositoryCleanupPoliciesCondition(
-                            tag_state="UNTAGGED", older_than=f"{p.untagged_image_expiration_days * 86400}s"
-                        ),
-                    )
-                ],
-                **repo_kwargs,
+                "repository-cmek-grant",
+                crypto_key_id=p.repository_kms_key_name,
+                role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member=f"serviceAccount:service-{project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com",
             )
-            registry_role = self._custom_role("registry-role", "registry", "W&B Launch agent registry", REGISTRY_PERMISSIONS)
+            repo_kwargs = {"kms_key_name": p.repository_kms_key_name, "depends_on": [grant]}
+        self._repository = ar.ArtifactRegistryRepository(
+            self,
+            "repository",
+            project=p.project,
+            location=p.region,
+            repository_id=p.repository_id,
+            format="DOCKER",
+            description="W&B Launch agent images",
+            cleanup_policy_dry_run=False,
+            cleanup_policies=[
+                ar.ArtifactRegistryRepositoryCleanupPolicies(
+                    id="delete-untagged",
+                    action="DELETE",
+                    condition=ar.ArtifactRegistryRepositoryCleanupPoliciesCondition(
+                        tag_state="UNTAGGED", older_than=f"{p.untagged_image_expiration_days * 86400}s"
+                    ),
+                )
+            ],
+            **repo_kwargs,
+        )
+        registry_role = self._custom_role("registry-role", "registry", "W&B Launch agent registry", REGISTRY_PERMISSIONS)
+        google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
+            self,
+            "registry-access",
+            project=p.project,
+            location=p.region,
+            repository=self._repository.name,
+            role=registry_role.name,
+            member=member,
+        )
+        list_role = self._custom_role("registry-list-role", "registry_list", "W&B Launch agent repository listing", REGISTRY_LIST_PERMISSIONS)
+        google.project_iam_member.ProjectIamMember(
+            self, "registry-list-access", project=p.project, role=list_role.name, member=member
+        )
+        if p.job_node_service_account:
+            # Seed 003: jobs pull from a registry the job's nodes can reach; GKE nodes pull as their service account.
             google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
                 self,
-                "registry-access",
+                "job-pull-access",
                 project=p.project,
                 location=p.region,
                 repository=self._repository.name,
-                role=registry_role.name,
-                member=member,
-            )
-            list_role = self._custom_role("registry-list-role", "registry_list", "W&B Launch agent repository listing", REGISTRY_LIST_PERMISSIONS)
-            google.project_iam_member.ProjectIamMember(
-                self, "registry-list-access", project=p.project, role=list_role.name, member=member
+                role="roles/artifactregistry.reader",
+                member=f"serviceAccount:{p.job_node_service_account}",
             )
 
-            if p.job_node_service_account:
-                # Seed 003: jobs pull from a registry the job's nodes can reach; GKE nodes pull as their service account.
-                google.artifact_registry_repository_iam_member.ArtifactRegistryRepositoryIamMember(
-                    self,
-                    "job-pull-access",
-                    project=p.project,
-                    location=p.region,
-                    repository=self._repository.name,
-                    role="roles/artifactregistry.reader",
-                    member=f"serviceAccount:{p.job_node_service_account}",
+    def _build_context_bucket(self) -> None:
+        """The private build-context bucket (kaniko builder; Vertex AI stages job code in it too) and its role."""
+        p = self._props
+        self._bucket: Any = None
+        if not (p.build_context_bucket or p.vertex_ai):
+            return
+        sb = google.storage_bucket
+        self._bucket = sb.StorageBucket(
+            self,
+            "build-context-bucket",
+            project=p.project,
+            name=p.bucket_name or f"{p.service_account_id}-ctx-{p.project}",
+            location=p.bucket_location or p.region,
+            uniform_bucket_level_access=True,
+            public_access_prevention="enforced",
+            force_destroy=p.force_destroy,
+            lifecycle_rule=[
+                sb.StorageBucketLifecycleRule(
+                    action=sb.StorageBucketLifecycleRuleAction(type="Delete"),
+                    condition=sb.StorageBucketLifecycleRuleCondition(age=p.build_context_expiration_days),
                 )
+            ],
+        )
+        ctx_role = self._custom_role("build-context-role", "build_context", "W&B Launch Kaniko build contexts", BUILD_CONTEXT_PERMISSIONS)
+        google.storage_bucket_iam_member.StorageBucketIamMember(
+            self, "build-context-access", bucket=self._bucket.name, role=ctx_role.name, member=self._member
+        )
 
-        self._bucket = None
-        if p.build_context_bucket or p.vertex_ai:  # Vertex AI stages job code in the same bucket
-            sb = google.storage_bucket
-            self._bucket = sb.StorageBucket(
-                self,
-                "build-context-bucket",
-                project=p.project,
-                name=p.bucket_name or f"{p.service_account_id}-ctx-{p.project}",
-                location=p.bucket_location or p.region,
-                uniform_bucket_level_access=True,
-                public_access_prevention="enforced",
-                force_destroy=p.force_destroy,
-                lifecycle_rule=[
-                    sb.StorageBucketLifecycleRule(
-                        action=sb.StorageBucketLifecycleRuleAction(type="Delete"),
-                        condition=sb.StorageBucketLifecycleRuleCondition(age=p.build_context_expiration_days),
-                    )
-                ],
-            )
-            ctx_role = self._custom_role("build-context-role", "build_context", "W&B Launch Kaniko build contexts", BUILD_CONTEXT_PERMISSIONS)
-            google.storage_bucket_iam_member.StorageBucketIamMember(
-                self, "build-context-access", bucket=self._bucket.name, role=ctx_role.name, member=member
-            )
-
+    def _workload_identity(self) -> None:
+        """Only the agent's Kubernetes service account may impersonate the service account."""
+        p = self._props
         google.service_account_iam_member.ServiceAccountIamMember(
             self,
             "workload-identity",
@@ -225,23 +243,27 @@ class GcpLaunchAgent(Construct):
             member=f"serviceAccount:{self.workload_identity_pool}[{p.kubernetes_namespace}/{p.kubernetes_service_account}]",
         )
 
-        if p.vertex_ai:
-            vertex_role = self._custom_role("vertex-role", "vertex", "W&B Launch Vertex AI custom jobs", VERTEX_PERMISSIONS)
-            google.project_iam_member.ProjectIamMember(self, "vertex-access", project=p.project, role=vertex_role.name, member=member)
-            if p.vertex_ai_job_service_account:
-                google.service_account_iam_member.ServiceAccountIamMember(
-                    self,
-                    "vertex-act-as",
-                    service_account_id=f"projects/{p.project}/serviceAccounts/{p.vertex_ai_job_service_account}",
-                    role="roles/iam.serviceAccountUser",
-                    member=member,
+    def _vertex_ai(self) -> None:
+        """Vertex AI custom-job role on the project; acting as the jobs' account, which reads the staged code."""
+        p, member = self._props, self._member
+        if not p.vertex_ai:
+            return
+        vertex_role = self._custom_role("vertex-role", "vertex", "W&B Launch Vertex AI custom jobs", VERTEX_PERMISSIONS)
+        google.project_iam_member.ProjectIamMember(self, "vertex-access", project=p.project, role=vertex_role.name, member=member)
+        if p.vertex_ai_job_service_account:
+            google.service_account_iam_member.ServiceAccountIamMember(
+                self,
+                "vertex-act-as",
+                service_account_id=f"projects/{p.project}/serviceAccounts/{p.vertex_ai_job_service_account}",
+                role="roles/iam.serviceAccountUser",
+                member=member,
+            )
+            if self._bucket is not None:
+                # The job reads what the agent staged (Vertex AI custom jobs run as this account).
+                google.storage_bucket_iam_member.StorageBucketIamMember(
+                    self, "vertex-staging-read", bucket=self._bucket.name, role="roles/storage.objectViewer",
+                    member=f"serviceAccount:{p.vertex_ai_job_service_account}",
                 )
-                if self._bucket is not None:
-                    # The job reads what the agent staged (Vertex AI custom jobs run as this account).
-                    google.storage_bucket_iam_member.StorageBucketIamMember(
-                        self, "vertex-staging-read", bucket=self._bucket.name, role="roles/storage.objectViewer",
-                        member=f"serviceAccount:{p.vertex_ai_job_service_account}",
-                    )
 
     def _custom_role(
         self, cid: str, suffix: str, title: str, permissions: tuple[str, ...]
@@ -265,6 +287,16 @@ class GcpLaunchAgent(Construct):
     @property
     def workload_identity_pool(self) -> str:
         return self._props.workload_identity_pool or f"{self._props.project}.svc.id.goog"
+
+    @property
+    def service_account_name(self) -> str:
+        """Resource name ``projects/<project>/serviceAccounts/<email>`` (for IAM bindings on the account)."""
+        return str(self._service_account.name)
+
+    @property
+    def repository_name(self) -> str | None:
+        """The repository's resource name (for IAM bindings on it); None without a registry (noop builder)."""
+        return str(self._repository.name) if self._repository is not None else None
 
     @property
     def service_account_email(self) -> str:
