@@ -19,7 +19,6 @@ their credentials come from environment variables, never from this file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
@@ -27,6 +26,16 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, 
 from ..storage import connection_strings as cs
 from . import validators as v
 from .base import OptionError, StrictModel
+from .file_stores import FileStore
+from .types import (
+    AwsRegion,
+    AzureContainerName,
+    AzureStorageAccountName,
+    GcpServiceAccountEmail,
+    GcsBucketName,
+    KmsKeyArn,
+    S3BucketName,
+)
 
 DeploymentType = Literal["saas", "dedicated", "self-managed"]
 Level = Literal["instance", "team"]
@@ -60,21 +69,10 @@ DEFAULT_AZURE_SERVICE_ACCOUNTS: tuple[str, ...] = (
 AZURE_MAX_FEDERATED_CREDENTIALS = 20  # Azure limit per user-assigned identity
 
 
-def _cs(check: Any) -> Any:
-    """Adapt a connection_strings validator (StorageAddressError is a ValueError already)."""
-    return AfterValidator(check)
-
-
 def _iam_principal_arn(value: str) -> str:
     v.arn(value, "iam")
     if not re.search(r":(root|role/.+|user/.+)$", value):
         raise ValueError(f"must be an IAM role, user or account-root ARN (arn:aws:iam::<account>:role/<name>), got {value!r}")
-    return value
-
-
-def _sa_email(value: str) -> str:
-    if not cs._SA_EMAIL_RE.match(value):
-        raise ValueError(f"must be a service account email like name@project.iam.gserviceaccount.com, got {value!r}")
     return value
 
 
@@ -88,14 +86,7 @@ def _sub_path(value: str) -> str:
     return value
 
 
-def _env_name(value: str) -> str:
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
-        raise ValueError(f"must be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got {value!r}")
-    return value
-
-
 SubPath = Annotated[str, AfterValidator(_sub_path)]
-EnvName = Annotated[str, AfterValidator(_env_name)]
 LevelOverride = Field(default=None, description="instance or team for this cloud. Default: byob.level.")
 NameField = Field(
     default=None, pattern=r"^[a-z][a-z0-9]{0,11}$",
@@ -111,14 +102,14 @@ class AwsByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
+    region: AwsRegion | None = Field(
         default=None, description="AWS region of the bucket. Default: the top-level region."
     )
-    bucket_name: Annotated[str, _cs(cs.validate_s3_bucket_name)] | None = Field(
+    bucket_name: S3BucketName | None = Field(
         default=None, description="Bucket name. Default: generated, '<namespace>-byob-<unique suffix>'."
     )
     path: SubPath = PathField
-    kms_key_arn: Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))] | None = Field(
+    kms_key_arn: KmsKeyArn | None = Field(
         default=None,
         description="Existing KMS key (its policy must already grant the W&B principal the five 'External' actions). "
         "Default: create a key with rotation and the documented policy.",
@@ -149,7 +140,7 @@ class GcpByobConfig(StrictModel):
         pattern=r"^(?:[A-Z]+[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)$",
         description="Bucket location: a multi-region (US, EU, ASIA), dual-region or region (us-central1). Default: US.",
     )
-    bucket_name: Annotated[str, _cs(cs.validate_gcs_bucket_name)] | None = Field(
+    bucket_name: GcsBucketName | None = Field(
         default=None, description="Bucket name. Default: '<namespace>-byob-<project>' (cut to 63 characters)."
     )
     path: SubPath = PathField
@@ -162,7 +153,7 @@ class GcpByobConfig(StrictModel):
         description="CMEK (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>); the GCS service agent is granted "
         "Encrypter/Decrypter on it. Default: Google-managed encryption (as the docs recommend).",
     )
-    wandb_service_account: Annotated[str, AfterValidator(_sa_email)] | None = Field(
+    wandb_service_account: GcpServiceAccountEmail | None = Field(
         default=None,
         description="Service account W&B uses, granted roles/storage.admin on the bucket. Default: the preset for "
         "deployment_type (saas: wandb-integration@, dedicated: deploy@wandb-production.iam.gserviceaccount.com); "
@@ -199,10 +190,10 @@ class AzureByobConfig(StrictModel):
     resource_group_name: str | None = Field(
         default=None, pattern=r"^[-\w.()]{1,89}[-\w()]$", description="Resource group name. Default: '<namespace>-byob'."
     )
-    storage_account_name: Annotated[str, _cs(cs.validate_azure_storage_account_name)] | None = Field(
+    storage_account_name: AzureStorageAccountName | None = Field(
         default=None, description="Storage account name (globally unique). Default: '<namespace without hyphens>byob'."
     )
-    container_name: Annotated[str, _cs(cs.validate_azure_container_name)] = Field(
+    container_name: AzureContainerName = Field(
         default="wandb", description="Blob container name. Default: wandb."
     )
     path: SubPath = PathField
@@ -277,102 +268,6 @@ class AzureByobConfig(StrictModel):
         if not self.create_resource_group and not self.resource_group_name:
             raise OptionError("resource_group_name", "is required when create_resource_group is false (the existing group)")
         return self
-
-
-# --- GORILLA_SUPPORTED_FILE_STORES entries ---------------------------------------------------
-
-
-class _Store(StrictModel):
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:  # pragma: no cover
-        raise NotImplementedError
-
-
-class S3FileStore(_Store):
-    """An AWS S3 bucket: ``s3://<key>:<secret>@s3.<region>.amazonaws.com/<bucket>?region=<region>``."""
-
-    type: Literal["s3"]
-    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
-    region: Annotated[str, AfterValidator(v.aws_region)]
-    access_key_id_env: EnvName
-    secret_access_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.aws_s3_address(
-            self.bucket,
-            self.region,
-            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
-            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
-        )
-
-
-class S3CompatibleFileStore(_Store):
-    """An S3-compatible store such as MinIO: ``s3://<key>:<secret>@<endpoint>/<bucket>?region=<r>&tls=true``."""
-
-    type: Literal["s3-compatible"]
-    endpoint: str = Field(description="host[:port][/path] of the S3 API, without scheme (e.g. minio.example.com:9000). Required.")
-    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
-    region: str | None = Field(
-        default=None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$",
-        description="Region of the store (written as ?region=). Default: the region of the W&B platform built here "
-        "(W&B on AWS whose AWS_REGION is the store's, the one case the docs let it be omitted); required otherwise.",
-    )
-    tls: bool = Field(default=True, description="Use TLS to reach the endpoint. Default: true.")
-    access_key_id_env: EnvName
-    secret_access_key_env: EnvName
-
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        return cs._validate_endpoint(value)
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.s3_compatible_address(
-            self.endpoint,
-            self.bucket,
-            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
-            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
-            region=self.region_for(instance_region, option),
-            tls=self.tls,
-        )
-
-    def region_for(self, instance_region: str | None, option: str) -> str:
-        """The store's region: explicit, else the W&B instance's (docs: required unless they match)."""
-        region = self.region or instance_region
-        if not region:
-            from .loader import ConfigError
-
-            raise ConfigError(f"{option}.region", "is required for an S3-compatible store unless the W&B platform is "
-                              "built here in the store's region (W&B BYOB docs: region is mandatory)")
-        return region
-
-
-class GcsFileStore(_Store):
-    """A GCS bucket: ``gs://<service account email>:<url-encoded private key>@<bucket>``."""
-
-    type: Literal["gcs"]
-    bucket: Annotated[str, _cs(cs.validate_gcs_bucket_name)]
-    service_account_email: Annotated[str, AfterValidator(_sa_email)]
-    private_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.gcs_address(
-            self.bucket, self.service_account_email, cs.secret_from_env(env, self.private_key_env, f"{option}.private_key_env")
-        )
-
-
-class AzureFileStore(_Store):
-    """An Azure container: ``az://:<url-encoded access key>@<account>/<container>``."""
-
-    type: Literal["azure"]
-    account: Annotated[str, _cs(cs.validate_azure_storage_account_name)]
-    container: Annotated[str, _cs(cs.validate_azure_container_name)]
-    access_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.azure_address(self.account, self.container, cs.secret_from_env(env, self.access_key_env, f"{option}.access_key_env"))
-
-
-FileStore = Annotated[S3FileStore | S3CompatibleFileStore | GcsFileStore | AzureFileStore, Field(discriminator="type")]
 
 
 # --- the section -----------------------------------------------------------------------------

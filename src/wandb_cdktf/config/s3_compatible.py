@@ -20,7 +20,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
-from ..storage import connection_strings as cs
 from . import validators as v
 from .base import StrictModel
 
@@ -41,7 +40,7 @@ def _secret_arn(value: str) -> str:
 
 
 def _endpoint(value: str) -> str:
-    cs._validate_endpoint(value)
+    v.s3_compatible_endpoint(value)
     host = value.partition("/")[0].rsplit(":", 1)[0] if not value.startswith("[") else ""
     if _AWS_S3_HOST_RE.search(host.lower()):
         raise ValueError(f"{value!r} is Amazon S3: name the bucket in bucket_name instead (W&B reaches it with the "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ..storage import connection_strings as _cs
+
 # Namespace: used verbatim in the EKS cluster name, RDS identifiers, the
 # ElastiCache replication group id, and as prefix of S3 bucket / IAM role names.
 # The tightest limit is the S3 ``bucket_prefix`` (37 characters, because AWS adds
@@ -23,7 +25,6 @@ _ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)
 _DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{1,32}$")
 _EKS_VERSION_RE = re.compile(r"^1\.(\d{2})$")
-_REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
 
@@ -100,9 +101,23 @@ def eks_version(value: str) -> str:
     return value
 
 
-def aws_region(value: str) -> str:
-    if not _REGION_RE.match(value):
-        raise ValueError(f"must be an AWS region like us-west-2, got {value!r}")
+# Rules that the storage addresses (the leaf package wandb_cdktf.storage) enforce too: defined there, once.
+aws_region = _cs.validate_aws_region
+s3_bucket_name = _cs.validate_s3_bucket_name
+gcs_bucket_name = _cs.validate_gcs_bucket_name
+azure_storage_account_name = _cs.validate_azure_storage_account_name
+azure_container_name = _cs.validate_azure_container_name
+gcp_service_account_email = _cs.validate_gcp_service_account_email
+s3_compatible_endpoint = _cs.validate_endpoint
+store_region = _cs.validate_store_region
+
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def env_name(value: str) -> str:
+    """The name of an environment variable (POSIX: letters, digits and '_', not starting with a digit)."""
+    if not _ENV_NAME_RE.match(value):
+        raise ValueError(f"must be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got {value!r}")
     return value
 
 
@@ -110,13 +125,6 @@ def aws_account_id(value: str) -> str:
     if not _ACCOUNT_RE.match(value):
         raise ValueError(f"must be a 12-digit AWS account id, got {value!r}")
     return value
-
-
-def s3_bucket_name(value: str) -> str:
-    """S3 bucket naming rules (one implementation, shared with the storage connection strings)."""
-    from ..storage.connection_strings import validate_s3_bucket_name
-
-    return validate_s3_bucket_name(value)
 
 
 _KMS_ALIAS_SUFFIX_RE = re.compile(r"^[A-Za-z0-9/_-]{1,250}$")
