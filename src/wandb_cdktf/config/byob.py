@@ -1,14 +1,21 @@
 """Bring-your-own-bucket (BYOB) configuration section.
 
-Follows the availability matrix of the W&B BYOB docs:
+Follows the availability matrix of the W&B BYOB docs (``AVAILABILITY``; ``file_stores`` are team level):
 
-=================  ==============  ===========================================
-deployment_type    instance level  team level
-=================  ==============  ===========================================
-dedicated          AWS, GCP, Azure AWS, GCP, Azure (+ S3-compatible via W&B)
-saas               not available   AWS and GCP only (W&B manages Azure storage)
-self-managed       AWS, GCP, Azure AWS, GCP, Azure, S3-compatible (file_stores)
-=================  ==============  ===========================================
+===============  ===============  ============================================
+deployment_type  instance level   team level
+===============  ===============  ============================================
+dedicated        AWS, GCP, Azure  AWS, GCP, Azure
+saas             not available    AWS, GCP
+self-managed     AWS, GCP, Azure  AWS, GCP, Azure, S3-compatible (file_stores)
+===============  ===============  ============================================
+
+Refused, with the reason given:
+
+- saas, instance level: W&B manages the SaaS Cloud instance bucket
+- saas, azure: W&B fully manages its only Azure bucket
+- saas, file_stores: SaaS Cloud does not support them
+- dedicated, file_stores: for Dedicated Cloud send the store addresses to W&B support: python -m wandb_cdktf.storage <type> ...
 
 Each cloud sub-section present (``aws``, ``gcp``, ``azure``) builds one
 ``<namespace>-byob-<cloud>`` stack. ``file_stores`` lists team-level stores that a
@@ -21,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from ..storage import connection_strings as cs
 from . import validators as v
@@ -39,6 +46,29 @@ from .types import (
 
 DeploymentType = Literal["saas", "dedicated", "self-managed"]
 Level = Literal["instance", "team"]
+Target = Literal["aws", "gcp", "azure", "file_stores"]
+CLOUDS: tuple[Target, ...] = ("aws", "gcp", "azure")
+
+# The availability matrix of the W&B BYOB docs (seed 000/001, "BYOB availability"): what each deployment type
+# may bring at each level. ``file_stores`` are always team level. ByobConfig._availability reads this table and
+# nothing else; the module docstring shows it (availability_table(); a test keeps them equal).
+AVAILABILITY: dict[DeploymentType, dict[Level, tuple[Target, ...]]] = {
+    "dedicated": {"instance": ("aws", "gcp", "azure"), "team": ("aws", "gcp", "azure")},
+    "saas": {"instance": (), "team": ("aws", "gcp")},
+    "self-managed": {"instance": ("aws", "gcp", "azure"), "team": ("aws", "gcp", "azure", "file_stores")},
+}
+# Why a level or a target is missing from a row, keyed (deployment type, level or target); every gap has one.
+WHY_NOT: dict[tuple[DeploymentType, str], str] = {
+    ("saas", "instance"): "W&B manages the SaaS Cloud instance bucket",
+    ("saas", "azure"): "W&B fully manages its only Azure bucket",
+    ("saas", "file_stores"): "SaaS Cloud does not support them",
+    ("dedicated", "file_stores"): "for Dedicated Cloud send the store addresses to W&B support: "
+    "python -m wandb_cdktf.storage <type> ...",
+}
+TARGET_NAMES: dict[Target, str] = {"aws": "AWS", "gcp": "GCP", "azure": "Azure", "file_stores": "S3-compatible (file_stores)"}
+DEPLOYMENT_NAMES: dict[DeploymentType, str] = {"saas": "SaaS Cloud", "dedicated": "Dedicated Cloud", "self-managed": "self-managed"}
+# Azure team level federates a managed identity with the instance's service accounts; instance level uses the key.
+AZURE_TEAM_ONLY_OPTIONS = ("oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names")
 
 # W&B principals (BYOB docs; facts file "BYOB").
 AWS_PRINCIPALS: dict[str, str] = {
@@ -332,89 +362,32 @@ class ByobConfig(StrictModel):
         "credentials are read from the named environment variables. Default: [].",
     )
 
-    # Field validators run in declaration order, so deployment_type and level are in info.data.
-    @field_validator("level")
-    @classmethod
-    def _level(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("deployment_type") == "saas" and value == "instance":
-            raise ValueError("SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use level: team")
-        return value
-
-    @field_validator("aws")
-    @classmethod
-    def _aws(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        dt = info.data["deployment_type"]
-        for item in _items(value):
-            _check_level(dt, item.level)
-        return value
-
-    @field_validator("gcp")
-    @classmethod
-    def _gcp(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        for item in _items(value):
-            cls._gcp_one(item, info)
-        return value
-
-    @staticmethod
-    def _gcp_one(value: GcpByobConfig, info: ValidationInfo) -> None:
-        dt = info.data["deployment_type"]
-        _check_level(dt, value.level)
-        if dt == "self-managed" and not value.wandb_service_account:
-            raise ValueError(
-                "wandb_service_account is required for self-managed: the service account your W&B instance uses; "
-                "presets exist only for saas and dedicated"
-            )
-
-    @field_validator("azure")
-    @classmethod
-    def _azure(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        for item in _items(value):
-            cls._azure_one(item, info)
-        return value
-
-    @staticmethod
-    def _azure_one(value: AzureByobConfig, info: ValidationInfo) -> None:
-        dt = info.data["deployment_type"]
-        if dt == "saas":
-            raise ValueError(
-                "BYOB on Microsoft Azure is not available for SaaS Cloud (W&B fully manages its only Azure bucket); "
-                "SaaS Cloud supports team-level BYOB on aws and gcp"
-            )
-        level = value.level or info.data.get("level", "team")
-        if level == "team" and not value.oidc_issuer_url:
-            raise ValueError(
-                "oidc_issuer_url is required at team level: the W&B instance's OIDC issuer URL exactly as its "
-                "cluster publishes it (Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)"
-            )
-        if level == "instance":
-            team_only = {"oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names"}
-            given = sorted(team_only & value.model_fields_set)
-            if given:
-                raise ValueError(
-                    f"{given[0]} is a team-level option (managed identity); instance level uses the account access key"
-                )
-
-    @field_validator("file_stores")
-    @classmethod
-    def _file_stores(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
-        if value and info.data.get("deployment_type", "self-managed") != "self-managed":
-            raise ValueError(
-                "sets GORILLA_SUPPORTED_FILE_STORES on a self-managed instance only; for Dedicated Cloud send the "
-                "store addresses to W&B support, SaaS Cloud does not support them"
-            )
-        return value
-
     @model_validator(mode="after")
-    def _something(self) -> ByobConfig:
-        if not (self.aws or self.gcp or self.azure or self.file_stores):
+    def _availability(self) -> ByobConfig:
+        """The one availability check: every target (cloud section or file_stores) against ``AVAILABILITY``,
+        then what each section needs at its level."""
+        dt = self.deployment_type
+        row = AVAILABILITY[dt]
+        if not row[self.level]:
+            raise OptionError("level", _no_level(dt, self.level))
+        for cloud in CLOUDS:
+            for option, section in self.sections(cloud):
+                option = option.removeprefix("byob.")
+                level = section.level or self.level
+                if not any(cloud in targets for targets in row.values()):
+                    raise OptionError(option, f"BYOB on {TARGET_NAMES[cloud]} is not available for {DEPLOYMENT_NAMES[dt]} "
+                                      f"({WHY_NOT[(dt, cloud)]}); {DEPLOYMENT_NAMES[dt]} supports {_supported(dt)}")
+                if cloud not in row[level]:
+                    raise OptionError(f"{option}.level" if section.level else "level", _no_level(dt, level))
+                _section_rules(dt, cloud, level, option, section)
+        if self.file_stores and "file_stores" not in row["team"]:
+            where = " or ".join(DEPLOYMENT_NAMES[d] for d, r in AVAILABILITY.items() if "file_stores" in r["team"])
+            raise OptionError("file_stores", f"sets GORILLA_SUPPORTED_FILE_STORES on a {where} instance only "
+                              f"({WHY_NOT[(dt, 'file_stores')]})")
+        if not (self.clouds() or self.file_stores):
             raise ValueError("configure at least one of aws, gcp, azure or file_stores")
         return self
+
 
     # --- derived -----------------------------------------------------------------------------
     def clouds(self) -> list[str]:
@@ -512,6 +485,45 @@ def default_azure_account_name(namespace: str, name: str | None = None) -> str:
     return re.sub(r"[^a-z0-9]", "", f"{namespace}{name or ''}")[:20] + "byob"
 
 
-def _check_level(deployment_type: str, level: str | None) -> None:
-    if deployment_type == "saas" and level == "instance":
-        raise OptionError("level", "SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use team")
+def _no_level(deployment_type: DeploymentType, level: Level) -> str:
+    others = [lvl for lvl, targets in AVAILABILITY[deployment_type].items() if targets and lvl != level]
+    return (f"{DEPLOYMENT_NAMES[deployment_type]} has no {level}-level BYOB ({WHY_NOT[(deployment_type, level)]})"
+            + (f"; use level: {others[0]}" if others else ""))
+
+
+def _supported(deployment_type: DeploymentType) -> str:
+    parts = [f"{level}-level BYOB on {' and '.join(TARGET_NAMES[t] for t in targets if t in CLOUDS)}"
+             for level, targets in AVAILABILITY[deployment_type].items() if targets]
+    return ", ".join(parts)
+
+
+def _section_rules(deployment_type: DeploymentType, cloud: str, level: Level, option: str, section: Any) -> None:
+    """What one available section still needs: an identity W&B uses, and options that exist only at one level."""
+    if cloud == "gcp" and deployment_type not in GCP_SERVICE_ACCOUNTS and not section.wandb_service_account:
+        raise OptionError(f"{option}.wandb_service_account", f"is required for {deployment_type}: the service account your "
+                          f"W&B instance uses; presets exist only for {' and '.join(GCP_SERVICE_ACCOUNTS)}")
+    if cloud == "azure" and level == "team" and not section.oidc_issuer_url:
+        raise OptionError(f"{option}.oidc_issuer_url", "is required at team level: the W&B instance's OIDC issuer URL "
+                          "exactly as its cluster publishes it (Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)")
+    if cloud == "azure" and level == "instance":
+        given = sorted(set(AZURE_TEAM_ONLY_OPTIONS) & section.model_fields_set)
+        if given:
+            raise OptionError(f"{option}.{given[0]}", "is a team-level option (managed identity); instance level uses "
+                              "the account access key")
+
+
+def availability_table() -> str:
+    """``AVAILABILITY`` as the reStructuredText table and reasons of this module's docstring (a test compares them)."""
+    def cell(dt: DeploymentType, level: Level) -> str:
+        return ", ".join(TARGET_NAMES[t] for t in AVAILABILITY[dt][level]) or "not available"
+
+    header = ("deployment_type", "instance level", "team level")
+    rows = [(dt, cell(dt, "instance"), cell(dt, "team")) for dt in AVAILABILITY]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(r: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+
+    why = [f"- {dt}, {what}{' level' if what in ('instance', 'team') else ''}: {reason}" for (dt, what), reason in WHY_NOT.items()]
+    return "\n".join([rule, line(header), rule, *map(line, rows), rule, "", "Refused, with the reason given:", "", *why])
