@@ -141,7 +141,7 @@ FIELD_ERRORS = [
     ({"deployment_type": "self-managed", "gcp": {"project": "my-project", "wandb_service_account": "someone@gmail.com"}},
      "byob.gcp.wandb_service_account", "service account email"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "oidc_issuer_url": "http://oidc.example.com/"}},
-     "byob.azure.oidc_issuer_url", "https URL"),
+     "byob.azure.oidc_issuer_url", "must be an OIDC issuer URL: https://"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "storage_account_name": "has-hyphen"}},
      "byob.azure.storage_account_name", "storage account name"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "container_name": "a--b"}},

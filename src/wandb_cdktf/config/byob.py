@@ -37,11 +37,18 @@ from .file_stores import FileStore
 from .types import (
     AwsRegion,
     AzureContainerName,
+    AzureLocation,
+    AzureResourceGroupName,
     AzureStorageAccountName,
+    GcpProjectId,
     GcpServiceAccountEmail,
     GcsBucketName,
     KmsKeyArn,
+    KubernetesName,
+    KubernetesSubdomainName,
+    OidcIssuerUrl,
     S3BucketName,
+    Uuid,
 )
 
 DeploymentType = Literal["saas", "dedicated", "self-managed"]
@@ -164,7 +171,7 @@ class GcpByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="GCP project id of the bucket. Required.")
+    project: GcpProjectId = Field(description="GCP project id of the bucket. Required.")
     location: str = Field(
         default="US",
         pattern=r"^(?:[A-Z]+[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)$",
@@ -205,20 +212,18 @@ class AzureByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    subscription_id: str | None = Field(
+    subscription_id: Uuid | None = Field(
         default=None,
-        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         description="Azure subscription id. Default: ARM_SUBSCRIPTION_ID / the Azure CLI login at plan time.",
     )
-    location: str | None = Field(
+    location: AzureLocation | None = Field(
         default=None,
-        pattern=r"^[a-z0-9]+$",
         description="Azure region (e.g. eastus). Required when create_resource_group is true. Default: the existing "
         "resource group's location.",
     )
     create_resource_group: bool = Field(default=True, description="Create the resource group; false uses an existing one. Default: true.")
-    resource_group_name: str | None = Field(
-        default=None, pattern=r"^[-\w.()]{1,89}[-\w()]$", description="Resource group name. Default: '<namespace>-byob'."
+    resource_group_name: AzureResourceGroupName | None = Field(
+        default=None, description="Resource group name. Default: '<namespace>-byob'."
     )
     storage_account_name: AzureStorageAccountName | None = Field(
         default=None, description="Storage account name (globally unique). Default: '<namespace without hyphens>byob'."
@@ -232,18 +237,17 @@ class AzureByobConfig(StrictModel):
     )
     blob_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Blob soft-delete retention in days, 1..365. Default: 7.")
     container_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Container soft-delete retention in days, 1..365. Default: 7.")
-    oidc_issuer_url: str | None = Field(
+    oidc_issuer_url: OidcIssuerUrl | None = Field(
         default=None,
         description="Team level: the W&B instance's OIDC issuer URL exactly as the identity provider publishes it "
         "(its discovery document's 'issuer'): AKS issuers end with '/', EKS and GKE issuers do not (Dedicated: from "
         "W&B; self-managed: your cluster's issuer). Default: none; required for team level.",
     )
-    kubernetes_namespace: str = Field(
+    kubernetes_namespace: KubernetesName = Field(
         default="default",
-        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
         description="Team level: Kubernetes namespace of the W&B service accounts (federated subjects). Default: default.",
     )
-    service_accounts: list[Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")]] = Field(
+    service_accounts: list[KubernetesSubdomainName] = Field(
         default_factory=lambda: list(DEFAULT_AZURE_SERVICE_ACCOUNTS),
         description="Team level: W&B Kubernetes service accounts that get a federated credential (max 20). "
         "Default: the 13 of W&B's secure_storage_connector module (wandb-app, wandb-api, ...).",
@@ -255,18 +259,6 @@ class AzureByobConfig(StrictModel):
         "Contributor'). Default: [].",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every Azure resource (plus managed-by). Default: {}.")
-
-    @field_validator("oidc_issuer_url")
-    @classmethod
-    def _issuer(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        # Kept verbatim: Entra ID compares a federated credential's issuer with the token's 'iss' claim
-        # exactly, so neither adding nor stripping a trailing '/' is safe (AKS: '.../<guid>/'; EKS:
-        # 'https://oidc.eks.<region>.amazonaws.com/id/<ID>'; GKE: 'https://container.googleapis.com/v1/projects/...').
-        if not re.match(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s?#]*)?$", value):
-            raise ValueError(f"must be an https URL (the OIDC issuer of the W&B instance's cluster), got {value!r}")
-        return value
 
     @field_validator("service_accounts")
     @classmethod

@@ -83,11 +83,6 @@ def dns_name(value: str) -> str:
     return name
 
 
-def dns_label_path(value: str) -> str:
-    """A subdomain: one or more DNS labels (``wandb`` or ``ml.wandb``)."""
-    return dns_name(value)
-
-
 def route53_zone_id(value: str) -> str:
     if not _ZONE_ID_RE.match(value):
         raise ValueError(f"must be a Route53 hosted zone id like Z0123456789ABCDEFGHIJ, got {value!r}")
@@ -110,6 +105,95 @@ azure_container_name = _cs.validate_azure_container_name
 gcp_service_account_email = _cs.validate_gcp_service_account_email
 s3_compatible_endpoint = _cs.validate_endpoint
 store_region = _cs.validate_store_region
+
+# --- identifiers of other services (each rule once; the source is in the test that proves it) --------------
+
+# GCP Resource Manager, "Creating and managing projects": a project ID is 6-30 characters of lowercase letters,
+# digits and hyphens, starts with a letter and does not end with a hyphen.
+_GCP_PROJECT_ID_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+# GCP IAM, "Create service accounts": the account ID is 6-30 characters of lowercase letters, digits and
+# hyphens, starting with a letter (and, as a DNS label, not ending with a hyphen).
+_GCP_SA_ID_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Kubernetes "Object Names and IDs": RFC 1123 label names (namespaces, ...) and DNS subdomain names (service
+# accounts, secrets, ...).
+_K8S_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_K8S_SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
+# OpenID Connect Discovery 1.0 section 3 ("issuer": an https URL with no query or fragment). The path is kept to
+# RFC 3986 unreserved characters, '%' and '/', the characters of every EKS, GKE, AKS and Entra ID issuer: IAM
+# builds trust-policy condition keys from <host>/<path>, where '$', '{', '*' or '?' would be a policy variable
+# or a wildcard.
+_OIDC_ISSUER_RE = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+# Azure "Naming rules and restrictions for Azure resources": a resource group is 1-90 letters, digits,
+# underscores, hyphens, periods and parentheses, not ending with a period; regions are names like eastus.
+_AZ_RESOURCE_GROUP_RE = re.compile(r"^[-\w.()]{0,89}[-\w()]$")
+_AZ_LOCATION_RE = re.compile(r"^[a-z0-9]+$")
+
+
+def gcp_project_id(value: str) -> str:
+    if not _GCP_PROJECT_ID_RE.match(value):
+        raise ValueError("must be a GCP project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter "
+                         f"and not ending with a hyphen, got {value!r}")
+    return value
+
+
+def gcp_service_account_id(value: str) -> str:
+    if not _GCP_SA_ID_RE.match(value):
+        raise ValueError("must be a GCP service account ID: 6-30 lowercase letters, digits and hyphens, starting with "
+                         f"a letter and not ending with a hyphen, got {value!r}")
+    return value
+
+
+def gke_workload_pool(value: str) -> str:
+    """GKE Workload Identity: the pool of a cluster in project P is ``P.svc.id.goog``."""
+    project, _, suffix = value.partition(".")
+    if suffix != "svc.id.goog" or not _GCP_PROJECT_ID_RE.match(project):
+        raise ValueError(f"must be a Workload Identity pool <project id>.svc.id.goog, got {value!r}")
+    return value
+
+
+def uuid(value: str) -> str:
+    if not _UUID_RE.match(value):
+        raise ValueError(f"must be a UUID like 00000000-0000-0000-0000-000000000000, got {value!r}")
+    return value
+
+
+def kubernetes_name(value: str) -> str:
+    if not _K8S_LABEL_RE.match(value):
+        raise ValueError("must be a Kubernetes name (RFC 1123 label): 1-63 lowercase letters, digits and '-', "
+                         f"starting and ending with a letter or digit, got {value!r}")
+    return value
+
+
+def kubernetes_subdomain_name(value: str) -> str:
+    if not _K8S_SUBDOMAIN_RE.match(value):
+        raise ValueError("must be a Kubernetes name (DNS subdomain): 1-253 lowercase letters, digits, '-' and '.', "
+                         f"starting and ending with a letter or digit, got {value!r}")
+    return value
+
+
+def oidc_issuer_url(value: str) -> str:
+    """Kept verbatim: Entra ID compares a federated credential's issuer with the token's ``iss`` exactly, so
+    neither adding nor stripping a trailing '/' is safe (AKS issuers end with '/', EKS and GKE issuers do not)."""
+    if not _OIDC_ISSUER_RE.match(value):
+        raise ValueError("must be an OIDC issuer URL: https://<host>[:port][/path] with no query or fragment and a path "
+                         "of letters, digits and ._~%/- (e.g. https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE), "
+                         f"got {value!r}")
+    return value
+
+
+def azure_resource_group_name(value: str) -> str:
+    if not _AZ_RESOURCE_GROUP_RE.match(value):
+        raise ValueError("must be an Azure resource group name: 1-90 letters, digits, '_', '-', '.', '(' and ')', "
+                         f"not ending with '.', got {value!r}")
+    return value
+
+
+def azure_location(value: str) -> str:
+    if not _AZ_LOCATION_RE.match(value):
+        raise ValueError(f"must be an Azure region name like eastus (lowercase letters and digits), got {value!r}")
+    return value
+
 
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
