@@ -10,6 +10,7 @@ field documents its default.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -41,6 +42,9 @@ from .types import (
     VpcId,
 )
 from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
+
+_Err = OptionError
+"""The short name the model's checks use (``raise _Err(option, message)``)."""
 
 # EKS addon versions look like v1.19.2-eksbuild.1 (DescribeAddonVersions); CreateAddon/UpdateAddon refuse others.
 EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
@@ -746,8 +750,6 @@ class WandbConfig(StrictModel):
                 if getattr(self, name):
                     raise _Err(name, "configures a key created here; it cannot be combined with kms_key_arn")
         if self.kms_key_policy:
-            import json
-
             try:
                 doc = json.loads(self.kms_key_policy)
             except json.JSONDecodeError:
@@ -869,16 +871,3 @@ class WandbConfig(StrictModel):
             for cloud in self.launch.clouds():
                 ids[f"launch-{cloud}"] = f"{self.namespace}-launch-{cloud}"
         return ids
-
-
-_Err = OptionError
-"""The short name the model's checks use (``raise _Err(option, message)``)."""
-
-
-def field_names() -> set[str]:
-    return set(WandbConfig.model_fields)
-
-
-def describe_options() -> dict[str, Any]:
-    """Option name -> description, for documentation and `--help`-style listings."""
-    return {name: f.description for name, f in WandbConfig.model_fields.items()}
