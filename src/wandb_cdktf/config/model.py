@@ -586,9 +586,6 @@ class WandbConfig(StrictModel):
             if self.cloudtrail is not None:
                 raise _Err("cloudtrail", "records the W&B file bucket that <namespace>-infra builds, so it needs "
                            "create_platform: true")
-            byob_stacks = self.byob.clouds() if self.byob is not None else []
-            if not byob_stacks and self.launch is None:
-                raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
             for option, section in self.byob.sections("aws") if self.byob is not None else []:
                 assert self.byob is not None
                 if self.byob.aws_principal(section) is None:
@@ -598,6 +595,9 @@ class WandbConfig(StrictModel):
             if aws_launch is not None and not (aws_launch.oidc_provider_arn or aws_launch.principal_arn):
                 raise _Err("launch.aws", "without the platform there is no cluster to trust: set oidc_provider_arn + "
                            "oidc_issuer_url (your EKS cluster) or principal_arn")
+            # Last: the generic check would also fire for each misplaced option above, whose message says more.
+            if not (self.byob is not None and self.byob.clouds()) and self.launch is None:
+                raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
             return self
         self._check_dns()
         self._check_external()
