@@ -1,4 +1,4 @@
-"""Write docs/options.md: every configuration option with its type and documented default.
+"""Write docs/options.md: every configuration option with its description and documented default.
 
     python scripts/gen_options_doc.py          # rewrite docs/options.md
     python scripts/gen_options_doc.py --check  # exit 1 if docs/options.md is stale (used by the tests)
@@ -20,11 +20,6 @@ from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
 OUT = REPO / "docs" / "options.md"
-
-
-def _type_name(annotation: object) -> str:
-    text = getattr(annotation, "__name__", None) or str(annotation)
-    return text.replace("typing.", "").replace("wandb_cdktf.config.", "").replace("Annotated[", "").split(", AfterValidator")[0]
 
 
 # Small sections documented here, field by field, right below their own row.

@@ -68,18 +68,23 @@ UNSUPPORTED = [
     ({"deployment_type": "saas", "gcp": {"project": "my-project", "level": "instance"}}, "byob.gcp.level",
      "SaaS Cloud has no instance-level BYOB"),
     ({"deployment_type": "saas", "level": "team", "azure": AZURE}, "byob.azure",
-     "not available for SaaS Cloud (W&B fully manages its only Azure bucket)"),
+     "BYOB on Azure is not available for SaaS Cloud (W&B fully manages its only Azure bucket)"),
     ({"deployment_type": "saas", "azure": {"location": "eastus", "level": "instance"}}, "byob.azure",
      "not available for SaaS Cloud"),
     ({"deployment_type": "self-managed", "aws": {}}, "byob.aws",
      "wandb_principal_arn is required for self-managed without the platform built here"),
-    ({"deployment_type": "self-managed", "gcp": {"project": "my-project"}}, "byob.gcp",
-     "wandb_service_account is required for self-managed"),
-    ({"deployment_type": "dedicated", "azure": {"location": "eastus"}}, "byob.azure", "oidc_issuer_url is required at team level"),
-    ({"deployment_type": "dedicated", "level": "instance", "azure": AZURE}, "byob.azure",
-     "oidc_issuer_url is a team-level option"),
+    ({"deployment_type": "self-managed", "gcp": {"project": "my-project"}}, "byob.gcp.wandb_service_account",
+     "is required for self-managed"),
+    ({"deployment_type": "self-managed", "gcp": [{"name": "a", "project": "my-project", "wandb_service_account": SA},
+                                                 {"name": "b", "project": "my-project"}]},
+     "byob.gcp[1].wandb_service_account", "is required for self-managed"),
+    ({"deployment_type": "dedicated", "azure": {"location": "eastus"}}, "byob.azure.oidc_issuer_url", "is required at team level"),
+    ({"deployment_type": "dedicated", "level": "instance", "azure": AZURE}, "byob.azure.oidc_issuer_url",
+     "is a team-level option"),
     ({"deployment_type": "dedicated", "level": "instance", "azure": {"location": "eastus", "kubernetes_namespace": "wandb"}},
-     "byob.azure", "kubernetes_namespace is a team-level option"),
+     "byob.azure.kubernetes_namespace", "is a team-level option"),
+    ({"deployment_type": "saas", "aws": [{"name": "a"}, {"name": "b", "level": "instance"}]}, "byob.aws[1].level",
+     "SaaS Cloud has no instance-level BYOB"),
     ({"deployment_type": "saas", "file_stores": [{"type": "azure", "account": "acct1", "container": "wandb", "access_key_env": "K"}]},
      "byob.file_stores", "self-managed instance only"),
     ({"deployment_type": "dedicated", "file_stores": [{"type": "azure", "account": "acct1", "container": "wandb", "access_key_env": "K"}]},
@@ -112,7 +117,7 @@ def test_cli_exits_2_with_one_line_for_saas_azure(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert result.stdout.strip().startswith("config error: byob.azure: BYOB on Microsoft Azure is not available for SaaS Cloud")
+    assert result.stdout.strip().startswith("config error: byob.azure: BYOB on Azure is not available for SaaS Cloud")
     assert len(result.stdout.strip().splitlines()) == 1
 
 
@@ -136,7 +141,7 @@ FIELD_ERRORS = [
     ({"deployment_type": "self-managed", "gcp": {"project": "my-project", "wandb_service_account": "someone@gmail.com"}},
      "byob.gcp.wandb_service_account", "service account email"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "oidc_issuer_url": "http://oidc.example.com/"}},
-     "byob.azure.oidc_issuer_url", "https URL"),
+     "byob.azure.oidc_issuer_url", "must be an OIDC issuer URL: https://"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "storage_account_name": "has-hyphen"}},
      "byob.azure.storage_account_name", "storage account name"),
     ({"deployment_type": "dedicated", "azure": {**AZURE, "container_name": "a--b"}},
@@ -321,3 +326,62 @@ def test_dotted_bucket_names_and_gcs_cmek_are_warned_about() -> None:
     assert any(w.startswith("byob.gcp.bucket_name: ") and "verification" in w for w in warnings)
     assert any(w.startswith("byob.gcp.kms_key_name: ") and "Google-managed" in w for w in warnings)
     assert load({"deployment_type": "dedicated", "aws": {"bucket_name": "team-files"}}).warnings() == []
+
+
+# --- the availability matrix: one table, shown in the docs ------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_module_docstring_shows_the_availability_table_the_validator_reads() -> None:
+    """The matrix of the W&B BYOB docs (seed 000/001) lives once, as byob.AVAILABILITY; the module docstring
+    is that table rendered, so prose and code cannot disagree."""
+    from wandb_cdktf.config import byob
+
+    assert byob.availability_table() in (byob.__doc__ or "")
+
+
+def test_docs_byob_md_shows_the_same_availability_table() -> None:
+    """docs/byob.md "Who can use what" is AVAILABILITY rendered as markdown."""
+    from wandb_cdktf.config.byob import AVAILABILITY, DEPLOYMENT_NAMES, TARGET_NAMES
+
+    def cell(targets: tuple[str, ...]) -> str:
+        return ", ".join(TARGET_NAMES[t] for t in targets) or "**refused**"  # type: ignore[index]
+
+    rows = ["| deployment_type | instance level | team level |", "|---|---|---|"]
+    for dt, row in AVAILABILITY.items():
+        label = f"`{dt}`" + (f" ({DEPLOYMENT_NAMES[dt]})" if DEPLOYMENT_NAMES[dt] != dt else "")
+        rows.append(f"| {label} | {cell(row['instance'])} | {cell(row['team'])} |")
+    assert "\n".join(rows) + "\n" in (REPO / "docs" / "byob.md").read_text(encoding="utf-8")
+
+
+def test_every_gap_in_the_matrix_has_a_reason_and_every_reason_a_gap() -> None:
+    """A refusal always says why (the docs' reason); a reason for something available would be dead text."""
+    from wandb_cdktf.config.byob import AVAILABILITY, WHY_NOT
+
+    gaps = set()
+    for dt, row in AVAILABILITY.items():
+        gaps |= {(dt, level) for level, targets in row.items() if not targets}
+        gaps |= {(dt, t) for t in ("aws", "gcp", "azure", "file_stores") if not any(t in ts for ts in row.values())}
+    assert gaps == set(WHY_NOT)
+
+
+@pytest.mark.parametrize("deployment_type", ["saas", "dedicated", "self-managed"])
+@pytest.mark.parametrize("level", ["instance", "team"])
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_each_matrix_cell_is_accepted_or_refused_as_the_table_says(deployment_type: str, level: str, cloud: str) -> None:
+    """Every (deployment type, level, cloud) of the W&B BYOB availability matrix, through the loader."""
+    from wandb_cdktf.config.byob import AVAILABILITY
+
+    section: dict[str, Any] = {
+        "aws": {"wandb_principal_arn": "arn:aws:iam::123456789012:role/wandb-node"},
+        "gcp": {"project": "my-project", "wandb_service_account": SA},
+        "azure": {"location": "eastus", **({"oidc_issuer_url": ISSUER} if level == "team" else {})},
+    }[cloud]
+    byob = {"deployment_type": deployment_type, "level": level, cloud: section}
+    if cloud in AVAILABILITY[deployment_type][level]:  # type: ignore[index]
+        assert load(byob).byob.level_for(cloud) == level  # type: ignore[union-attr]
+    else:
+        with pytest.raises(ConfigError) as exc:
+            load(byob)
+        assert exc.value.option in {"byob.level", f"byob.{cloud}"}

@@ -222,4 +222,20 @@ def test_team_file_stores_need_the_platform():
         "deployment_type": "self-managed",
         "file_stores": [{"type": "s3", "bucket": "team-bucket", "region": "us-west-2",
                          "access_key_id_env": "K", "secret_access_key_env": "S"}]}})
-    assert err.option in {"create_platform", "byob.file_stores"}
+    # The specific rule (file_stores are GORILLA_SUPPORTED_FILE_STORES of the platform built here) wins over the
+    # generic "nothing to build" check, which would also apply (no byob cloud, no launch).
+    assert err.option == "byob.file_stores"
+    assert "need create_platform: true" in err.message and "python -m wandb_cdktf.storage" in err.message
+
+
+@pytest.mark.parametrize(("extra", "option"), [
+    ({"bucket_s3_compatible": {"endpoint": "minio.example.com:9000", "bucket": "wandb", "region": "us-east-1",
+                               "credentials_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:minio-AbCdEf"}},
+     "bucket_s3_compatible"),
+    ({"cloudtrail": {}}, "cloudtrail"),
+    ({}, "create_platform"),
+])
+def test_without_the_platform_a_misplaced_option_is_named_before_nothing_to_build(extra, option):
+    """With create_platform: false and nothing else to build, the option that needs the platform is reported,
+    not the generic "nothing to build"."""
+    assert _err({"namespace": "wandb", "create_platform": False, **extra}).option == option

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wandb_cdktf.config import ConfigError, config_from_mapping
+from wandb_cdktf.config import ConfigError, config_from_mapping, supported_file_stores_from_config
 from wandb_cdktf.storage import (
     AzureAddress,
     GcsAddress,
@@ -27,7 +27,6 @@ from wandb_cdktf.storage import (
     parse_supported_file_stores,
     s3_compatible_address,
     supported_file_stores,
-    supported_file_stores_from_config,
 )
 from wandb_cdktf.storage.connection_strings import (
     validate_azure_container_name,
@@ -449,3 +448,18 @@ def test_endpoint_with_query_fragment_userinfo_or_space_names_the_character(endp
     parses, credentials the userinfo; a message about the port would mislead."""
     with pytest.raises(StorageAddressError, match=re.escape(f"without {char!r}")):
         s3_compatible_address(endpoint, "wandb", "ak", "sk")
+
+
+# --- storage is a leaf ------------------------------------------------------------------------
+
+
+def test_storage_package_imports_neither_the_config_nor_cdktf() -> None:
+    """wandb_cdktf.storage is the address grammar only: importing it (e.g. from a CI job that only builds a
+    GORILLA_SUPPORTED_FILE_STORES value) loads neither wandb_cdktf.config (pydantic, the model) nor cdktf.
+    The config depends on storage, never the other way round; only the ``python -m wandb_cdktf.storage``
+    command (storage/__main__.py) joins the two."""
+    code = ("import sys, wandb_cdktf.storage, wandb_cdktf.storage.connection_strings; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'cdktf', 'pydantic', 'constructs'} "
+            "or m.startswith(('wandb_cdktf.config', 'wandb_cdktf._providers', 'wandb_cdktf.stacks'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

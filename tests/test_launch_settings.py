@@ -61,13 +61,13 @@ def test_issuer_is_stored_without_https_for_irsa_condition_keys():
         ({"aws": {"oidc_provider_arn": "arn:aws:iam::123456789012:role/x", "oidc_issuer_url": OIDC_URL}},
          "launch.aws.oidc_provider_arn", "oidc-provider/"),
         ({"aws": {"oidc_provider_arn": OIDC_ARN, "oidc_issuer_url": "http://insecure.example.com"}},
-         "launch.aws.oidc_issuer_url", "https:// OIDC issuer URL"),
+         "launch.aws.oidc_issuer_url", "must be an OIDC issuer URL: https://"),
         ({"aws": {"repository_name": "Bad_Name", "principal_arn": "arn:aws:iam::123456789012:root"}},
          "launch.aws.repository_name", "ECR repository name"),
         ({"aws": {"sagemaker": {}}}, "launch.aws.sagemaker.execution_role_arn", "is required"),
         ({"aws": {"unknown": 1}}, "launch.aws.unknown", "unknown option"),
         ({"gcp": {"region": "us-central1"}}, "launch.gcp.project", "is required"),
-        ({"gcp": {"project": "p", "region": "us-central1"}}, "launch.gcp.project", "pattern"),
+        ({"gcp": {"project": "p", "region": "us-central1"}}, "launch.gcp.project", "must be a GCP project ID: 6-30"),
         ({"gcp": {"project": "my-proj-1", "region": "us-central1", "vertex_ai_job_service_account": "a@my-proj-1.iam.gserviceaccount.com"}},
          "launch.gcp", "requires vertex_ai: true"),
         ({"azure": {"location": "eastus"}}, "launch.azure.oidc_issuer_url", "is required"),
@@ -104,7 +104,7 @@ AWS = {"principal_arn": "arn:aws:iam::123456789012:role/agent"}
      "kaniko_credentials_secret is a Kaniko setting"),
     ({"kaniko_credentials_secret": {"name": "kaniko", "key": "credentials"}, "azure": AZ}, "launch",
      "Kaniko on Azure reads the azure-storage-access-key secret"),
-    ({"build_job_name": "Bad_Name", "aws": AWS}, "launch.build_job_name", "String should match pattern"),
+    ({"build_job_name": "Bad_Name", "aws": AWS}, "launch.build_job_name", "must be a Kubernetes name (RFC 1123 label)"),
 ])
 def test_refused_launch_combinations(launch, option, needle):
     """Each refused combination is a one-line config error naming the option."""

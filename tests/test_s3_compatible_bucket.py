@@ -93,7 +93,7 @@ def test_region_defaults_to_the_deployment_region_and_is_written():
     ({"endpoint": "s3.us-west-2.amazonaws.com"}, "bucket_s3_compatible.endpoint", "bucket_name"),
     ({"endpoint": "s3-accesspoint.dualstack.us-east-1.amazonaws.com"}, "bucket_s3_compatible.endpoint", "bucket_name"),
     ({"bucket": "Wandb_Files"}, "bucket_s3_compatible.bucket", "valid S3 bucket name"),
-    ({"region": "US-EAST-1"}, "bucket_s3_compatible.region", "pattern"),
+    ({"region": "US-EAST-1"}, "bucket_s3_compatible.region", "must be a region of lowercase letters"),
     ({"credentials_secret_arn": "arn:aws:kms:us-west-2:123456789012:key/abc"}, "bucket_s3_compatible.credentials_secret_arn", "Secrets Manager"),
     ({"credentials_secret_arn": SECRET_ARN.replace("us-west-2", "eu-west-1")}, "bucket_s3_compatible.credentials_secret_arn", "replicate"),
     ({"credentials_version": 0}, "bucket_s3_compatible.credentials_version", "greater than or equal to 1"),

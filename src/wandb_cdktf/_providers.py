@@ -111,13 +111,6 @@ class ProviderBindings:
         object.__setattr__(self, submodule, module)
         return module
 
-    def loaded_submodules(self) -> list[str]:
-        """Names of this package's submodules imported so far (for tests and benchmarks)."""
-        prefix = self._package + "."
-        return sorted(
-            n[len(prefix):] for n in sys.modules if n.startswith(prefix) and "." not in n[len(prefix):]
-        )
-
     def __repr__(self) -> str:
         return f"ProviderBindings({self._package!r})"
 

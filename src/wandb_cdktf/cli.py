@@ -22,6 +22,7 @@ from typing import NoReturn
 
 from ._providers import MissingExtraError
 from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, WandbConfig, load_config
+from .config.base import one_line
 from .config.loader import tfvars_license
 
 OUTDIR_ENV = "CDKTF_OUTDIR"
@@ -143,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("WANDB_CDKTF_DEBUG"):
             raise
-        first = " ".join(str(exc).split())[:400]
-        print(f"error: {type(exc).__name__}: {first} (set WANDB_CDKTF_DEBUG=1 for details)", file=sys.stderr)
+        print(f"error: {type(exc).__name__}: {one_line(str(exc), 400)} (set WANDB_CDKTF_DEBUG=1 for details)", file=sys.stderr)
         return 1
     total = 0
     print(f"wandb-cdktf: synthesized {len(summary)} stack(s) into {outdir}")

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 EnvironmentType = Literal["aws", "gcp", "azure"]
 BuilderType = Literal["docker", "kaniko", "noop"]
 
-ENVIRONMENT_TYPES = ("aws", "gcp", "azure")
-BUILDER_TYPES = ("docker", "kaniko", "noop")
+ENVIRONMENT_TYPES: tuple[EnvironmentType, ...] = get_args(EnvironmentType)
+BUILDER_TYPES: tuple[BuilderType, ...] = get_args(BuilderType)
 # Top-level keys the agent accepts (its AgentConfig forbids any other key).
 AGENT_KEYS = frozenset(
     {"queues", "entity", "max_jobs", "max_schedulers", "secure_mode", "registry", "environment", "builder", "verbosity", "stopped_run_timeout"}

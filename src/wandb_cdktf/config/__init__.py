@@ -1,7 +1,8 @@
 """Typed, validated deployment configuration (see ``WandbConfig``)."""
 
-from .base import StrictModel
-from .loader import CONFIG_ENV, LICENSE_ENV, ConfigError, config_from_mapping, load_config
+from .base import ConfigError, StrictModel
+from .file_stores import supported_file_stores_from_config
+from .loader import CONFIG_ENV, LICENSE_ENV, config_from_mapping, load_config
 from .model import MapRole, MapUser, RemoteStateConfig, WandbConfig
 from .s3_compatible import S3CompatibleBucketConfig
 from .sizes import SIZE_PRESETS, SIZES, SizePreset
@@ -21,4 +22,5 @@ __all__ = [
     "WandbConfig",
     "config_from_mapping",
     "load_config",
+    "supported_file_stores_from_config",
 ]

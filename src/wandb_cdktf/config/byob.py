@@ -1,14 +1,21 @@
 """Bring-your-own-bucket (BYOB) configuration section.
 
-Follows the availability matrix of the W&B BYOB docs:
+Follows the availability matrix of the W&B BYOB docs (``AVAILABILITY``; ``file_stores`` are team level):
 
-=================  ==============  ===========================================
-deployment_type    instance level  team level
-=================  ==============  ===========================================
-dedicated          AWS, GCP, Azure AWS, GCP, Azure (+ S3-compatible via W&B)
-saas               not available   AWS and GCP only (W&B manages Azure storage)
-self-managed       AWS, GCP, Azure AWS, GCP, Azure, S3-compatible (file_stores)
-=================  ==============  ===========================================
+===============  ===============  ============================================
+deployment_type  instance level   team level
+===============  ===============  ============================================
+dedicated        AWS, GCP, Azure  AWS, GCP, Azure
+saas             not available    AWS, GCP
+self-managed     AWS, GCP, Azure  AWS, GCP, Azure, S3-compatible (file_stores)
+===============  ===============  ============================================
+
+Refused, with the reason given:
+
+- saas, instance level: W&B manages the SaaS Cloud instance bucket
+- saas, azure: W&B fully manages its only Azure bucket
+- saas, file_stores: SaaS Cloud does not support them
+- dedicated, file_stores: for Dedicated Cloud send the store addresses to W&B support: python -m wandb_cdktf.storage <type> ...
 
 Each cloud sub-section present (``aws``, ``gcp``, ``azure``) builds one
 ``<namespace>-byob-<cloud>`` stack. ``file_stores`` lists team-level stores that a
@@ -19,17 +26,56 @@ their credentials come from environment variables, never from this file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from ..storage import connection_strings as cs
 from . import validators as v
 from .base import OptionError, StrictModel
+from .file_stores import FileStore
+from .types import (
+    AwsRegion,
+    AzureContainerName,
+    AzureLocation,
+    AzureResourceGroupName,
+    AzureStorageAccountName,
+    GcpProjectId,
+    GcpServiceAccountEmail,
+    GcsBucketName,
+    KmsKeyArn,
+    KubernetesName,
+    KubernetesSubdomainName,
+    OidcIssuerUrl,
+    S3BucketName,
+    Uuid,
+)
 
 DeploymentType = Literal["saas", "dedicated", "self-managed"]
 Level = Literal["instance", "team"]
+Target = Literal["aws", "gcp", "azure", "file_stores"]
+CLOUDS: tuple[Target, ...] = ("aws", "gcp", "azure")
+
+# The availability matrix of the W&B BYOB docs (seed 000/001, "BYOB availability"): what each deployment type
+# may bring at each level. ``file_stores`` are always team level. ByobConfig._availability reads this table and
+# nothing else; the module docstring shows it (availability_table(); a test keeps them equal).
+AVAILABILITY: dict[DeploymentType, dict[Level, tuple[Target, ...]]] = {
+    "dedicated": {"instance": ("aws", "gcp", "azure"), "team": ("aws", "gcp", "azure")},
+    "saas": {"instance": (), "team": ("aws", "gcp")},
+    "self-managed": {"instance": ("aws", "gcp", "azure"), "team": ("aws", "gcp", "azure", "file_stores")},
+}
+# Why a level or a target is missing from a row, keyed (deployment type, level or target); every gap has one.
+WHY_NOT: dict[tuple[DeploymentType, str], str] = {
+    ("saas", "instance"): "W&B manages the SaaS Cloud instance bucket",
+    ("saas", "azure"): "W&B fully manages its only Azure bucket",
+    ("saas", "file_stores"): "SaaS Cloud does not support them",
+    ("dedicated", "file_stores"): "for Dedicated Cloud send the store addresses to W&B support: "
+    "python -m wandb_cdktf.storage <type> ...",
+}
+TARGET_NAMES: dict[Target, str] = {"aws": "AWS", "gcp": "GCP", "azure": "Azure", "file_stores": "S3-compatible (file_stores)"}
+DEPLOYMENT_NAMES: dict[DeploymentType, str] = {"saas": "SaaS Cloud", "dedicated": "Dedicated Cloud", "self-managed": "self-managed"}
+# Azure team level federates a managed identity with the instance's service accounts; instance level uses the key.
+AZURE_TEAM_ONLY_OPTIONS = ("oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names")
 
 # W&B principals (BYOB docs; facts file "BYOB").
 AWS_PRINCIPALS: dict[str, str] = {
@@ -60,21 +106,10 @@ DEFAULT_AZURE_SERVICE_ACCOUNTS: tuple[str, ...] = (
 AZURE_MAX_FEDERATED_CREDENTIALS = 20  # Azure limit per user-assigned identity
 
 
-def _cs(check: Any) -> Any:
-    """Adapt a connection_strings validator (StorageAddressError is a ValueError already)."""
-    return AfterValidator(check)
-
-
 def _iam_principal_arn(value: str) -> str:
     v.arn(value, "iam")
     if not re.search(r":(root|role/.+|user/.+)$", value):
         raise ValueError(f"must be an IAM role, user or account-root ARN (arn:aws:iam::<account>:role/<name>), got {value!r}")
-    return value
-
-
-def _sa_email(value: str) -> str:
-    if not cs._SA_EMAIL_RE.match(value):
-        raise ValueError(f"must be a service account email like name@project.iam.gserviceaccount.com, got {value!r}")
     return value
 
 
@@ -88,14 +123,7 @@ def _sub_path(value: str) -> str:
     return value
 
 
-def _env_name(value: str) -> str:
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
-        raise ValueError(f"must be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got {value!r}")
-    return value
-
-
 SubPath = Annotated[str, AfterValidator(_sub_path)]
-EnvName = Annotated[str, AfterValidator(_env_name)]
 LevelOverride = Field(default=None, description="instance or team for this cloud. Default: byob.level.")
 NameField = Field(
     default=None, pattern=r"^[a-z][a-z0-9]{0,11}$",
@@ -111,14 +139,14 @@ class AwsByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
+    region: AwsRegion | None = Field(
         default=None, description="AWS region of the bucket. Default: the top-level region."
     )
-    bucket_name: Annotated[str, _cs(cs.validate_s3_bucket_name)] | None = Field(
+    bucket_name: S3BucketName | None = Field(
         default=None, description="Bucket name. Default: generated, '<namespace>-byob-<unique suffix>'."
     )
     path: SubPath = PathField
-    kms_key_arn: Annotated[str, AfterValidator(lambda s: v.arn(s, "kms", "key/"))] | None = Field(
+    kms_key_arn: KmsKeyArn | None = Field(
         default=None,
         description="Existing KMS key (its policy must already grant the W&B principal the five 'External' actions). "
         "Default: create a key with rotation and the documented policy.",
@@ -143,13 +171,13 @@ class GcpByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="GCP project id of the bucket. Required.")
+    project: GcpProjectId = Field(description="GCP project id of the bucket. Required.")
     location: str = Field(
         default="US",
         pattern=r"^(?:[A-Z]+[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)$",
         description="Bucket location: a multi-region (US, EU, ASIA), dual-region or region (us-central1). Default: US.",
     )
-    bucket_name: Annotated[str, _cs(cs.validate_gcs_bucket_name)] | None = Field(
+    bucket_name: GcsBucketName | None = Field(
         default=None, description="Bucket name. Default: '<namespace>-byob-<project>' (cut to 63 characters)."
     )
     path: SubPath = PathField
@@ -162,7 +190,7 @@ class GcpByobConfig(StrictModel):
         description="CMEK (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>); the GCS service agent is granted "
         "Encrypter/Decrypter on it. Default: Google-managed encryption (as the docs recommend).",
     )
-    wandb_service_account: Annotated[str, AfterValidator(_sa_email)] | None = Field(
+    wandb_service_account: GcpServiceAccountEmail | None = Field(
         default=None,
         description="Service account W&B uses, granted roles/storage.admin on the bucket. Default: the preset for "
         "deployment_type (saas: wandb-integration@, dedicated: deploy@wandb-production.iam.gserviceaccount.com); "
@@ -184,25 +212,23 @@ class AzureByobConfig(StrictModel):
 
     name: str | None = NameField
     level: Level | None = LevelOverride
-    subscription_id: str | None = Field(
+    subscription_id: Uuid | None = Field(
         default=None,
-        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         description="Azure subscription id. Default: ARM_SUBSCRIPTION_ID / the Azure CLI login at plan time.",
     )
-    location: str | None = Field(
+    location: AzureLocation | None = Field(
         default=None,
-        pattern=r"^[a-z0-9]+$",
         description="Azure region (e.g. eastus). Required when create_resource_group is true. Default: the existing "
         "resource group's location.",
     )
     create_resource_group: bool = Field(default=True, description="Create the resource group; false uses an existing one. Default: true.")
-    resource_group_name: str | None = Field(
-        default=None, pattern=r"^[-\w.()]{1,89}[-\w()]$", description="Resource group name. Default: '<namespace>-byob'."
+    resource_group_name: AzureResourceGroupName | None = Field(
+        default=None, description="Resource group name. Default: '<namespace>-byob'."
     )
-    storage_account_name: Annotated[str, _cs(cs.validate_azure_storage_account_name)] | None = Field(
+    storage_account_name: AzureStorageAccountName | None = Field(
         default=None, description="Storage account name (globally unique). Default: '<namespace without hyphens>byob'."
     )
-    container_name: Annotated[str, _cs(cs.validate_azure_container_name)] = Field(
+    container_name: AzureContainerName = Field(
         default="wandb", description="Blob container name. Default: wandb."
     )
     path: SubPath = PathField
@@ -211,18 +237,17 @@ class AzureByobConfig(StrictModel):
     )
     blob_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Blob soft-delete retention in days, 1..365. Default: 7.")
     container_soft_delete_days: int = Field(default=7, ge=1, le=365, description="Container soft-delete retention in days, 1..365. Default: 7.")
-    oidc_issuer_url: str | None = Field(
+    oidc_issuer_url: OidcIssuerUrl | None = Field(
         default=None,
         description="Team level: the W&B instance's OIDC issuer URL exactly as the identity provider publishes it "
         "(its discovery document's 'issuer'): AKS issuers end with '/', EKS and GKE issuers do not (Dedicated: from "
         "W&B; self-managed: your cluster's issuer). Default: none; required for team level.",
     )
-    kubernetes_namespace: str = Field(
+    kubernetes_namespace: KubernetesName = Field(
         default="default",
-        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
         description="Team level: Kubernetes namespace of the W&B service accounts (federated subjects). Default: default.",
     )
-    service_accounts: list[Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")]] = Field(
+    service_accounts: list[KubernetesSubdomainName] = Field(
         default_factory=lambda: list(DEFAULT_AZURE_SERVICE_ACCOUNTS),
         description="Team level: W&B Kubernetes service accounts that get a federated credential (max 20). "
         "Default: the 13 of W&B's secure_storage_connector module (wandb-app, wandb-api, ...).",
@@ -234,18 +259,6 @@ class AzureByobConfig(StrictModel):
         "Contributor'). Default: [].",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every Azure resource (plus managed-by). Default: {}.")
-
-    @field_validator("oidc_issuer_url")
-    @classmethod
-    def _issuer(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        # Kept verbatim: Entra ID compares a federated credential's issuer with the token's 'iss' claim
-        # exactly, so neither adding nor stripping a trailing '/' is safe (AKS: '.../<guid>/'; EKS:
-        # 'https://oidc.eks.<region>.amazonaws.com/id/<ID>'; GKE: 'https://container.googleapis.com/v1/projects/...').
-        if not re.match(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s?#]*)?$", value):
-            raise ValueError(f"must be an https URL (the OIDC issuer of the W&B instance's cluster), got {value!r}")
-        return value
 
     @field_validator("service_accounts")
     @classmethod
@@ -277,102 +290,6 @@ class AzureByobConfig(StrictModel):
         if not self.create_resource_group and not self.resource_group_name:
             raise OptionError("resource_group_name", "is required when create_resource_group is false (the existing group)")
         return self
-
-
-# --- GORILLA_SUPPORTED_FILE_STORES entries ---------------------------------------------------
-
-
-class _Store(StrictModel):
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:  # pragma: no cover
-        raise NotImplementedError
-
-
-class S3FileStore(_Store):
-    """An AWS S3 bucket: ``s3://<key>:<secret>@s3.<region>.amazonaws.com/<bucket>?region=<region>``."""
-
-    type: Literal["s3"]
-    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
-    region: Annotated[str, AfterValidator(v.aws_region)]
-    access_key_id_env: EnvName
-    secret_access_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.aws_s3_address(
-            self.bucket,
-            self.region,
-            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
-            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
-        )
-
-
-class S3CompatibleFileStore(_Store):
-    """An S3-compatible store such as MinIO: ``s3://<key>:<secret>@<endpoint>/<bucket>?region=<r>&tls=true``."""
-
-    type: Literal["s3-compatible"]
-    endpoint: str = Field(description="host[:port][/path] of the S3 API, without scheme (e.g. minio.example.com:9000). Required.")
-    bucket: Annotated[str, _cs(cs.validate_s3_bucket_name)]
-    region: str | None = Field(
-        default=None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$",
-        description="Region of the store (written as ?region=). Default: the region of the W&B platform built here "
-        "(W&B on AWS whose AWS_REGION is the store's, the one case the docs let it be omitted); required otherwise.",
-    )
-    tls: bool = Field(default=True, description="Use TLS to reach the endpoint. Default: true.")
-    access_key_id_env: EnvName
-    secret_access_key_env: EnvName
-
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        return cs._validate_endpoint(value)
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.s3_compatible_address(
-            self.endpoint,
-            self.bucket,
-            cs.secret_from_env(env, self.access_key_id_env, f"{option}.access_key_id_env"),
-            cs.secret_from_env(env, self.secret_access_key_env, f"{option}.secret_access_key_env"),
-            region=self.region_for(instance_region, option),
-            tls=self.tls,
-        )
-
-    def region_for(self, instance_region: str | None, option: str) -> str:
-        """The store's region: explicit, else the W&B instance's (docs: required unless they match)."""
-        region = self.region or instance_region
-        if not region:
-            from .loader import ConfigError
-
-            raise ConfigError(f"{option}.region", "is required for an S3-compatible store unless the W&B platform is "
-                              "built here in the store's region (W&B BYOB docs: region is mandatory)")
-        return region
-
-
-class GcsFileStore(_Store):
-    """A GCS bucket: ``gs://<service account email>:<url-encoded private key>@<bucket>``."""
-
-    type: Literal["gcs"]
-    bucket: Annotated[str, _cs(cs.validate_gcs_bucket_name)]
-    service_account_email: Annotated[str, AfterValidator(_sa_email)]
-    private_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.gcs_address(
-            self.bucket, self.service_account_email, cs.secret_from_env(env, self.private_key_env, f"{option}.private_key_env")
-        )
-
-
-class AzureFileStore(_Store):
-    """An Azure container: ``az://:<url-encoded access key>@<account>/<container>``."""
-
-    type: Literal["azure"]
-    account: Annotated[str, _cs(cs.validate_azure_storage_account_name)]
-    container: Annotated[str, _cs(cs.validate_azure_container_name)]
-    access_key_env: EnvName
-
-    def address(self, env: Mapping[str, str], option: str, instance_region: str | None = None) -> cs.StorageAddress:
-        return cs.azure_address(self.account, self.container, cs.secret_from_env(env, self.access_key_env, f"{option}.access_key_env"))
-
-
-FileStore = Annotated[S3FileStore | S3CompatibleFileStore | GcsFileStore | AzureFileStore, Field(discriminator="type")]
 
 
 # --- the section -----------------------------------------------------------------------------
@@ -437,89 +354,32 @@ class ByobConfig(StrictModel):
         "credentials are read from the named environment variables. Default: [].",
     )
 
-    # Field validators run in declaration order, so deployment_type and level are in info.data.
-    @field_validator("level")
-    @classmethod
-    def _level(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("deployment_type") == "saas" and value == "instance":
-            raise ValueError("SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use level: team")
-        return value
-
-    @field_validator("aws")
-    @classmethod
-    def _aws(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        dt = info.data["deployment_type"]
-        for item in _items(value):
-            _check_level(dt, item.level)
-        return value
-
-    @field_validator("gcp")
-    @classmethod
-    def _gcp(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        for item in _items(value):
-            cls._gcp_one(item, info)
-        return value
-
-    @staticmethod
-    def _gcp_one(value: GcpByobConfig, info: ValidationInfo) -> None:
-        dt = info.data["deployment_type"]
-        _check_level(dt, value.level)
-        if dt == "self-managed" and not value.wandb_service_account:
-            raise ValueError(
-                "wandb_service_account is required for self-managed: the service account your W&B instance uses; "
-                "presets exist only for saas and dedicated"
-            )
-
-    @field_validator("azure")
-    @classmethod
-    def _azure(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or "deployment_type" not in info.data:
-            return value
-        for item in _items(value):
-            cls._azure_one(item, info)
-        return value
-
-    @staticmethod
-    def _azure_one(value: AzureByobConfig, info: ValidationInfo) -> None:
-        dt = info.data["deployment_type"]
-        if dt == "saas":
-            raise ValueError(
-                "BYOB on Microsoft Azure is not available for SaaS Cloud (W&B fully manages its only Azure bucket); "
-                "SaaS Cloud supports team-level BYOB on aws and gcp"
-            )
-        level = value.level or info.data.get("level", "team")
-        if level == "team" and not value.oidc_issuer_url:
-            raise ValueError(
-                "oidc_issuer_url is required at team level: the W&B instance's OIDC issuer URL exactly as its "
-                "cluster publishes it (Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)"
-            )
-        if level == "instance":
-            team_only = {"oidc_issuer_url", "kubernetes_namespace", "service_accounts", "additional_role_definition_names"}
-            given = sorted(team_only & value.model_fields_set)
-            if given:
-                raise ValueError(
-                    f"{given[0]} is a team-level option (managed identity); instance level uses the account access key"
-                )
-
-    @field_validator("file_stores")
-    @classmethod
-    def _file_stores(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
-        if value and info.data.get("deployment_type", "self-managed") != "self-managed":
-            raise ValueError(
-                "sets GORILLA_SUPPORTED_FILE_STORES on a self-managed instance only; for Dedicated Cloud send the "
-                "store addresses to W&B support, SaaS Cloud does not support them"
-            )
-        return value
-
     @model_validator(mode="after")
-    def _something(self) -> ByobConfig:
-        if not (self.aws or self.gcp or self.azure or self.file_stores):
+    def _availability(self) -> ByobConfig:
+        """The one availability check: every target (cloud section or file_stores) against ``AVAILABILITY``,
+        then what each section needs at its level."""
+        dt = self.deployment_type
+        row = AVAILABILITY[dt]
+        if not row[self.level]:
+            raise OptionError("level", _no_level(dt, self.level))
+        for cloud in CLOUDS:
+            for option, section in self.sections(cloud):
+                option = option.removeprefix("byob.")
+                level = section.level or self.level
+                if not any(cloud in targets for targets in row.values()):
+                    raise OptionError(option, f"BYOB on {TARGET_NAMES[cloud]} is not available for {DEPLOYMENT_NAMES[dt]} "
+                                      f"({WHY_NOT[(dt, cloud)]}); {DEPLOYMENT_NAMES[dt]} supports {_supported(dt)}")
+                if cloud not in row[level]:
+                    raise OptionError(f"{option}.level" if section.level else "level", _no_level(dt, level))
+                _section_rules(dt, cloud, level, option, section)
+        if self.file_stores and "file_stores" not in row["team"]:
+            where = " or ".join(DEPLOYMENT_NAMES[d] for d, r in AVAILABILITY.items() if "file_stores" in r["team"])
+            raise OptionError("file_stores", f"sets GORILLA_SUPPORTED_FILE_STORES on a {where} instance only "
+                              f"({WHY_NOT[(dt, 'file_stores')]})")
+        if not (self.clouds() or self.file_stores):
             raise ValueError("configure at least one of aws, gcp, azure or file_stores")
         return self
+
 
     # --- derived -----------------------------------------------------------------------------
     def clouds(self) -> list[str]:
@@ -617,6 +477,45 @@ def default_azure_account_name(namespace: str, name: str | None = None) -> str:
     return re.sub(r"[^a-z0-9]", "", f"{namespace}{name or ''}")[:20] + "byob"
 
 
-def _check_level(deployment_type: str, level: str | None) -> None:
-    if deployment_type == "saas" and level == "instance":
-        raise OptionError("level", "SaaS Cloud has no instance-level BYOB (W&B manages the instance bucket); use team")
+def _no_level(deployment_type: DeploymentType, level: Level) -> str:
+    others = [lvl for lvl, targets in AVAILABILITY[deployment_type].items() if targets and lvl != level]
+    return (f"{DEPLOYMENT_NAMES[deployment_type]} has no {level}-level BYOB ({WHY_NOT[(deployment_type, level)]})"
+            + (f"; use level: {others[0]}" if others else ""))
+
+
+def _supported(deployment_type: DeploymentType) -> str:
+    parts = [f"{level}-level BYOB on {' and '.join(TARGET_NAMES[t] for t in targets if t in CLOUDS)}"
+             for level, targets in AVAILABILITY[deployment_type].items() if targets]
+    return ", ".join(parts)
+
+
+def _section_rules(deployment_type: DeploymentType, cloud: str, level: Level, option: str, section: Any) -> None:
+    """What one available section still needs: an identity W&B uses, and options that exist only at one level."""
+    if cloud == "gcp" and deployment_type not in GCP_SERVICE_ACCOUNTS and not section.wandb_service_account:
+        raise OptionError(f"{option}.wandb_service_account", f"is required for {deployment_type}: the service account your "
+                          f"W&B instance uses; presets exist only for {' and '.join(GCP_SERVICE_ACCOUNTS)}")
+    if cloud == "azure" and level == "team" and not section.oidc_issuer_url:
+        raise OptionError(f"{option}.oidc_issuer_url", "is required at team level: the W&B instance's OIDC issuer URL "
+                          "exactly as its cluster publishes it (Dedicated Cloud: ask W&B; self-managed: your cluster's issuer)")
+    if cloud == "azure" and level == "instance":
+        given = sorted(set(AZURE_TEAM_ONLY_OPTIONS) & section.model_fields_set)
+        if given:
+            raise OptionError(f"{option}.{given[0]}", "is a team-level option (managed identity); instance level uses "
+                              "the account access key")
+
+
+def availability_table() -> str:
+    """``AVAILABILITY`` as the reStructuredText table and reasons of this module's docstring (a test compares them)."""
+    def cell(dt: DeploymentType, level: Level) -> str:
+        return ", ".join(TARGET_NAMES[t] for t in AVAILABILITY[dt][level]) or "not available"
+
+    header = ("deployment_type", "instance level", "team level")
+    rows = [(dt, cell(dt, "instance"), cell(dt, "team")) for dt in AVAILABILITY]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(r: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+
+    why = [f"- {dt}, {what}{' level' if what in ('instance', 'team') else ''}: {reason}" for (dt, what), reason in WHY_NOT.items()]
+    return "\n".join([rule, line(header), rule, *map(line, rows), rule, "", "Refused, with the reason given:", "", *why])

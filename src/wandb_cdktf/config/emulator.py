@@ -11,7 +11,7 @@ Credentials are never part of the configuration: export ``AWS_ACCESS_KEY_ID`` /
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
@@ -20,31 +20,11 @@ from .base import StrictModel
 # Endpoint names of the hashicorp/aws provider (5.x) for every service a wandb-cdktf
 # stack calls, the canonical name of each (an alias next to its canonical name is an
 # error in the provider). ``sts`` and ``iam`` also serve the account-id lookup.
-EMULATED_SERVICES: tuple[EmulatedService, ...] = (
-    "acm",
-    "autoscaling",
-    "cloudtrail",
-    "cloudwatch",
-    "ec2",
-    "efs",
-    "eks",
-    "elasticache",
-    "elbv2",
-    "iam",
-    "kms",
-    "logs",
-    "rds",
-    "route53",
-    "s3",
-    "secretsmanager",
-    "sqs",
-    "sts",
-)
-
 EmulatedService = Literal[
     "acm", "autoscaling", "cloudtrail", "cloudwatch", "ec2", "efs", "eks", "elasticache", "elbv2", "iam", "kms", "logs", "rds",
     "route53", "s3", "secretsmanager", "sqs", "sts",
 ]
+EMULATED_SERVICES: tuple[EmulatedService, ...] = get_args(EmulatedService)
 
 
 class AwsEndpointsConfig(StrictModel):

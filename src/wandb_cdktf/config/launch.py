@@ -20,27 +20,32 @@ from pydantic import AfterValidator, Field, model_validator
 
 from . import validators as v
 from .base import StrictModel
-from .types import AwsRegion, IamPrincipalArn, IamRoleArn, KmsKeyArn, S3BucketName
+from .types import (
+    AwsRegion,
+    AzureContainerName,
+    AzureLocation,
+    AzureResourceGroupName,
+    AzureStorageAccountName,
+    GcpProjectId,
+    GcpServiceAccountEmail,
+    GcpServiceAccountId,
+    GcsBucketName,
+    GkeWorkloadPool,
+    IamPrincipalArn,
+    IamRoleArn,
+    KmsKeyArn,
+    KubernetesName,
+    OidcIssuerUrl,
+    S3BucketName,
+    Uuid,
+)
 
-_K8S_NAME = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
-_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 # The helm chart names its service account "wandb-launch-serviceaccount-<release>" (63 characters max).
 _SA_PREFIX = "wandb-launch-serviceaccount-"
 
 
 def _oidc_provider_arn(value: str) -> str:
     v.arn(value, "iam", "oidc-provider/")
-    return value
-
-
-def _issuer_url(value: str) -> str:
-    """An OIDC issuer URL: https://host/path (no query), kept verbatim.
-
-    Azure compares a federated credential's issuer with the token's ``iss`` claim
-    exactly, and AKS issuers end in ``/``, so the trailing slash must be preserved.
-    """
-    if not re.match(r"^https://[A-Za-z0-9.-]+(?::\d+)?(/[A-Za-z0-9._~%/-]*)?$", value):
-        raise ValueError(f"must be an https:// OIDC issuer URL like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE, got {value!r}")
     return value
 
 
@@ -53,17 +58,8 @@ def _ecr_name(value: str) -> str:
     return value
 
 
-def _email(value: str) -> str:
-    if not re.match(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", value):
-        raise ValueError(f"must be a service account e-mail like name@project.iam.gserviceaccount.com, got {value!r}")
-    return value
-
-
-
 OidcProviderArn = Annotated[str, AfterValidator(_oidc_provider_arn)]
-IssuerUrl = Annotated[str, AfterValidator(_issuer_url)]
 EcrName = Annotated[str, AfterValidator(_ecr_name)]
-ServiceAccountEmail = Annotated[str, AfterValidator(_email)]
 
 
 class LaunchSageMakerConfig(StrictModel):
@@ -108,7 +104,7 @@ class LaunchAwsConfig(StrictModel):
         description="IAM OIDC provider of the EKS cluster running the agent (IRSA). Default: the <namespace>-infra "
         "cluster's provider when the platform is built here; required with oidc_issuer_url otherwise unless principal_arn is set.",
     )
-    oidc_issuer_url: IssuerUrl | None = Field(
+    oidc_issuer_url: OidcIssuerUrl | None = Field(
         default=None,
         description="Issuer URL of that OIDC provider (https://oidc.eks.<region>.amazonaws.com/id/...). Default: the "
         "<namespace>-infra cluster's issuer.",
@@ -149,33 +145,31 @@ class LaunchAwsConfig(StrictModel):
 class LaunchGcpConfig(StrictModel):
     """``<namespace>-launch-gcp``: Artifact Registry repository, GCS build-context bucket, service account + Workload Identity."""
 
-    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="GCP project id of the resources and the agent's environment. Required.")
+    project: GcpProjectId = Field(description="GCP project id of the resources and the agent's environment. Required.")
     region: str = Field(pattern=r"^[a-z]+-[a-z]+\d+$", description="GCP region (e.g. us-central1) of the repository and the agent's environment. Required.")
     repository_id: str | None = Field(
         default=None, pattern=r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", description="Artifact Registry repository id. Default: <namespace>-launch."
     )
     image_name: str = Field(default="launch", pattern=r"^[A-Za-z0-9_-]{1,128}$", description="Image name inside the repository. Default: launch.")
-    bucket_name: str | None = Field(
+    bucket_name: GcsBucketName | None = Field(
         default=None,
-        pattern=r"^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$",
         description="Build-context bucket name (kaniko builder only). Default: <namespace>-launch-ctx-<project>.",
     )
     bucket_location: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]+$", description="Bucket location. Default: region.")
-    service_account_id: str | None = Field(
-        default=None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="Agent service account id. Default: <namespace>-launch."
+    service_account_id: GcpServiceAccountId | None = Field(
+        default=None, description="Agent service account id. Default: <namespace>-launch."
     )
-    workload_identity_pool: str | None = Field(
+    workload_identity_pool: GkeWorkloadPool | None = Field(
         default=None,
-        pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$",
         description="Workload Identity pool of the GKE cluster running the agent. Default: <project>.svc.id.goog.",
     )
     vertex_ai: bool = Field(default=False, description="Grant the Vertex AI custom-job permissions. Default: false.")
-    job_node_service_account: ServiceAccountEmail | None = Field(
+    job_node_service_account: GcpServiceAccountEmail | None = Field(
         default=None,
         description="Service account of the GKE nodes running Launch jobs; granted roles/artifactregistry.reader on the "
         "repository so jobs can pull built images. Default: none (the nodes' existing access).",
     )
-    vertex_ai_job_service_account: ServiceAccountEmail | None = Field(
+    vertex_ai_job_service_account: GcpServiceAccountEmail | None = Field(
         default=None,
         description="Service account the Vertex AI jobs run as; the agent gets iam.serviceAccountUser on it. Default: none "
         "(jobs run as Vertex AI's service agent).",
@@ -196,23 +190,23 @@ class KanikoCredentialsSecret(StrictModel):
     referenced by ``builder.secret-name`` / ``builder.secret-key``.
     """
 
-    name: str = Field(pattern=_K8S_NAME, description="Secret name in the agent's namespace. Required.")
+    name: KubernetesName = Field(description="Secret name in the agent's namespace. Required.")
     key: str = Field(pattern=r"^[-._a-zA-Z0-9]{1,253}$", description="Key (file name) in the secret holding the credentials. Required.")
 
 
 class LaunchAzureConfig(StrictModel):
     """``<namespace>-launch-azure``: container registry, blob container and a workload identity for the agent."""
 
-    location: str = Field(pattern=r"^[a-z0-9]+$", description="Azure region, e.g. eastus. Required.")
-    oidc_issuer_url: IssuerUrl = Field(
+    location: AzureLocation = Field(description="Azure region, e.g. eastus. Required.")
+    oidc_issuer_url: OidcIssuerUrl = Field(
         description="OIDC issuer URL of the AKS cluster running the agent, verbatim including the trailing '/' "
         "(az aks show --query oidcIssuerProfile.issuerUrl). Required."
     )
-    subscription_id: str | None = Field(
-        default=None, pattern=_UUID, description="Subscription to deploy into. Default: ARM_SUBSCRIPTION_ID at deploy time."
+    subscription_id: Uuid | None = Field(
+        default=None, description="Subscription to deploy into. Default: ARM_SUBSCRIPTION_ID at deploy time."
     )
-    resource_group_name: str | None = Field(
-        default=None, pattern=r"^[-\w._()]{1,89}[-\w_()]$", description="Resource group. Default: <namespace>-launch."
+    resource_group_name: AzureResourceGroupName | None = Field(
+        default=None, description="Resource group. Default: <namespace>-launch."
     )
     create_resource_group: bool = Field(default=True, description="Create resource_group_name; false uses an existing one. Default: true.")
     registry_name: str | None = Field(
@@ -220,16 +214,15 @@ class LaunchAzureConfig(StrictModel):
     )
     registry_sku: Literal["Basic", "Standard", "Premium"] = Field(default="Standard", description="Registry SKU. Default: Standard.")
     repository: str = Field(default="launch", pattern=r"^[a-z0-9_-]{1,128}$", description="Repository inside the registry. Default: launch.")
-    storage_account_name: str | None = Field(
+    storage_account_name: AzureStorageAccountName | None = Field(
         default=None,
-        pattern=r"^[a-z0-9]{3,24}$",
         description="Build-context storage account (global, kaniko builder only). Default: <namespace without '-', first 18>launch.",
     )
-    container_name: str = Field(
-        default="build-contexts", pattern=r"^[a-z0-9]([a-z0-9]|-[a-z0-9]){1,62}$", description="Blob container for build contexts. Default: build-contexts."
+    container_name: AzureContainerName = Field(
+        default="build-contexts", description="Blob container for build contexts. Default: build-contexts."
     )
-    kubelet_identity_object_id: str | None = Field(
-        default=None, pattern=_UUID,
+    kubelet_identity_object_id: Uuid | None = Field(
+        default=None,
         description="Object id of the AKS kubelet identity of the nodes running Launch jobs; granted AcrPull on the "
         "registry so jobs can pull built images (az aks show --query identityProfile.kubeletidentity.objectId). "
         "Default: none (attach the registry to the cluster yourself, e.g. az aks update --attach-acr).",
@@ -252,10 +245,9 @@ class LaunchConfig(StrictModel):
         description="Agent builder: kaniko (builds in the cluster; creates the build-context store), docker (builds "
         "where the agent runs) or noop (prebuilt images only). Default: kaniko.",
     )
-    agent_namespace: str = Field(default="wandb", pattern=_K8S_NAME, description="Kubernetes namespace of the agent (the chart's `namespace`). Default: wandb.")
-    agent_release_name: str = Field(
+    agent_namespace: KubernetesName = Field(default="wandb", description="Kubernetes namespace of the agent (the chart's `namespace`). Default: wandb.")
+    agent_release_name: KubernetesName = Field(
         default="wandb-launch",
-        pattern=_K8S_NAME,
         max_length=63 - len(_SA_PREFIX),
         description="Helm release name of the wandb/launch-agent chart; its service account is "
         "wandb-launch-serviceaccount-<release>. Default: wandb-launch.",
@@ -270,8 +262,8 @@ class LaunchConfig(StrictModel):
     )
     entity: str | None = Field(default=None, min_length=1, max_length=128, description="W&B entity of the queues. Default: none.")
     max_jobs: int | None = Field(default=None, ge=-1, description="Concurrent runs (-1 = unlimited). Default: the agent's default (1).")
-    build_job_name: str | None = Field(
-        default=None, pattern=_K8S_NAME, max_length=54,  # leaves room for the agent's "-<run id>" suffix (63 max)
+    build_job_name: KubernetesName | None = Field(
+        default=None, max_length=54,  # leaves room for the agent's "-<run id>" suffix (63 max)
         description="Kaniko: prefix of the Kubernetes build job names (builder.build-job-name). Default: the agent's "
         "(wandb-launch-container-build).",
     )

@@ -16,30 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import v8
-from .base import OptionError
+from .base import ConfigError, OptionError, one_line
 from .model import WandbConfig
 
 CONFIG_ENV = "WANDB_CDKTF_CONFIG"
 LICENSE_ENV = "TF_VAR_wandb_license"
 _LICENSE_KEYS = {"license", "wandb_license"}
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tfvars": "tfvars", ".hcl": "tfvars"}
-
-
-class ConfigError(ValueError):
-    """A configuration problem, reported as ``config error: <option>: <what is allowed>``."""
-
-    def __init__(self, option: str, message: str) -> None:
-        self.option = option
-        self.message = message
-        # Option names and messages may echo user input: keep the report one printable line of bounded size.
-        super().__init__(f"config error: {_printable(option, 120)}: {_printable(message, 1000)}")
-
-
-def _printable(text: object, limit: int) -> str:
-    text = str(text)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
@@ -160,12 +143,7 @@ def _from_validation_error(exc: ValidationError) -> ConfigError:
     elif "input" in first and first["type"].endswith("_type"):
         msg = f"{msg} (got {type(first['input']).__name__})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return ConfigError(loc or "<file>", _one_line(msg) + more)
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return ConfigError(loc or "<file>", one_line(msg) + more)
 
 
 def _parse(text: str, kind: str, name: str) -> Any:
@@ -196,7 +174,7 @@ def _parse(text: str, kind: str, name: str) -> Any:
 def _too_big(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "values are nested too deeply"
-    return _one_line(str(exc), 160)
+    return one_line(str(exc), 160)
 
 
 def _parse_tfvars(text: str, name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ field documents its default.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -24,15 +25,26 @@ from .s3_compatible import S3CompatibleBucketConfig
 from .sizes import SIZE_PRESETS, Size, SizePreset
 from .types import (
     AcmCertificateArn,
+    AwsAccountId,
+    AwsRegion,
     IamPolicyArn,
     IamPrincipalArn,
     IamRoleArn,
+    IamUserArn,
     Ipv4Cidr,
     Ipv6Cidr,
     KmsKeyArn,
+    KubernetesName,
+    S3BucketName,
     SecretsManagerSecretArn,
+    SecurityGroupId,
+    SubnetId,
+    VpcId,
 )
 from .v8 import EMPTY_MEANS_UNSET as V8_EMPTY_MEANS_UNSET
+
+_Err = OptionError
+"""The short name the model's checks use (``raise _Err(option, message)``)."""
 
 # EKS addon versions look like v1.19.2-eksbuild.1 (DescribeAddonVersions); CreateAddon/UpdateAddon refuse others.
 EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
@@ -45,7 +57,6 @@ _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin w
 # characters that need no URL encoding, so the chart's and our URL are the same.
 _REDIS_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _REDIS_PARAM_VALUE = re.compile(r"^[A-Za-z0-9._~/-]{1,256}$")
-SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
 # Options that configure resources created here; each group conflicts with the matching external_* option.
 CREATED_DATABASE_OPTIONS = (
     "database_engine_version", "database_instance_class", "database_snapshot_identifier", "database_sort_buffer_size",
@@ -77,7 +88,7 @@ class MapRole(StrictModel):
 class MapUser(StrictModel):
     """An IAM user granted access to the EKS cluster (v8 ``kubernetes_map_users`` item)."""
 
-    userarn: Annotated[str, AfterValidator(lambda s: v.arn(s, "iam", "user/"))]
+    userarn: IamUserArn
     username: str = Field(min_length=1)
     groups: list[str] = Field(default_factory=list, description="Kubernetes groups. Default: [].")
 
@@ -85,13 +96,13 @@ class MapUser(StrictModel):
 class RemoteStateConfig(StrictModel):
     """wandb-cdktf: S3 backend for every stack's state. Default: local state files."""
 
-    bucket: Annotated[str, AfterValidator(v.s3_bucket_name)]
+    bucket: S3BucketName
     key_prefix: str = Field(
         default="wandb-cdktf",
         pattern=r"^[A-Za-z0-9!_.*'()/-]+$",
         description="State objects are <key_prefix>/<stack id>.tfstate. Default: 'wandb-cdktf'.",
     )
-    region: Annotated[str, AfterValidator(v.aws_region)] | None = Field(
+    region: AwsRegion | None = Field(
         default=None, description="Region of the state bucket. Default: the deployment region."
     )
     use_lockfile: bool = Field(default=True, description="S3-native state locking (Terraform >= 1.10). Default: true.")
@@ -182,7 +193,7 @@ class WandbConfig(StrictModel):
     namespace: Annotated[str, AfterValidator(v.namespace)] = Field(
         description="Prefix of every resource name; also the EKS cluster name and stack id prefix. Required."
     )
-    region: Annotated[str, AfterValidator(v.aws_region)] = Field(
+    region: AwsRegion = Field(
         default="us-west-2", description="wandb-cdktf: AWS region of the deployment. Default: us-west-2."
     )
     deployment: Literal["pre-operator", "post-operator"] = Field(
@@ -220,7 +231,7 @@ class WandbConfig(StrictModel):
         "build only BYOB and/or Launch stacks, e.g. for W&B SaaS or Dedicated Cloud. Default: true.",
     )
     domain_name: Annotated[str, AfterValidator(v.dns_name)] = Field(default="", description="Domain of the W&B URL. Required for the platform.")
-    subdomain: Annotated[str, AfterValidator(v.dns_label_path)] | None = Field(
+    subdomain: Annotated[str, AfterValidator(v.dns_name)] | None = Field(
         default=None, description="Subdomain; the URL is https://<subdomain>.<domain_name>. Default: none (domain only)."
     )
     zone_id: Annotated[str, AfterValidator(v.route53_zone_id)] = Field(
@@ -257,7 +268,7 @@ class WandbConfig(StrictModel):
     )
 
     # --- private access / PrivateLink ------------------------------------------------------
-    private_link_allowed_account_ids: list[Annotated[str, AfterValidator(v.aws_account_id)]] = Field(
+    private_link_allowed_account_ids: list[AwsAccountId] = Field(
         default_factory=list, max_length=100,
         description="AWS accounts allowed to reach W&B through PrivateLink: an internal Network Load Balancer in the "
         "private subnets forwards TCP 443 to the W&B ALB, behind a VPC endpoint service that admits "
@@ -297,17 +308,17 @@ class WandbConfig(StrictModel):
 
     # --- network --------------------------------------------------------------------------
     create_vpc: bool = Field(default=True, description="Create the VPC; false brings your own (network_id + subnets). Default: true.")
-    network_id: str | None = Field(default=None, pattern=r"^vpc-[0-9a-f]{8,17}$", description="BYO VPC id. Default: none.")
-    network_private_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+    network_id: VpcId | None = Field(default=None, description="BYO VPC id. Default: none.")
+    network_private_subnets: list[SubnetId] = Field(
         default_factory=list, description="BYO VPC private subnet ids (EKS nodes, EFS). Default: []."
     )
-    network_public_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+    network_public_subnets: list[SubnetId] = Field(
         default_factory=list, description="wandb-cdktf: BYO VPC public subnet ids (pre-operator ALB). Default: []."
     )
-    network_database_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+    network_database_subnets: list[SubnetId] = Field(
         default_factory=list, description="BYO VPC database subnet ids. Default: []."
     )
-    network_elasticache_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+    network_elasticache_subnets: list[SubnetId] = Field(
         default_factory=list, description="BYO VPC elasticache subnet ids. Default: []."
     )
     network_cidr: Ipv4Cidr = Field(default="10.10.0.0/16", description="VPC CIDR. Default: 10.10.0.0/16.")
@@ -391,7 +402,7 @@ class WandbConfig(StrictModel):
     )
 
     # --- file storage ---------------------------------------------------------------------
-    bucket_name: Annotated[str, AfterValidator(v.s3_bucket_name)] | None = Field(
+    bucket_name: S3BucketName | None = Field(
         default=None, description="Use this existing bucket instead of creating one. Default: create."
     )
     bucket_kms_key_arn: KmsKeyArn | None = Field(default=None, description="KMS key of an existing bucket_name. Default: none.")
@@ -445,7 +456,7 @@ class WandbConfig(StrictModel):
     kubernetes_max_nodes_per_az: int | None = Field(default=None, ge=1, le=100, description="Default: from size.")
     kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
     kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator: internet-facing ALB (false: internal), as in v8; public_access does not change it. Default: true.")
-    kubernetes_alb_subnets: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(default_factory=list, description="Subnets for the operator's ALB. Default: chosen by the controller.")
+    kubernetes_alb_subnets: list[SubnetId] = Field(default_factory=list, description="Subnets for the operator's ALB. Default: chosen by the controller.")
     system_reserved_cpu_millicores: int = Field(default=70, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 70.")
     system_reserved_memory_megabytes: int = Field(default=100, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 100.")
     system_reserved_ephemeral_megabytes: int = Field(default=750, ge=-1, description="-1 leaves it out of the kubelet systemReserved (v8). Default: 750.")
@@ -460,7 +471,7 @@ class WandbConfig(StrictModel):
     # --- W&B application ------------------------------------------------------------------
     wandb_version: str = Field(default="latest", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="Pre-operator: wandb/local image tag. Default: latest.")
     wandb_image: str = Field(default="wandb/local", pattern=r"^[a-z0-9./_:-]+$", description="Pre-operator: image repository. Default: wandb/local.")
-    k8s_namespace: str = Field(default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="Kubernetes namespace of the app. Default: default.")
+    k8s_namespace: KubernetesName = Field(default="default", description="Kubernetes namespace of the app. Default: default.")
     operator_chart_version: str = Field(default="1.4.2", pattern=r"^\d+\.\d+\.\d+([-+][A-Za-z0-9.]+)?$", description="W&B operator chart version. Default: 1.4.2.")
     controller_image_tag: str = Field(default="1.20.0", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="W&B operator controller image tag. Default: 1.20.0.")
     enable_helm_operator: bool = Field(default=True, description="Post-operator: install the operator chart. Default: true.")
@@ -469,7 +480,7 @@ class WandbConfig(StrictModel):
     external_dns_chart_version: str = Field(default="1.18.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator external-dns chart. Default: 1.18.0.")
     cluster_autoscaler_chart_version: str = Field(default="9.46.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator cluster-autoscaler chart (kubernetes.github.io/autoscaler). Default: 9.46.0.")
     cluster_autoscaler_image_tag: str | None = Field(default=None, pattern=r"^v\d+\.\d+\.\d+$", description="Post-operator cluster autoscaler image tag; its minor must match the cluster's. Default: v<eks_cluster_version>.0.")
-    operator_namespace: str = Field(default="wandb", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
+    operator_namespace: KubernetesName = Field(default="wandb", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
     other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
     enable_yace: bool = Field(
         default=True,
@@ -478,8 +489,8 @@ class WandbConfig(StrictModel):
         "finds them by the tag Namespace=<namespace>, which the database and Redis carry. Pre-operator: ignored. "
         "Default: true (v8).",
     )
-    yace_sa_name: str = Field(
-        default="wandb-yace", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+    yace_sa_name: KubernetesName = Field(
+        default="wandb-yace",
         description="Kubernetes service account of YACE in k8s_namespace; its IRSA role trusts only it, and the "
         "chart is told to use this name. Default: wandb-yace (v8; the chart's name for release wandb).",
     )
@@ -540,11 +551,11 @@ class WandbConfig(StrictModel):
     @field_validator("other_wandb_env")
     @classmethod
     def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
-        import re
-
         for key in value:
-            if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
-                raise ValueError(f"keys must be environment variable names ([A-Za-z_][A-Za-z0-9_]*), got {key!r}")
+            try:
+                v.env_name(key)
+            except ValueError as exc:
+                raise ValueError(f"keys {exc}") from None
             if key.upper() in {"LICENSE", "WANDB_LICENSE"}:
                 raise ValueError("must not carry the license; export TF_VAR_wandb_license instead")
         return value
@@ -575,9 +586,6 @@ class WandbConfig(StrictModel):
             if self.cloudtrail is not None:
                 raise _Err("cloudtrail", "records the W&B file bucket that <namespace>-infra builds, so it needs "
                            "create_platform: true")
-            byob_stacks = self.byob.clouds() if self.byob is not None else []
-            if not byob_stacks and self.launch is None:
-                raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
             for option, section in self.byob.sections("aws") if self.byob is not None else []:
                 assert self.byob is not None
                 if self.byob.aws_principal(section) is None:
@@ -587,6 +595,9 @@ class WandbConfig(StrictModel):
             if aws_launch is not None and not (aws_launch.oidc_provider_arn or aws_launch.principal_arn):
                 raise _Err("launch.aws", "without the platform there is no cluster to trust: set oidc_provider_arn + "
                            "oidc_issuer_url (your EKS cluster) or principal_arn")
+            # Last: the generic check would also fire for each misplaced option above, whose message says more.
+            if not (self.byob is not None and self.byob.clouds()) and self.launch is None:
+                raise _Err("create_platform", "is false, so configure byob clouds and/or launch, or there is nothing to build")
             return self
         self._check_dns()
         self._check_external()
@@ -739,8 +750,6 @@ class WandbConfig(StrictModel):
                 if getattr(self, name):
                     raise _Err(name, "configures a key created here; it cannot be combined with kms_key_arn")
         if self.kms_key_policy:
-            import json
-
             try:
                 doc = json.loads(self.kms_key_policy)
             except json.JSONDecodeError:
@@ -862,16 +871,3 @@ class WandbConfig(StrictModel):
             for cloud in self.launch.clouds():
                 ids[f"launch-{cloud}"] = f"{self.namespace}-launch-{cloud}"
         return ids
-
-
-_Err = OptionError
-"""The short name the model's checks use (``raise _Err(option, message)``)."""
-
-
-def field_names() -> set[str]:
-    return set(WandbConfig.model_fields)
-
-
-def describe_options() -> dict[str, Any]:
-    """Option name -> description, for documentation and `--help`-style listings."""
-    return {name: f.description for name, f in WandbConfig.model_fields.items()}

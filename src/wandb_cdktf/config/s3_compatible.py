@@ -20,9 +20,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
-from ..storage import connection_strings as cs
 from . import validators as v
 from .base import StrictModel
+from .types import S3BucketName, StoreRegion
 
 # JSON keys of the Secrets Manager secret (the operator-wandb chart's global.bucket.accessKey/secretKey names).
 ACCESS_KEY_FIELD = "accessKey"
@@ -41,7 +41,7 @@ def _secret_arn(value: str) -> str:
 
 
 def _endpoint(value: str) -> str:
-    cs._validate_endpoint(value)
+    v.s3_compatible_endpoint(value)
     host = value.partition("/")[0].rsplit(":", 1)[0] if not value.startswith("[") else ""
     if _AWS_S3_HOST_RE.search(host.lower()):
         raise ValueError(f"{value!r} is Amazon S3: name the bucket in bucket_name instead (W&B reaches it with the "
@@ -56,10 +56,10 @@ class S3CompatibleBucketConfig(StrictModel):
     endpoint: Annotated[str, AfterValidator(_endpoint)] = Field(
         description="host[:port][/path] of the store's S3 API without scheme (tls decides http/https), e.g. "
         "minio.example.com:9000 or gw.example.com/s3. Required.")
-    bucket: Annotated[str, AfterValidator(v.s3_bucket_name)] = Field(
+    bucket: S3BucketName = Field(
         description="Existing bucket in the store (S3 naming rules). Required; bucket_path still selects a sub-path.")
-    region: str | None = Field(
-        default=None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$",
+    region: StoreRegion | None = Field(
+        default=None,
         description="Region the store signs requests for (MinIO: MINIO_REGION, usually us-east-1); written as "
         "?region= and as the pods' AWS_REGION. Required unless it is the deployment region. Default: region.")
     tls: bool = Field(default=True, description="Reach the endpoint over HTTPS (?tls=true). Default: true.")

@@ -8,10 +8,10 @@ overridden by its own option (``database_instance_class``, ``kubernetes_instance
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 Size = Literal["small", "medium", "large", "xlarge", "xxlarge"]
-SIZES: tuple[str, ...] = ("small", "medium", "large", "xlarge", "xxlarge")
+SIZES: tuple[Size, ...] = get_args(Size)
 
 
 @dataclass(frozen=True)

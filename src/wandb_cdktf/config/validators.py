@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ..storage import connection_strings as _cs
+
 # Namespace: used verbatim in the EKS cluster name, RDS identifiers, the
 # ElastiCache replication group id, and as prefix of S3 bucket / IAM role names.
 # The tightest limit is the S3 ``bucket_prefix`` (37 characters, because AWS adds
@@ -23,7 +25,6 @@ _ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)
 _DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{1,32}$")
 _EKS_VERSION_RE = re.compile(r"^1\.(\d{2})$")
-_REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
 
@@ -82,11 +83,6 @@ def dns_name(value: str) -> str:
     return name
 
 
-def dns_label_path(value: str) -> str:
-    """A subdomain: one or more DNS labels (``wandb`` or ``ml.wandb``)."""
-    return dns_name(value)
-
-
 def route53_zone_id(value: str) -> str:
     if not _ZONE_ID_RE.match(value):
         raise ValueError(f"must be a Route53 hosted zone id like Z0123456789ABCDEFGHIJ, got {value!r}")
@@ -100,9 +96,112 @@ def eks_version(value: str) -> str:
     return value
 
 
-def aws_region(value: str) -> str:
-    if not _REGION_RE.match(value):
-        raise ValueError(f"must be an AWS region like us-west-2, got {value!r}")
+# Rules that the storage addresses (the leaf package wandb_cdktf.storage) enforce too: defined there, once.
+aws_region = _cs.validate_aws_region
+s3_bucket_name = _cs.validate_s3_bucket_name
+gcs_bucket_name = _cs.validate_gcs_bucket_name
+azure_storage_account_name = _cs.validate_azure_storage_account_name
+azure_container_name = _cs.validate_azure_container_name
+gcp_service_account_email = _cs.validate_gcp_service_account_email
+s3_compatible_endpoint = _cs.validate_endpoint
+store_region = _cs.validate_store_region
+
+# --- identifiers of other services (each rule once; the source is in the test that proves it) --------------
+
+# GCP Resource Manager, "Creating and managing projects": a project ID is 6-30 characters of lowercase letters,
+# digits and hyphens, starts with a letter and does not end with a hyphen.
+_GCP_PROJECT_ID_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+# GCP IAM, "Create service accounts": the account ID is 6-30 characters of lowercase letters, digits and
+# hyphens, starting with a letter (and, as a DNS label, not ending with a hyphen).
+_GCP_SA_ID_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Kubernetes "Object Names and IDs": RFC 1123 label names (namespaces, ...) and DNS subdomain names (service
+# accounts, secrets, ...).
+_K8S_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_K8S_SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
+# OpenID Connect Discovery 1.0 section 3 ("issuer": an https URL with no query or fragment). The path is kept to
+# RFC 3986 unreserved characters, '%' and '/', the characters of every EKS, GKE, AKS and Entra ID issuer: IAM
+# builds trust-policy condition keys from <host>/<path>, where '$', '{', '*' or '?' would be a policy variable
+# or a wildcard.
+_OIDC_ISSUER_RE = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+# Azure "Naming rules and restrictions for Azure resources": a resource group is 1-90 letters, digits,
+# underscores, hyphens, periods and parentheses, not ending with a period; regions are names like eastus.
+_AZ_RESOURCE_GROUP_RE = re.compile(r"^[-\w.()]{0,89}[-\w()]$")
+_AZ_LOCATION_RE = re.compile(r"^[a-z0-9]+$")
+
+
+def gcp_project_id(value: str) -> str:
+    if not _GCP_PROJECT_ID_RE.match(value):
+        raise ValueError("must be a GCP project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter "
+                         f"and not ending with a hyphen, got {value!r}")
+    return value
+
+
+def gcp_service_account_id(value: str) -> str:
+    if not _GCP_SA_ID_RE.match(value):
+        raise ValueError("must be a GCP service account ID: 6-30 lowercase letters, digits and hyphens, starting with "
+                         f"a letter and not ending with a hyphen, got {value!r}")
+    return value
+
+
+def gke_workload_pool(value: str) -> str:
+    """GKE Workload Identity: the pool of a cluster in project P is ``P.svc.id.goog``."""
+    project, _, suffix = value.partition(".")
+    if suffix != "svc.id.goog" or not _GCP_PROJECT_ID_RE.match(project):
+        raise ValueError(f"must be a Workload Identity pool <project id>.svc.id.goog, got {value!r}")
+    return value
+
+
+def uuid(value: str) -> str:
+    if not _UUID_RE.match(value):
+        raise ValueError(f"must be a UUID like 00000000-0000-0000-0000-000000000000, got {value!r}")
+    return value
+
+
+def kubernetes_name(value: str) -> str:
+    if not _K8S_LABEL_RE.match(value):
+        raise ValueError("must be a Kubernetes name (RFC 1123 label): 1-63 lowercase letters, digits and '-', "
+                         f"starting and ending with a letter or digit, got {value!r}")
+    return value
+
+
+def kubernetes_subdomain_name(value: str) -> str:
+    if not _K8S_SUBDOMAIN_RE.match(value):
+        raise ValueError("must be a Kubernetes name (DNS subdomain): 1-253 lowercase letters, digits, '-' and '.', "
+                         f"starting and ending with a letter or digit, got {value!r}")
+    return value
+
+
+def oidc_issuer_url(value: str) -> str:
+    """Kept verbatim: Entra ID compares a federated credential's issuer with the token's ``iss`` exactly, so
+    neither adding nor stripping a trailing '/' is safe (AKS issuers end with '/', EKS and GKE issuers do not)."""
+    if not _OIDC_ISSUER_RE.match(value):
+        raise ValueError("must be an OIDC issuer URL: https://<host>[:port][/path] with no query or fragment and a path "
+                         "of letters, digits and ._~%/- (e.g. https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE), "
+                         f"got {value!r}")
+    return value
+
+
+def azure_resource_group_name(value: str) -> str:
+    if not _AZ_RESOURCE_GROUP_RE.match(value):
+        raise ValueError("must be an Azure resource group name: 1-90 letters, digits, '_', '-', '.', '(' and ')', "
+                         f"not ending with '.', got {value!r}")
+    return value
+
+
+def azure_location(value: str) -> str:
+    if not _AZ_LOCATION_RE.match(value):
+        raise ValueError(f"must be an Azure region name like eastus (lowercase letters and digits), got {value!r}")
+    return value
+
+
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def env_name(value: str) -> str:
+    """The name of an environment variable (POSIX: letters, digits and '_', not starting with a digit)."""
+    if not _ENV_NAME_RE.match(value):
+        raise ValueError(f"must be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got {value!r}")
     return value
 
 
@@ -110,13 +209,6 @@ def aws_account_id(value: str) -> str:
     if not _ACCOUNT_RE.match(value):
         raise ValueError(f"must be a 12-digit AWS account id, got {value!r}")
     return value
-
-
-def s3_bucket_name(value: str) -> str:
-    """S3 bucket naming rules (one implementation, shared with the storage connection strings)."""
-    from ..storage.connection_strings import validate_s3_bucket_name
-
-    return validate_s3_bucket_name(value)
 
 
 _KMS_ALIAS_SUFFIX_RE = re.compile(r"^[A-Za-z0-9/_-]{1,250}$")

@@ -13,7 +13,6 @@ from .connection_strings import (
     parse_supported_file_stores,
     s3_compatible_address,
     supported_file_stores,
-    supported_file_stores_from_config,
 )
 
 __all__ = [
@@ -29,5 +28,4 @@ __all__ = [
     "parse_supported_file_stores",
     "s3_compatible_address",
     "supported_file_stores",
-    "supported_file_stores_from_config",
 ]

@@ -30,7 +30,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+# This command is the one place where storage meets the configuration (config mode reads byob.file_stores);
+# the wandb_cdktf.storage package itself imports nothing from wandb_cdktf.config.
 from ..config import ConfigError, load_config
+from ..config.file_stores import secret_from_env, supported_file_stores_from_config
 from . import connection_strings as cs
 
 
@@ -92,20 +95,20 @@ def address_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> cs.St
         if args.type == "s3":
             return cs.aws_s3_address(
                 args.bucket, args.region,
-                cs.secret_from_env(env, args.access_key_id_env, "--access-key-id-env"),
-                cs.secret_from_env(env, args.secret_access_key_env, "--secret-access-key-env"),
+                secret_from_env(env, args.access_key_id_env, "--access-key-id-env"),
+                secret_from_env(env, args.secret_access_key_env, "--secret-access-key-env"),
             )
         if args.type == "s3-compatible":
             return cs.s3_compatible_address(
                 args.endpoint, args.bucket,
-                cs.secret_from_env(env, args.access_key_id_env, "--access-key-id-env"),
-                cs.secret_from_env(env, args.secret_access_key_env, "--secret-access-key-env"),
+                secret_from_env(env, args.access_key_id_env, "--access-key-id-env"),
+                secret_from_env(env, args.secret_access_key_env, "--secret-access-key-env"),
                 region=args.region, tls=not args.no_tls,
             )
         if args.type == "gcs":
             email, key = _gcs_key(args.key_file)
             return cs.gcs_address(args.bucket, email, key)
-        return cs.azure_address(args.account, args.container, cs.secret_from_env(env, args.access_key_env, "--access-key-env"))
+        return cs.azure_address(args.account, args.container, secret_from_env(env, args.access_key_env, "--access-key-env"))
     except cs.StorageAddressError as exc:
         raise ConfigError(args.type, str(exc)) from None
 
@@ -115,7 +118,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     try:
         if args.type is None:
-            value = cs.supported_file_stores_from_config(load_config())
+            value = supported_file_stores_from_config(load_config())
             if not value:
                 raise ConfigError("byob.file_stores", "no team-level stores are configured; give a store type "
                                   "(python -m wandb_cdktf.storage --help) to print one address without a configuration")

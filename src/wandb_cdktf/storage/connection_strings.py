@@ -19,21 +19,18 @@ parsers split the authority at the *last* ``@``).
 Secrets never leave an address object by accident: ``repr()`` and ``str()`` are
 redacted; only :meth:`to_url` returns the secret-bearing string.
 
-This module imports nothing from cdktf or the provider bindings.
+This package is a leaf: it imports nothing from cdktf, the provider bindings or
+:mod:`wandb_cdktf.config` (whose ``byob.file_stores`` build these addresses, in
+``wandb_cdktf.config.file_stores``).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..config import WandbConfig
 
 __all__ = [
     "AzureAddress",
@@ -49,13 +46,15 @@ __all__ = [
     "parse_address",
     "parse_supported_file_stores",
     "s3_compatible_address",
-    "secret_from_env",
     "supported_file_stores",
-    "supported_file_stores_from_config",
+    "validate_aws_region",
     "validate_azure_container_name",
     "validate_azure_storage_account_name",
+    "validate_endpoint",
+    "validate_gcp_service_account_email",
     "validate_gcs_bucket_name",
     "validate_s3_bucket_name",
+    "validate_store_region",
 ]
 
 REDACTED = "***"
@@ -132,18 +131,40 @@ def validate_azure_container_name(name: str) -> str:
     return name
 
 
-def _validate_region(region: str, *, aws: bool) -> str:
-    pattern = _AWS_REGION_RE if aws else _REGION_RE
-    if not pattern.match(region):
-        what = "an AWS region like us-west-2" if aws else "a region of lowercase letters, digits and '-' (max 32)"
-        raise StorageAddressError(f"region must be {what}, got {region!r}")
+def validate_gcp_service_account_email(email: str) -> str:
+    """A Google service account's email: ``<id>@<project>.iam.gserviceaccount.com`` (user-managed),
+    ``<number>-compute@developer.gserviceaccount.com`` (Compute Engine default) or a service agent's
+    ``...@gcp-sa-<service>.iam.gserviceaccount.com``: every form ends in ``gserviceaccount.com``."""
+    if not _SA_EMAIL_RE.match(email):
+        raise StorageAddressError(f"must be a service account email like name@project.iam.gserviceaccount.com, got {email!r}")
+    return email
+
+
+def validate_aws_region(region: str) -> str:
+    """An AWS region name (``us-west-2``, ``us-gov-west-1``, ``cn-north-1``)."""
+    if not _AWS_REGION_RE.match(region):
+        raise StorageAddressError(f"must be an AWS region like us-west-2, got {region!r}")
     return region
+
+
+def validate_store_region(region: str) -> str:
+    """The ``region=`` of an S3-compatible store: whatever the server calls its region (MinIO: us-east-1)."""
+    if not _REGION_RE.match(region):
+        raise StorageAddressError(f"must be a region of lowercase letters, digits and '-' (max 32), got {region!r}")
+    return region
+
+
+def _validate_region(region: str, *, aws: bool) -> str:
+    try:
+        return validate_aws_region(region) if aws else validate_store_region(region)
+    except StorageAddressError as exc:
+        raise StorageAddressError(f"region {exc}") from None
 
 
 _PATH_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 
 
-def _validate_endpoint(endpoint: str) -> str:
+def validate_endpoint(endpoint: str) -> str:
     """host[:port][/path], no scheme (TLS is the ``tls`` flag).
 
     The W&B docs write S3-compatible stores as ``<url_endpoint>/<bucketName>``: the
@@ -254,7 +275,7 @@ class S3Address:
 
     def __post_init__(self) -> None:
         validate_s3_bucket_name(self.bucket)
-        _validate_endpoint(self.endpoint)
+        validate_endpoint(self.endpoint)
         _require_secret(self.access_key_id, "access_key_id")
         _require_secret(self.secret_access_key, "secret_access_key")
         if self.region is not None:
@@ -296,11 +317,10 @@ class GcsAddress:
 
     def __post_init__(self) -> None:
         validate_gcs_bucket_name(self.bucket)
-        if not _SA_EMAIL_RE.match(self.service_account_email):
-            raise StorageAddressError(
-                "service_account_email must be a service account email like "
-                f"name@project.iam.gserviceaccount.com, got {self.service_account_email!r}"
-            )
+        try:
+            validate_gcp_service_account_email(self.service_account_email)
+        except StorageAddressError as exc:
+            raise StorageAddressError(f"service_account_email {exc}") from None
         _require_secret(self.private_key, "private_key")
 
     def to_url(self) -> str:
@@ -457,38 +477,3 @@ def parse_address(url: str) -> StorageAddress:
 def parse_supported_file_stores(value: str) -> list[StorageAddress]:
     """Split a ``GORILLA_SUPPORTED_FILE_STORES`` value and parse each address."""
     return [parse_address(part) for part in value.split(",") if part]
-
-
-# --- from the deployment configuration -----------------------------------------------------
-
-
-def supported_file_stores_from_config(config: WandbConfig, environ: Mapping[str, str] | None = None) -> str | None:
-    """The ``GORILLA_SUPPORTED_FILE_STORES`` value for ``config.byob.file_stores``, or None.
-
-    Credentials are not in the configuration: each store names the environment
-    variables holding them (``*_env`` options), read here from ``environ``
-    (default ``os.environ``). A missing variable raises
-    :class:`~wandb_cdktf.config.ConfigError` naming the option. The result carries
-    secrets: hand it to Terraform only as a *sensitive* variable, never as a literal.
-    """
-    byob = getattr(config, "byob", None)
-    stores = getattr(byob, "file_stores", None) if byob is not None else None
-    if not stores:
-        return None
-    env = os.environ if environ is None else environ
-    # The platform built here runs on AWS in config.region: the one case where the docs let an
-    # S3-compatible store's region default to the instance's AWS_REGION. It is written explicitly.
-    instance_region = config.region if getattr(config, "create_platform", False) else None
-    addresses = [store.address(env, f"byob.file_stores[{i}]", instance_region) for i, store in enumerate(stores)]
-    return supported_file_stores(addresses)
-
-
-def secret_from_env(env: Mapping[str, str], var: str, option: str) -> str:
-    """The credential in environment variable ``var``; a ConfigError naming ``option`` if unset."""
-    value = env.get(var, "")
-    if not value:
-        from ..config.loader import ConfigError
-
-        raise ConfigError(option, f"environment variable {var} is not set (it must hold the credential)")
-    return value
-
