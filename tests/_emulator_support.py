@@ -183,6 +183,14 @@ class Stack:
         self.init()
         return self.must("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
 
+    def apply_plan(self) -> Result:
+        """``terraform apply`` of the plan file the last ``plan_json()`` wrote: what the test reviewed is what
+        is applied (Terraform refuses a plan whose state has moved since), and no second refresh and plan
+        (~40 s and ~17 s CPU for an infra stack against moto)."""
+        if not (self.dir / "emulator.tfplan").is_file():
+            raise AssertionError(f"apply_plan() without a plan_json() first in {self.name}")
+        return self.must("apply", "-input=false", "-no-color", PARALLELISM, "emulator.tfplan")
+
     def plan_json(self, *extra: str) -> dict[str, Any]:
         """``terraform plan -out`` then ``terraform show -json`` of that plan."""
         self.init()

@@ -144,7 +144,7 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     assert not destroyed, "the takeover plan destroys or replaces:\n" + "\n".join(destroyed)
 
     # 4. Apply; then the re-plan is clean.
-    ours.apply()
+    ours.apply_plan()  # the takeover plan checked above, as the user reviewed it
     _, unexpected = split_artefacts(changes(ours.plan_json()))
     assert not unexpected, "re-plan after the takeover is not clean:\n" + "\n".join(unexpected)
     return report, config, plan

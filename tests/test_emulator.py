@@ -176,7 +176,7 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     assert {"aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_route53_record"} <= gone
     print("migration plan:\n" + "\n".join(describe(rc) for rc in changes(plan)))
 
-    post.apply()  # step 4 of the README: ELB deletes the unprotected ALB
+    post.apply_plan()  # step 4 of the README: ELB deletes the unprotected ALB
     assert "wbmig-alb" not in [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
     _, unexpected = split_artefacts(changes(post.plan_json()))
     assert not unexpected, "re-plan after the migration is not clean:\n" + "\n".join(unexpected)
@@ -187,7 +187,7 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     harmful = [describe(rc) for rc in changes(rollback)
                if rc["type"] in STATEFUL_TYPES and rc["type"] != "aws_efs_file_system" and "delete" in rc["change"]["actions"]]
     assert not harmful, "rollback deletes or replaces stateful resources:\n" + "\n".join(harmful)
-    back.apply()
+    back.apply_plan()
     assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]].count("wbmig-alb") == 1
 
 
@@ -571,7 +571,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     (db,) = _by_type(plan, "aws_rds_cluster")
     assert db["change"]["actions"] == ["update"], describe(db)
     assert {"manage_master_user_password", "master_password_wo_version"} <= set(changed_paths(db))
-    new.apply()
+    new.apply_plan()
     sm = moto.client("secretsmanager")
     outputs = new.state_json()["values"]["outputs"]
     secret_arn = outputs["database_secret_arn"]["value"]
@@ -594,7 +594,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
         assert rc["change"]["actions"] == ["update"], describe(rc)
         assert rc["change"]["after"]["addon_version"] != rc["change"]["before"]["addon_version"], describe(rc)
         assert ".32-eksbuild.2" in rc["change"]["after"]["addon_version"], "most recent version for 1.32"
-    up.apply()
+    up.apply_plan()
 
     # 3. skipping a minor: Terraform plans it, EKS (the emulator) refuses it; nothing else moved.
     skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra")
@@ -618,7 +618,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
                if "database" in rc["address"])
     (db,) = _by_type(plan, "aws_rds_cluster")
     assert db["change"]["actions"] == ["update"] and changed_paths(db) == ["master_password_wo_version"], describe(db)
-    rotate.apply()
+    rotate.apply_plan()
     assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.33"
     second = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
     assert second["password"] != first["password"] and second["password"].isalnum()
