@@ -122,13 +122,14 @@ def test_aws_build_context_bucket_is_private_versioned_encrypted_and_expiring(aw
     assert rules["expire-build-contexts"]["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
     assert rules["expire-build-contexts"]["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 1}]
     assert rules["remove-expired-delete-markers"]["expiration"] == [{"expired_object_delete_marker": True}]
-    tls = policy_of(aws_stack, one_resource(aws_stack, "aws_s3_bucket_policy")["policy"])
-    assert tls == [{
-        "sid": "DenyInsecureTransport", "effect": "Deny", "actions": ["s3:*"],
-        "resources": [ref("aws_s3_bucket", aws_stack, "arn"), ref("aws_s3_bucket", aws_stack, "arn") + "/*"],
-        "principals": [{"type": "*", "identifiers": ["*"]}],
-        "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
+    bucket_policy = one_resource(aws_stack, "aws_s3_bucket_policy")
+    assert json.loads(bucket_policy["policy"])["Statement"] == [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [ref("aws_s3_bucket", aws_stack, "arn"), ref("aws_s3_bucket", aws_stack, "arn") + "/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }]
+    (pab_name,) = resources(aws_stack, "aws_s3_bucket_public_access_block")
+    assert bucket_policy["depends_on"] == [f"aws_s3_bucket_public_access_block.{pab_name}"]
 
 
 def test_aws_role_trusts_only_the_agent_service_account(aws_stack):

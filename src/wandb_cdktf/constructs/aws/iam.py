@@ -90,8 +90,14 @@ def same_permission(a: Statement, b: Statement) -> bool:
     return norm(a) == norm(b)
 
 
-def policy_document(*statements: Statement) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=False)
+def policy_document(*statements: Statement, policy_id: str | None = None) -> str:
+    """An IAM policy document (identity, resource, trust or key policy) as JSON text; ``policy_id`` is its
+    optional ``Id`` element."""
+    doc: dict[str, Any] = {"Version": "2012-10-17"}
+    if policy_id is not None:
+        doc["Id"] = policy_id
+    doc["Statement"] = list(statements)
+    return json.dumps(doc, sort_keys=False)
 
 
 def allow(actions: list[str] | str, resources: list[str] | str, sid: str | None = None, **extra: Any) -> Statement:
@@ -133,13 +139,3 @@ def irsa_trust(oidc_provider_arn: str, oidc_issuer: str, service_accounts: list[
         }
     )
 
-
-def deny_insecure_transport(resources: list[str], sid: str = "DenyInsecureTransport") -> Statement:
-    return {
-        "Sid": sid,
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": resources,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }

@@ -17,6 +17,7 @@ from typing import Any
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import BucketPartIds, Encryption, harden_bucket, lifecycle_rule
 
 # The registry actions from W&B's Launch agent docs, on the repository only.
 ECR_REPOSITORY_ACTIONS = (
@@ -194,80 +195,15 @@ class AwsLaunchAgent(Construct):
     def _build_context_bucket(self, props: AwsLaunchAgentProps) -> Any:
         naming: dict[str, Any] = {"bucket": props.bucket_name} if props.bucket_name else {"bucket_prefix": f"{props.name_prefix}-ctx-"}
         bucket = aws.s3_bucket.S3Bucket(self, "build-context-bucket", force_destroy=props.force_destroy, **naming)
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self,
-            "build-context-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self,
-            "build-context-ownership",
-            bucket=bucket.id,
-            rule=aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self,
-            "build-context-versioning",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
-        sse = aws.s3_bucket_server_side_encryption_configuration
-        sse.S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "build-context-encryption",
-            bucket=bucket.id,
-            rule=[
-                sse.S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
+        harden_bucket(
+            self, bucket, ids=BucketPartIds.prefixed("build-context-"),
+            encryption=Encryption.kms(props.kms_key_arn),
+            lifecycle_rules=[
+                lifecycle_rule("expire-build-contexts", prefix="", expiration_days=props.build_context_expiration_days,
+                               noncurrent_days=1, abort_incomplete_multipart_days=1),
+                lifecycle_rule("remove-expired-delete-markers", prefix="", expired_object_delete_marker=True),
             ],
         )
-        lc = aws.s3_bucket_lifecycle_configuration
-        lc.S3BucketLifecycleConfiguration(
-            self,
-            "build-context-lifecycle",
-            bucket=bucket.id,
-            rule=[
-                lc.S3BucketLifecycleConfigurationRule(
-                    id="expire-build-contexts",
-                    status="Enabled",
-                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(days=props.build_context_expiration_days)],
-                    noncurrent_version_expiration=[lc.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)],
-                    abort_incomplete_multipart_upload=[
-                        lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=1)
-                    ],
-                ),
-                lc.S3BucketLifecycleConfigurationRule(
-                    id="remove-expired-delete-markers",
-                    status="Enabled",
-                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(expired_object_delete_marker=True)],
-                ),
-            ],
-        )
-        tls_only = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-            self,
-            "build-context-tls-only",
-            statement=_statements([
-                {
-                    "sid": "DenyInsecureTransport",
-                    "effect": "Deny",
-                    "actions": ["s3:*"],
-                    "resources": [bucket.arn, f"{bucket.arn}/*"],
-                    "principals": [{"type": "*", "identifiers": ["*"]}],
-                    "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
-                }
-            ]),
-        )
-        aws.s3_bucket_policy.S3BucketPolicy(self, "build-context-policy", bucket=bucket.id, policy=tls_only.json)
         return bucket
 
     # --- policies -------------------------------------------------------------------------
