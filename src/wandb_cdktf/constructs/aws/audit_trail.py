@@ -98,7 +98,7 @@ class AuditTrail(Construct):
         )
         self._bucket = bucket
         bucket_arn = f"arn:{ctx.partition}:s3:::{p.log_bucket_name}"
-        policy = harden_bucket(
+        hardened = harden_bucket(
             self, bucket, ids=BucketPartIds(encryption="sse"), bucket_arn=bucket_arn,
             encryption=Encryption.kms(self._key.arn),
             lifecycle_rules=[lifecycle_rule(
@@ -113,7 +113,8 @@ class AuditTrail(Construct):
                  "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                                 "aws:SourceArn": trail_arn}}},
             ],
-        ).policy
+        )
+        assert hardened.policy is not None  # the CloudTrail statements are always there
         self._trail = aws.cloudtrail.Cloudtrail(
             self, "trail", name=self._trail_name, s3_bucket_name=bucket.id, kms_key_id=self._key.arn,
             include_global_service_events=p.include_global_service_events,
@@ -124,7 +125,7 @@ class AuditTrail(Construct):
                     type="AWS::S3::Object", values=[f"arn:{ctx.partition}:s3:::{p.watched_bucket_name}/"])],
             )],
             tags={"Name": f"{p.namespace}-cloudtrail"},
-            depends_on=[policy],
+            depends_on=[hardened.policy],
         )
 
     @property

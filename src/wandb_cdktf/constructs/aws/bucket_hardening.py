@@ -22,12 +22,8 @@ from .iam import Statement, policy_document
 
 # What W&B's browser clients need for presigned-URL uploads and downloads (W&B BYOB guide, CORS
 # configuration); the max-age is the caller's (it differs between the W&B docs and terraform-aws-wandb).
-CORS_ALLOWED = {
-    "allowed_headers": ["*"],
-    "allowed_methods": ["GET", "HEAD", "PUT"],
-    "allowed_origins": ["*"],
-    "expose_headers": ["ETag"],
-}
+CORS_ALLOWED_METHODS = ["GET", "HEAD", "PUT"]
+CORS_EXPOSE_HEADERS = ["ETag"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +67,8 @@ class Encryption:
 class HardenedBucket:
     """What :func:`harden_bucket` created (``policy`` is None without a bucket policy)."""
 
-    public_access_block: Any
-    policy: Any
+    public_access_block: aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock
+    policy: aws.s3_bucket_policy.S3BucketPolicy | None
 
 
 def deny_insecure_transport(bucket_arn: str, sid: str = "DenyInsecureTransport") -> Statement:
@@ -98,7 +94,7 @@ def bucket_policy_document(bucket_arn: str, *statements: Statement, tls_only: bo
 def lifecycle_rule(rule_id: str, *, prefix: str | None = None, abort_incomplete_multipart_days: int | None = None,
                    noncurrent_days: int | None = None, expiration_days: int | None = None,
                    expired_object_delete_marker: bool | None = None, transition_days: int | None = None,
-                   transition_storage_class: str | None = None) -> Any:
+                   transition_storage_class: str = "GLACIER") -> aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule:
     """One enabled lifecycle rule over the whole bucket (``prefix`` None: an empty filter)."""
     lc = aws.s3_bucket_lifecycle_configuration
     rule: dict[str, Any] = {"id": rule_id, "status": "Enabled", "filter": [lc.S3BucketLifecycleConfigurationRuleFilter(prefix=prefix)]}
@@ -117,7 +113,8 @@ def lifecycle_rule(rule_id: str, *, prefix: str | None = None, abort_incomplete_
     return lc.S3BucketLifecycleConfigurationRule(**rule)
 
 
-def harden_bucket(scope: Construct, bucket: Any, *, encryption: Encryption, lifecycle_rules: Sequence[Any],
+def harden_bucket(scope: Construct, bucket: aws.s3_bucket.S3Bucket, *, encryption: Encryption,
+                  lifecycle_rules: Sequence[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule],
                   ids: BucketPartIds = BucketPartIds(), policy_statements: Sequence[Statement] = (),
                   tls_only: bool = True, bucket_arn: str | None = None, policy_id: str | None = None,
                   cors_max_age_seconds: int | None = None) -> HardenedBucket:
@@ -127,7 +124,7 @@ def harden_bucket(scope: Construct, bucket: Any, *, encryption: Encryption, life
     - ownership ``BucketOwnerEnforced`` (ACLs disabled), unless ``ids.ownership`` is None;
     - versioning enabled;
     - default encryption ``encryption``;
-    - with ``cors_max_age_seconds``: the CORS rule W&B's browser clients need (:data:`CORS_ALLOWED`);
+    - with ``cors_max_age_seconds``: the CORS rule W&B's browser clients need (any origin and header; ``CORS_ALLOWED_METHODS``);
     - ``lifecycle_rules`` (callers choose: W&B history never expires, logs and build contexts do);
     - a bucket policy of ``policy_statements`` plus the TLS-only deny (``tls_only``), when there is
       anything to put in it. It depends on the public-access block, as in terraform-aws-modules/s3-bucket:
@@ -161,7 +158,9 @@ def harden_bucket(scope: Construct, bucket: Any, *, encryption: Encryption, life
     if cors_max_age_seconds is not None:
         cors = aws.s3_bucket_cors_configuration
         cors.S3BucketCorsConfiguration(scope, ids.cors, bucket=bid, cors_rule=[
-            cors.S3BucketCorsConfigurationCorsRule(**CORS_ALLOWED, max_age_seconds=cors_max_age_seconds)])
+            cors.S3BucketCorsConfigurationCorsRule(
+                allowed_headers=["*"], allowed_methods=CORS_ALLOWED_METHODS, allowed_origins=["*"],
+                expose_headers=CORS_EXPOSE_HEADERS, max_age_seconds=cors_max_age_seconds)])
     aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
         scope, ids.lifecycle, bucket=bid, rule=list(lifecycle_rules))
     policy = None
