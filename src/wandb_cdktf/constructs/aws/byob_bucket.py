@@ -20,7 +20,6 @@ and noncurrent versions never expire: a BYOB bucket holds W&B run history.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .bucket_hardening import Encryption, bucket_policy_document, harden_bucket, lifecycle_rule
-from .iam import Statement
+from .iam import Statement, policy_document
 
 KMS_EXTERNAL_ACTIONS: tuple[str, ...] = (
     "kms:Decrypt",
@@ -120,25 +119,12 @@ class ByobBucket(Construct):
 
     # --- policies -------------------------------------------------------------------------
     def key_policy(self, key_arn: str) -> str:
-        return json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "Internal",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": self._account_root},
-                    "Action": "kms:*",
-                    "Resource": key_arn,
-                },
-                {
-                    "Sid": "External",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": self.props.wandb_principal_arn},
-                    "Action": list(KMS_EXTERNAL_ACTIONS),
-                    "Resource": key_arn,
-                },
-            ],
-        })
+        return policy_document(
+            {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": self._account_root}, "Action": "kms:*",
+             "Resource": key_arn},
+            {"Sid": "External", "Effect": "Allow", "Principal": {"AWS": self.props.wandb_principal_arn},
+             "Action": list(KMS_EXTERNAL_ACTIONS), "Resource": key_arn},
+        )
 
     def _wandb_access(self, bucket_arn: str) -> Statement:
         """The BYOB guide's "WAndBAccountAccess" statement: the documented actions on the bucket and its objects."""

@@ -125,17 +125,23 @@ def irsa_trust(oidc_provider_arn: str, oidc_issuer: str, service_accounts: list[
     ``oidc_issuer`` is the issuer without ``https://`` (as used in condition keys).
     """
     subjects = [f"system:serviceaccount:{ns}:{sa}" for ns, sa in service_accounts]
+    return policy_document(web_identity_statement(oidc_provider_arn, oidc_issuer, subjects))
+
+
+def web_identity_statement(oidc_provider_arn: str, oidc_issuer: str, subjects: list[str],
+                           sid: str | None = None) -> Statement:
+    """The IRSA trust statement: tokens of ``oidc_issuer`` (without ``https://``) with audience
+    ``sts.amazonaws.com`` and one of ``subjects`` (``StringLike`` when one has a ``*``) may assume the role."""
     condition: dict[str, dict[str, Any]] = {"StringEquals": {f"{oidc_issuer}:aud": "sts.amazonaws.com"}}
     if any("*" in s for s in subjects):
         condition["StringLike"] = {f"{oidc_issuer}:sub": subjects}
     else:
         condition["StringEquals"][f"{oidc_issuer}:sub"] = subjects
-    return policy_document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Federated": oidc_provider_arn},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": condition,
-        }
-    )
+    stmt: Statement = {
+        "Effect": "Allow",
+        "Principal": {"Federated": oidc_provider_arn},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
+    return {"Sid": sid, **stmt} if sid else stmt
 
