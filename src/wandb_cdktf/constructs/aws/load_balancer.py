@@ -16,7 +16,10 @@ from constructs import Construct
 from ..._providers import aws
 from .security_groups import add_cidr_ingress, service_security_group, tcp_egress_to_group, tcp_ingress_from_group
 
+# The NodePort of the pre-operator W&B service (kubernetes/wandb_app.py), which this ALB's target group forwards to.
 NODE_PORT = 32543
+# TLS 1.3 and 1.2 only (ELB "Security policies for your Application Load Balancer"); also the post-operator
+# ALB's ``alb.ingress.kubernetes.io/ssl-policy`` (kubernetes/operator.py).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
