@@ -66,6 +66,10 @@ def ref(rtype: str, doc: dict[str, Any], attr: str) -> str:
     return f"${{{rtype}.{name}.{attr}}}"
 
 
+PARTITION = "${data.aws_partition.account-partition.partition}"
+DNS_SUFFIX = "${data.aws_partition.account-partition.dns_suffix}"
+
+
 def policy_of(policy: str) -> list[dict[str, Any]]:
     """The statements of an inline JSON policy. A ``${...}`` interpolation may hold quotes (``replace(x, "https://",
     "")``) that Terraform evaluates before the text is JSON: each is parsed as a placeholder and put back."""
@@ -181,7 +185,9 @@ def test_aws_role_policy_is_the_seed_policy_on_this_repository_and_bucket(aws_st
     # SageMaker (configured in the example)
     assert s["SageMakerTrainingJobs"]["Action"] == [
         "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:AddTags", "sagemaker:StopTrainingJob"]
-    assert s["SageMakerTrainingJobs"]["Resource"] == ["arn:aws:sagemaker:us-west-2:*:training-job/*"]
+    # Partition and DNS suffix from the account context, as in every AWS construct (aws-cn, aws-us-gov).
+    assert s["SageMakerTrainingJobs"]["Resource"] == [f"arn:{PARTITION}:sagemaker:us-west-2:*:training-job/*"]
+    assert s["SageMakerLogs"]["Resource"] == [f"arn:{PARTITION}:logs:us-west-2:*:log-group:/aws/sagemaker/TrainingJobs:*"]
     assert s["SageMakerPassRole"]["Resource"] == ["arn:aws:iam::123456789012:role/wbdemo-sagemaker-execution"]
     assert s["SageMakerPassRole"]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
     assert "SageMakerKmsGrant" not in s
@@ -234,7 +240,7 @@ def test_aws_customer_kms_key_is_used_and_granted_via_s3_only(synth):
     assert sse["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": key}
     s = by_sid(policy_of(one_resource(stack, "aws_iam_role_policy")["policy"]))
     assert s["BuildContextEncryption"]["Resource"] == [key]
-    assert s["BuildContextEncryption"]["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}}
+    assert s["BuildContextEncryption"]["Condition"] == {"StringEquals": {"kms:ViaService": f"s3.us-west-2.{DNS_SUFFIX}"}}
 
 
 def noop_variant(name: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .bucket_hardening import Encryption, bucket_policy_document, harden_bucket, lifecycle_rule
+from .context import account_context
 from .iam import Statement, policy_document
 
 KMS_EXTERNAL_ACTIONS: tuple[str, ...] = (
@@ -80,10 +81,9 @@ class ByobBucket(Construct):
         if props.abort_incomplete_multipart_days < 1:
             raise ValueError(f"abort_incomplete_multipart_days must be at least 1, got {props.abort_incomplete_multipart_days}")
         self.props = props
-        identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(self, "caller")
-        partition = aws.data_aws_partition.DataAwsPartition(self, "partition")
+        ctx = account_context(self)
         # The bucket owner's account root, never the caller's (possibly temporary) session ARN.
-        self._account_root = f"arn:{partition.partition}:iam::{identity.account_id}:root"
+        self._account_root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
 
         self._key: Any = None
         if props.kms_key_arn:

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .bucket_hardening import BucketPartIds, Encryption, harden_bucket, lifecycle_rule
+from .context import account_context
 from .iam import Statement, allow, policy_document, web_identity_statement
 
 # The registry actions from W&B's Launch agent docs, on the repository only.
@@ -212,6 +213,7 @@ class AwsLaunchAgent(Construct):
 
     def _permission_statements(self, props: AwsLaunchAgentProps) -> list[Statement]:
         statements: list[Statement] = []
+        ctx = account_context(self)
         if self._repository is not None:
             repo_arn = self._repository.arn
             statements += [
@@ -227,20 +229,20 @@ class AwsLaunchAgent(Construct):
             if props.kms_key_arn:
                 statements.append(allow(
                     ["kms:GenerateDataKey", "kms:Decrypt"], [props.kms_key_arn], sid="BuildContextEncryption",
-                    Condition={"StringEquals": {"kms:ViaService": f"s3.{props.region}.amazonaws.com"}}))
+                    Condition={"StringEquals": {"kms:ViaService": f"s3.{props.region}.{ctx.dns_suffix}"}}))
         if props.sagemaker_execution_role_arn:
             statements += [
-                allow(list(SAGEMAKER_ACTIONS), [f"arn:aws:sagemaker:{props.region}:*:training-job/*"],
+                allow(list(SAGEMAKER_ACTIONS), [f"arn:{ctx.partition}:sagemaker:{props.region}:*:training-job/*"],
                       sid="SageMakerTrainingJobs"),
                 allow(["logs:DescribeLogStreams", "logs:GetLogEvents"],
-                      [f"arn:aws:logs:{props.region}:*:log-group:/aws/sagemaker/TrainingJobs:*"], sid="SageMakerLogs"),
+                      [f"arn:{ctx.partition}:logs:{props.region}:*:log-group:/aws/sagemaker/TrainingJobs:*"], sid="SageMakerLogs"),
                 allow(["iam:PassRole"], [props.sagemaker_execution_role_arn], sid="SageMakerPassRole",
                       Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
             ]
             if props.sagemaker_kms_key_arn:
                 statements.append(allow(
                     ["kms:CreateGrant"], [props.sagemaker_kms_key_arn], sid="SageMakerKmsGrant",
-                    Condition={"StringEquals": {"kms:ViaService": f"sagemaker.{props.region}.amazonaws.com"},
+                    Condition={"StringEquals": {"kms:ViaService": f"sagemaker.{props.region}.{ctx.dns_suffix}"},
                                "Bool": {"kms:GrantIsForAWSResource": "true"}}))
         return statements
 
@@ -264,7 +266,9 @@ class AwsLaunchAgent(Construct):
         without a registry (noop builder).
 
         Built from the registry id (the only part unknown before apply) so the
-        rest of the URL can be checked against the agent's ECR pattern at synth time.
+        rest of the URL can be checked against the agent's ECR pattern at synth time. The suffix stays the
+        literal ``amazonaws.com`` (not the partition's DNS suffix): the W&B agent accepts only that form
+        as a destination (launch_config._ECR_RE).
         """
         if self._repository is None:
             return None
