@@ -85,7 +85,7 @@ class ByobBucket(Construct):
         # The bucket owner's account root, never the caller's (possibly temporary) session ARN.
         self._account_root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
 
-        self._key: Any = None
+        self._key: aws.kms_key.KmsKey | None = None
         if props.kms_key_arn:
             self._key_arn = props.kms_key_arn
         else:

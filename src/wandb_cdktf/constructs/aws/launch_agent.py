@@ -112,11 +112,11 @@ class AwsLaunchAgent(Construct):
         super().__init__(scope, construct_id)
         self._props = props
 
-        self._repository: Any = None
+        self._repository: aws.ecr_repository.EcrRepository | None = None
         if props.registry:
             self._registry(props)
 
-        self._bucket: Any = None
+        self._bucket: aws.s3_bucket.S3Bucket | None = None
         if props.build_context_bucket:
             self._bucket = self._build_context_bucket(props)
 
@@ -185,7 +185,7 @@ class AwsLaunchAgent(Construct):
             ),
         )
 
-    def _build_context_bucket(self, props: AwsLaunchAgentProps) -> Any:
+    def _build_context_bucket(self, props: AwsLaunchAgentProps) -> aws.s3_bucket.S3Bucket:
         naming: dict[str, Any] = {"bucket": props.bucket_name} if props.bucket_name else {"bucket_prefix": f"{props.name_prefix}-ctx-"}
         bucket = aws.s3_bucket.S3Bucket(self, "build-context-bucket", force_destroy=props.force_destroy, **naming)
         harden_bucket(
@@ -214,13 +214,13 @@ class AwsLaunchAgent(Construct):
     def _permission_statements(self, props: AwsLaunchAgentProps) -> list[Statement]:
         statements: list[Statement] = []
         ctx = account_context(self)
-        if self._repository is not None:
-            repo_arn = self._repository.arn
+        repo_arn = self._repository.arn if self._repository is not None else None
+        if repo_arn is not None:
             statements += [
                 allow(list(ECR_REPOSITORY_ACTIONS), [repo_arn], sid="LaunchRegistry"),
                 allow(["ecr:GetAuthorizationToken"], ["*"], sid="LaunchRegistryLogin"),
             ]
-        if self._bucket is not None:
+        if self._bucket is not None and repo_arn is not None:  # Kaniko needs the registry (AwsLaunchAgentProps)
             statements += [
                 allow(list(ECR_KANIKO_CACHE_ACTIONS), [repo_arn], sid="KanikoCacheRead"),
                 allow(["s3:ListBucket"], [self._bucket.arn], sid="ListObjectsInBucket"),
