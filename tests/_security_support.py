@@ -357,7 +357,7 @@ def neutralize_interpolations(text: str) -> str:
 
 
 def iter_policies(stack: str, doc: dict[str, Any]) -> Iterator[PolicyDoc]:
-    """Every policy document in a stack: JSON strings on policy attributes and aws_iam_policy_document data."""
+    """Every policy document in a stack: the JSON strings on policy attributes (the only form we write)."""
     for rtype, items in (doc.get("resource") or {}).items():
         attrs = POLICY_ATTRIBUTES.get(rtype)
         if attrs is None and "policy" not in rtype:
@@ -378,19 +378,10 @@ def iter_policies(stack: str, doc: dict[str, Any]) -> Iterator[PolicyDoc]:
                     except json.JSONDecodeError as exc:
                         raise AssertionError(f"{stack}: {rtype}.{lid}.{attr} is not a JSON policy: {exc}") from None
                     yield PolicyDoc(stack, f"{rtype}.{lid}", attr, parsed)
-    for lid, body in ((doc.get("data") or {}).get("aws_iam_policy_document") or {}).items():
-        statements = []
-        for st in body.get("statement") or []:
-            statements.append({
-                "Sid": st.get("sid"),
-                "Effect": st.get("effect", "Allow"),
-                "Action": st.get("actions") or [],
-                "NotAction": st.get("not_actions") or [],
-                "Resource": st.get("resources") or [],
-                "Principal": st.get("principals") or [],
-                "Condition": st.get("condition") or [],
-            })
-        yield PolicyDoc(stack, f"data.aws_iam_policy_document.{lid}", "statement", {"Statement": statements})
+    # One idiom (constructs/aws/iam.py: policy_document/allow): a policy is JSON text on its resource, so
+    # every one is parsed above. A data source would be a second idiom that this gate would not read.
+    documents = sorted((doc.get("data") or {}).get("aws_iam_policy_document") or {})
+    assert not documents, f"{stack}: aws_iam_policy_document data {documents}: write the policy with iam.policy_document"
 
 
 def as_list(value: Any) -> list[Any]:

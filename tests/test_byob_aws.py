@@ -59,6 +59,15 @@ def test_kms_key(doc) -> None:
     assert key["customer_master_key_spec"] == "SYMMETRIC_DEFAULT"
 
 
+def test_account_facts_come_from_the_stack_account_context(doc) -> None:
+    """ByobBucket takes account id and partition from account_context (one set of data sources per stack, as
+    every AWS construct) and reads no aws_iam_session_context: for an assumed role that data source calls
+    iam:GetRole (terraform-provider-aws PR #19957, d/aws_iam_session_context), which a BYOB stack never needs."""
+    assert set(doc["data"]["aws_caller_identity"]) == {"account-identity"}
+    assert set(doc["data"]["aws_partition"]) == {"account-partition"}
+    assert "aws_iam_session_context" not in doc["data"]
+
+
 def test_kms_key_policy_matches_the_docs(doc) -> None:
     policy_res = one_resource(doc, "aws_kms_key_policy")
     assert policy_res["key_id"] == ref("aws_kms_key", doc, "key_id")

@@ -1,8 +1,9 @@
 """IAM gate: no policy we generate grants every action, or a whole service on every resource.
 
 Every policy document in every synthesized stack (IAM policies and inline role
-policies, trust policies, bucket / queue / key / repository policies, and
-``aws_iam_policy_document`` data sources) is parsed. An ``Allow`` statement fails
+policies, trust policies, bucket / queue / key / repository policies; all JSON text
+written with ``constructs/aws/iam.policy_document``, and an ``aws_iam_policy_document``
+data source fails the gate) is parsed. An ``Allow`` statement fails
 the gate when its Action is ``*``, when it uses ``NotAction``, or when an Action
 ``<service>:*`` meets Resource ``*`` -- unless ``iam_wildcards`` in
 ``security/checkov-skips.yaml`` lists it with a reason. Entries that no longer match

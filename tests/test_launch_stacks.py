@@ -66,18 +66,42 @@ def ref(rtype: str, doc: dict[str, Any], attr: str) -> str:
     return f"${{{rtype}.{name}.{attr}}}"
 
 
-def policy_docs(doc: dict[str, Any]) -> dict[str, Any]:
-    return doc.get("data", {}).get("aws_iam_policy_document", {})
+PARTITION = "${data.aws_partition.account-partition.partition}"
+DNS_SUFFIX = "${data.aws_partition.account-partition.dns_suffix}"
 
 
-def policy_of(doc: dict[str, Any], reference: str) -> list[dict[str, Any]]:
-    m = re.fullmatch(r"\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}", reference)
-    assert m, reference
-    return policy_docs(doc)[m.group(1)]["statement"]
+def policy_of(policy: str) -> list[dict[str, Any]]:
+    """The statements of an inline JSON policy. A ``${...}`` interpolation may hold quotes (``replace(x, "https://",
+    "")``) that Terraform evaluates before the text is JSON: each is parsed as a placeholder and put back."""
+    exprs: list[str] = []
+    out, i = [], 0
+    while i < len(policy):
+        if policy.startswith("${", i):
+            depth, j = 0, i
+            while True:
+                depth += {"{": 1, "}": -1}.get(policy[j], 0)
+                if depth == 0 and policy[j] == "}":
+                    break
+                j += 1
+            exprs.append(policy[i:j + 1])
+            out.append(f"@TF{len(exprs) - 1}@")
+            i = j + 1
+        else:
+            out.append(policy[i])
+            i += 1
+
+    def back(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {back(k): back(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [back(x) for x in v]
+        return re.sub(r"@TF(\d+)@", lambda m: exprs[int(m.group(1))], v) if isinstance(v, str) else v
+
+    return back(json.loads("".join(out)))["Statement"]
 
 
 def by_sid(statements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {s["sid"]: s for s in statements}
+    return {s["Sid"]: s for s in statements}
 
 
 # --- AWS ---------------------------------------------------------------------------------------
@@ -122,50 +146,50 @@ def test_aws_build_context_bucket_is_private_versioned_encrypted_and_expiring(aw
     assert rules["expire-build-contexts"]["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
     assert rules["expire-build-contexts"]["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 1}]
     assert rules["remove-expired-delete-markers"]["expiration"] == [{"expired_object_delete_marker": True}]
-    tls = policy_of(aws_stack, one_resource(aws_stack, "aws_s3_bucket_policy")["policy"])
-    assert tls == [{
-        "sid": "DenyInsecureTransport", "effect": "Deny", "actions": ["s3:*"],
-        "resources": [ref("aws_s3_bucket", aws_stack, "arn"), ref("aws_s3_bucket", aws_stack, "arn") + "/*"],
-        "principals": [{"type": "*", "identifiers": ["*"]}],
-        "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
+    bucket_policy = one_resource(aws_stack, "aws_s3_bucket_policy")
+    assert json.loads(bucket_policy["policy"])["Statement"] == [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [ref("aws_s3_bucket", aws_stack, "arn"), ref("aws_s3_bucket", aws_stack, "arn") + "/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }]
+    (pab_name,) = resources(aws_stack, "aws_s3_bucket_public_access_block")
+    assert bucket_policy["depends_on"] == [f"aws_s3_bucket_public_access_block.{pab_name}"]
 
 
 def test_aws_role_trusts_only_the_agent_service_account(aws_stack):
     cfg = example("launch-aws.yaml")["launch"]["aws"]
     role = one_resource(aws_stack, "aws_iam_role")
     assert role["name"] == "wbdemo-launch-agent"
-    (stmt,) = policy_of(aws_stack, role["assume_role_policy"])
+    (stmt,) = policy_of(role["assume_role_policy"])
     issuer = cfg["oidc_issuer_url"].removeprefix("https://")
-    assert stmt["actions"] == ["sts:AssumeRoleWithWebIdentity"]
-    assert stmt["principals"] == [{"type": "Federated", "identifiers": [cfg["oidc_provider_arn"]]}]
-    assert stmt["condition"] == [
-        {"test": "StringEquals", "variable": f"{issuer}:sub", "values": [SUBJECT]},
-        {"test": "StringEquals", "variable": f"{issuer}:aud", "values": ["sts.amazonaws.com"]},
-    ]
+    assert stmt["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert stmt["Principal"] == {"Federated": cfg["oidc_provider_arn"]}
+    assert stmt["Condition"] == {"StringEquals": {f"{issuer}:sub": [SUBJECT], f"{issuer}:aud": "sts.amazonaws.com"}}
 
 
 def test_aws_role_policy_is_the_seed_policy_on_this_repository_and_bucket(aws_stack):
     policy = one_resource(aws_stack, "aws_iam_role_policy")
     assert policy["role"] == ref("aws_iam_role", aws_stack, "id")
-    s = by_sid(policy_of(aws_stack, policy["policy"]))
+    s = by_sid(policy_of(policy["policy"]))
     repo_arn = ref("aws_ecr_repository", aws_stack, "arn")
     bucket_arn = ref("aws_s3_bucket", aws_stack, "arn")
-    assert s["LaunchRegistry"]["actions"] == SEED_ECR_ACTIONS
-    assert s["LaunchRegistry"]["resources"] == [repo_arn]
-    assert s["LaunchRegistryLogin"] == {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]}
-    assert s["KanikoCacheRead"]["actions"] == ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    assert s["KanikoCacheRead"]["resources"] == [repo_arn]
-    assert s["ListObjectsInBucket"]["actions"] == ["s3:ListBucket"] and s["ListObjectsInBucket"]["resources"] == [bucket_arn]
-    assert s["AllObjectActions"]["actions"] == ["s3:*Object"] and s["AllObjectActions"]["resources"] == [bucket_arn + "/*"]
+    assert s["LaunchRegistry"]["Action"] == SEED_ECR_ACTIONS
+    assert s["LaunchRegistry"]["Resource"] == [repo_arn]
+    assert s["LaunchRegistryLogin"] == {"Sid": "LaunchRegistryLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}
+    assert s["KanikoCacheRead"]["Action"] == ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    assert s["KanikoCacheRead"]["Resource"] == [repo_arn]
+    assert s["ListObjectsInBucket"]["Action"] == ["s3:ListBucket"] and s["ListObjectsInBucket"]["Resource"] == [bucket_arn]
+    assert s["AllObjectActions"]["Action"] == ["s3:*Object"] and s["AllObjectActions"]["Resource"] == [bucket_arn + "/*"]
     # nothing else is granted on "*"
-    assert [sid for sid, st in s.items() if "*" in st.get("resources", [])] == ["LaunchRegistryLogin"]
+    assert [sid for sid, st in s.items() if "*" in st.get("Resource", [])] == ["LaunchRegistryLogin"]
     # SageMaker (configured in the example)
-    assert s["SageMakerTrainingJobs"]["actions"] == [
+    assert s["SageMakerTrainingJobs"]["Action"] == [
         "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:AddTags", "sagemaker:StopTrainingJob"]
-    assert s["SageMakerTrainingJobs"]["resources"] == ["arn:aws:sagemaker:us-west-2:*:training-job/*"]
-    assert s["SageMakerPassRole"]["resources"] == ["arn:aws:iam::123456789012:role/wbdemo-sagemaker-execution"]
-    assert s["SageMakerPassRole"]["condition"][0]["values"] == ["sagemaker.amazonaws.com"]
+    # Partition and DNS suffix from the account context, as in every AWS construct (aws-cn, aws-us-gov).
+    assert s["SageMakerTrainingJobs"]["Resource"] == [f"arn:{PARTITION}:sagemaker:us-west-2:*:training-job/*"]
+    assert s["SageMakerLogs"]["Resource"] == [f"arn:{PARTITION}:logs:us-west-2:*:log-group:/aws/sagemaker/TrainingJobs:*"]
+    assert s["SageMakerPassRole"]["Resource"] == ["arn:aws:iam::123456789012:role/wbdemo-sagemaker-execution"]
+    assert s["SageMakerPassRole"]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
     assert "SageMakerKmsGrant" not in s
 
 
@@ -214,10 +238,9 @@ def test_aws_customer_kms_key_is_used_and_granted_via_s3_only(synth):
     assert one_resource(stack, "aws_ecr_repository")["encryption_configuration"] == [{"encryption_type": "KMS", "kms_key": key}]
     sse = one_resource(stack, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert sse["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms", "kms_master_key_id": key}
-    s = by_sid(policy_of(stack, one_resource(stack, "aws_iam_role_policy")["policy"]))
-    assert s["BuildContextEncryption"]["resources"] == [key]
-    assert s["BuildContextEncryption"]["condition"] == [
-        {"test": "StringEquals", "variable": "kms:ViaService", "values": ["s3.us-west-2.amazonaws.com"]}]
+    s = by_sid(policy_of(one_resource(stack, "aws_iam_role_policy")["policy"]))
+    assert s["BuildContextEncryption"]["Resource"] == [key]
+    assert s["BuildContextEncryption"]["Condition"] == {"StringEquals": {"kms:ViaService": f"s3.us-west-2.{DNS_SUFFIX}"}}
 
 
 def noop_variant(name: str) -> dict[str, Any]:
@@ -236,10 +259,10 @@ def test_aws_without_kaniko_has_no_bucket_and_no_s3_permissions(synth, builder):
     data = noop_variant("launch-aws.yaml") if builder == "noop" else variant("launch-aws.yaml", builder=builder)
     stack = synth(data).stack("wbdemo-launch-aws")
     assert resources(stack, "aws_s3_bucket") == {}
-    s = by_sid(policy_of(stack, one_resource(stack, "aws_iam_role_policy")["policy"]))
+    s = by_sid(policy_of(one_resource(stack, "aws_iam_role_policy")["policy"]))
     assert {"ListObjectsInBucket", "AllObjectActions", "KanikoCacheRead"}.isdisjoint(s)
     if builder == "docker":
-        assert s["LaunchRegistry"]["actions"] == SEED_ECR_ACTIONS
+        assert s["LaunchRegistry"]["Action"] == SEED_ECR_ACTIONS
     doc = yaml.safe_load(resolve(stack["output"]["launch_config"]["value"]))
     validate_launch_config(doc)
     assert doc["builder"]["type"] == builder
@@ -254,9 +277,9 @@ def test_aws_principal_trust_without_oidc(synth):
     del aws["oidc_provider_arn"], aws["oidc_issuer_url"]
     aws["principal_arn"] = "arn:aws:iam::123456789012:role/ci-runner"
     stack = synth(data).stack("wbdemo-launch-aws")
-    (stmt,) = policy_of(stack, one_resource(stack, "aws_iam_role")["assume_role_policy"])
-    assert stmt["actions"] == ["sts:AssumeRole"]
-    assert stmt["principals"] == [{"type": "AWS", "identifiers": ["arn:aws:iam::123456789012:role/ci-runner"]}]
+    (stmt,) = policy_of(one_resource(stack, "aws_iam_role")["assume_role_policy"])
+    assert stmt["Action"] == "sts:AssumeRole"
+    assert stmt["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/ci-runner"}
 
 
 def test_aws_without_any_trust_and_without_platform_is_a_config_error():
@@ -274,14 +297,13 @@ def test_aws_stack_trusts_the_infra_cluster_when_the_platform_is_built(synth):
     data = make_config(launch={"queues": ["q"], "aws": {}})
     result = synth(data)
     stack = result.stack("wbtest-launch-aws")
-    (stmt,) = policy_of(stack, one_resource(stack, "aws_iam_role")["assume_role_policy"])
-    (principal,) = stmt["principals"]
-    assert principal["type"] == "Federated"
-    (arn,) = principal["identifiers"]
+    (stmt,) = policy_of(one_resource(stack, "aws_iam_role")["assume_role_policy"])
+    assert list(stmt["Principal"]) == ["Federated"]
+    arn = stmt["Principal"]["Federated"]
     assert arn.startswith("${data.terraform_remote_state."), arn  # cross-stack reference to the infra stack
-    sub = stmt["condition"][0]
-    assert "terraform_remote_state" in sub["variable"] and sub["variable"].endswith(":sub")
-    assert sub["values"] == [SUBJECT]
+    (sub_key,) = [k for k in stmt["Condition"]["StringEquals"] if k.endswith(":sub")]
+    assert "terraform_remote_state" in sub_key
+    assert stmt["Condition"]["StringEquals"][sub_key] == [SUBJECT]
     values = yaml.safe_load(re.sub(r"\$\{[^}]*\}", "x", stack["output"]["helm_values"]["value"]))
     assert values["baseUrl"] == "https://wandb.example.com"  # the platform's URL
 
@@ -594,7 +616,7 @@ def test_noop_builder_creates_no_registry_and_grants_no_push(synth, cloud):
     assert "ecr:" not in text and "artifactregistry" not in text and "AcrPush" not in text
     if cloud == "aws":
         # SageMaker (in the example) keeps its permissions; the registry statements are gone.
-        s = by_sid(policy_of(stack, one_resource(stack, "aws_iam_role_policy")["policy"]))
+        s = by_sid(policy_of(one_resource(stack, "aws_iam_role_policy")["policy"]))
         assert set(s) == {"SageMakerTrainingJobs", "SageMakerLogs", "SageMakerPassRole"}
     if doc is not None:
         assert doc["builder"] == {"type": "noop"}

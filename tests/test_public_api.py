@@ -257,9 +257,13 @@ def test_account_context_lives_in_the_construct_tree():
     first = TerraformStack(App(), "same")
     account_context(first)
     account_context(first)
+    assert data_sources(first) == ["account-identity", "account-partition", "account-region"]
+    # The session context only when the caller is named (it costs the caller iam:GetRole), and once.
+    for _ in range(2):
+        assert account_context(first).caller_arn.startswith("${TfToken[")
     assert data_sources(first) == ["account-identity", "account-partition", "account-region", "account-session"]
     second = TerraformStack(App(), "same")
-    account_context(second)
+    assert account_context(second).caller_arn.startswith("${TfToken[")
     assert len(data_sources(second)) == 4
 
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import BucketPartIds, Encryption, harden_bucket, lifecycle_rule
 from .context import account_context
-from .iam import deny_insecure_transport, policy_document
+from .iam import policy_document
 
 
 @dataclass(frozen=True)
@@ -96,51 +97,24 @@ class AuditTrail(Construct):
             tags={"Name": f"{p.namespace}-cloudtrail-logs"},
         )
         self._bucket = bucket
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self, "public-access-block", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True,
-        )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"},
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"},
-        )
-        sse = aws.s3_bucket_server_side_encryption_configuration
-        aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
-            self, "sse", bucket=bucket.id,
-            rule=[sse.S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": self._key.arn},
-                bucket_key_enabled=True,
-            )],
-        )
-        lc = aws.s3_bucket_lifecycle_configuration
-        lc.S3BucketLifecycleConfiguration(
-            self, "lifecycle", bucket=bucket.id,
-            rule=[lc.S3BucketLifecycleConfigurationRule(
-                id="TransitionToGlacier", status="Enabled",  # v8's rule id
-                filter=[lc.S3BucketLifecycleConfigurationRuleFilter()],
-                transition=[lc.S3BucketLifecycleConfigurationRuleTransition(days=p.transition_days, storage_class="GLACIER")],
-                expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(days=p.expiration_days)],
-                noncurrent_version_expiration=[
-                    lc.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)],
-                abort_incomplete_multipart_upload=[
-                    lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
-            )],
-        )
         bucket_arn = f"arn:{ctx.partition}:s3:::{p.log_bucket_name}"
-        policy = aws.s3_bucket_policy.S3BucketPolicy(
-            self, "policy", bucket=bucket.id,
-            policy=policy_document(
+        hardened = harden_bucket(
+            self, bucket, ids=BucketPartIds(encryption="sse"), bucket_arn=bucket_arn,
+            encryption=Encryption.kms(self._key.arn),
+            lifecycle_rules=[lifecycle_rule(
+                "TransitionToGlacier",  # v8's rule id
+                transition_days=p.transition_days, transition_storage_class="GLACIER", expiration_days=p.expiration_days,
+                noncurrent_days=30, abort_incomplete_multipart_days=7)],
+            policy_statements=[
                 {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": source},
                 {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:PutObject", "Resource": f"{bucket_arn}/AWSLogs/{ctx.account_id}/*",
                  "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                                 "aws:SourceArn": trail_arn}}},
-                deny_insecure_transport([bucket_arn, f"{bucket_arn}/*"]),
-            ),
+            ],
         )
+        assert hardened.policy is not None  # the CloudTrail statements are always there
         self._trail = aws.cloudtrail.Cloudtrail(
             self, "trail", name=self._trail_name, s3_bucket_name=bucket.id, kms_key_id=self._key.arn,
             include_global_service_events=p.include_global_service_events,
@@ -151,7 +125,7 @@ class AuditTrail(Construct):
                     type="AWS::S3::Object", values=[f"arn:{ctx.partition}:s3:::{p.watched_bucket_name}/"])],
             )],
             tags={"Name": f"{p.namespace}-cloudtrail"},
-            depends_on=[policy],
+            depends_on=[hardened.policy],
         )
 
     @property

@@ -20,13 +20,15 @@ and noncurrent versions never expire: a BYOB bucket holds W&B run history.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import Encryption, bucket_policy_document, harden_bucket, lifecycle_rule
+from .context import account_context
+from .iam import Statement, policy_document
 
 KMS_EXTERNAL_ACTIONS: tuple[str, ...] = (
     "kms:Decrypt",
@@ -48,13 +50,8 @@ BUCKET_ACTIONS: tuple[str, ...] = (
     "s3:GetBucketLocation",
     "s3:GetBucketVersioning",
 )
-CORS_RULE: dict[str, Any] = {
-    "allowed_headers": ["*"],
-    "allowed_methods": ["GET", "HEAD", "PUT"],
-    "allowed_origins": ["*"],
-    "expose_headers": ["ETag"],
-    "max_age_seconds": 3600,
-}
+# The W&B BYOB guide's CORS configuration caches the preflight answer for 3600 s.
+CORS_MAX_AGE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -84,12 +81,11 @@ class ByobBucket(Construct):
         if props.abort_incomplete_multipart_days < 1:
             raise ValueError(f"abort_incomplete_multipart_days must be at least 1, got {props.abort_incomplete_multipart_days}")
         self.props = props
-        identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(self, "caller")
-        partition = aws.data_aws_partition.DataAwsPartition(self, "partition")
+        ctx = account_context(self)
         # The bucket owner's account root, never the caller's (possibly temporary) session ARN.
-        self._account_root = f"arn:{partition.partition}:iam::{identity.account_id}:root"
+        self._account_root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
 
-        self._key: Any = None
+        self._key: aws.kms_key.KmsKey | None = None
         if props.kms_key_arn:
             self._key_arn = props.kms_key_arn
         else:
@@ -112,86 +108,37 @@ class ByobBucket(Construct):
             self, "bucket", force_destroy=not props.deletion_protection, tags={"Name": f"{props.namespace}-byob"}, **kwargs
         )
         self._bucket = bucket
-        pab = aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self, "public-access-block", bucket=bucket.id,
-            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
-        )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
-        )
-        aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
-            self, "encryption", bucket=bucket.id,
-            rule=[aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": self._key_arn},
-                bucket_key_enabled=True,
-            )],
-        )
-        aws.s3_bucket_cors_configuration.S3BucketCorsConfiguration(self, "cors", bucket=bucket.id, cors_rule=[
-            aws.s3_bucket_cors_configuration.S3BucketCorsConfigurationCorsRule(**CORS_RULE)
-        ])
-        lc = aws.s3_bucket_lifecycle_configuration
-        lc.S3BucketLifecycleConfiguration(
-            self, "lifecycle", bucket=bucket.id,
-            rule=[lc.S3BucketLifecycleConfigurationRule(
-                id="abort-incomplete-multipart-uploads",
-                status="Enabled",
-                filter=[lc.S3BucketLifecycleConfigurationRuleFilter()],
-                abort_incomplete_multipart_upload=[lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                    days_after_initiation=props.abort_incomplete_multipart_days)],
-            )],
-        )
-        aws.s3_bucket_policy.S3BucketPolicy(
-            self, "policy", bucket=bucket.id, policy=self.bucket_policy(bucket.arn), depends_on=[pab]
+        harden_bucket(
+            self, bucket,
+            encryption=Encryption.kms(self._key_arn),
+            lifecycle_rules=[lifecycle_rule("abort-incomplete-multipart-uploads",
+                                            abort_incomplete_multipart_days=props.abort_incomplete_multipart_days)],
+            policy_statements=[self._wandb_access(bucket.arn)], policy_id="WandBAccess",
+            cors_max_age_seconds=CORS_MAX_AGE_SECONDS,
         )
 
     # --- policies -------------------------------------------------------------------------
     def key_policy(self, key_arn: str) -> str:
-        return json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "Internal",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": self._account_root},
-                    "Action": "kms:*",
-                    "Resource": key_arn,
-                },
-                {
-                    "Sid": "External",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": self.props.wandb_principal_arn},
-                    "Action": list(KMS_EXTERNAL_ACTIONS),
-                    "Resource": key_arn,
-                },
-            ],
-        })
+        return policy_document(
+            {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": self._account_root}, "Action": "kms:*",
+             "Resource": key_arn},
+            {"Sid": "External", "Effect": "Allow", "Principal": {"AWS": self.props.wandb_principal_arn},
+             "Action": list(KMS_EXTERNAL_ACTIONS), "Resource": key_arn},
+        )
+
+    def _wandb_access(self, bucket_arn: str) -> Statement:
+        """The BYOB guide's "WAndBAccountAccess" statement: the documented actions on the bucket and its objects."""
+        return {
+            "Sid": "WAndBAccountAccess",
+            "Effect": "Allow",
+            "Principal": {"AWS": self.props.wandb_principal_arn},
+            "Action": list(BUCKET_ACTIONS),
+            "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        }
 
     def bucket_policy(self, bucket_arn: str) -> str:
-        resources = [bucket_arn, f"{bucket_arn}/*"]
-        return json.dumps({
-            "Version": "2012-10-17",
-            "Id": "WandBAccess",
-            "Statement": [
-                {
-                    "Sid": "WAndBAccountAccess",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": self.props.wandb_principal_arn},
-                    "Action": list(BUCKET_ACTIONS),
-                    "Resource": resources,
-                },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": resources,
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
-            ],
-        })
+        """The bucket policy: W&B's access plus the TLS-only deny."""
+        return bucket_policy_document(bucket_arn, self._wandb_access(bucket_arn), policy_id="WandBAccess")
 
     # --- attributes -----------------------------------------------------------------------
     @property

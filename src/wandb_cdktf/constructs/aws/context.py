@@ -6,7 +6,7 @@ can ask for them without duplicating ``data.aws_caller_identity`` blocks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from cdktf import TerraformStack
@@ -21,8 +21,21 @@ class AccountContext:
     partition: str
     region: str
     dns_suffix: str
-    caller_arn: str
-    """The caller's IAM role/user ARN (an assumed-role session resolved to its role)."""
+    _stack: TerraformStack = field(repr=False, compare=False)
+    _identity: aws.data_aws_caller_identity.DataAwsCallerIdentity = field(repr=False, compare=False)
+
+    @property
+    def caller_arn(self) -> str:
+        """The caller's IAM role/user ARN (an assumed-role session resolved to its role).
+
+        Its data source (``data.aws_iam_session_context.account-session``) is created on first use only:
+        for an assumed role the provider calls ``iam:GetRole`` to find the role's path, so a stack that never
+        names the caller (BYOB, Launch) does not need that permission."""
+        session = self._stack.node.try_find_child("account-session")
+        if session is None:
+            session = aws.data_aws_iam_session_context.DataAwsIamSessionContext(
+                self._stack, "account-session", arn=self._identity.arn)
+        return cast(aws.data_aws_iam_session_context.DataAwsIamSessionContext, session).issuer_arn
 
 
 def account_context(scope: Construct) -> AccountContext:
@@ -35,10 +48,7 @@ def account_context(scope: Construct) -> AccountContext:
         identity = aws.data_aws_caller_identity.DataAwsCallerIdentity(stack, "account-identity")
         aws.data_aws_partition.DataAwsPartition(stack, "account-partition")
         aws.data_aws_region.DataAwsRegion(stack, "account-region")
-        aws.data_aws_iam_session_context.DataAwsIamSessionContext(stack, "account-session", arn=identity.arn)
     identity = cast(aws.data_aws_caller_identity.DataAwsCallerIdentity, identity)
     partition = cast(aws.data_aws_partition.DataAwsPartition, stack.node.find_child("account-partition"))
     region = cast(aws.data_aws_region.DataAwsRegion, stack.node.find_child("account-region"))
-    session = cast(aws.data_aws_iam_session_context.DataAwsIamSessionContext, stack.node.find_child("account-session"))
-    return AccountContext(identity.account_id, partition.partition, region.name, partition.dns_suffix,
-                          session.issuer_arn)
+    return AccountContext(identity.account_id, partition.partition, region.name, partition.dns_suffix, stack, identity)

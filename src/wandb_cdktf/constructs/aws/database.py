@@ -34,6 +34,7 @@ from ..._providers import aws
 from .context import account_context
 from .ephemeral import ephemeral_random_password
 from .iam import service_trust
+from .security_groups import allow_port_from_cidrs, allow_port_from_groups, service_security_group
 from .yace import discovery_tags
 
 INSTANCE_PARAMETERS = {
@@ -114,21 +115,10 @@ class Database(Construct):
         ns = props.namespace
         ctx = account_context(self)
 
-        self._sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-db-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} Aurora MySQL: 3306 from the EKS nodes only",
-            tags={"Name": f"{ns}-db"}, lifecycle={"create_before_destroy": True},
-        )
-        for i, sg in enumerate(props.allowed_security_group_ids):
-            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                self, f"ingress-sg-{i}", security_group_id=self._sg.id, referenced_security_group_id=sg,
-                ip_protocol="tcp", from_port=3306, to_port=3306, description="MySQL from EKS nodes",
-            )
-        for i, cidr in enumerate(props.allowed_cidr_blocks):
-            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                self, f"ingress-cidr-{i}", security_group_id=self._sg.id, cidr_ipv4=cidr,
-                ip_protocol="tcp", from_port=3306, to_port=3306, description="MySQL from private subnets",
-            )
+        self._sg = service_security_group(self, namespace=ns, service="db", vpc_id=props.vpc_id,
+                                          description=f"W&B {ns} Aurora MySQL: 3306 from the EKS nodes only")
+        allow_port_from_groups(self, self._sg.id, 3306, props.allowed_security_group_ids, "MySQL from EKS nodes")
+        allow_port_from_cidrs(self, self._sg.id, 3306, props.allowed_cidr_blocks, "MySQL from private subnets")
         subnet_group = aws.db_subnet_group.DbSubnetGroup(
             self, "subnet-group", name_prefix=f"{ns}-db-", subnet_ids=props.subnet_ids,
             description=f"W&B {ns} database subnets",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import aws
+from .security_groups import allow_port_from_groups, service_security_group
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,9 @@ class WeaveFileSystem(Construct):
             self, "backup", file_system_id=self._fs.id,
             backup_policy={"status": "ENABLED" if props.enable_backups else "DISABLED"},
         )
-        self._sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-efs-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} EFS: NFS from the EKS nodes only", tags={"Name": f"{ns}-efs"},
-            lifecycle={"create_before_destroy": True},
-        )
-        for i, sg in enumerate(props.allowed_security_group_ids):
-            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                self, f"ingress-sg-{i}", security_group_id=self._sg.id, referenced_security_group_id=sg,
-                ip_protocol="tcp", from_port=2049, to_port=2049, description="NFS from EKS nodes",
-            )
+        self._sg = service_security_group(self, namespace=ns, service="efs", vpc_id=props.vpc_id,
+                                          description=f"W&B {ns} EFS: NFS from the EKS nodes only")
+        allow_port_from_groups(self, self._sg.id, 2049, props.allowed_security_group_ids, "NFS from EKS nodes")
         for i, subnet in enumerate(props.subnet_ids):
             aws.efs_mount_target.EfsMountTarget(
                 self, f"mount-target-{i}", file_system_id=self._fs.id, subnet_id=subnet, security_groups=[self._sg.id]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from ..._providers import aws
+from .security_groups import allow_port_from_groups
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,8 @@ class ExistingDatabase(Construct):
         super().__init__(scope, construct_id)
         self.props = props
         if props.security_group_id:
-            for i, sg in enumerate(props.allowed_security_group_ids):
-                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                    self, f"ingress-sg-{i}", security_group_id=props.security_group_id,
-                    referenced_security_group_id=sg, ip_protocol="tcp", from_port=props.port, to_port=props.port,
-                    description="MySQL from the W&B EKS nodes",
-                )
+            allow_port_from_groups(self, props.security_group_id, props.port, props.allowed_security_group_ids,
+                                   "MySQL from the W&B EKS nodes")
 
     @property
     def endpoint(self) -> str:

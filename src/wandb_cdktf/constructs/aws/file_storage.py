@@ -10,22 +10,17 @@ aborted. Objects never expire: lifecycle rules must not delete W&B history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import Encryption, harden_bucket, lifecycle_rule
 from .context import account_context
-from .iam import Grant, Grantee, Statement, allow, deny_insecure_transport, grant, policy_document
+from .iam import Grant, Grantee, Statement, allow, grant, policy_document
 
-# Browsers upload and download directly with presigned URLs.
-CORS_RULE: dict[str, Any] = {
-    "allowed_headers": ["*"],
-    "allowed_methods": ["GET", "HEAD", "PUT"],
-    "allowed_origins": ["*"],
-    "expose_headers": ["ETag"],
-    "max_age_seconds": 3000,
-}
+# Browsers upload and download directly with presigned URLs; terraform-aws-wandb's file_storage module caches
+# the preflight answer for 3000 s.
+CORS_MAX_AGE_SECONDS = 3000
 
 # aws-cdk-lib aws-s3 perms.ts: KEY_READ_ACTIONS + KEY_WRITE_ACTIONS, what grantReadWrite gives on the bucket key
 # (kms:Decrypt is also needed to complete multipart uploads); terraform-aws-wandb v8's node_kms has the same set.
@@ -71,42 +66,14 @@ class FileStorage(Construct):
         )
         self._bucket_name = bucket.bucket
         self._bucket_arn = bucket.arn
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self, "public-access-block", bucket=bucket.id,
-            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+        harden_bucket(
+            self, bucket,
+            encryption=Encryption.kms(props.kms_key_arn) if props.kms_key_arn else Encryption("AES256", bucket_key_enabled=False),
+            lifecycle_rules=[lifecycle_rule("abort-incomplete-multipart-uploads",
+                                            abort_incomplete_multipart_days=props.abort_incomplete_multipart_days)],
+            tls_only=props.https_only,
+            cors_max_age_seconds=CORS_MAX_AGE_SECONDS,
         )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
-        )
-        if props.kms_key_arn:
-            sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": props.kms_key_arn}
-        else:
-            sse = {"sse_algorithm": "AES256"}
-        aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
-            self, "encryption", bucket=bucket.id,
-            rule=[aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=sse, bucket_key_enabled=bool(props.kms_key_arn))],
-        )
-        aws.s3_bucket_cors_configuration.S3BucketCorsConfiguration(self, "cors", bucket=bucket.id, cors_rule=[aws.s3_bucket_cors_configuration.S3BucketCorsConfigurationCorsRule(**CORS_RULE)])
-        aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
-            self, "lifecycle", bucket=bucket.id,
-            rule=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule(
-                id="abort-incomplete-multipart-uploads",
-                status="Enabled",
-                filter=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleFilter()],
-                abort_incomplete_multipart_upload=[
-                    aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                        days_after_initiation=props.abort_incomplete_multipart_days)],
-            )],
-        )
-        if props.https_only:
-            aws.s3_bucket_policy.S3BucketPolicy(
-                self, "policy", bucket=bucket.id,
-                policy=policy_document(deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"])),
-            )
         if props.create_queue:
             self._create_queue(props, bucket)
 

@@ -90,8 +90,14 @@ def same_permission(a: Statement, b: Statement) -> bool:
     return norm(a) == norm(b)
 
 
-def policy_document(*statements: Statement) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=False)
+def policy_document(*statements: Statement, policy_id: str | None = None) -> str:
+    """An IAM policy document (identity, resource, trust or key policy) as JSON text; ``policy_id`` is its
+    optional ``Id`` element."""
+    doc: dict[str, Any] = {"Version": "2012-10-17"}
+    if policy_id is not None:
+        doc["Id"] = policy_id
+    doc["Statement"] = list(statements)
+    return json.dumps(doc, sort_keys=False)
 
 
 def allow(actions: list[str] | str, resources: list[str] | str, sid: str | None = None, **extra: Any) -> Statement:
@@ -119,27 +125,23 @@ def irsa_trust(oidc_provider_arn: str, oidc_issuer: str, service_accounts: list[
     ``oidc_issuer`` is the issuer without ``https://`` (as used in condition keys).
     """
     subjects = [f"system:serviceaccount:{ns}:{sa}" for ns, sa in service_accounts]
+    return policy_document(web_identity_statement(oidc_provider_arn, oidc_issuer, subjects))
+
+
+def web_identity_statement(oidc_provider_arn: str, oidc_issuer: str, subjects: list[str],
+                           sid: str | None = None) -> Statement:
+    """The IRSA trust statement: tokens of ``oidc_issuer`` (without ``https://``) with audience
+    ``sts.amazonaws.com`` and one of ``subjects`` (``StringLike`` when one has a ``*``) may assume the role."""
     condition: dict[str, dict[str, Any]] = {"StringEquals": {f"{oidc_issuer}:aud": "sts.amazonaws.com"}}
     if any("*" in s for s in subjects):
         condition["StringLike"] = {f"{oidc_issuer}:sub": subjects}
     else:
         condition["StringEquals"][f"{oidc_issuer}:sub"] = subjects
-    return policy_document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Federated": oidc_provider_arn},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": condition,
-        }
-    )
-
-
-def deny_insecure_transport(resources: list[str], sid: str = "DenyInsecureTransport") -> Statement:
-    return {
-        "Sid": sid,
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": resources,
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    stmt: Statement = {
+        "Effect": "Allow",
+        "Principal": {"Federated": oidc_provider_arn},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
     }
+    return {"Sid": sid, **stmt} if sid else stmt
+

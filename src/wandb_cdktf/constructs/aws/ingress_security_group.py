@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from ..._providers import aws
-from .cidr_ingress import add_cidr_ingress
+from .security_groups import add_cidr_ingress, service_security_group, tcp_egress_to_group
 
 HTTPS_PORT = 443
 
@@ -38,18 +37,14 @@ class IngressSecurityGroup(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: IngressSecurityGroupProps) -> None:
         super().__init__(scope, construct_id)
         ns = props.namespace
-        self._sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-alb-k8s-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} controller-managed ALB: HTTPS from allowed_inbound_cidr",
-            tags={"Name": f"{ns}-alb-k8s"}, lifecycle={"create_before_destroy": True},
-        )
+        self._sg = service_security_group(
+            self, namespace=ns, service="alb-k8s", vpc_id=props.vpc_id,
+            description=f"W&B {ns} controller-managed ALB: HTTPS from allowed_inbound_cidr")
         add_cidr_ingress(self, self._sg.id, (HTTPS_PORT,), props.allowed_inbound_cidr, props.allowed_inbound_ipv6_cidr)
         # Terraform removes the default allow-all egress; the ALB only needs to reach the pods.
-        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
-            self, "egress-targets", security_group_id=self._sg.id,
-            referenced_security_group_id=props.target_security_group_id, ip_protocol="tcp",
-            from_port=0, to_port=65535, description="To W&B pods (targets and health checks)",
-        )
+        tcp_egress_to_group(self, "egress-targets", security_group_id=self._sg.id,
+                            target_group_id=props.target_security_group_id, from_port=0, to_port=65535,
+                            description="To W&B pods (targets and health checks)")
 
     @property
     def security_group_id(self) -> str:

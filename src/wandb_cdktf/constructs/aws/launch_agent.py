@@ -17,6 +17,9 @@ from typing import Any
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import BucketPartIds, Encryption, harden_bucket, lifecycle_rule
+from .context import account_context
+from .iam import Statement, allow, policy_document, web_identity_statement
 
 # The registry actions from W&B's Launch agent docs, on the repository only.
 ECR_REPOSITORY_ACTIONS = (
@@ -109,31 +112,25 @@ class AwsLaunchAgent(Construct):
         super().__init__(scope, construct_id)
         self._props = props
 
-        self._repository: Any = None
+        self._repository: aws.ecr_repository.EcrRepository | None = None
         if props.registry:
             self._registry(props)
 
-        self._bucket: Any = None
+        self._bucket: aws.s3_bucket.S3Bucket | None = None
         if props.build_context_bucket:
             self._bucket = self._build_context_bucket(props)
 
-        trust = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-            self, "trust", statement=_statements(self._trust_statements(props))
-        )
         self._role = aws.iam_role.IamRole(
             self,
             "role",
             name=f"{props.name_prefix}-agent",
             description="W&B Launch agent (and its Kaniko build jobs): push images, upload build contexts",
-            assume_role_policy=trust.json,
+            assume_role_policy=policy_document(*self._trust_statements(props)),
         )
         statements = self._permission_statements(props)
         if statements:  # IAM refuses a policy without statements (noop builder without SageMaker needs none)
-            permissions = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-                self, "permissions", statement=_statements(statements)
-            )
             aws.iam_role_policy.IamRolePolicy(
-                self, "policy", name="wandb-launch-agent", role=self._role.id, policy=permissions.json
+                self, "policy", name="wandb-launch-agent", role=self._role.id, policy=policy_document(*statements)
             )
 
     # --- resources ------------------------------------------------------------------------
@@ -158,14 +155,11 @@ class AwsLaunchAgent(Construct):
                 self,
                 "repository-job-pull",
                 repository=self._repository.name,
-                policy=json.dumps({
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "SageMakerJobsPull",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": props.sagemaker_execution_role_arn},
-                        "Action": list(IMAGE_PULL_ACTIONS),
-                    }],
+                policy=policy_document({
+                    "Sid": "SageMakerJobsPull",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": props.sagemaker_execution_role_arn},
+                    "Action": list(IMAGE_PULL_ACTIONS),
                 }),
             )
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
@@ -191,172 +185,65 @@ class AwsLaunchAgent(Construct):
             ),
         )
 
-    def _build_context_bucket(self, props: AwsLaunchAgentProps) -> Any:
+    def _build_context_bucket(self, props: AwsLaunchAgentProps) -> aws.s3_bucket.S3Bucket:
         naming: dict[str, Any] = {"bucket": props.bucket_name} if props.bucket_name else {"bucket_prefix": f"{props.name_prefix}-ctx-"}
         bucket = aws.s3_bucket.S3Bucket(self, "build-context-bucket", force_destroy=props.force_destroy, **naming)
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self,
-            "build-context-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self,
-            "build-context-ownership",
-            bucket=bucket.id,
-            rule=aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self,
-            "build-context-versioning",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
-        sse = aws.s3_bucket_server_side_encryption_configuration
-        sse.S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "build-context-encryption",
-            bucket=bucket.id,
-            rule=[
-                sse.S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
+        harden_bucket(
+            self, bucket, ids=BucketPartIds.prefixed("build-context-"),
+            encryption=Encryption.kms(props.kms_key_arn),
+            lifecycle_rules=[
+                lifecycle_rule("expire-build-contexts", prefix="", expiration_days=props.build_context_expiration_days,
+                               noncurrent_days=1, abort_incomplete_multipart_days=1),
+                lifecycle_rule("remove-expired-delete-markers", prefix="", expired_object_delete_marker=True),
             ],
         )
-        lc = aws.s3_bucket_lifecycle_configuration
-        lc.S3BucketLifecycleConfiguration(
-            self,
-            "build-context-lifecycle",
-            bucket=bucket.id,
-            rule=[
-                lc.S3BucketLifecycleConfigurationRule(
-                    id="expire-build-contexts",
-                    status="Enabled",
-                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(days=props.build_context_expiration_days)],
-                    noncurrent_version_expiration=[lc.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)],
-                    abort_incomplete_multipart_upload=[
-                        lc.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=1)
-                    ],
-                ),
-                lc.S3BucketLifecycleConfigurationRule(
-                    id="remove-expired-delete-markers",
-                    status="Enabled",
-                    filter=[lc.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[lc.S3BucketLifecycleConfigurationRuleExpiration(expired_object_delete_marker=True)],
-                ),
-            ],
-        )
-        tls_only = aws.data_aws_iam_policy_document.DataAwsIamPolicyDocument(
-            self,
-            "build-context-tls-only",
-            statement=_statements([
-                {
-                    "sid": "DenyInsecureTransport",
-                    "effect": "Deny",
-                    "actions": ["s3:*"],
-                    "resources": [bucket.arn, f"{bucket.arn}/*"],
-                    "principals": [{"type": "*", "identifiers": ["*"]}],
-                    "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
-                }
-            ]),
-        )
-        aws.s3_bucket_policy.S3BucketPolicy(self, "build-context-policy", bucket=bucket.id, policy=tls_only.json)
         return bucket
 
     # --- policies -------------------------------------------------------------------------
     @staticmethod
-    def _trust_statements(props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
-        statements: list[dict[str, Any]] = []
+    def _trust_statements(props: AwsLaunchAgentProps) -> list[Statement]:
+        statements: list[Statement] = []
         if props.oidc_provider_arn and props.oidc_issuer:
-            statements.append(
-                {
-                    "sid": "LaunchAgentServiceAccount",
-                    "effect": "Allow",
-                    "actions": ["sts:AssumeRoleWithWebIdentity"],
-                    "principals": [{"type": "Federated", "identifiers": [props.oidc_provider_arn]}],
-                    "condition": [
-                        {"test": "StringEquals", "variable": f"{props.oidc_issuer}:sub", "values": [props.service_account_subject]},
-                        {"test": "StringEquals", "variable": f"{props.oidc_issuer}:aud", "values": ["sts.amazonaws.com"]},
-                    ],
-                }
-            )
+            statements.append(web_identity_statement(props.oidc_provider_arn, props.oidc_issuer,
+                                                     [props.service_account_subject], sid="LaunchAgentServiceAccount"))
         if props.principal_arn:
-            statements.append(
-                {
-                    "sid": "LaunchAgentPrincipal",
-                    "effect": "Allow",
-                    "actions": ["sts:AssumeRole"],
-                    "principals": [{"type": "AWS", "identifiers": [props.principal_arn]}],
-                }
-            )
+            statements.append({"Sid": "LaunchAgentPrincipal", "Effect": "Allow", "Principal": {"AWS": props.principal_arn},
+                               "Action": "sts:AssumeRole"})
         return statements
 
-    def _permission_statements(self, props: AwsLaunchAgentProps) -> list[dict[str, Any]]:
-        statements: list[dict[str, Any]] = []
-        if self._repository is not None:
-            repo_arn = self._repository.arn
+    def _permission_statements(self, props: AwsLaunchAgentProps) -> list[Statement]:
+        statements: list[Statement] = []
+        ctx = account_context(self)
+        repo_arn = self._repository.arn if self._repository is not None else None
+        if repo_arn is not None:
             statements += [
-                {"sid": "LaunchRegistry", "effect": "Allow", "actions": list(ECR_REPOSITORY_ACTIONS), "resources": [repo_arn]},
-                {"sid": "LaunchRegistryLogin", "effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
+                allow(list(ECR_REPOSITORY_ACTIONS), [repo_arn], sid="LaunchRegistry"),
+                allow(["ecr:GetAuthorizationToken"], ["*"], sid="LaunchRegistryLogin"),
             ]
-        if self._bucket is not None:
+        if self._bucket is not None and repo_arn is not None:  # Kaniko needs the registry (AwsLaunchAgentProps)
             statements += [
-                {"sid": "KanikoCacheRead", "effect": "Allow", "actions": list(ECR_KANIKO_CACHE_ACTIONS), "resources": [repo_arn]},
-                {"sid": "ListObjectsInBucket", "effect": "Allow", "actions": ["s3:ListBucket"], "resources": [self._bucket.arn]},
-                {"sid": "AllObjectActions", "effect": "Allow", "actions": ["s3:*Object"], "resources": [f"{self._bucket.arn}/*"]},
+                allow(list(ECR_KANIKO_CACHE_ACTIONS), [repo_arn], sid="KanikoCacheRead"),
+                allow(["s3:ListBucket"], [self._bucket.arn], sid="ListObjectsInBucket"),
+                allow(["s3:*Object"], [f"{self._bucket.arn}/*"], sid="AllObjectActions"),
             ]
             if props.kms_key_arn:
-                statements.append(
-                    {
-                        "sid": "BuildContextEncryption",
-                        "effect": "Allow",
-                        "actions": ["kms:GenerateDataKey", "kms:Decrypt"],
-                        "resources": [props.kms_key_arn],
-                        "condition": [{"test": "StringEquals", "variable": "kms:ViaService", "values": [f"s3.{props.region}.amazonaws.com"]}],
-                    }
-                )
+                statements.append(allow(
+                    ["kms:GenerateDataKey", "kms:Decrypt"], [props.kms_key_arn], sid="BuildContextEncryption",
+                    Condition={"StringEquals": {"kms:ViaService": f"s3.{props.region}.{ctx.dns_suffix}"}}))
         if props.sagemaker_execution_role_arn:
             statements += [
-                {
-                    "sid": "SageMakerTrainingJobs",
-                    "effect": "Allow",
-                    "actions": list(SAGEMAKER_ACTIONS),
-                    "resources": [f"arn:aws:sagemaker:{props.region}:*:training-job/*"],
-                },
-                {
-                    "sid": "SageMakerLogs",
-                    "effect": "Allow",
-                    "actions": ["logs:DescribeLogStreams", "logs:GetLogEvents"],
-                    "resources": [f"arn:aws:logs:{props.region}:*:log-group:/aws/sagemaker/TrainingJobs:*"],
-                },
-                {
-                    "sid": "SageMakerPassRole",
-                    "effect": "Allow",
-                    "actions": ["iam:PassRole"],
-                    "resources": [props.sagemaker_execution_role_arn],
-                    "condition": [{"test": "StringEquals", "variable": "iam:PassedToService", "values": ["sagemaker.amazonaws.com"]}],
-                },
+                allow(list(SAGEMAKER_ACTIONS), [f"arn:{ctx.partition}:sagemaker:{props.region}:*:training-job/*"],
+                      sid="SageMakerTrainingJobs"),
+                allow(["logs:DescribeLogStreams", "logs:GetLogEvents"],
+                      [f"arn:{ctx.partition}:logs:{props.region}:*:log-group:/aws/sagemaker/TrainingJobs:*"], sid="SageMakerLogs"),
+                allow(["iam:PassRole"], [props.sagemaker_execution_role_arn], sid="SageMakerPassRole",
+                      Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
             ]
             if props.sagemaker_kms_key_arn:
-                statements.append(
-                    {
-                        "sid": "SageMakerKmsGrant",
-                        "effect": "Allow",
-                        "actions": ["kms:CreateGrant"],
-                        "resources": [props.sagemaker_kms_key_arn],
-                        "condition": [
-                            {"test": "StringEquals", "variable": "kms:ViaService", "values": [f"sagemaker.{props.region}.amazonaws.com"]},
-                            {"test": "Bool", "variable": "kms:GrantIsForAWSResource", "values": ["true"]},
-                        ],
-                    }
-                )
+                statements.append(allow(
+                    ["kms:CreateGrant"], [props.sagemaker_kms_key_arn], sid="SageMakerKmsGrant",
+                    Condition={"StringEquals": {"kms:ViaService": f"sagemaker.{props.region}.{ctx.dns_suffix}"},
+                               "Bool": {"kms:GrantIsForAWSResource": "true"}}))
         return statements
 
     # --- typed properties -----------------------------------------------------------------
@@ -379,7 +266,9 @@ class AwsLaunchAgent(Construct):
         without a registry (noop builder).
 
         Built from the registry id (the only part unknown before apply) so the
-        rest of the URL can be checked against the agent's ECR pattern at synth time.
+        rest of the URL can be checked against the agent's ECR pattern at synth time. The suffix stays the
+        literal ``amazonaws.com`` (not the partition's DNS suffix): the W&B agent accepts only that form
+        as a destination (launch_config._ECR_RE).
         """
         if self._repository is None:
             return None
@@ -405,16 +294,3 @@ class AwsLaunchAgent(Construct):
             return None
         return f"s3://{self._bucket.bucket}/{self._props.build_context_prefix.strip('/')}"
 
-
-def _statements(items: list[dict[str, Any]]) -> list[Any]:
-    """Policy statements as jsii structs (plain nested dicts would lose their snake_case keys)."""
-    doc = aws.data_aws_iam_policy_document
-    out = []
-    for item in items:
-        kw = dict(item)
-        if "principals" in kw:
-            kw["principals"] = [doc.DataAwsIamPolicyDocumentStatementPrincipals(**p) for p in kw["principals"]]
-        if "condition" in kw:
-            kw["condition"] = [doc.DataAwsIamPolicyDocumentStatementCondition(**c) for c in kw["condition"]]
-        out.append(doc.DataAwsIamPolicyDocumentStatement(**kw))
-    return out

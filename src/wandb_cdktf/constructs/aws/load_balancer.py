@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._providers import aws
-from .cidr_ingress import add_cidr_ingress
+from .security_groups import add_cidr_ingress, service_security_group, tcp_egress_to_group, tcp_ingress_from_group
 
+# The NodePort of the pre-operator W&B service (kubernetes/wandb_app.py), which this ALB's target group forwards to.
 NODE_PORT = 32543
+# TLS 1.3 and 1.2 only (ELB "Security policies for your Application Load Balancer"); also the post-operator
+# ALB's ``alb.ingress.kubernetes.io/ssl-policy`` (kubernetes/operator.py).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
@@ -54,20 +57,14 @@ class LoadBalancer(Construct):
     def __init__(self, scope: Construct, construct_id: str, props: LoadBalancerProps) -> None:
         super().__init__(scope, construct_id)
         ns = props.namespace
-        self._sg = sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-alb-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} ALB: HTTPS/HTTP from allowed_inbound_cidr", tags={"Name": f"{ns}-alb"},
-            lifecycle={"create_before_destroy": True},
-        )
+        self._sg = sg = service_security_group(self, namespace=ns, service="alb", vpc_id=props.vpc_id,
+                                               description=f"W&B {ns} ALB: HTTPS/HTTP from allowed_inbound_cidr")
         add_cidr_ingress(self, sg.id, (443, 80), props.allowed_inbound_cidr, props.allowed_inbound_ipv6_cidr)
-        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
-            self, "egress-nodes", security_group_id=sg.id, referenced_security_group_id=props.node_security_group_id,
-            ip_protocol="tcp", from_port=props.node_port, to_port=props.node_port, description="To the W&B NodePort",
-        )
-        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-            self, "node-ingress", security_group_id=props.node_security_group_id, referenced_security_group_id=sg.id,
-            ip_protocol="tcp", from_port=props.node_port, to_port=props.node_port, description="W&B NodePort from the ALB",
-        )
+        tcp_egress_to_group(self, "egress-nodes", security_group_id=sg.id, target_group_id=props.node_security_group_id,
+                            from_port=props.node_port, to_port=props.node_port, description="To the W&B NodePort")
+        tcp_ingress_from_group(self, "node-ingress", security_group_id=props.node_security_group_id,
+                               source_group_id=sg.id, from_port=props.node_port, to_port=props.node_port,
+                               description="W&B NodePort from the ALB")
         self._lb = aws.lb.Lb(
             self, "alb", name=f"{ns}-alb", internal=props.internal, load_balancer_type="application",
             security_groups=[sg.id], subnets=props.subnet_ids, drop_invalid_header_fields=True,

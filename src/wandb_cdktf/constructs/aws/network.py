@@ -14,6 +14,16 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import aws
+from .bucket_hardening import BucketPartIds, Encryption, harden_bucket, lifecycle_rule
+from .context import account_context
+from .iam import allow
+
+# The flow-log bucket's parts (Terraform addresses). It has no ownership controls part: S3 has disabled
+# ACLs on new buckets by default since April 2023, and log delivery writes with bucket-owner-full-control.
+FLOW_LOG_BUCKET_IDS = BucketPartIds(
+    public_access_block="flow-log-public-access", ownership=None, versioning="flow-log-versioning",
+    encryption="flow-log-sse", cors="flow-log-cors", lifecycle="flow-log-lifecycle", policy="flow-log-tls-only",
+)
 
 
 @dataclass(frozen=True)
@@ -162,38 +172,10 @@ class Network(Construct):
         self._elasticache = [s.id for s in elasticache]
 
     def _flow_logs(self, p: NetworkProps, vpc_id: str) -> None:
-        from .context import account_context
-        from .iam import allow, deny_insecure_transport, policy_document
-
         ctx = account_context(self)
 
         bucket = aws.s3_bucket.S3Bucket(
             self, "flow-log-bucket", bucket_prefix=f"{p.namespace}-flow-log-", force_destroy=p.flow_log_force_destroy
-        )
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self, "flow-log-public-access", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True,
-        )
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self, "flow-log-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}
-        )
-        aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA(
-            self, "flow-log-sse", bucket=bucket.id, rule=[aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationRuleA(apply_server_side_encryption_by_default={"sse_algorithm": "AES256"})]
-        )
-        # Housekeeping only: current log objects are kept (retention is the owner's choice); versions
-        # left behind by deletes and abandoned multipart uploads are cleaned up.
-        lifecycle = aws.s3_bucket_lifecycle_configuration
-        lifecycle.S3BucketLifecycleConfiguration(
-            self, "flow-log-lifecycle", bucket=bucket.id,
-            rule=[lifecycle.S3BucketLifecycleConfigurationRule(
-                id="housekeeping",
-                status="Enabled",
-                filter=[lifecycle.S3BucketLifecycleConfigurationRuleFilter()],
-                abort_incomplete_multipart_upload=[
-                    lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
-                noncurrent_version_expiration=[
-                    lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)],
-            )],
         )
         # The log delivery service writes the objects. These are the statements AWS documents (VPC user
         # guide, "Flow log files: Amazon S3 bucket permissions") and would add itself: written here, an
@@ -202,14 +184,17 @@ class Network(Construct):
         source = {"StringEquals": {"aws:SourceAccount": ctx.account_id},
                   "ArnLike": {"aws:SourceArn": f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:*"}}
         write_condition = {**source, "StringEquals": {**source["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}}
-        aws.s3_bucket_policy.S3BucketPolicy(
-            self, "flow-log-tls-only", bucket=bucket.id,
-            policy=policy_document(
+        harden_bucket(
+            self, bucket, ids=FLOW_LOG_BUCKET_IDS,
+            encryption=Encryption("AES256"),
+            # Housekeeping only: current log objects are kept (retention is the owner's choice); versions
+            # left behind by deletes and abandoned multipart uploads are cleaned up.
+            lifecycle_rules=[lifecycle_rule("housekeeping", abort_incomplete_multipart_days=7, noncurrent_days=30)],
+            policy_statements=[
                 allow("s3:PutObject", f"{bucket.arn}/AWSLogs/{ctx.account_id}/*", sid="AWSLogDeliveryWrite",
                       Principal=delivery, Condition=write_condition),
                 allow("s3:GetBucketAcl", bucket.arn, sid="AWSLogDeliveryAclCheck", Principal=delivery, Condition=source),
-                deny_insecure_transport([bucket.arn, f"{bucket.arn}/*"]),
-            ),
+            ],
         )
         aws.flow_log.FlowLog(
             self, "flow-log", vpc_id=vpc_id, traffic_type="REJECT", log_destination_type="s3", log_destination=bucket.arn,

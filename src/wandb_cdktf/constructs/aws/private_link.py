@@ -34,7 +34,7 @@ from cdktf import ITerraformDependable
 from constructs import Construct
 
 from ..._providers import aws
-from .cidr_ingress import add_cidr_ingress
+from .security_groups import add_cidr_ingress, service_security_group, tcp_egress_to_group, tcp_ingress_from_group
 
 HTTPS_PORT = 443
 # The ELB name limit (CreateLoadBalancer / CreateTargetGroup API reference: at most 32 characters).
@@ -90,21 +90,15 @@ class PrivateLink(Construct):
             raise ValueError(f"namespace {ns!r} makes load balancer names longer than {ELB_NAME_MAX} characters")
         if props.private_only and not props.private_only_cidrs:
             raise ValueError("private_only needs private_only_cidrs: no client could connect")
-        self._sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-nlb-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} PrivateLink NLB: HTTPS to the W&B ALB",
-            tags={"Name": f"{ns}-nlb"}, lifecycle={"create_before_destroy": True},
-        )
+        self._sg = service_security_group(self, namespace=ns, service="nlb", vpc_id=props.vpc_id,
+                                          description=f"W&B {ns} PrivateLink NLB: HTTPS to the W&B ALB")
         if props.private_only:
             add_cidr_ingress(self, self._sg.id, (HTTPS_PORT,), props.private_only_cidrs, ())
-        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
-            self, "egress-alb", security_group_id=self._sg.id, referenced_security_group_id=props.alb_security_group_id,
-            ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT, description="To the W&B ALB (traffic, health checks)",
-        )
-        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-            self, "alb-ingress", security_group_id=props.alb_security_group_id, referenced_security_group_id=self._sg.id,
-            ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT, description="HTTPS from the PrivateLink NLB",
-        )
+        tcp_egress_to_group(self, "egress-alb", security_group_id=self._sg.id, target_group_id=props.alb_security_group_id,
+                            from_port=HTTPS_PORT, to_port=HTTPS_PORT, description="To the W&B ALB (traffic, health checks)")
+        tcp_ingress_from_group(self, "alb-ingress", security_group_id=props.alb_security_group_id,
+                               source_group_id=self._sg.id, from_port=HTTPS_PORT, to_port=HTTPS_PORT,
+                               description="HTTPS from the PrivateLink NLB")
         self._nlb = aws.lb.Lb(
             self, "nlb", name=nlb_name(ns), internal=True, load_balancer_type="network", subnets=props.subnet_ids,
             security_groups=[self._sg.id], ip_address_type="ipv4",

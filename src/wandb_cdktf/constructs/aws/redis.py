@@ -13,6 +13,7 @@ from cdktf import Token
 from constructs import Construct
 
 from ..._providers import aws
+from .security_groups import allow_port_from_groups, service_security_group
 from .yace import discovery_tags
 
 
@@ -46,16 +47,9 @@ class Redis(Construct):
         super().__init__(scope, construct_id)
         self.props = props
         ns = props.namespace
-        self._sg = aws.security_group.SecurityGroup(
-            self, "security-group", name_prefix=f"{ns}-redis-", vpc_id=props.vpc_id,
-            description=f"W&B {ns} Redis: 6379 from the EKS nodes only", tags={"Name": f"{ns}-redis"},
-            lifecycle={"create_before_destroy": True},
-        )
-        for i, sg in enumerate(props.allowed_security_group_ids):
-            aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                self, f"ingress-sg-{i}", security_group_id=self._sg.id, referenced_security_group_id=sg,
-                ip_protocol="tcp", from_port=6379, to_port=6379, description="Redis from EKS nodes",
-            )
+        self._sg = service_security_group(self, namespace=ns, service="redis", vpc_id=props.vpc_id,
+                                          description=f"W&B {ns} Redis: 6379 from the EKS nodes only")
+        allow_port_from_groups(self, self._sg.id, 6379, props.allowed_security_group_ids, "Redis from EKS nodes")
         subnets = aws.elasticache_subnet_group.ElasticacheSubnetGroup(
             self, "subnet-group", name=f"{ns}-redis", subnet_ids=props.subnet_ids, description=f"W&B {ns} Redis subnets"
         )

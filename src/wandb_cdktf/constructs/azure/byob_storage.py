@@ -38,6 +38,7 @@ from typing import Any
 from constructs import Construct
 
 from ..._providers import azurerm
+from ._federation import TOKEN_EXCHANGE_AUDIENCE
 from ._storage import (
     DEFAULT_SAS_EXPIRATION_ACTION,
     DEFAULT_SAS_EXPIRATION_PERIOD,
@@ -45,7 +46,6 @@ from ._storage import (
     validate_storage_settings,
 )
 
-AUDIENCE = "api://AzureADTokenExchange"
 BLOB_DATA_ROLE = "Storage Blob Data Contributor"
 READER_ROLE = "Reader"  # blobServices/read: W&B's team-creation check of CORS/versioning/soft delete
 CORS_RULE: dict[str, Any] = {
@@ -173,7 +173,7 @@ class AzureByobStorage(Construct):
                 name=f"{props.namespace}-federated-credential-{sa}",
                 resource_group_name=props.resource_group_name,
                 parent_id=identity.id,
-                audience=[AUDIENCE],
+                audience=[TOKEN_EXCHANGE_AUDIENCE],
                 issuer=props.oidc_issuer_url,  # type: ignore[arg-type]
                 subject=subject,
                 depends_on=[previous] if previous is not None else None,

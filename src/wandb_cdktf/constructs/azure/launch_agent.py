@@ -17,14 +17,13 @@ from typing import Any
 from constructs import Construct
 
 from ..._providers import azurerm
+from ._federation import TOKEN_EXCHANGE_AUDIENCE
 from ._storage import (
     DEFAULT_SAS_EXPIRATION_ACTION,
     DEFAULT_SAS_EXPIRATION_PERIOD,
     storage_account_security_kwargs,
     validate_storage_settings,
 )
-
-AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ class AzureLaunchAgent(Construct):
             name=f"{p.name_prefix}-agent-{p.kubernetes_namespace}",
             resource_group_name=self._rg_name,
             parent_id=self._identity.id,
-            audience=[AZURE_TOKEN_EXCHANGE_AUDIENCE],
+            audience=[TOKEN_EXCHANGE_AUDIENCE],
             issuer=p.oidc_issuer_url,
             subject=f"system:serviceaccount:{p.kubernetes_namespace}:{p.kubernetes_service_account}",
         )

@@ -19,6 +19,7 @@ from constructs import Construct
 
 from ..._providers import helm
 from ..aws.cluster import NODE_GROUP_LABEL
+from ..aws.load_balancer import SSL_POLICY
 
 WANDB_CHARTS = "https://charts.wandb.ai"
 EKS_CHARTS = "https://aws.github.io/eks-charts"
@@ -302,7 +303,7 @@ class WandbOperator(Construct):
             "alb.ingress.kubernetes.io/target-type": "ip",
             "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS": 443}]',
             "alb.ingress.kubernetes.io/certificate-arn": i.certificate_arn,
-            "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "alb.ingress.kubernetes.io/ssl-policy": SSL_POLICY,  # the same TLS policy as the pre-operator ALB
             # IPv4 (the controller's default ip-address-type): the VPC has no IPv6 subnets.
             "alb.ingress.kubernetes.io/security-groups": i.security_group_id,
             "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "true",

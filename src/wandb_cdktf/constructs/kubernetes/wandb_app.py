@@ -22,10 +22,10 @@ from cdktf import Fn, Token
 from constructs import Construct
 
 from ..._providers import kubernetes, struct
+from ..aws.load_balancer import NODE_PORT
 from .bucket_credentials import VERSION_ANNOTATION, BucketCredentials, BucketCredentialsProps
 
 APP_NAME = "wandb"
-NODE_PORT = 32543
 PROGRESS_DEADLINE_SECONDS = 3600
 
 
