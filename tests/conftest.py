@@ -27,6 +27,8 @@ from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, valid
 from wandb_cdktf.testing import TerraformEnv  # noqa: E402
 
 _OWNED_CACHE: list[str] = []
+TERRAFORM_FIXTURES = {"tf_env", "tf_validate", "emulator_tf"}
+"""A test that uses one of these runs Terraform: it is marked ``terraform`` (so not ``fast``)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,6 +52,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     inside a module is kept; ``--no-loadscope-reorder`` makes xdist follow this order)."""
     del config
     for item in items:
+        if TERRAFORM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.terraform)  # runs Terraform, whichever module it is in
         if not any(item.get_closest_marker(m) for m in ("slow", "terraform", "emulator")):
             item.add_marker(pytest.mark.fast)
     items.sort(key=lambda item: item.get_closest_marker("emulator") is None)

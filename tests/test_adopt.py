@@ -228,6 +228,7 @@ def _cli(args, cwd):
                           timeout=600)
 
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_adopt_command_writes_config_and_report(workspace, tmp_path):
     state, tfvars = workspace
     help_ = _cli(["adopt", "--help"], tmp_path)

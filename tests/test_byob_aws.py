@@ -60,7 +60,7 @@ def test_kms_key(doc) -> None:
 
 
 def test_account_facts_come_from_the_stack_account_context(doc) -> None:
-    """ByobBucket takes account id and partition from account_context (one set of data sources per stack, as
+    """AwsByobBucket takes account id and partition from account_context (one set of data sources per stack, as
     every AWS construct) and reads no aws_iam_session_context: for an assumed role that data source calls
     iam:GetRole (terraform-provider-aws PR #19957, d/aws_iam_session_context), which a BYOB stack never needs."""
     assert set(doc["data"]["aws_caller_identity"]) == {"account-identity"}

@@ -405,6 +405,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                           timeout=120, env=full)
 
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_cli_help_and_argument_mode_round_trip_credentials(tmp_path) -> None:
     """Seed 000 address forms with the docs' URL-encoding (``urlEncodedAccessKey`` / ``urlEncodedPrivateKey``): a
     Dedicated Cloud user (no platform, no config) gets the exact address to send W&B; '@', '/', '+', '%' and PEM

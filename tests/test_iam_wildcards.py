@@ -20,6 +20,8 @@ import pytest
 
 from _security_support import SCAN_LABELS, PolicyDoc, Skips, as_list, iter_policies, load_skips, stack_docs, synthesized
 
+pytestmark = pytest.mark.slow  # synthesizes the 16 security configurations (shared with checkov)
+
 _SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$")
 
 

@@ -83,6 +83,7 @@ def test_each_construct_has_one_public_name():
             assert f"`{name}`" not in readme, name
 
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_stacks_package_loads_stack_modules_on_demand():
     code = ("import sys, wandb_cdktf.stacks as s; before = 'wandb_cdktf.stacks.launch_gcp' in sys.modules; "
             "cls = s.LaunchGcpStack; print(before, cls.__name__, 'wandb_cdktf.stacks.launch_gcp' in sys.modules)")
@@ -109,6 +110,7 @@ def test_launch_agents_expose_no_raw_resources():
 
 # --- providers -----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_providers_module_is_lazy():
     """Importing ``wandb_cdktf.providers`` loads no provider package; the first attribute use loads the one
     submodule it names, not the package ``__init__`` (which imports ~2,200 submodules)."""
@@ -179,6 +181,7 @@ def test_mypy_checks_calls_into_the_bindings(tmp_path: Path):
     assert 'Argument "bucket" to "S3Bucket" has incompatible type "int"' in proc.stdout, proc.stdout
 
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_library_import_leaves_jsii_warnings_alone():
     """A library does not silence a runtime's warnings for its host application: ``import wandb_cdktf`` (and
     the constructs) sets no JSII_* variable; the CLI does (``cli.silence_node_banner``)."""

@@ -195,6 +195,7 @@ def test_tfvars_license_is_never_synthesized_and_the_user_is_told_how_to_pass_it
     assert doc["variable"]["wandb_license"]["sensitive"] is True
 
 
+@pytest.mark.slow  # fresh interpreter(s)
 def test_license_command_prints_only_the_value(tmp_path):
     ok = _run(["license", str(FIXTURES / "standard.tfvars")], _env(), tmp_path)
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, LICENSE + "\n", "")

@@ -9,7 +9,7 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.byob import AwsByobConfig
-from ..constructs.aws.byob_bucket import ByobBucket, ByobBucketProps
+from ..constructs.aws.byob_bucket import AwsByobBucket, AwsByobBucketProps
 from .base import WandbStack, aws_provider
 
 
@@ -29,7 +29,7 @@ class ByobAwsStack(WandbStack):
         sections = [section for _, section in byob.sections("aws")]
         region = sections[0].region or config.region  # config validation: one region per list
         aws_provider(self, region, config.tags)
-        self.buckets: dict[str | None, ByobBucket] = {}
+        self.buckets: dict[str | None, AwsByobBucket] = {}
         self.levels: dict[str | None, str] = {}
         self.supported_file_stores: list[str] = []
         self._principals: dict[str | None, str] = {}
@@ -55,7 +55,7 @@ class ByobAwsStack(WandbStack):
             assert infra is not None, "config validation guarantees the platform for a defaulted principal"
             principal = infra.cluster.node_role_arn
         self._principals[c.name] = principal
-        b = ByobBucket(self, construct_id, ByobBucketProps(
+        b = AwsByobBucket(self, construct_id, AwsByobBucketProps(
             namespace=config.namespace if c.name is None else f"{config.namespace}-{c.name}",
             wandb_principal_arn=principal,
             bucket_name=c.bucket_name,

@@ -9,8 +9,7 @@ Constructs that exist on several clouds are named ``<Cloud><Thing>`` (``AwsByobB
 name per construct.
 """
 
-from .byob_bucket import ByobBucket as AwsByobBucket
-from .byob_bucket import ByobBucketProps as AwsByobBucketProps
+from .byob_bucket import AwsByobBucket, AwsByobBucketProps
 from .cluster import AccessPrincipal, Cluster, ClusterProps, NodeRole
 from .context import AccountContext, account_context
 from .database import Database, DatabaseProps

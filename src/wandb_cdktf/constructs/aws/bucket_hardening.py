@@ -1,6 +1,6 @@
 """S3 bucket hardening written once: public-access block, ownership, versioning, SSE, lifecycle, TLS-only policy.
 
-Every bucket this package creates (FileStorage, ByobBucket, the flow-log bucket of Network, the Launch
+Every bucket this package creates (FileStorage, AwsByobBucket, the flow-log bucket of Network, the Launch
 build-context bucket, the AuditTrail log bucket) gets the same parts from :func:`harden_bucket`.
 
 These are *functions*, never a nested construct: a construct's id is part of the Terraform address of
@@ -30,7 +30,7 @@ CORS_EXPOSE_HEADERS = ["ETag"]
 class BucketPartIds:
     """Construct ids (Terraform addresses, a public contract) of a bucket's parts in the caller's scope.
 
-    ``None`` leaves that part out. The defaults are the ids FileStorage, ByobBucket and AuditTrail use."""
+    ``None`` leaves that part out. The defaults are the ids FileStorage, AwsByobBucket and AuditTrail use."""
 
     public_access_block: str = "public-access-block"
     ownership: str | None = "ownership"

@@ -1,4 +1,4 @@
-"""ByobBucket: an S3 bucket (and KMS key) that a W&B instance uses as bring-your-own bucket.
+"""AwsByobBucket: an S3 bucket (and KMS key) that a W&B instance uses as bring-your-own bucket.
 
 W&B requirement served: BYOB on AWS (SaaS Cloud team level, Dedicated Cloud and
 self-managed instance or team level). Per the W&B BYOB docs:
@@ -55,7 +55,7 @@ CORS_MAX_AGE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
-class ByobBucketProps:
+class AwsByobBucketProps:
     namespace: str
     """Prefix of the generated bucket name and the key description."""
     wandb_principal_arn: str
@@ -75,8 +75,8 @@ class ByobBucketProps:
     Default: 7."""
 
 
-class ByobBucket(Construct):
-    def __init__(self, scope: Construct, construct_id: str, props: ByobBucketProps) -> None:
+class AwsByobBucket(Construct):
+    def __init__(self, scope: Construct, construct_id: str, props: AwsByobBucketProps) -> None:
         super().__init__(scope, construct_id)
         if props.abort_incomplete_multipart_days < 1:
             raise ValueError(f"abort_incomplete_multipart_days must be at least 1, got {props.abort_incomplete_multipart_days}")
