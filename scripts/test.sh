@@ -13,7 +13,7 @@
 # bindings are ~11,000 files, which pip unpacks and byte-compiles in ~250 s on these 2 cores (measured:
 # 252 s wall, 184 s CPU) and uv links from its cache in ~10-20 s (cold cache 18 s, warm 9 s). Without uv
 # (it cannot be installed), pip does the same installs.
-# Then ruff, then pytest (4 xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
+# Then ruff, then pytest (6 xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
 # Terraform and a provider mirror are found on the machine (README "Tests"). A tool that is missing
 # makes its tests skip with the reason printed, except with CI=true, where it fails them.
 # Exits non-zero on any failure, including "no tests collected".

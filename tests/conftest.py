@@ -22,7 +22,7 @@ from wandb_cdktf.cli import silence_node_banner
 
 silence_node_banner()  # as the CLI does (the library leaves it to its host): before jsii starts in this session
 
-from _emulator_support import Moto, skip_missing, start_moto, stop_moto  # noqa: E402
+from _emulator_support import Moto, skip_missing, start_moto, start_shared_provider, stop_moto, stop_shared_provider  # noqa: E402
 from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, validate_once  # noqa: E402
 from wandb_cdktf.testing import TerraformEnv  # noqa: E402
 
@@ -127,7 +127,10 @@ def emulator_tf(tf_env: TerraformEnv) -> TerraformEnv:
 def moto(emulator_tf: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
     server = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
     print(f"moto server at {server.url} (log {server.log})")
+    provider = start_shared_provider(emulator_tf, tmp_path_factory.mktemp("provider") / "provider.log")
     try:
         yield server
     finally:
+        if provider is not None:
+            stop_shared_provider(provider)
         stop_moto(server)
