@@ -101,13 +101,7 @@ def start_moto(log: Path, extra_env: dict[str, str] | None = None) -> Moto:
 
 
 def stop_moto(moto: Moto) -> None:
-    _print_cpu("moto server", moto.process.pid)
-    moto.process.terminate()
-    try:
-        moto.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        moto.process.kill()
-        moto.process.wait(timeout=10)
+    _stop("moto server", moto.process)
 
 
 def aws_env(access_key: str = "testing", secret_key: str = "testing") -> dict[str, str]:
@@ -172,21 +166,22 @@ def start_shared_provider(tf: TerraformEnv, log: Path) -> SharedProvider | None:
 def stop_shared_provider(provider: SharedProvider) -> None:
     if provider in _shared:
         _shared.remove(provider)
-    _print_cpu("shared AWS provider", provider.process.pid)
-    provider.process.terminate()
-    try:
-        provider.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        provider.process.kill()
-        provider.process.wait(timeout=10)
+    _stop("shared AWS provider", provider.process)
 
 
-def _print_cpu(what: str, pid: int) -> None:
+def _stop(what: str, process: subprocess.Popen[bytes]) -> None:
+    """Print the server's CPU time, then stop it (terminate, and kill if it does not exit in 10 s)."""
     try:  # utime + stime, in clock ticks (fields 14, 15 of /proc/<pid>/stat)
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         print(f"{what} CPU {(int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'):.1f}s")
     except (OSError, IndexError, ValueError):
         pass
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @dataclass
