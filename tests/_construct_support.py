@@ -19,6 +19,7 @@ from typing import Any
 
 from cdktf import App, TerraformOutput, TerraformStack
 
+from _support import validate_once
 from wandb_cdktf._providers import aws
 from wandb_cdktf.testing import load_stacks
 
@@ -127,13 +128,5 @@ def statements(block: dict[str, Any], field: str = "policy") -> dict[str, dict[s
 
 def assert_validates(tf_env: Any, stack_dir: Path) -> None:
     """terraform init+validate in ``stack_dir``; fail with Terraform's diagnostics."""
-    result = tf_env.validate(stack_dir)
-    if result.returncode != 0:
-        detail = result.stdout + result.stderr
-        try:
-            diags = json.loads(result.stdout).get("diagnostics", [])
-            detail = "\n".join(f"{d['severity']}: {d['summary']}: {d.get('detail', '')} @ {d.get('address', '')}" for d in diags)
-        except (ValueError, AttributeError):
-            pass
-        raise AssertionError(f"terraform validate failed in {stack_dir.name}:\n{detail}")
-    assert json.loads(result.stdout)["valid"] is True
+    ok, detail = validate_once(tf_env, stack_dir)
+    assert ok, f"terraform validate failed in {stack_dir.name}:\n{detail}"

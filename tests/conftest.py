@@ -93,11 +93,13 @@ def tf_env(tmp_path_factory: pytest.TempPathFactory) -> TerraformEnv:
 
 
 @pytest.fixture(scope="session")
-def tf_validate(tf_env: TerraformEnv) -> Callable[[Path], None]:
-    """tf_validate(stack_dir): terraform init+validate (once per run) and fail with Terraform's own messages."""
+def tf_validate(tf_env: TerraformEnv) -> Callable[..., None]:
+    """tf_validate(stack_dir, *together): terraform init+validate (once per run) and fail with Terraform's own
+    messages. ``together``: the stack directories of the test's other parameters, validated in the same
+    Terraform run (``_support.validate_stacks``)."""
 
-    def _validate(stack_dir: Path) -> None:
-        ok, detail = validate_once(tf_env, stack_dir)
+    def _validate(stack_dir: Path, *together: Path) -> None:
+        ok, detail = validate_once(tf_env, stack_dir, *together)
         if not ok:
             pytest.fail(f"terraform validate failed in {stack_dir.name}:\n{detail}")
 

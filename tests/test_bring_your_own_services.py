@@ -249,10 +249,10 @@ def test_every_service_brought_example(synth):
 @pytest.mark.terraform
 @pytest.mark.parametrize("name", ["redis", "database", "eks", "all-pre-operator"])
 def test_infra_validates(synth, tf_validate, name):
-    data = {
+    shapes = {
         "redis": make_config(**REDIS, external_redis_password_secret_arn=REDIS_SECRET),
         "database": make_config(**DB, external_database_security_group_id="sg-0123456789abcdef0"),
         "eks": eks_config(**REDIS, **DB),
         "all-pre-operator": make_config(deployment="pre-operator", **REDIS, **DB),
-    }[name]
-    tf_validate(synth(data).stack_dir("wbtest-infra"))
+    }
+    tf_validate(synth(shapes[name]).stack_dir("wbtest-infra"), *(synth(d).stack_dir("wbtest-infra") for d in shapes.values()))

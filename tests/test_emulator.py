@@ -108,7 +108,13 @@ def test_apply_byob_aws(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -
     byob = _byob_config(moto)
     stack = synth(emulator_tf, byob, tmp_path / "out", "wbemubyob-byob-aws")
     stack.apply()
-    outputs = stack.state_json()["values"]["outputs"]
+    state = stack.state_json()
+    # state_json() reads the state file; it must say what `terraform show -json` says.
+    shown = json.loads(stack.must("show", "-json").stdout)["values"]
+    assert {k: v["value"] for k, v in state["values"]["outputs"].items()} == {k: v["value"] for k, v in shown["outputs"].items()}
+    assert ({r["address"]: (r["mode"], r["type"], r["name"], r["values"]) for r in state["values"]["root_module"]["resources"]}
+            == {r["address"]: (r["mode"], r["type"], r["name"], r["values"]) for r in shown["root_module"]["resources"]})
+    outputs = state["values"]["outputs"]
     assert outputs["bucket_name"]["value"] == "wbemubyob-team-files"
     assert outputs["kms_key_arn"]["value"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
     _, unexpected = split_artefacts(changes(stack.plan_json()))

@@ -44,9 +44,12 @@ def test_example_snapshot(synthesized, snapshot, name):
 @pytest.mark.terraform
 @pytest.mark.parametrize("name", PLATFORM_EXAMPLES)
 def test_example_infra_validates(synthesized, tf_validate, name):
+    tf_validate(_infra_dir(synthesized, name), *(_infra_dir(synthesized, other) for other in PLATFORM_EXAMPLES))
+
+
+def _infra_dir(synthesized, name):
     outdir, stacks = synthesized(name)
-    infra = next(sid for sid in stacks if sid.endswith("-infra"))
-    tf_validate(outdir / "stacks" / infra)
+    return outdir / "stacks" / next(sid for sid in stacks if sid.endswith("-infra"))
 
 
 def test_private_only_example_is_internal(synthesized):

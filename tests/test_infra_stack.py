@@ -485,4 +485,4 @@ def test_cluster_autoscaler_role(infra):
 @pytest.mark.terraform
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_terraform_validate(synth, tf_validate, variant):
-    tf_validate(synth(VARIANTS[variant]).stack_dir(STACK))
+    tf_validate(synth(VARIANTS[variant]).stack_dir(STACK), *(synth(v).stack_dir(STACK) for v in VARIANTS.values()))

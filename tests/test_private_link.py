@@ -237,8 +237,7 @@ def test_no_private_link_no_resources(synth):
 @pytest.mark.terraform
 @pytest.mark.parametrize("data", [PRE, POST, OPEN], ids=["pre", "post", "open"])
 def test_infra_validates(synth, tf_validate, data):
-    out = synth(data)
-    tf_validate(out.stack_dir(f"{data['namespace']}-infra"))
+    tf_validate(*(synth(d).stack_dir(f"{d['namespace']}-infra") for d in (data, PRE, POST, OPEN)))
 
 
 def test_nlb_deletion_protection_follows_deletion_protection(synth):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from _support import make_config
+from _support import make_config, synth_file
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "regulated.yaml"
@@ -328,11 +328,8 @@ def test_role_path_cannot_join_an_adoption():
 
 @pytest.mark.terraform
 @pytest.mark.parametrize("stack_id", ["regulated-launch-aws", "regulated-byob-aws"])
-def test_regulated_aws_stacks_validate(tmp_path_factory, tf_validate, stack_id):
+def test_regulated_aws_stacks_validate(tf_validate, stack_id):
     """The launch-aws and byob-aws stacks of the example (with boundary and path) pass terraform validate
     (the infra stack is validated by tests/test_examples.py)."""
-    from wandb_cdktf.testing import synth_to_dir
-
-    outdir = tmp_path_factory.mktemp("regulated-validate")
-    synth_to_dir(load_config(EXAMPLE), outdir)
-    tf_validate(outdir / "stacks" / stack_id)
+    out = synth_file(EXAMPLE)
+    tf_validate(out.stack_dir(stack_id), *(out.stack_dir(s) for s in ("regulated-launch-aws", "regulated-byob-aws")))
