@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from _support import make_config, synth_mapping
+from _support import make_config, synth_file, synth_mapping
 
 REPO = Path(__file__).resolve().parents[1]
 SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
@@ -65,6 +65,9 @@ def _platform_configs() -> dict[str, dict[str, Any]]:
     }
 
 
+EXAMPLE_LABEL = "example:"
+
+
 def example_files() -> list[Path]:
     """Every examples/*.yaml (BYOB, Launch, ... whatever exists when the tests run)."""
     return sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yml"))
@@ -74,15 +77,18 @@ def scan_configs() -> dict[str, dict[str, Any]]:
     """label -> configuration mapping, for every configuration the security gate covers."""
     configs = _platform_configs()
     for path in example_files():
-        configs[f"example:{path.name}"] = yaml.safe_load(path.read_text())
+        configs[f"{EXAMPLE_LABEL}{path.name}"] = yaml.safe_load(path.read_text())
     return configs
 
 
 SCAN_LABELS = list(scan_configs())
 
 def synthesized(label: str) -> Path:
-    """Synthesize the configuration ``label`` (once per test run, shared with the other test modules);
+    """Synthesize the configuration ``label`` (once per test run, shared with the other test modules: an
+    example file through ``synth_file``, as tests/test_examples.py does, so it is synthesized once);
     returns its cdktf.out directory."""
+    if label.startswith(EXAMPLE_LABEL):
+        return synth_file(EXAMPLES / label.removeprefix(EXAMPLE_LABEL)).outdir
     return synth_mapping(scan_configs()[label], source=label).outdir
 
 

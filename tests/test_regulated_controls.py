@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from _support import make_config, synth_file
-from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
+from wandb_cdktf.config import ConfigError, config_from_mapping
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "regulated.yaml"
 BOUNDARY = "arn:aws:iam::123456789012:policy/wandb-boundary"
@@ -133,10 +133,8 @@ def trail_infra(synth_module) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def synth_module(tmp_path_factory) -> dict[str, dict[str, Any]]:
-    from wandb_cdktf.testing import synth_to_dir
-
-    return synth_to_dir(load_config(EXAMPLE), tmp_path_factory.mktemp("regulated"))
+def synth_module() -> dict[str, dict[str, Any]]:
+    return synth_file(EXAMPLE).stacks
 
 
 def test_trail_records_data_events_of_the_file_bucket_only(trail_infra):
