@@ -4,7 +4,9 @@
 #   bash scripts/test.sh [pytest args...]          # everything (what CI runs)
 #   bash scripts/test.sh -m fast                   # the edit-loop tier (README "Tests")
 #
-# Installs, concurrently (they are independent and mostly wait on unpacking wheels/packages):
+# Installs, concurrently (they are independent and mostly wait on unpacking wheels/packages); pytest starts
+# as soon as the first is done, and the tests that need checkov or cdktf-cli wait for theirs
+# ($WANDB_CDKTF_PENDING_INSTALLS names a directory holding <tool>.pending until its install has ended):
 # 1. .venv with wandb-cdktf and its dev extras (pytest, pytest-xdist, syrupy, hypothesis, moto, ruff, mypy,
 #    the Google and Azure bindings);
 # 2. checkov 3.3.30 in its own venv (.venv-checkov; its pins conflict with pytest's);
@@ -23,9 +25,22 @@ PYTHON="${PYTHON:-python3}"
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 
+export WANDB_CDKTF_PENDING_INSTALLS="$LOGS/pending"
+mkdir -p "$WANDB_CDKTF_PENDING_INSTALLS"
+# install_in_background TOOL SCRIPT: run the install script; TOOL.pending exists until it has ended.
+install_in_background() {
+  touch "$WANDB_CDKTF_PENDING_INSTALLS/$1.pending"
+  (
+    status=0
+    bash "$2" >"$LOGS/$1" 2>&1 || status=$?
+    rm -f "$WANDB_CDKTF_PENDING_INSTALLS/$1.pending"
+    exit "$status"
+  ) &
+}
+
 cdktf_pid=""
 if command -v npm >/dev/null 2>&1; then
-  bash scripts/install-cdktf-cli.sh >"$LOGS/cdktf" 2>&1 &
+  install_in_background cdktf-cli scripts/install-cdktf-cli.sh
   cdktf_pid=$!
 fi
 
@@ -38,7 +53,7 @@ if [ -x .venv/bin/uv ]; then
   export WANDB_CDKTF_UV="$PWD/.venv/bin/uv"  # scripts/install-checkov.sh installs with it too
 fi
 
-bash scripts/install-checkov.sh >"$LOGS/checkov" 2>&1 &
+install_in_background checkov scripts/install-checkov.sh
 checkov_pid=$!
 
 if [ -n "${WANDB_CDKTF_UV:-}" ]; then
@@ -48,13 +63,6 @@ else
 fi
 .venv/bin/python -c 'import wandb_cdktf, pytest, xdist, syrupy, hypothesis, hcl2, moto' # fail fast if the install failed
 
-wait "$checkov_pid" || echo "checkov not installed: its tests will skip (CI=true: fail)"
-grep -v '^WARNING: Location' "$LOGS/checkov" || true
-if [ -n "$cdktf_pid" ]; then
-  wait "$cdktf_pid" || echo "cdktf-cli not installed: its tests will skip (CI=true: fail)"
-  cat "$LOGS/cdktf"
-fi
-
 echo "ruff:" && .venv/bin/ruff check --no-cache src tests main.py
 # mypy --strict walks the ~2,200 modules of the provider bindings (minutes of one core, cold); it runs beside
 # pytest, whose emulator scenarios leave cores idle while the AWS provider polls.
@@ -62,6 +70,12 @@ echo "ruff:" && .venv/bin/ruff check --no-cache src tests main.py
 mypy_pid=$!
 status=0
 .venv/bin/python -m pytest --durations=30 "$@" || status=$?
+wait "$checkov_pid" || echo "checkov not installed: its tests skipped (CI=true: failed)"
+grep -v '^WARNING: Location' "$LOGS/checkov" || true
+if [ -n "$cdktf_pid" ]; then
+  wait "$cdktf_pid" || echo "cdktf-cli not installed: its tests skipped (CI=true: failed)"
+  cat "$LOGS/cdktf-cli"
+fi
 echo "mypy (strict, src/):"
 mypy_status=0
 wait "$mypy_pid" || mypy_status=$?

@@ -30,7 +30,6 @@ REPO = Path(__file__).resolve().parents[1]
 SERVER = Path(__file__).resolve().parent / "emulator_server.py"
 REGION = "us-west-2"
 DOMAIN = "example.com"
-CDKTF_CLI_ENV = "WANDB_CDKTF_CDKTF_CLI"
 # Terraform's view of a resource that must survive a migration untouched.
 STATEFUL_TYPES = {
     "aws_vpc": "VPC",

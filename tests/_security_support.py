@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from _support import make_config, synth_file, synth_mapping
+from _support import make_config, synth_file, synth_mapping, wait_for_install
 
 REPO = Path(__file__).resolve().parents[1]
 SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
@@ -164,6 +164,7 @@ def load_skips(path: Path = SKIP_FILE) -> Skips:
 
 def find_checkov() -> str | None:
     """$WANDB_CDKTF_CHECKOV, else .venv-checkov/bin/checkov in the repo, else checkov on PATH."""
+    wait_for_install("checkov")
     env = os.environ.get(CHECKOV_ENV)
     if env:
         return env if (Path(env).is_file() or shutil.which(env)) else None

@@ -21,7 +21,9 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -63,6 +65,36 @@ class Synth:
 
     def stack_dir(self, stack_id: str) -> Path:
         return self.outdir / "stacks" / stack_id
+
+
+# scripts/test.sh starts pytest while checkov and cdktf-cli are still installing: it names a directory
+# holding ``<tool>.pending`` until that install has finished (README "Tests").
+PENDING_ENV = "WANDB_CDKTF_PENDING_INSTALLS"
+CDKTF_CLI_ENV = "WANDB_CDKTF_CDKTF_CLI"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def wait_for_install(tool: str, timeout: float = 900) -> None:
+    """Return once ``tool`` (``checkov`` or ``cdktf-cli``) is not being installed any more."""
+    pending = os.environ.get(PENDING_ENV)
+    if not pending:
+        return
+    marker = Path(pending) / f"{tool}.pending"
+    deadline = time.monotonic() + timeout
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def find_cdktf_cli() -> str | None:
+    """$WANDB_CDKTF_CDKTF_CLI, else <repo>/.cdktf-cli (scripts/install-cdktf-cli.sh), else cdktf on PATH."""
+    wait_for_install("cdktf-cli")
+    env = os.environ.get(CDKTF_CLI_ENV)
+    if env:
+        return env if Path(env).is_file() else None
+    local = REPO / ".cdktf-cli" / "node_modules" / ".bin" / "cdktf"
+    if local.is_file():
+        return str(local)
+    return shutil.which("cdktf")
 
 
 def in_ci() -> bool:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from _support import skip_or_fail, synth_file
+from _support import find_cdktf_cli, skip_or_fail, synth_file
 from wandb_cdktf.testing import load_stacks, normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,16 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # Node.js cdktf-cli runs main.py in a fresh interpreter
 
 
-def find_cdktf() -> str | None:
-    for candidate in (os.environ.get("WANDB_CDKTF_CDKTF_CLI"), str(REPO / ".cdktf-cli" / "node_modules" / ".bin" / "cdktf")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return shutil.which("cdktf")
-
-
 @pytest.fixture(scope="module")
 def cdktf_bin() -> str:
-    found = find_cdktf()
+    found = find_cdktf_cli()
     if not found:
         skip_or_fail("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
     return found

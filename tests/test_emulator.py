@@ -52,6 +52,7 @@ from _emulator_support import (
     synth,
     tail_text,
 )
+from _support import find_cdktf_cli
 from wandb_cdktf.config import config_from_mapping
 from wandb_cdktf.testing import TerraformEnv
 
@@ -634,16 +635,6 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
 
 
 # --- cdktf-cli --------------------------------------------------------------------------------------
-
-
-def find_cdktf_cli() -> str | None:
-    env = os.environ.get(CDKTF_CLI_ENV)
-    if env:
-        return env if Path(env).is_file() else None
-    local = REPO / ".cdktf-cli" / "node_modules" / ".bin" / "cdktf"
-    if local.is_file():
-        return str(local)
-    return shutil.which("cdktf")
 
 
 def _cdktf_project(emulator_tf: TerraformEnv, data: dict[str, Any], tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
