@@ -95,4 +95,6 @@ def supported_file_stores(scope: Construct, config: WandbConfig, team_buckets: S
     parts.extend(team_buckets)
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else Token.as_string(Fn.join(",", parts))
+    # One string template ("${var.x},s3://${...}"), not Fn.join: cdktf warns, once per token, that a
+    # built-in function over strings holding tokens "may be incorrect" (it printed 22 lines per synthesis).
+    return ",".join(parts)
