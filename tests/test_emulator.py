@@ -30,7 +30,6 @@ from typing import Any
 import pytest
 
 from _emulator_support import (
-    CDKTF_CLI_ENV,
     DOMAIN,
     PARALLELISM,
     REGION,
@@ -52,7 +51,7 @@ from _emulator_support import (
     synth,
     tail_text,
 )
-from _support import find_cdktf_cli
+from _support import CDKTF_CLI_ENV, find_cdktf_cli
 from wandb_cdktf.config import config_from_mapping
 from wandb_cdktf.testing import TerraformEnv
 
