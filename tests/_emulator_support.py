@@ -177,11 +177,7 @@ def stop_shared_provider(provider: SharedProvider) -> None:
 
 def _stop(what: str, process: subprocess.Popen[bytes]) -> None:
     """Print the server's CPU time, then stop it (terminate, and kill if it does not exit in 10 s)."""
-    try:  # utime + stime, in clock ticks (fields 14, 15 of /proc/<pid>/stat)
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        print(f"{what} CPU {(int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'):.1f}s")
-    except (OSError, IndexError, ValueError):
-        pass
+    print(f"{what} CPU {process_cpu(process.pid):.1f}s")
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -223,12 +219,14 @@ class Stack:
         if shared is not None:
             env["TF_REATTACH_PROVIDERS"] = shared.reattach
         start, cpu = time.monotonic(), _children_cpu()
+        provider_cpu = process_cpu(shared.process.pid) if shared else 0.0
         proc = subprocess.run([self.tf.terraform, *args], cwd=self.dir, env=env, capture_output=True, text=True,
                               timeout=timeout)
         result = Result(args, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+        used = (f"Terraform, + shared provider {process_cpu(shared.process.pid) - provider_cpu:.1f}s" if shared
+                else "Terraform and the provider")
         print(f"[{self.name}] terraform {' '.join(args)} -> {result.returncode} in {result.seconds:.1f}s "
-              f"(CPU {_children_cpu() - cpu:.1f}s, Terraform"
-              f"{'' if shared else ' and the provider'})")
+              f"(CPU {_children_cpu() - cpu:.1f}s {used})")
         trace = os.environ.get(TRACE_ENV)
         if trace:  # every Terraform command's output, e.g. to see which resources' waiters take the time
             with open(trace, "a", encoding="utf-8") as out:
@@ -297,6 +295,15 @@ def _state_resources(raw: dict[str, Any]) -> list[dict[str, Any]]:
             found.append({"address": base + index, "mode": resource["mode"], "type": resource["type"],
                           "name": resource["name"], "values": instance["attributes"]})
     return found
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far; 0.0 once it is gone."""
+    try:  # utime + stime, in clock ticks (fields 14, 15 of /proc/<pid>/stat)
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _children_cpu() -> float:
