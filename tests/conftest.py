@@ -129,7 +129,7 @@ def emulator_tf(tf_env: TerraformEnv) -> TerraformEnv:
 def moto(emulator_tf: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
     server = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
     print(f"moto server at {server.url} (log {server.log})")
-    provider = start_shared_provider(emulator_tf, tmp_path_factory.mktemp("provider") / "provider.log")
+    provider = start_shared_provider(emulator_tf, tmp_path_factory.mktemp("provider") / "provider.log", server)
     try:
         yield server
     finally:

@@ -88,9 +88,9 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     old_dir = tmp_path / "old"
     shutil.copytree(FIXTURES / fixture, old_dir)
     (old_dir / "emulator.auto.tfvars.json").write_text(json.dumps({
-        "endpoint": moto.url, "namespace": ns, "domain_name": "example.com", "subdomain": "wandb", "zone_id": zone_id,
+        "namespace": ns, "domain_name": "example.com", "subdomain": "wandb", "zone_id": zone_id,
         "eks_cluster_version": "1.32", "pet": PET}))
-    old = Stack(tf, old_dir)
+    old = Stack(tf, old_dir, moto.env())  # the fixture's provider takes the URL from AWS_ENDPOINT_URL
     old.apply()
     shown = old.must("show", "-json")
     state = tmp_path / "old-show.json"
@@ -110,10 +110,10 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     # Every old address is classified (imported, replaced anyway, released or staying, with a reason).
     assert "not known to wandb-cdktf" not in report
     config = yaml.safe_load((out / "wandb-cdktf.yaml").read_text())
-    config["aws_endpoints"] = {"url": moto.url}  # the emulator profile (tests only)
+    config["aws_endpoints"] = {}  # the emulator profile (tests only); the URL comes from moto.env()
 
     # 3. Our <ns>-infra over the adopted objects: imports and in-place updates only.
-    ours = synth(tf, config, tmp_path / "cdktf.out", f"{ns}-infra")
+    ours = synth(tf, config, tmp_path / "cdktf.out", f"{ns}-infra", env=moto.env())
     plan = ours.plan_json()
     by_type = _by_type(plan)
     print("takeover plan:\n" + "\n".join(describe(rc) for rc in plan["resource_changes"]

@@ -74,7 +74,7 @@ class Deployment:
 def infra(emulator_tf: TerraformEnv, moto: Moto, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
     data = emulator_config(moto, namespace="wbemu")
     outdir = tmp_path_factory.mktemp("emu-infra") / "cdktf.out"
-    return Deployment(synth(emulator_tf, data, outdir, "wbemu-infra"), data, outdir)
+    return Deployment(synth(emulator_tf, data, outdir, "wbemu-infra", env=moto.env()), data, outdir)
 
 
 def test_infra_apply_replan_destroy(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
@@ -106,7 +106,7 @@ def _apply_infra_post_operator(infra: Deployment) -> None:
 
 def test_apply_byob_aws(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     byob = _byob_config(moto)
-    stack = synth(emulator_tf, byob, tmp_path / "out", "wbemubyob-byob-aws")
+    stack = synth(emulator_tf, byob, tmp_path / "out", "wbemubyob-byob-aws", env=moto.env())
     stack.apply()
     state = stack.state_json()
     # state_json() reads the state file; it must say what `terraform show -json` says.
@@ -126,7 +126,7 @@ def _byob_config(moto: Moto) -> dict[str, Any]:
         "namespace": "wbemubyob",
         "region": "us-east-1",
         "create_platform": False,
-        "aws_endpoints": {"url": moto.url},
+        "aws_endpoints": {},  # the URL comes from moto.env()
         "byob": {
             "deployment_type": "dedicated",
             "level": "team",
@@ -160,14 +160,14 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     clean; then the documented rollback, applied, brings the Terraform ALB back under the same name."""
     pre_data = emulator_config(moto, namespace="wbmig", deployment="pre-operator", public_access=True)
     assert "deletion_protection" not in pre_data or pre_data["deletion_protection"] is True
-    pre = synth(emulator_tf, pre_data, tmp_path / "cdktf.out", "wbmig-infra")
+    pre = synth(emulator_tf, pre_data, tmp_path / "cdktf.out", "wbmig-infra", env=moto.env())
     pre.apply()
     elbv2 = moto.client("elbv2")
     assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]].count("wbmig-alb") == 1
 
     # What a user does: change `deployment` and synthesize again in the same project directory.
     post_data = {**pre_data, "deployment": "post-operator"}
-    post = synth(emulator_tf, post_data, tmp_path / "cdktf.out.post", "wbmig-infra")
+    post = synth(emulator_tf, post_data, tmp_path / "cdktf.out.post", "wbmig-infra", env=moto.env())
     assert post.state_file == pre.state_file and pre.state_file.is_file()
     plan = post.plan_json()
 
@@ -188,7 +188,7 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     assert not unexpected, "re-plan after the migration is not clean:\n" + "\n".join(unexpected)
 
     # Rollback: back to pre-operator over the same state; the ALB comes back, nothing stateful moves.
-    back = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra")
+    back = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra", env=moto.env())
     rollback = back.plan_json()
     harmful = [describe(rc) for rc in changes(rollback)
                if rc["type"] in STATEFUL_TYPES and rc["type"] != "aws_efs_file_system" and "delete" in rc["change"]["actions"]]
@@ -207,7 +207,7 @@ def test_certificate_in_a_private_zone_fails_the_plan(emulator_tf: TerraformEnv,
         VPC={"VPCRegion": REGION, "VPCId": vpc}, HostedZoneConfig={"PrivateZone": True, "Comment": "private"})
     zone_id = zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
     data = emulator_config(moto, namespace="wbpriv", zone_id=zone_id, domain_name="corp.example.internal")
-    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpriv-infra")
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpriv-infra", env=moto.env())
     result = _plan_expecting_failure(stack)
     assert "private hosted zone" in result.output and "acm_certificate_arn" in result.output
 
@@ -239,7 +239,7 @@ def test_bring_your_own_services_into_an_existing_cluster(emulator_tf: Terraform
     )
     data.pop("eks_cluster_version")
     data.pop("create_elasticache")  # use_external_redis alone means no ElastiCache
-    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbbyos-infra")
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbbyos-infra", env=moto.env())
     stack.apply()
     state = stack.state_json()
     created = {r["type"] for r in state["values"]["root_module"].get("resources", []) if r["mode"] == "managed"}
@@ -326,7 +326,7 @@ def test_apply_audit_trail_with_boundary(emulator_tf: TerraformEnv, moto: Moto, 
         namespace="wbemutrail", watched_bucket_name=watched.bucket, log_bucket_name="wbemutrail-audit-logs",
         force_destroy=True, key_deletion_window_in_days=7))
     app.synth()
-    tf = Stack(emulator_tf, outdir / "stacks" / "wbemutrail-trail")
+    tf = Stack(emulator_tf, outdir / "stacks" / "wbemutrail-trail", moto.env())
     tf.apply()
 
     (described,) = trail_api.describe_trails(trailNameList=["wbemutrail-s3-events-cloudtrail"])["trailList"]
@@ -389,7 +389,7 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
         certificate_validation_zone_id=moto.hosted_zone(), allowed_inbound_cidr=["10.0.0.0/8"],
         allowed_inbound_ipv6_cidr=[], private_link_allowed_account_ids=["111111111111", "222222222222"],
         private_only_traffic=True, allowed_private_endpoint_cidr=["10.100.0.0/16"])
-    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpl-infra")
+    stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpl-infra", env=moto.env())
     stack.apply()
     elbv2 = moto.client("elbv2")
     lbs = {lb["LoadBalancerName"]: lb for lb in elbv2.describe_load_balancers()["LoadBalancers"]}
@@ -442,7 +442,7 @@ def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulato
 
     # Protection off: apply the unprotected configuration over the same state, then destroy.
     unprotected = synth(emulator_tf, {**infra.config, "deletion_protection": False},
-                        infra.outdir.with_name("cdktf.out.unprotected"), "wbemu-infra")
+                        infra.outdir.with_name("cdktf.out.unprotected"), "wbemu-infra", env=moto.env())
     assert unprotected.state_file == stack.state_file
     start = time.monotonic()
     unprotected.apply()
@@ -495,11 +495,12 @@ def test_bad_credentials_surface_terraform_error(
 
 
 def test_unreachable_endpoint_surfaces_terraform_error(
-    emulator_tf: TerraformEnv, small_stack_data: dict[str, Any], tmp_path: Path
+    emulator_tf: TerraformEnv, moto: Moto, small_stack_data: dict[str, Any], tmp_path: Path
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     data = {**small_stack_data, "aws_endpoints": {"url": dead}}
-    stack = synth(emulator_tf, data, tmp_path / "out", _stack_id(data))
+    # With moto.env() as every scenario's: the provider block's endpoints win over AWS_ENDPOINT_URL.
+    stack = synth(emulator_tf, data, tmp_path / "out", _stack_id(data), env=moto.env())
     start = time.monotonic()
     result = _plan_expecting_failure(stack)
     assert "connection refused" in result.output.lower() or "connect:" in result.output.lower()
@@ -562,7 +563,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     out = tmp_path / "project"
     out.mkdir()
 
-    old = synth(emulator_tf, base, out / "cdktf.out.old", "wbday2-infra")
+    old = synth(emulator_tf, base, out / "cdktf.out.old", "wbday2-infra", env=moto.env())
     _as_rds_managed(old)
     old.apply()
     rds = moto.client("rds")
@@ -570,7 +571,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     assert cluster.get("MasterUserSecret"), "the old shape uses the RDS-managed secret"
 
     # 1. switch to the Terraform-controlled password: in place.
-    new = synth(emulator_tf, base, out / "cdktf.out.new", "wbday2-infra")
+    new = synth(emulator_tf, base, out / "cdktf.out.new", "wbday2-infra", env=moto.env())
     assert new.state_file == old.state_file
     plan = new.plan_json()
     assert not _replaced(plan), "switching the password mode replaces resources:\n" + "\n".join(_replaced(plan))
@@ -586,7 +587,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     assert first["password"] not in new.state_file.read_text(), "the password landed in state"
 
     # 2. one minor up: everything in place.
-    up = synth(emulator_tf, {**base, "eks_cluster_version": "1.32"}, out / "cdktf.out.132", "wbday2-infra")
+    up = synth(emulator_tf, {**base, "eks_cluster_version": "1.32"}, out / "cdktf.out.132", "wbday2-infra", env=moto.env())
     plan = up.plan_json()
     assert not _replaced(plan), "the EKS upgrade replaces resources:\n" + "\n".join(_replaced(plan))
     (eks,) = _by_type(plan, "aws_eks_cluster")
@@ -603,7 +604,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     up.apply_plan()
 
     # 3. skipping a minor: Terraform plans it, EKS (the emulator) refuses it; nothing else moved.
-    skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra")
+    skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra", env=moto.env())
     skip.init()
     refused = skip.run("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     print(tail_text(refused.output, 2000))
@@ -613,7 +614,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
 
     # 4. the next minor (accepted only because the node groups followed) together with a password rotation.
     rotate = synth(emulator_tf, {**base, "eks_cluster_version": "1.33", "database_password_version": 2},
-                   out / "cdktf.out.133", "wbday2-infra")
+                   out / "cdktf.out.133", "wbday2-infra", env=moto.env())
     plan = rotate.plan_json()
     # A new value is a new *version* of the same secret (secret_string_wo_version forces a new version
     # resource: PutSecretValue moves AWSCURRENT); the secret, its ARN and everything else stay.
@@ -636,7 +637,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
 # --- cdktf-cli --------------------------------------------------------------------------------------
 
 
-def _cdktf_project(emulator_tf: TerraformEnv, data: dict[str, Any], tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
+def _cdktf_project(emulator_tf: TerraformEnv, moto: Moto, data: dict[str, Any], tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
     """(cdktf binary, a project directory with the repository's cdktf.json and main.py, its environment)."""
     cli = find_cdktf_cli()
     if cli is None:
@@ -649,7 +650,7 @@ def _cdktf_project(emulator_tf: TerraformEnv, data: dict[str, Any], tmp_path: Pa
     config_file = tmp_path / "wandb.json"
     config_file.write_text(json.dumps(data))
     env = {k: v for k, v in emulator_tf.env().items() if not k.startswith("AWS_")}
-    env.update(aws_env())
+    env.update(moto.env())
     env.update(
         WANDB_CDKTF_CONFIG=str(config_file),
         # cdktf.json runs `python main.py`: put this interpreter (the venv) first on PATH.
@@ -679,7 +680,7 @@ def test_cdktf_deploy_with_repo_cdktf_json(emulator_tf: TerraformEnv, moto: Moto
     else:
         data = emulator_config(moto, namespace="wbcli", deletion_protection=False)
     stack_id = _stack_id(data)
-    cli, project, env = _cdktf_project(emulator_tf, data, tmp_path)
+    cli, project, env = _cdktf_project(emulator_tf, moto, data, tmp_path)
     proc = _cdktf(cli, project, env, "deploy", stack_id, "--auto-approve", "--skip-provider-lock")
     assert proc.returncode == 0, f"cdktf deploy failed:\n{tail_text(proc.stdout + proc.stderr)}"
     state = project / f"terraform.{stack_id}.tfstate"  # the local backend keeps state in the project directory
@@ -696,7 +697,7 @@ def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path:
       applies, so here it stops at the operator stack's ``terraform init`` for want of the helm/kubernetes
       providers (the infra stack's init succeeds); with those providers available it goes on to apply."""
     data = emulator_config(moto, namespace="wbreadme")
-    cli, project, env = _cdktf_project(emulator_tf, data, tmp_path)
+    cli, project, env = _cdktf_project(emulator_tf, moto, data, tmp_path)
     alone = _cdktf(cli, project, env, "deploy", "wbreadme-operator", "--auto-approve", "--skip-provider-lock")
     assert alone.returncode != 0 and "dependencies are not included" in alone.stdout + alone.stderr
     # README: to apply only the operator stack later (an upgrade)

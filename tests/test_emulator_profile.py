@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from _support import make_config
+from _support import REPO, make_config
+from wandb_cdktf.cli import check_emulator_endpoint
 from wandb_cdktf.config import ConfigError, config_from_mapping
 from wandb_cdktf.config.emulator import EMULATED_SERVICES
 
@@ -78,7 +82,7 @@ def test_emulated_services_are_canonical_provider_endpoint_names() -> None:
 
 @pytest.mark.parametrize("bad", [{"url": "127.0.0.1:5000"}, {"url": "ftp://x"}, {"url": URL, "services": []},
                                  {"url": URL, "services": ["s3", "s3"]}, {"url": URL, "services": ["dynamodb"]},
-                                 {"url": URL, "access_key": "AKIA..."}])
+                                 {"url": URL, "access_key": "AKIA..."}, {"services": ["s3"]}])
 def test_aws_endpoints_rejects_bad_values(bad: dict) -> None:
     with pytest.raises(ConfigError, match="aws_endpoints"):
         config_from_mapping(make_config(aws_endpoints=bad))
@@ -89,3 +93,45 @@ def test_aws_endpoints_defaults() -> None:
     assert config.aws_endpoints is not None
     assert config.aws_endpoints.services == EMULATED_SERVICES
     assert config_from_mapping(make_config()).aws_endpoints is None
+
+
+def test_without_url_the_stacks_carry_the_profile_but_no_endpoint(synth) -> None:
+    """``aws_endpoints: {}``: the URL is left to ``AWS_ENDPOINT_URL`` (the emulator scenarios run this way, and
+    the scenario with an unreachable ``url`` shows that a provider block's endpoints win over the variable)."""
+    stacks = synth(make_config(aws_endpoints={})).stacks
+    for provider in _aws_providers(stacks):
+        assert "endpoints" not in provider
+        assert provider["s3_use_path_style"] is True and provider["max_retries"] == 2
+        assert provider["skip_credentials_validation"] is True and provider["skip_region_validation"] is True
+    assert "127.0.0.1" not in json.dumps(stacks)
+
+
+@pytest.mark.parametrize("environ, refused", [
+    ({}, True), ({"AWS_ENDPOINT_URL": ""}, True), ({"AWS_ENDPOINT_URL": URL}, False),
+    ({"AWS_ENDPOINT_URL_S3": URL}, False),
+])
+def test_a_profile_without_url_needs_aws_endpoint_url(environ: dict, refused: bool) -> None:
+    config = config_from_mapping(make_config(aws_endpoints={}))
+    if refused:
+        with pytest.raises(ConfigError) as info:
+            check_emulator_endpoint(config, environ)
+        assert info.value.option == "aws_endpoints.url" and "AWS_ENDPOINT_URL" in info.value.message
+    else:
+        check_emulator_endpoint(config, environ)
+    check_emulator_endpoint(config_from_mapping(make_config(aws_endpoints={"url": URL})), {})
+    check_emulator_endpoint(config_from_mapping(make_config()), {})
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_main_refuses_a_profile_without_url_or_aws_endpoint_url(tmp_path) -> None:
+    """Else the stacks would go to real AWS with the profile's checks skipped: one line, exit 2, nothing written."""
+    cfg = tmp_path / "emu.json"
+    cfg.write_text(json.dumps(make_config(aws_endpoints={})))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env.update(WANDB_CDKTF_CONFIG=str(cfg), CDKTF_OUTDIR=str(tmp_path / "out"))
+    proc = subprocess.run([sys.executable, str(REPO / "main.py")], env=env, capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stdout + proc.stderr
+    assert proc.stderr.strip() == ("config error: aws_endpoints.url: not set and AWS_ENDPOINT_URL is not exported: "
+                                   "give the emulator's URL in one of them (e.g. http://127.0.0.1:5000)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emu.json"]

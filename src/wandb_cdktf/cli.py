@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -48,6 +49,7 @@ def _load(config_path: str | None = None) -> WandbConfig:
 def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[str, dict[str, int]]:
     """``synthesize`` for an already loaded configuration."""
     check_extras(config)
+    check_emulator_endpoint(config)
     for warning in config.warnings():  # accepted, but against the W&B/cloud docs: say so, once per synth
         print(f"config warning: {warning}", file=sys.stderr)
     target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
@@ -76,6 +78,16 @@ def check_extras(config: WandbConfig) -> None:
             if cloud == extra and not installed(package):  # the extras are named after the clouds
                 raise ConfigError(f"{section}.{cloud}", f"needs the {name} provider bindings, which are not installed: "
                                   f"pip install 'wandb-cdktf[{extra}]'")
+
+
+def check_emulator_endpoint(config: WandbConfig, environ: Mapping[str, str] = os.environ) -> None:
+    """``aws_endpoints`` without ``url`` leaves the emulator's URL to ``AWS_ENDPOINT_URL``: without it the stacks
+    would talk to real AWS with the emulator profile's checks skipped, so refuse before anything is written."""
+    if config.aws_endpoints is None or config.aws_endpoints.url is not None:
+        return
+    if not any(k == "AWS_ENDPOINT_URL" or k.startswith("AWS_ENDPOINT_URL_") for k, v in environ.items() if v):
+        raise ConfigError("aws_endpoints.url", "not set and AWS_ENDPOINT_URL is not exported: give the emulator's URL "
+                          "in one of them (e.g. http://127.0.0.1:5000)")
 
 
 def silence_node_banner() -> None:

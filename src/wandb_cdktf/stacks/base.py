@@ -68,7 +68,8 @@ def aws_provider(stack: Construct, region: str, tags: dict[str, str], *, alias: 
     endpoints = owner.config.aws_endpoints if isinstance(owner, WandbStack) else None
     if endpoints is not None:  # tests against an AWS API emulator only (config option aws_endpoints)
         emulator = endpoints.provider_arguments()
-        emulator["endpoints"] = [aws.provider.AwsProviderEndpoints(**emulator["endpoints"])]
+        if "endpoints" in emulator:
+            emulator["endpoints"] = [aws.provider.AwsProviderEndpoints(**emulator["endpoints"])]
         kwargs.update(emulator)
     return aws.provider.AwsProvider(stack, "aws" if alias is None else f"aws-{alias}", **kwargs)
 
