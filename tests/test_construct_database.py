@@ -60,7 +60,8 @@ def test_cluster_defaults(stacks):
     assert c["storage_encrypted"] is True and c["iam_database_authentication_enabled"] is True
     assert c["deletion_protection"] is True and c["skip_final_snapshot"] is False
     assert c["final_snapshot_identifier"] == "dbt-final-snapshot"
-    assert "snapshot_identifier" not in c and "lifecycle" not in c
+    # Terraform refuses a plan that destroys or replaces the cluster (README "Destroy").
+    assert "snapshot_identifier" not in c and c["lifecycle"] == {"prevent_destroy": True}
     assert c["database_name"] == "wandb_local" and c["master_username"] == "wandb"
     assert c["db_subnet_group_name"] == ref(doc, "aws_db_subnet_group", "db/subnet-group", "name")
     assert c["vpc_security_group_ids"] == [ref(doc, "aws_security_group", "db/security-group", "id")]
@@ -127,7 +128,7 @@ def test_deletion_protection_off_and_overrides(stacks):
     doc = stacks["restore"]
     c = at(doc, "aws_rds_cluster", "db/cluster")
     assert c["deletion_protection"] is False and c["skip_final_snapshot"] is True
-    assert "final_snapshot_identifier" not in c
+    assert "final_snapshot_identifier" not in c and "prevent_destroy" not in c["lifecycle"]
     assert c["database_name"] == "wandb" and c["master_username"] == "admin"
     w = at(doc, "aws_rds_cluster_instance", "db/writer")
     assert w["instance_class"] == "db.r6g.xlarge" and w["performance_insights_kms_key_id"] == PI_KEY

@@ -169,6 +169,7 @@ def test_without_queue_https_only_or_deletion_protection(stacks):
     doc = stacks["no-queue"]
     assert not {"aws_sqs_queue", "aws_sqs_queue_policy", "aws_s3_bucket_notification", "aws_s3_bucket_policy"} & types(doc)
     assert at(doc, "aws_s3_bucket", "storage/bucket")["force_destroy"] is True
+    assert "lifecycle" not in at(doc, "aws_s3_bucket", "storage/bucket")
     (rule,) = at(doc, "aws_s3_bucket_server_side_encryption_configuration", "storage/encryption")["rule"]
     assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
     assert rule["bucket_key_enabled"] is False

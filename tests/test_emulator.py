@@ -418,9 +418,11 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
 
 
 def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
+    from botocore.exceptions import ClientError
+
     stack = infra.stack
-    outputs = stack.state_json()["values"]["outputs"]
-    bucket = outputs["bucket_name"]["value"]
+    before = stack.state_json()
+    bucket = before["values"]["outputs"]["bucket_name"]["value"]
     s3 = moto.client("s3", config=_path_style())
     # The bucket policy denies requests without TLS and moto enforces it; the emulator speaks plain
     # HTTP, so lift the policy for this one upload and put the very same document back.
@@ -433,10 +435,20 @@ def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulato
     refused = stack.run("destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     infra.seconds["destroy-protected"] = time.monotonic() - start
     print(tail_text(refused.output, 3000))
+    # README "Destroy": refused at plan time (prevent_destroy on the cluster and the bucket), so nothing at all
+    # is destroyed: RDS's own refusal would come only after Terraform had destroyed the cluster's dependents,
+    # the EKS cluster and the rest.
     assert refused.returncode != 0, "destroy must fail while deletion protection is on"
-    assert "deletion protection" in refused.output.lower() or "DeletionProtection" in refused.output
-    assert "BucketNotEmpty" in refused.output or "bucket is not empty" in refused.output.lower()
+    assert refused.output.count("Instance cannot be destroyed") == 2, refused.output
+    for address in ("aws_rds_cluster.database_cluster_", "aws_s3_bucket.file-storage_bucket_"):
+        assert address in refused.output
+    assert _addresses(stack.state_json()) == _addresses(before), "the refused destroy changed the state"
+    # Should Terraform be bypassed, AWS refuses as well: RDS deletion protection, a bucket not force-destroyed.
     rds = moto.client("rds")
+    with pytest.raises(ClientError, match="disable deletion protection"):
+        rds.delete_db_cluster(DBClusterIdentifier="wbemu", SkipFinalSnapshot=True)
+    with pytest.raises(ClientError, match="BucketNotEmpty"):
+        s3.delete_bucket(Bucket=bucket)
     assert [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]].count("wbemu") == 1
     assert [o["Key"] for o in s3.list_object_versions(Bucket=bucket).get("Versions", [])] == ["runs/keep-me.txt"]
 
@@ -445,13 +457,21 @@ def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulato
                         infra.outdir.with_name("cdktf.out.unprotected"), "wbemu-infra", env=moto.env())
     assert unprotected.state_file == stack.state_file
     start = time.monotonic()
-    unprotected.apply()
+    lift = [rc for rc in changes(unprotected.plan_json()) if rc["mode"] == "managed"]
+    # Lifting the protection is in-place only (README: "this lifts the protection").
+    assert lift and all(rc["change"]["actions"] == ["update"] for rc in lift), "\n".join(describe(rc) for rc in lift)
+    assert {rc["type"] for rc in lift} >= {"aws_rds_cluster", "aws_s3_bucket"}
+    unprotected.apply_plan()
     unprotected.must("destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     infra.seconds["destroy-unprotected"] = time.monotonic() - start
     assert not unprotected.state_json().get("values", {}).get("root_module", {}).get("resources")
     assert "wbemu" not in [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]]
     assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     print(f"timings (s): { {k: round(v, 1) for k, v in infra.seconds.items()} }")
+
+
+def _addresses(state: dict[str, Any]) -> list[str]:
+    return sorted(r["address"] for r in state["values"]["root_module"].get("resources", []))
 
 
 def _path_style() -> Any:

@@ -122,6 +122,14 @@ def test_deletion_protection_off_allows_force_destroy(synth):
     cluster = one_resource(infra, "aws_rds_cluster")
     assert cluster["deletion_protection"] is False and cluster["skip_final_snapshot"] is True
     assert "final_snapshot_identifier" not in cluster
+    assert "lifecycle" not in cluster and "lifecycle" not in one_resource(infra, "aws_s3_bucket")
+
+
+def test_deletion_protection_makes_terraform_refuse_destroying_the_data(infra):
+    """prevent_destroy on the two resources holding data: `terraform destroy` and any replacing change fail at
+    plan time (the emulator scenario runs the refused destroy), not after the rest is gone."""
+    assert one_resource(infra, "aws_rds_cluster")["lifecycle"] == {"prevent_destroy": True}
+    assert one_resource(infra, "aws_s3_bucket")["lifecycle"] == {"prevent_destroy": True}
 
 
 # --- database ------------------------------------------------------------------------------------

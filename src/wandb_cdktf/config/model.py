@@ -204,7 +204,7 @@ class WandbConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
     deletion_protection: bool = Field(
         default=True,
-        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion. Default: true.",
+        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster and the bucket also carry Terraform's prevent_destroy, so a destroy or a replacing change fails at plan time, before anything is destroyed. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
 

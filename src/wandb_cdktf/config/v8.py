@@ -59,8 +59,9 @@ _REDIS = ("Redis deployed in the cluster is not supported: use ElastiCache creat
 
 V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("namespace"),
-    _d("deletion_protection", "also protects the KMS key and bucket (no force_destroy) and takes a final DB snapshot; "
-       "v8 only sets RDS deletion protection and S3 force_destroy"),
+    _d("deletion_protection", "also protects the KMS key and bucket (no force_destroy), takes a final DB snapshot and "
+       "sets Terraform's prevent_destroy on the cluster and the bucket (a destroy fails at plan time); v8 only sets "
+       "RDS deletion protection and S3 force_destroy"),
     _s("use_internal_queue"),
     _s("size"),
     _s("operator_chart_version"),

@@ -91,7 +91,9 @@ class DatabaseProps:
     performance_insights_retention_days: int = 7
     """Default: 7 (free tier)."""
     deletion_protection: bool = True
-    """Refuse deletion and take a final snapshot. Default: True."""
+    """Refuse deletion and take a final snapshot: RDS deletion protection, and Terraform's ``prevent_destroy`` on
+    the cluster, so a plan that would destroy or replace it fails before anything is changed (RDS alone refuses
+    only when the cluster's turn comes, after Terraform has destroyed everything else). Default: True."""
     snapshot_identifier: str | None = None
     """Restore the cluster from this snapshot. Default: None."""
     password_version: int = 1
@@ -169,12 +171,16 @@ class Database(Construct):
             apply_immediately=props.apply_immediately,
             tags={"Name": f"{ns}-aurora", **discovery_tags(ns)},
         )
+        lifecycle: dict[str, Any] = {}
         if props.deletion_protection:
             cluster_kwargs["final_snapshot_identifier"] = f"{ns}-final-snapshot"
+            lifecycle["prevent_destroy"] = True
         if props.snapshot_identifier:
             cluster_kwargs["snapshot_identifier"] = props.snapshot_identifier
             # Restores keep the snapshot's database; re-applying must not try to recreate it.
-            cluster_kwargs["lifecycle"] = {"ignore_changes": ["snapshot_identifier"]}
+            lifecycle["ignore_changes"] = ["snapshot_identifier"]
+        if lifecycle:
+            cluster_kwargs["lifecycle"] = lifecycle
         self._cluster = aws.rds_cluster.RdsCluster(self, "cluster", **cluster_kwargs)
         self._secret = aws.secretsmanager_secret.SecretsmanagerSecret(
             self, "master-secret", name_prefix=f"{ns}-database-master-", kms_key_id=props.kms_key_arn,

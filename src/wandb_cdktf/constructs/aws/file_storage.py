@@ -37,7 +37,8 @@ class FileStorageProps:
     create_queue: bool = True
     """SQS queue fed by object-created notifications (False = W&B's internal queue). Default: True."""
     deletion_protection: bool = True
-    """When True the bucket is never force-destroyed with its objects. Default: True."""
+    """When True the bucket is never force-destroyed with its objects, and Terraform's ``prevent_destroy`` makes a
+    plan that would destroy or replace it fail before anything is changed. Default: True."""
     https_only: bool = True
     """Bucket policy denying requests without TLS. Default: True."""
     abort_incomplete_multipart_days: int = 7
@@ -63,6 +64,7 @@ class FileStorage(Construct):
             bucket_prefix=f"{props.namespace}-file-storage-",
             force_destroy=not props.deletion_protection,
             tags={"Name": f"{props.namespace}-file-storage"},
+            lifecycle={"prevent_destroy": True} if props.deletion_protection else None,
         )
         self._bucket_name = bucket.bucket
         self._bucket_arn = bucket.arn
