@@ -150,6 +150,7 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     return report, config, plan
 
 
+@pytest.mark.long
 def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     # Security-group rules that AWS already has (same group, source, protocol, port): a create would fail
     # with InvalidPermission.Duplicate, so ours import them.
@@ -158,6 +159,7 @@ def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_
     assert "terraform-aws-wandb **v8**" in report and config["deployment"] == "post-operator"
 
 
+@pytest.mark.long
 def test_adopt_v1_16_10_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """The pre-operator shape: detected from the state (no flag), adopted with deployment pre-operator, and
     our <ns>-infra takes over the ALB, its target group, listeners and alias record as well."""

@@ -77,6 +77,7 @@ def infra(emulator_tf: TerraformEnv, moto: Moto, tmp_path_factory: pytest.TempPa
     return Deployment(synth(emulator_tf, data, outdir, "wbemu-infra", env=moto.env()), data, outdir)
 
 
+@pytest.mark.long
 def test_infra_apply_replan_destroy(infra: Deployment, moto: Moto, emulator_tf: TerraformEnv) -> None:
     """Scenarios 1, 2 and 4 on one deployment, in the user's order: apply the post-operator infra, re-plan
     (clean but for listed emulator artefacts), then destroy (refused with deletion protection, completes
@@ -151,6 +152,7 @@ def _replan_after_apply_is_clean(infra: Deployment) -> None:
 # --- 3. migration -----------------------------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_migration_pre_to_post_operator_keeps_stateful_resources(
     emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path
 ) -> None:
@@ -565,6 +567,7 @@ def _replaced(plan: dict[str, Any]) -> list[str]:
     return [describe(rc) for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
 
 
+@pytest.mark.long
 def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """The user's sequence over a deployment's life, each step planned and applied by the real provider:
 
