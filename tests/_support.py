@@ -29,6 +29,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from wandb_cdktf.testing import TerraformEnv, load_stacks
 
 CACHE_ENV = "WANDB_CDKTF_TEST_CACHE"
@@ -279,3 +281,36 @@ def _validate_group(env: TerraformEnv, dirs: list[Path]) -> dict[Path, tuple[boo
         ok = explained and not any(severity == "error" for severity, _ in lines)
         verdicts[stack_dir] = (ok, "\n".join(line for _, line in lines) or ("" if ok else result.stdout + result.stderr))
     return verdicts
+
+
+# --- scheduling (tests/conftest.py) ------------------------------------------------------------------
+
+
+def schedule_order(items: list[pytest.Item], workers: int) -> list[list[pytest.Item]]:
+    """Work units (a scenario of an emulator module, or a whole other module) in the order xdist should hand
+    them out. xdist deals the first ``2 * workers`` units round-robin, each worker's second unit queued behind
+    its first; then a worker gets the next unit whenever one finishes.
+
+    The emulator scenarios mostly wait on the AWS provider's waiters (~30% of a core each), the other modules
+    are CPU-bound. So: the ``long`` scenarios start at once, on all workers but one, with the other scenarios
+    queued behind them; the remaining worker starts on the CPU-bound modules (``long``, then ``slow`` ones first,
+    as they take longest); after these two rounds scenarios and modules alternate. Measured on 2 cores: the CPU is busy
+    from the first minute instead of after the first scenarios finish. A module's tests keep their order."""
+    scenarios = sorted(([i] for i in items if i.get_closest_marker("emulator")),
+                       key=lambda unit: unit[0].get_closest_marker("long") is None)
+    grouped: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        if not item.get_closest_marker("emulator"):
+            grouped.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    modules = sorted(grouped.values(), key=lambda module: (not any(i.get_closest_marker("long") for i in module),
+                                                           not any(i.get_closest_marker("slow") for i in module)))
+    long = sum(1 for unit in scenarios if unit[0].get_closest_marker("long"))
+    lead = max(1, min(long, workers - 1))  # workers that start on a scenario
+    order: list[list[pytest.Item]] = []
+    for _ in range(2):  # the two rounds dealt at the start
+        order += scenarios[:lead] + modules[:workers - lead]
+        del scenarios[:lead], modules[:workers - lead]
+    while scenarios or modules:
+        order += scenarios[:1] + modules[:1]
+        del scenarios[:1], modules[:1]
+    return order

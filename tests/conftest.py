@@ -23,7 +23,7 @@ from wandb_cdktf.cli import silence_node_banner
 silence_node_banner()  # as the CLI does (the library leaves it to its host): before jsii starts in this session
 
 from _emulator_support import Moto, skip_missing, start_moto, start_shared_provider, stop_moto, stop_shared_provider  # noqa: E402
-from _support import CACHE_ENV, Synth, in_ci, skip_or_fail, synth_mapping, validate_once  # noqa: E402
+from _support import CACHE_ENV, Synth, in_ci, schedule_order, skip_or_fail, synth_mapping, validate_once  # noqa: E402
 from wandb_cdktf.testing import TerraformEnv  # noqa: E402
 
 _OWNED_CACHE: list[str] = []
@@ -48,39 +48,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m fast` sees the marker set here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the fast tier, and order the work units (``--no-loadscope-reorder`` makes xdist hand them out in
-    this order; each worker is given two to start with): see :func:`schedule_order`."""
-    del config
+    """Mark the fast tier, and order the work units for the xdist workers (``--no-loadscope-reorder`` makes
+    xdist hand them out in this order): see :func:`schedule_order`."""
     for item in items:
         if TERRAFORM_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.terraform)  # runs Terraform, whichever module it is in
         if not any(item.get_closest_marker(m) for m in ("slow", "terraform", "emulator")):
             item.add_marker(pytest.mark.fast)
-    items[:] = schedule_order(items)
-
-
-SCENARIOS_PER_MODULE = 3
-"""In the first rounds of work units, one CPU-bound test module after every three emulator scenarios."""
-
-
-def schedule_order(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The emulator scenarios mostly wait on the AWS provider's waiters (~30% of a core each), so the run
-    starts them first, ``long`` ones first, and interleaves CPU-bound test modules (``slow`` ones first)
-    between them, so that the cores are busy from the start instead of after the first scenarios finish.
-    Orders are stable: a module's tests keep their order."""
-    scenarios = sorted((i for i in items if i.get_closest_marker("emulator")),
-                       key=lambda i: i.get_closest_marker("long") is None)
-    modules: dict[str, list[pytest.Item]] = {}
-    for item in items:
-        if not item.get_closest_marker("emulator"):
-            modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
-    rest = sorted(modules.values(), key=lambda module: not any(i.get_closest_marker("slow") for i in module))
-    ordered: list[pytest.Item] = []
-    for n, scenario in enumerate(scenarios, 1):
-        ordered.append(scenario)
-        if n % SCENARIOS_PER_MODULE == 0 and rest:
-            ordered += rest.pop(0)
-    return ordered + [i for module in rest for i in module]
+    workers = getattr(config, "workerinput", {}).get("workercount")
+    if workers:
+        items[:] = [item for unit in schedule_order(items, int(workers)) for item in unit]
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

@@ -33,7 +33,7 @@ from _security_support import (
 )
 from _support import skip_or_fail
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]  # one fixture synthesizes and scans every configuration
 
 
 @pytest.fixture(scope="module")

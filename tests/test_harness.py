@@ -8,7 +8,7 @@ import time
 import pytest
 
 from _emulator_support import _state_resources
-from _support import PENDING_ENV, wait_for_install
+from _support import PENDING_ENV, schedule_order, wait_for_install
 
 
 def test_wait_for_install_returns_when_the_marker_goes(tmp_path, monkeypatch):
@@ -54,3 +54,35 @@ def test_state_resources_are_addressed_as_terraform_does():
     assert _state_resources({}) == []
     with pytest.raises(AssertionError, match="version 3"):
         _state_resources({"version": 3, "resources": []})
+
+
+class _Item:
+    """What schedule_order reads of a pytest item: its node id and markers."""
+
+    def __init__(self, nodeid: str, *markers: str) -> None:
+        self.nodeid, self.markers = nodeid, set(markers)
+
+    def get_closest_marker(self, name: str) -> object | None:
+        return name if name in self.markers else None
+
+
+def test_schedule_starts_long_scenarios_and_keeps_one_worker_on_cpu_bound_modules() -> None:
+    long = [_Item(f"tests/test_emulator.py::long{n}", "emulator", "long") for n in range(3)]
+    short = [_Item(f"tests/test_emulator.py::short{n}", "emulator") for n in range(4)]
+    fast = [_Item("tests/test_a.py::one"), _Item("tests/test_a.py::two")]
+    slow = [_Item("tests/test_b.py::x"), _Item("tests/test_b.py::y", "slow")]
+    plain = [_Item("tests/test_c.py::z", "long")]  # a module whose fixture takes minutes: before the slow ones
+    units = schedule_order([*fast, short[0], *slow, *long[:2], short[1], *plain, long[2], *short[2:]], workers=3)
+    names = [[i.nodeid.split("::")[1] for i in unit] for unit in units]
+    # Round 1 (one unit per worker): long scenarios on all workers but one, a slow module on that one; round
+    # 2 (queued behind round 1): scenarios behind scenarios, a module behind the module; then alternating.
+    assert names == [["long0"], ["long1"], ["z"], ["long2"], ["short0"], ["x", "y"],
+                     ["short1"], ["one", "two"], ["short2"], ["short3"]]
+    assert sorted(i.nodeid for unit in units for i in unit) == sorted(
+        i.nodeid for i in [*long, *short, *fast, *slow, *plain])
+
+
+def test_schedule_with_one_worker_still_runs_everything() -> None:
+    items = [_Item("tests/test_a.py::one"), _Item("tests/test_emulator.py::s", "emulator")]
+    assert [unit[0].nodeid for unit in schedule_order(items, workers=1)] == ["tests/test_emulator.py::s",
+                                                                          "tests/test_a.py::one"]

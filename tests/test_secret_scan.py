@@ -28,7 +28,7 @@ import yaml
 from _security_support import REPO, scan_configs
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]  # one fixture synthesizes and scans every configuration
 
 SENTINELS = {
     "license": "wbsentinel-LICENSE-5f0c2e9a1b7d",
