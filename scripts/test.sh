@@ -22,6 +22,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON="${PYTHON:-python3}"
+# Python caches compiled modules (__pycache__, all inside this clone: .venv, .venv-checkov, src, tests; git
+# ignores them). A machine that sets PYTHONDONTWRITEBYTECODE (this one does) would otherwise have each of the
+# suite's ~60 Python processes compile what it imports again: measured here, `checkov --version` 8.7 s of CPU
+# against 3.7 s with the cache, a moto server start 4.1 s against 2.0 s.
+unset PYTHONDONTWRITEBYTECODE
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 
