@@ -23,6 +23,7 @@ import pytest
 
 from _support import make_config, skip_or_fail
 from emulator_artefacts import artefact_reasons, profile_overrides
+from wandb_cdktf.cli import check_emulator_endpoint
 from wandb_cdktf.config import config_from_mapping
 from wandb_cdktf.testing import TerraformEnv, synth_to_dir
 
@@ -337,11 +338,10 @@ def synth(tf: TerraformEnv, data: dict[str, Any], outdir: Path, stack_id: str, e
     """Synthesize ``data`` and return the stack, run with ``env`` (default ``aws_env()``): ``moto.env()`` when
     the emulator profile leaves the URL to ``AWS_ENDPOINT_URL``."""
     env = aws_env() if env is None else env
-    profile = data.get("aws_endpoints")
-    if profile is not None and not profile.get("url") and "AWS_ENDPOINT_URL" not in env:
-        raise AssertionError(f"{stack_id}: aws_endpoints names no URL and env has no AWS_ENDPOINT_URL (pass moto.env())")
     start, cpu = time.monotonic(), time.process_time()
-    synth_to_dir(config_from_mapping(copy.deepcopy(data)), outdir)
+    config = config_from_mapping(copy.deepcopy(data))
+    check_emulator_endpoint(config, env)  # as main.py does: a profile without url needs AWS_ENDPOINT_URL in env
+    synth_to_dir(config, outdir)
     print(f"[{stack_id}] synthesized in {time.monotonic() - start:.1f}s (CPU {time.process_time() - cpu:.1f}s here, "
           "plus the jsii runtime's)")
     return Stack(tf, outdir / "stacks" / stack_id, env)
