@@ -2,7 +2,7 @@
 # Set up everything the test suite uses and run it. Works on a fresh clone:
 #
 #   bash scripts/test.sh [pytest args...]          # everything (what CI runs)
-#   bash scripts/test.sh -m fast                   # the edit-loop tier (README "Tests")
+#   bash scripts/test.sh -m fast -n 3              # the edit-loop tier (README "Tests")
 #
 # Installs, concurrently (they are independent and mostly wait on unpacking wheels/packages); pytest starts
 # as soon as the first is done, and the tests that need checkov or cdktf-cli wait for theirs
@@ -15,7 +15,7 @@
 # bindings are ~11,000 files, which pip unpacks and byte-compiles in ~250 s on these 2 cores (measured:
 # 252 s wall, 184 s CPU) and uv links from its cache in ~10-20 s (cold cache 18 s, warm 9 s). Without uv
 # (it cannot be installed), pip does the same installs.
-# Then ruff, then pytest (6 xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
+# Then ruff, then pytest (7 xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
 # Terraform and a provider mirror are found on the machine (README "Tests"). A tool that is missing
 # makes its tests skip with the reason printed, except with CI=true, where it fails them.
 # Exits non-zero on any failure, including "no tests collected".

@@ -292,12 +292,13 @@ def schedule_order(items: list[pytest.Item], workers: int) -> list[list[pytest.I
     its first; then a worker gets the next unit whenever one finishes.
 
     The emulator scenarios mostly wait on the AWS provider's waiters (~30% of a core each), the other modules
-    are CPU-bound. So: the ``long`` scenarios start at once, on all workers but one, with the other scenarios
-    queued behind them; the remaining worker starts on the CPU-bound modules (``long``, then ``slow`` ones first,
-    as they take longest); after these two rounds scenarios and modules alternate. Measured on 2 cores: the CPU is busy
+    are CPU-bound. So: the ``long`` scenarios start at once (on all workers but one at most), with the other
+    scenarios (``medium`` ones first) queued behind them; the remaining workers start on the CPU-bound modules (``long``, then ``slow``
+    ones first, as they take longest); after these two rounds scenarios and modules alternate. Measured on 2 cores: the CPU is busy
     from the first minute instead of after the first scenarios finish. A module's tests keep their order."""
     scenarios = sorted(([i] for i in items if i.get_closest_marker("emulator")),
-                       key=lambda unit: unit[0].get_closest_marker("long") is None)
+                       key=lambda unit: (unit[0].get_closest_marker("long") is None,
+                                         unit[0].get_closest_marker("medium") is None))
     grouped: dict[str, list[pytest.Item]] = {}
     for item in items:
         if not item.get_closest_marker("emulator"):

@@ -376,6 +376,7 @@ def test_emulator_refuses_what_aws_refuses_for_privatelink(moto: Moto) -> None:
         ec2.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["111111111111"])
 
 
+@pytest.mark.medium
 def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """Private-only PrivateLink, pre-operator (the ALB is ours, so the infra stack registers it): the W&B
     records go in a private zone while the certificate is validated in a public zone; apply creates the
@@ -695,6 +696,7 @@ def _cdktf(cli: str, project: Path, env: dict[str, str], *args: str, timeout: in
     return proc
 
 
+@pytest.mark.medium
 def test_cdktf_deploy_with_repo_cdktf_json(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """``cdktf deploy <stack> --auto-approve`` with the repository's cdktf.json and main.py."""
     data = _byob_config(moto)
@@ -712,6 +714,7 @@ def test_cdktf_deploy_with_repo_cdktf_json(emulator_tf: TerraformEnv, moto: Moto
     assert any(r["type"] == "aws_s3_bucket" for r in resources)
 
 
+@pytest.mark.medium
 def test_readme_deploy_commands(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """README "Deploy", as written, as far as the local provider mirror allows (it holds hashicorp/aws only):
 

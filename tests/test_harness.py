@@ -68,16 +68,17 @@ class _Item:
 
 def test_schedule_starts_long_scenarios_and_keeps_one_worker_on_cpu_bound_modules() -> None:
     long = [_Item(f"tests/test_emulator.py::long{n}", "emulator", "long") for n in range(3)]
-    short = [_Item(f"tests/test_emulator.py::short{n}", "emulator") for n in range(4)]
+    short = [_Item(f"tests/test_emulator.py::short{n}", "emulator") for n in range(3)]
+    short.append(_Item("tests/test_emulator.py::short3", "emulator", "medium"))  # queued before the others
     fast = [_Item("tests/test_a.py::one"), _Item("tests/test_a.py::two")]
     slow = [_Item("tests/test_b.py::x"), _Item("tests/test_b.py::y", "slow")]
     plain = [_Item("tests/test_c.py::z", "long")]  # a module whose fixture takes minutes: before the slow ones
     units = schedule_order([*fast, short[0], *slow, *long[:2], short[1], *plain, long[2], *short[2:]], workers=3)
     names = [[i.nodeid.split("::")[1] for i in unit] for unit in units]
-    # Round 1 (one unit per worker): long scenarios on all workers but one, a slow module on that one; round
-    # 2 (queued behind round 1): scenarios behind scenarios, a module behind the module; then alternating.
-    assert names == [["long0"], ["long1"], ["z"], ["long2"], ["short0"], ["x", "y"],
-                     ["short1"], ["one", "two"], ["short2"], ["short3"]]
+    # Round 1 (one unit per worker): long scenarios on all workers but one, the longest module on that one;
+    # round 2 (queued behind round 1): scenarios behind scenarios, a module behind the module; then alternating.
+    assert names == [["long0"], ["long1"], ["z"], ["long2"], ["short3"], ["x", "y"],
+                     ["short0"], ["one", "two"], ["short1"], ["short2"]]
     assert sorted(i.nodeid for unit in units for i in unit) == sorted(
         i.nodeid for i in [*long, *short, *fast, *slow, *plain])
 
