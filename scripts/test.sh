@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# Set up everything the test suite uses and run it. Works on a fresh clone:
+# Set up everything the test suite uses, from the locks, and run it. Works on a fresh clone:
 #
 #   bash scripts/test.sh [pytest args...]          # everything (what CI runs)
 #   bash scripts/test.sh -m fast -n 3              # the edit-loop tier (README "Tests")
+#   bash scripts/test.sh --upgrade                 # newest versions: re-lock, run everything, keep the locks if green
 #
-# Installs, concurrently (they are independent and mostly wait on unpacking wheels/packages); pytest starts
-# as soon as the first is done, and the tests that need checkov or cdktf-cli wait for theirs
-# ($WANDB_CDKTF_PENDING_INSTALLS names a directory holding <tool>.pending until its install has ended):
-# 1. .venv with wandb-cdktf and its dev extras (pytest, pytest-xdist, syrupy, hypothesis, moto, ruff, mypy,
-#    the Google and Azure bindings);
-# 2. checkov 3.3.30 in its own venv (.venv-checkov; its pins conflict with pytest's);
-# 3. cdktf-cli 0.21.0 from npm into .cdktf-cli (the `cdktf synth`/`deploy` tests need it).
-# Python packages are installed with uv (pinned, itself installed by pip into .venv): the five provider
-# bindings are ~11,000 files, which pip unpacks and byte-compiles in ~250 s on these 2 cores (measured:
-# 252 s wall, 184 s CPU) and uv links from its cache in ~10-20 s (cold cache 18 s, warm 9 s). Without uv
-# (it cannot be installed), pip does the same installs.
-# Then ruff, then pytest (7 xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
-# Terraform and a provider mirror are found on the machine (README "Tests"). A tool that is missing
-# makes its tests skip with the reason printed, except with CI=true, where it fails them.
+# Every install comes from a lock with hashes (tools/README.md), so a fresh clone installs what passed when the
+# locks were committed, whatever has been released since:
+# 1. uv (tools/uv.txt) into .venv-uv, with pip --require-hashes;
+# 2. Node.js 24 LTS (tools/node) into .node, first on PATH for jsii and cdktf-cli (the machine's Node may be one
+#    jsii no longer supports);
+# 3. .venv: wandb-cdktf, its dev extra and the Google/Azure bindings, `uv sync --locked` from uv.lock (fails if
+#    uv.lock does not match pyproject.toml);
+# and, beside pytest (they are independent and mostly wait on unpacking), each announced by
+# $WANDB_CDKTF_PENDING_INSTALLS/<tool>.pending until its install has ended, which the tests needing it wait for:
+# 4. checkov (tools/checkov.txt) in its own venv (.venv-checkov; its pins conflict with pytest's);
+# 5. cdktf-cli (tools/cdktf-cli) into .cdktf-cli (the `cdktf synth`/`deploy` tests);
+# 6. Helm 3 (sha256-checked, scripts/install-helm.sh) into .helm (the chart rendering tests).
+# Then ruff, then pytest (xdist workers, see pyproject.toml) with mypy --strict (src/) beside it.
+# Terraform and a provider mirror are found on the machine (README "Tests"). A tool that is missing makes its
+# tests skip with the reason printed, except with CI=true, where it fails them.
 # Exits non-zero on any failure, including "no tests collected".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,6 +31,41 @@ PYTHON="${PYTHON:-python3}"
 unset PYTHONDONTWRITEBYTECODE
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
+
+upgrade=0
+if [ "${1:-}" = "--upgrade" ]; then
+  upgrade=1
+  shift
+  if [ "$#" -gt 0 ]; then  # a partial run must not rewrite the locks
+    echo "test.sh: --upgrade runs the whole suite and takes no pytest arguments (got: $*)" >&2
+    exit 2
+  fi
+fi
+
+# 1. uv, from its lock.
+[ -x .venv-uv/bin/python ] || "$PYTHON" -m venv .venv-uv
+locked_uv="$(sed -n 's/^uv==\([^ ]*\).*/\1/p' tools/uv.txt)"
+if [ "$(.venv-uv/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$locked_uv" ]; then
+  .venv-uv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r tools/uv.txt \
+    2>&1 | grep -v '^WARNING: Location' || true
+fi
+export WANDB_CDKTF_UV="$PWD/.venv-uv/bin/uv"  # scripts/install-checkov.sh and scripts/lock.sh use it too
+
+if [ "$upgrade" -eq 1 ]; then
+  # Keep the committed locks; they come back unless the whole suite passes on the new ones.
+  mkdir -p "$LOGS/locks/tools/node" "$LOGS/locks/tools/cdktf-cli"
+  for f in uv.lock tools/uv.txt tools/checkov.txt tools/node/package-lock.json tools/cdktf-cli/package-lock.json; do
+    cp "$f" "$LOGS/locks/$f"
+  done
+  restore_locks() {
+    for f in uv.lock tools/uv.txt tools/checkov.txt tools/node/package-lock.json tools/cdktf-cli/package-lock.json; do
+      cp "$LOGS/locks/$f" "$f"
+    done
+  }
+  bash scripts/lock.sh --upgrade
+  .venv-uv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r tools/uv.txt \
+    2>&1 | grep -v '^WARNING: Location' || true
+fi
 
 export WANDB_CDKTF_PENDING_INSTALLS="$LOGS/pending"
 mkdir -p "$WANDB_CDKTF_PENDING_INSTALLS"
@@ -43,29 +80,21 @@ install_in_background() {
   ) &
 }
 
+# 2. Node.js (seconds: one package), before anything runs jsii.
 cdktf_pid=""
 if command -v npm >/dev/null 2>&1; then
+  bash scripts/install-node.sh
+  export PATH="$PWD/.node/node_modules/.bin:$PATH"
   install_in_background cdktf-cli scripts/install-cdktf-cli.sh
   cdktf_pid=$!
 fi
-
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-UV_VERSION="0.13.9"
-if [ ! -x .venv/bin/uv ] || [ "$(.venv/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" 2>&1 | grep -v '^WARNING: Location' || true
-fi
-if [ -x .venv/bin/uv ]; then
-  export WANDB_CDKTF_UV="$PWD/.venv/bin/uv"  # scripts/install-checkov.sh installs with it too
-fi
-
 install_in_background checkov scripts/install-checkov.sh
 checkov_pid=$!
+install_in_background helm scripts/install-helm.sh
+helm_pid=$!
 
-if [ -n "${WANDB_CDKTF_UV:-}" ]; then
-  "$WANDB_CDKTF_UV" pip install --quiet --python .venv/bin/python -e '.[dev]'
-else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-fi
+# 3. The project venv, exactly as locked.
+UV_PROJECT_ENVIRONMENT="$PWD/.venv" "$WANDB_CDKTF_UV" sync --quiet --locked --extra dev --python "$(command -v "$PYTHON")"
 .venv/bin/python -c 'import wandb_cdktf, pytest, xdist, syrupy, hypothesis, hcl2, moto' # fail fast if the install failed
 
 echo "ruff:" && .venv/bin/ruff check --no-cache src tests main.py
@@ -81,9 +110,20 @@ if [ -n "$cdktf_pid" ]; then
   wait "$cdktf_pid" || echo "cdktf-cli not installed: its tests skipped (CI=true: failed)"
   cat "$LOGS/cdktf-cli"
 fi
+wait "$helm_pid" || echo "helm not installed: its tests skipped (CI=true: failed)"
+cat "$LOGS/helm"
 echo "mypy (strict, src/):"
 mypy_status=0
 wait "$mypy_pid" || mypy_status=$?
 cat "$LOGS/mypy"
 [ "$mypy_status" -eq 0 ] || status=$mypy_status
+
+if [ "$upgrade" -eq 1 ]; then
+  if [ "$status" -eq 0 ]; then
+    echo "test.sh --upgrade: the whole suite passed on the newest versions; the locks are updated (git diff uv.lock tools/)"
+  else
+    restore_locks
+    echo "test.sh --upgrade: the suite failed on the newest versions; the committed locks are restored" >&2
+  fi
+fi
 exit "$status"

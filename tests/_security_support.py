@@ -29,7 +29,8 @@ SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
 EXAMPLES = REPO / "examples"
 EMBEDDED_EXAMPLE = REPO / "src" / "wandb_cdktf" / "config" / "example.yaml"
 CHECKOV_ENV = "WANDB_CDKTF_CHECKOV"
-CHECKOV_VERSION = "3.3.30"
+# The version scripts/install-checkov.sh installs: the one in its lock (findings differ between versions).
+CHECKOV_VERSION = re.search(r"^checkov==(\S+)", (REPO / "tools" / "checkov.txt").read_text(), re.MULTILINE)[1]
 
 def _cfg(**overrides: Any) -> dict[str, Any]:
     """The shared test base configuration (tests/conftest.py) under this module's namespace."""

@@ -18,9 +18,13 @@ from typing import Any
 
 import pytest
 
-from wandb_cdktf.cli import silence_node_banner
-
-silence_node_banner()  # as the CLI does (the library leaves it to its host): before jsii starts in this session
+# jsii (every synthesis) and cdktf-cli run on the first `node` on PATH: the locked Node.js LTS
+# (tools/node, scripts/install-node.sh) when this clone has it, also for a plain `.venv/bin/pytest` run. Before
+# anything imports cdktf, so jsii's runtime starts on it. jsii's warnings are not silenced here: a Node it does
+# not support shows (tests/test_locks.py fails on one).
+_LOCKED_NODE = Path(__file__).resolve().parents[1] / ".node" / "node_modules" / ".bin"
+if (_LOCKED_NODE / "node").is_file() and not os.environ.get("PATH", "").startswith(str(_LOCKED_NODE)):
+    os.environ["PATH"] = f"{_LOCKED_NODE}{os.pathsep}{os.environ.get('PATH', '')}"
 
 from _emulator_support import Moto, skip_missing, start_moto, start_shared_provider, stop_moto, stop_shared_provider  # noqa: E402
 from _support import CACHE_ENV, Synth, in_ci, schedule_order, skip_or_fail, synth_mapping, validate_once  # noqa: E402

@@ -56,6 +56,15 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "s3:PutBucketLifecycleConfiguration transition minimum object size": (
+        "moto 5 drops x-amz-transition-default-minimum-object-size and always reads back all_storage_classes_128K; "
+        "S3 keeps the value sent (the audit trail's log bucket sends varies_by_storage_class)."
+    ),
+    "JSON-protocol X-Amz-Target by shape name": (
+        "moto 5.2.6 routes a JSON request only when X-Amz-Target is botocore's full targetPrefix; aws-sdk-go-v2 "
+        "sends CloudTrail_20131101.<Op> for CloudTrail (botocore: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101), "
+        "which AWS accepts and moto answered with 404."
+    ),
     "cloudtrail:CreateTrail bucket-policy check": (
         "moto creates a trail on any existing bucket; CloudTrail refuses one whose policy does not let "
         "cloudtrail.amazonaws.com GetBucketAcl and PutObject for this trail (InsufficientS3BucketPolicyException)."

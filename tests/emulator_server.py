@@ -933,7 +933,64 @@ def _cloudtrail_bucket_policy() -> None:
     CloudTrailResponse.create_trail = create_trail  # type: ignore[method-assign]
 
 
+def _json_targets_by_service_shape_name() -> None:
+    """Route a JSON-protocol request whose ``X-Amz-Target`` names the service by its Smithy shape name only.
+
+    Why (moto 5.2.6, the 404 on CreateTrail): moto 5.2.6 routes JSON-protocol requests by looking the
+    ``X-Amz-Target`` header up as ``<botocore targetPrefix>.<Operation>`` exactly (moto.core.routing.JSONRouter;
+    5.2.5 took the text after the last dot). botocore's CloudTrail model names the prefix
+    ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101``, while aws-sdk-go-v2's CloudTrail client (the
+    AWS provider 5.100.0 bundles api/cloudtrail 1.49.1) sends ``CloudTrail_20131101.CreateTrail``, the shape
+    name without its namespace. CloudTrail accepts both; moto 5.2.6 found no operation and answered 404 with an
+    empty body ("api error UnknownError"). This accepts a target whose prefix is the trailing dot-separated part
+    of the model's targetPrefix, as AWS does, and nothing else (an unknown operation still finds nothing)."""
+    from moto.core import routing
+
+    if not hasattr(routing, "JSONRouter"):  # moto < 5.2.6 routes by the operation name after the last dot
+        return
+    original = routing.JSONRouter._match
+
+    def _match(self: Any, request: Any) -> Any:
+        operation, params = original(self, request)
+        target = request.headers.get("X-Amz-Target", "")
+        prefix, _, name = target.rpartition(".")
+        full = self.service_model.metadata.get("targetPrefix") or ""
+        if operation is None and prefix and full.endswith("." + prefix) and name in self.service_model.operation_names:
+            operation = self.service_model.operation_model(name)
+        return operation, params
+
+    routing.JSONRouter._match = _match
+
+
+def _s3_transition_minimum_object_size() -> None:
+    """S3 keeps a lifecycle configuration's ``x-amz-transition-default-minimum-object-size`` (PutBucketLifecycle-
+    Configuration) and returns it on GetBucketLifecycleConfiguration (S3 API reference; default
+    ``all_storage_classes_128K``); moto 5 drops it and always answers the default, so a configuration asking for
+    ``varies_by_storage_class`` (the audit trail's log bucket, issue 25 item 9) would re-plan forever."""
+    from moto.s3.responses import S3Response
+
+    header = "x-amz-transition-default-minimum-object-size"
+    sizes: dict[tuple[str, str], str] = {}
+    put, get = S3Response._bucket_response_put, S3Response.get_bucket_lifecycle
+
+    def bucket_put(self: Any, request: Any, bucket_name: str, querystring: dict[str, Any]) -> Any:
+        result = put(self, request, bucket_name, querystring)
+        if "lifecycle" in querystring:
+            sizes[(self.current_account, bucket_name)] = request.headers.get(header, "all_storage_classes_128K")
+        return result
+
+    def get_lifecycle(self: Any) -> Any:
+        status, headers, body = get(self)
+        headers[header] = sizes.get((self.current_account, self.bucket_name), "all_storage_classes_128K")
+        return status, headers, body
+
+    S3Response._bucket_response_put = bucket_put  # type: ignore[method-assign]
+    S3Response.get_bucket_lifecycle = get_lifecycle  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
+    _s3_transition_minimum_object_size()
+    _json_targets_by_service_shape_name()
     _security_group_rule_descriptions()
     _eks_addons()
     _eks_addon_versions()

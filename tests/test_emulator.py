@@ -189,8 +189,17 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     _, unexpected = split_artefacts(changes(post.plan_json()))
     assert not unexpected, "re-plan after the migration is not clean:\n" + "\n".join(unexpected)
 
-    # Rollback: back to pre-operator over the same state; the ALB comes back, nothing stateful moves.
-    back = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra", env=moto.env())
+    # Rollback: back to pre-operator over the same state. Pre-operator has no Weave EFS, and with deletion
+    # protection the EFS carries prevent_destroy (issue 25 item 9): the plan stops before destroying anything.
+    refuse = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra", env=moto.env())
+    refuse.init()
+    refused = refuse.run("plan", "-input=false", "-no-color", "-refresh=false")
+    assert refused.returncode != 0 and "Instance cannot be destroyed" in refused.output, tail_text(refused.output, 2000)
+    assert "aws_efs_file_system.weave-efs_file-system_" in refused.output
+    # README: lift the protection for the rollback (Weave's EFS data goes); the ALB comes back, nothing else
+    # stateful moves.
+    back = synth(emulator_tf, {**pre_data, "deletion_protection": False}, tmp_path / "cdktf.out.back-open",
+                 "wbmig-infra", env=moto.env())
     rollback = back.plan_json()
     harmful = [describe(rc) for rc in changes(rollback)
                if rc["type"] in STATEFUL_TYPES and rc["type"] != "aws_efs_file_system" and "delete" in rc["change"]["actions"]]
@@ -294,6 +303,33 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
         eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
 
 
+def test_emulator_routes_the_go_sdks_json_targets(moto: Moto) -> None:
+    """aws-sdk-go-v2 (inside the AWS provider 5.100.0) sends CloudTrail's X-Amz-Target as
+    ``CloudTrail_20131101.<Operation>``, botocore as ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Operation>``;
+    AWS accepts both. moto 5.2.6 answered the short form with 404 (the CreateTrail failure of the audit trail
+    scenario); the shim _json_targets_by_service_shape_name routes it, and an unknown operation still fails."""
+    from botocore.exceptions import ClientError
+
+    trail_api = moto.client("cloudtrail")
+
+    def go_sdk_target(request: Any, **_: Any) -> None:
+        namespaced, operation = request.headers["X-Amz-Target"].rsplit(".", 1)
+        request.headers.replace_header("X-Amz-Target", namespaced.rsplit(".", 1)[1] + "." + operation)
+
+    trail_api.meta.events.register("before-sign.cloudtrail.*", go_sdk_target)
+    assert trail_api.describe_trails()["trailList"] == []
+    with pytest.raises(ClientError, match="InvalidTrailName|TrailNotFound"):
+        trail_api.get_trail_status(Name="no-such-trail")
+
+    def unknown_operation(request: Any, **_: Any) -> None:
+        request.headers.replace_header("X-Amz-Target", "CloudTrail_20131101.NoSuchOperation")
+
+    trail_api.meta.events.unregister("before-sign.cloudtrail.*", go_sdk_target)
+    trail_api.meta.events.register("before-sign.cloudtrail.*", unknown_operation)
+    with pytest.raises(ClientError):
+        trail_api.describe_trails()
+
+
 def test_apply_audit_trail_with_boundary(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """The S3 audit trail (cloudtrail option) applies against the emulator, whose CreateTrail shim refuses a
     bucket policy that does not admit cloudtrail.amazonaws.com for this trail (CloudTrail User Guide "Amazon
@@ -389,7 +425,7 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
         VPC={"VPCRegion": REGION, "VPCId": other_vpc}, HostedZoneConfig={"PrivateZone": True})
     data = emulator_config(
         moto, namespace="wbpl", deployment="pre-operator", zone_id=private["HostedZone"]["Id"].rsplit("/", 1)[-1],
-        certificate_validation_zone_id=moto.hosted_zone(), allowed_inbound_cidr=["10.0.0.0/8"],
+        certificate_validation_zone_id=moto.hosted_zone(), allowed_inbound_cidr=["10.0.0.0/8", "192.168.0.0/16"],
         allowed_inbound_ipv6_cidr=[], private_link_allowed_account_ids=["111111111111", "222222222222"],
         private_only_traffic=True, allowed_private_endpoint_cidr=["10.100.0.0/16"])
     stack = synth(emulator_tf, data, tmp_path / "cdktf.out", "wbpl-infra", env=moto.env())
@@ -416,6 +452,15 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
         print("emulator artefacts in the re-plan:\n" + "\n".join(artefacts))
     assert not unexpected, "re-plan after the PrivateLink apply is not clean:\n" + "\n".join(unexpected)
 
+    # Issue 25 item 4: a CIDR inserted in the middle of allowed_inbound_cidr plans that CIDR's two rules (443, 80)
+    # and nothing else; keyed by position, every later rule was modified in place while its neighbour was
+    # created, and EC2 refuses the transient duplicate (InvalidPermission.Duplicate).
+    edited = synth(emulator_tf, {**data, "allowed_inbound_cidr": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]},
+                   tmp_path / "cdktf.out.cidr", "wbpl-infra", env=moto.env())
+    _, unexpected = split_artefacts(changes(edited.plan_json()))
+    created = [u for u in unexpected if "aws_vpc_security_group_ingress_rule.alb_ingress-" in u and "create" in u]
+    assert len(created) == 2 and created == unexpected, "\n".join(unexpected)
+
 
 # --- 4. destroy -------------------------------------------------------------------------------------
 
@@ -438,12 +483,13 @@ def _destroy_respects_deletion_protection(infra: Deployment, moto: Moto, emulato
     refused = stack.run("destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     infra.seconds["destroy-protected"] = time.monotonic() - start
     print(tail_text(refused.output, 3000))
-    # README "Destroy": refused at plan time (prevent_destroy on the cluster and the bucket), so nothing at all
-    # is destroyed: RDS's own refusal would come only after Terraform had destroyed the cluster's dependents,
-    # the EKS cluster and the rest.
+    # README "Destroy": refused at plan time (prevent_destroy on the cluster, the bucket, the deployment key and
+    # the Weave EFS), so nothing at all is destroyed: RDS's own refusal would come only after Terraform had
+    # destroyed the cluster's dependents, the EKS cluster and the rest.
     assert refused.returncode != 0, "destroy must fail while deletion protection is on"
-    assert refused.output.count("Instance cannot be destroyed") == 2, refused.output
-    for address in ("aws_rds_cluster.database_cluster_", "aws_s3_bucket.file-storage_bucket_"):
+    assert refused.output.count("Instance cannot be destroyed") == 4, refused.output
+    for address in ("aws_rds_cluster.database_cluster_", "aws_s3_bucket.file-storage_bucket_", "aws_kms_key.kms_key_",
+                    "aws_efs_file_system.weave-efs_file-system_"):
         assert address in refused.output
     assert _addresses(stack.state_json()) == _addresses(before), "the refused destroy changed the state"
     # Should Terraform be bypassed, AWS refuses as well: RDS deletion protection, a bucket not force-destroyed.

@@ -113,3 +113,19 @@ def test_private_link_example_is_private_only(synthesized):
     assert "aws_lb_target_group_attachment" in op["resource"]
     cr = next(r for r in op["resource"]["helm_release"].values() if r["name"] == "wandb-cr")
     assert "internal" in cr["values"][0] and "internet-facing" not in cr["values"][0]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".tfvars"}))
+def test_every_stack_declares_the_terraform_floor(name):
+    """Ephemeral resources need Terraform 1.10 and write-only arguments 1.11 (Terraform's v1.10/v1.11 changelogs);
+    1.10 fails on them with an obscure ephemeral-value error. Each stack's ``terraform {}`` block names the floor,
+    so Terraform itself refuses an older CLI by name, and the provider versions the stacks were tested with."""
+    from wandb_cdktf.stacks.base import TERRAFORM_REQUIRED_VERSION
+
+    assert TERRAFORM_REQUIRED_VERSION == ">= 1.11.0, < 2.0.0"
+    stacks = synth_file(EXAMPLES / name).stacks
+    assert stacks
+    for sid, doc in stacks.items():
+        block = doc["terraform"]
+        assert block["required_version"] == TERRAFORM_REQUIRED_VERSION, sid
+        assert block["required_providers"] and all(p["version"] for p in block["required_providers"].values()), sid

@@ -1,7 +1,7 @@
 """Command line entry point: load the configuration, synthesize, summarize.
 
     wandb-cdktf                  synthesize (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)
-    wandb-cdktf license FILE     print the `license` of a terraform-aws-wandb .tfvars, for
+    wandb-cdktf license FILE     print the license (`license` or `wandb_license`) of a terraform-aws-wandb .tfvars, for
                                  export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"
     wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
                                  take over a terraform-aws-wandb workspace (see `wandb-cdktf adopt --help`)
@@ -42,7 +42,9 @@ def synthesize(config_path: str | None = None, outdir: str | None = None) -> dic
 
 def _load(config_path: str | None = None) -> WandbConfig:
     config = load_config(config_path)
-    _license_notice(config_path or os.environ.get(CONFIG_ENV, "").strip() or None)
+    path = config_path or os.environ.get(CONFIG_ENV, "").strip() or None
+    _license_notice(path)
+    _tfvars_notes(path)
     return config
 
 
@@ -106,6 +108,17 @@ def _license_notice(config_path: str | None) -> None:
     if tfvars_license(config_path) is not None:
         print(f"note: the license in {Path(config_path).name} is not written to the output; before cdktf deploy run "
               f'export {LICENSE_ENV}="$(wandb-cdktf license {config_path})"', file=sys.stderr)
+
+
+def _tfvars_notes(config_path: str | None) -> None:
+    """A terraform-aws-wandb tfvars: what became of older versions' variables, and which region is used."""
+    if not config_path or Path(config_path).suffix.lower() not in {".tfvars", ".hcl"}:
+        return
+    from .config.loader import _parse, tfvars_notes
+
+    for note in tfvars_notes(_parse(Path(config_path).read_text(encoding="utf-8"), "tfvars", Path(config_path).name),
+                             Path(config_path).name):
+        print(f"config note: {note}", file=sys.stderr)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -209,7 +222,7 @@ def _license_command(args: list[str]) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if value is None:
-        print(f"config error: license: {Path(args[0]).name} has no `license`", file=sys.stderr)
+        print(f"config error: license: {Path(args[0]).name} has no `license` (nor `wandb_license`)", file=sys.stderr)
         return 2
     print(value)
     return 0

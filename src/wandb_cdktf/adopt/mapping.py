@@ -138,6 +138,10 @@ RULES: tuple[Rule, ...] = (
     Rule(_DB + r"module\.aurora\.aws_rds_cluster_instance\.this\[\"1\"\]", "database/writer",
          carry=("identifier", "engine", "performance_insights_kms_key_id")),
     Rule(_DB + r"module\.aurora\.aws_security_group\.this\[0\]", "database/security-group", carry=_SG, drop=_PREFIX),
+    # create_vpc = false (every version): the Aurora module makes the DB subnet group itself. Its name is
+    # ForceNew on the cluster (db_subnet_group_name), so ours must be this group, not a new one.
+    Rule(_DB + r"module\.aurora\.aws_db_subnet_group\.this\[0\]", "database/subnet-group", carry=("name", "description"),
+         drop=_PREFIX),
     Rule(_DB + r"module\.aurora\.aws_iam_role\.rds_enhanced_monitoring\[0\]", "database/monitoring-role",
          carry=("name", "path"), drop=_PREFIX),
     # --- Redis -----------------------------------------------------------------------------------------------
@@ -170,6 +174,9 @@ RULES: tuple[Rule, ...] = (
     # EKS refuses a second entry for one principal (ResourceInUseException), so ours must import it.
     Rule(_EKS + r"aws_eks_access_entry\.this\[\"cluster_creator\"\]", "eks/creator-access-entry"),
     Rule(_EKS + r"aws_eks_access_policy_association\.this\[\"cluster_creator_admin\"\]", "eks/creator-access-admin"),
+    # v8 kubernetes_map_roles / map_users: eks 20.x access_entries keyed by username; ours by position (roles,
+    # then users). EKS refuses a second entry for a principal, so ours import them.
+    Rule(_EKS + r"aws_eks_access_entry\.this\[\"([^\"]+)\"\]", "eks/access-entry-{0}", index_in="_access_usernames"),
     # Rules of ours that AWS already has from v8 (same group, source group, protocol and port): creating
     # them again fails with InvalidPermission.Duplicate, so ours import the existing rule.
     Rule(r"module\.app_eks\.aws_security_group_rule\.database", "database/ingress-sg-0", import_id=_sg_rule),
@@ -201,6 +208,18 @@ RULES: tuple[Rule, ...] = (
     Rule(r"module\.app_lb\.aws_route53_record\.alb", "alb/record-a", import_id=_route53),
     Rule(r"module\.app_lb\.aws_route53_record\.extra\[\"([^\"]+)\"\]", "alb/record-extra-{0}", import_id=_route53,
          index_in="extra_fqdn"),
+    # --- PrivateLink (v4.7.2 to v8 modules/private_link; ours: private-link) ----------------------------------
+    # Consumers' interface endpoints were created with the endpoint service's name: the service is imported
+    # (the name stays), and so are the NLB and target group, whose names ours share (ELB names are unique per
+    # region). v8's NLB has no security group unless private_only_traffic, and AWS cannot add one to an NLB
+    # made without: the empty list is carried as unset, so ours keeps the NLB as it is.
+    Rule(r"module\.private_link\[0\]\.aws_lb\.nlb", "private-link/nlb",
+         carry=("name", "internal", "load_balancer_type", "security_groups",
+                "enforce_security_group_inbound_rules_on_private_link_traffic")),
+    Rule(r"module\.private_link\[0\]\.aws_lb_target_group\.nlb", "private-link/target-group",
+         carry=("name", "port", "protocol", "vpc_id", "target_type")),
+    Rule(r"module\.private_link\[0\]\.aws_lb_listener\.nlb", "private-link/listener"),
+    Rule(r"module\.private_link\[0\]\.aws_vpc_endpoint_service\.private_link", "private-link/endpoint-service"),
 )
 
 RELEASED: tuple[tuple[str, str], ...] = (
@@ -215,6 +234,9 @@ RELEASED: tuple[tuple[str, str], ...] = (
     (_EKS + r"aws_security_group\.workers\[0\]|" + _EKS + r"aws_security_group_rule\.workers_.*",
      "eks 17.x workers security group: referenced by the adopted cluster security group's rules"),
     # eks 20.x (v8) node security group: the released cluster group's rule ingress_nodes_443 references it.
+    (r"module\.private_link\[0\]\.aws_lb_target_group_attachment\..*",
+     "the ALB's registration in the PrivateLink target group: destroying it would cut PrivateLink traffic; ours "
+     "registers the W&B ALB in the same (imported) target group"),
     (_EKS + r"aws_security_group\.node\[0\]|" + _EKS + r"aws_security_group_rule\.node\[.*\]",
      "eks 20.x node security group: referenced by the adopted cluster security group's rules (AWS refuses to "
      "delete a group another group's rule references: DependencyViolation)"),
@@ -240,14 +262,23 @@ REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
     (r"aws_autoscaling_attachment\..*", "ASG attachment of the old node groups to the target group: ours attach the "
      "new node groups; the old ones go with the old node groups"),
     (r"module\.app_eks\.module\.(lb_controller|external_dns|cluster_autoscaler)\.aws_iam_.*|"
-     r"module\.app_eks\.aws_iam_role\.(oidc|irsa)|module\.app_eks\.aws_iam_policy_attachment\.irsa",
-     "IRSA role of a controller: ours are new roles (name prefixes) trusted by the adopted OIDC provider"),
+     r"module\.app_eks\.aws_iam_role\.(oidc|irsa)|module\.app_eks\.aws_iam_policy_attachment\.irsa|"
+     r"module\.iam_role\[0\]\.aws_iam_.*",
+     "IRSA role of a controller (load balancer controller, external-dns, cluster autoscaler, v8's YACE role "
+     "`module.iam_role`): ours are new roles (name prefixes) trusted by the adopted OIDC provider"),
     (r".*aws_secretsmanager_secret.*", "secret: ours is a new secret (W&B reads it through the operator)"),
     (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry: recreated by us "
      "(the cluster creator's is imported)"),
 )
 
 STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
+    # v8 app_eks makes these two; our <ns>-operator stack creates objects of the same names (Kubernetes refuses
+    # to create an existing one), so the old workspace removes them first (cut-over step 6).
+    (r"module\.app_eks\.kubernetes_storage_class\.gp3", "StorageClass `gp3`: ours (`<ns>-operator`) creates one of "
+     "the same name; destroy it in the old workspace before `cdktf deploy <ns>-operator` (deleting a StorageClass "
+     "leaves its volumes and claims as they are)"),
+    (r"(.*\.)?kubernetes_secret\.weave_worker_auth", "Secret `weave-worker-auth`: ours (`<ns>-operator`) creates one of "
+     "the same name; destroy it in the old workspace right before `cdktf deploy <ns>-operator`"),
     (r"(.*\.)?(helm_release|kubernetes_[a-z0-9_]+)\..*", "Helm release / Kubernetes object: managed by the old "
      "workspace until our app/operator stack takes over"),
     (r"(.*\.)?(random_[a-z_]+|time_sleep|tls_[a-z_]+|null_resource|terraform_data)\..*", "helper with no AWS object"),
@@ -262,7 +293,8 @@ STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (
     (_EKS + r"aws_iam_role\.workers\[0\]|" + _EKS + r"aws_iam_instance_profile\..*",
      "eks 17.x worker role/profile: unused by the managed node groups (they run as module.app_eks.aws_iam_role.node)"),
     (r"module\.app_eks\.aws_efs_backup_policy\..*", "EFS backup policy (v4.7.2+): ours leaves AWS Backup to you"),
-    (r".*(clickhouse|yace|private_link|s3_endpoint|cluster_autoscaler).*", "feature not supported by wandb-cdktf"),
+    (r".*(clickhouse|s3_endpoint).*", "feature not supported by wandb-cdktf (ClickHouse, the S3 gateway endpoint): "
+     "keep it in the old workspace or remove it there"),
 )
 
 
@@ -303,7 +335,8 @@ _EKS17 = ("EKS: terraform-aws-modules/eks 17.x. The cluster, its IAM role and it
 GENERATIONS: dict[str, Generation] = {
     "v8": Generation("v8", "post-operator", ()),
     "v7": Generation("v7", "post-operator", _EKS17 + (
-        "Add-ons: v7 already has one aws_eks_addon per add-on (app_eks/add-ons.tf): each is imported.",)),
+        "Add-ons: v7 already has one aws_eks_addon per add-on (app_eks/add-ons.tf): each is imported.",
+        "v5.0.0 to v6.x have v7's resource addresses (read at their tags) and are taken over the same way.")),
     "v4.7.2": Generation("v4.7.2", "post-operator", _EKS17 + (
         "Add-ons: v4.7.2 has only `aws_eks_addon.eks` (EBS CSI) and `.efs` (EFS CSI): both are imported; "
         "vpc-cni, coredns, kube-proxy and metrics-server are EKS's self-managed copies, which ours take over as "
@@ -328,13 +361,21 @@ GENERATIONS: dict[str, Generation] = {
 }
 
 
+SUPPORTED = "v8.x, v7.x (v5.0.0 to v7.x share its addresses), v4.7.2 and v1.16.10"
+
+
 def detect_generation(addresses: set[str]) -> Generation:
     """The release line of a workspace, from its addresses alone (no flag to get wrong).
 
     eks 20.x (v8) has ``module.eks_managed_node_group``/``aws_iam_role.this``; eks 17.x (v1.16.10 to v7.x)
-    has ``module.node_groups``/``aws_iam_role.cluster``. Among 17.x ones, v7 has no ``module.app_lb.aws_lb``;
-    v4.7.2 has it and also the operator-era OIDC provider and EFS of app_eks; v1.16.10 has neither.
+    has ``module.node_groups``/``aws_iam_role.cluster``. Among 17.x ones, v5.0.0 to v7.x have no
+    ``module.app_lb.aws_lb``; v4.7.2 has it and the operator-era EFS (efs.tf, unconditional at v4.7.2);
+    v1.16.10 has neither. Shapes between them are refused (:class:`ConfigError`), read from the tags: v3.x
+    (pre-operator, with the load balancer controller's OIDC provider and IRSA role) and v2.x after v2.3
+    (pre-operator, the bucket's CORS/encryption as separate resources). v2.0.0 has v1.16.10's addresses.
     """
+    from ..config import ConfigError
+
     def has(pattern: str) -> bool:
         return any(re.fullmatch(pattern, a) for a in addresses)
 
@@ -343,6 +384,14 @@ def detect_generation(addresses: set[str]) -> Generation:
         return GENERATIONS["v8"]
     if not has(r"module\.app_lb\.aws_lb\.alb"):
         return GENERATIONS["v7"]
-    if has(r"module\.app_eks\.(aws_iam_openid_connect_provider\.eks|aws_efs_file_system\..*)|module\.wandb\..*"):
+    if has(r"module\.app_eks\.(aws_efs_file_system\..*|aws_eks_addon\.efs)"):
         return GENERATIONS["v4.7.2"]
+    unmapped = None
+    if has(r"module\.app_eks\.(aws_iam_openid_connect_provider\.eks|module\.(lb_controller|external_dns)\..*)|module\.wandb\..*"):
+        unmapped = "v3.x (pre-operator with the load balancer controller's OIDC provider and IRSA roles)"
+    elif has(_FS + r"aws_s3_bucket_(cors_configuration|server_side_encryption_configuration)\.file_storage"):
+        unmapped = "v2.x (pre-operator with the bucket's CORS and encryption as separate resources)"
+    if unmapped:
+        raise ConfigError("--state", f"looks like terraform-aws-wandb {unmapped}, which adopt does not map; it maps "
+                          f"{SUPPORTED}: upgrade the old workspace to one of them first")
     return GENERATIONS["v1.16.10"]

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..config import ConfigError, config_from_mapping
 from ..config import v8 as v8_table
-from ..config.loader import _parse
+from ..config import legacy
+from ..config.loader import _parse, _tfvars_license_value, tfvars_notes
 from . import mapping
 
 # Objects every terraform-aws-wandb deployment has (v1.16.10 to v8), each with its alternative addresses:
@@ -40,6 +41,12 @@ class Takeover:
     unmatched: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     """Our stateful resources with no old counterpart (created new)."""
+    module: str = ""
+    """The module that encloses terraform-aws-wandb in the old workspace (``module.wandb_infra``), or "" (root)."""
+    settings: list[tuple[str, Any, Any, str]] = field(default_factory=list)
+    """(option, tfvars value or None, value used, where the state says so): what the running deployment has."""
+    notes: list[str] = field(default_factory=list)
+    """One line per variable of an older version in the tfvars (and what became of it)."""
 
 
 def read_show_json(path: Path) -> list[dict[str, Any]]:
@@ -81,7 +88,12 @@ def _tfvars(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError):
         raise ConfigError("--tfvars", f"cannot read {path}") from None
     data = _parse(text, "tfvars", path.name)
-    data.pop("license", None)  # passed as TF_VAR_wandb_license, never written
+    if not isinstance(data, dict):
+        raise ConfigError("--tfvars", f"{path.name} must contain variable assignments")
+    _tfvars_license_value(data)
+    for key in ("license", "wandb_license"):  # passed as TF_VAR_wandb_license, never written
+        data.pop(key, None)
+    data, _ = legacy.take_legacy({k: v for k, v in data.items() if v is not None})
     # Unsupported v8 variables at values we honour anyway are dropped, as the loader does.
     for name in [k for k in data if k in v8_table.BY_NAME and v8_table.BY_NAME[k].fate == "unsupported"]:
         if v8_table.unsupported_message([name], data) is None:
@@ -111,45 +123,195 @@ STATEFUL_TYPES = {"aws_vpc", "aws_subnet", "aws_kms_key", "aws_s3_bucket", "aws_
                   "aws_nat_gateway", "aws_eip", "aws_iam_openid_connect_provider"}
 
 
+# The anchor of a terraform-aws-wandb deployment: its EKS cluster, at the root of the workspace or inside
+# one enclosing module (W&B's docs and examples call it `module "wandb_infra"`, private-access-only
+# `module "standard"`), so every address of the deployment starts with that module's address.
+_ANCHOR = re.compile(r"((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?\.)*)module\.app_eks\.module\.eks\.aws_eks_cluster\.this\[0\]")
+
+
+def _enclosing(resources: list[dict[str, Any]]) -> str:
+    """The address prefix of the one terraform-aws-wandb deployment in the state ("" at the root)."""
+    prefixes = sorted({m.group(1) for r in resources if (m := _ANCHOR.fullmatch(r["address"]))})
+    if len(prefixes) > 1:
+        names = ", ".join(p.rstrip(".") or "the root module" for p in prefixes)
+        raise ConfigError("--state", f"holds {len(prefixes)} terraform-aws-wandb deployments ({names}); adopt takes "
+                          "over one: give it the state of a workspace with one deployment")
+    return prefixes[0] if prefixes else ""
+
+
+def _norm(value: Any) -> Any:
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _ingress_cidrs(sg: dict[str, Any], port: int) -> tuple[list[str], list[str]] | None:
+    rules = [r for r in sg.get("ingress") or [] if isinstance(r, dict) and r.get("from_port") == port]
+    if not rules:
+        return None
+    v4 = sorted({c for r in rules for c in r.get("cidr_blocks") or []})
+    v6 = sorted({c for r in rules for c in r.get("ipv6_cidr_blocks") or []})
+    return v4, v6
+
+
+def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generation) -> dict[str, tuple[Any, str]]:
+    """What the running deployment has, option -> (value, the old address that says so).
+
+    Only settings the takeover would otherwise change: the cluster's version and endpoint exposure, the
+    region, the Aurora engine version and instance class, the Redis node type, the ALB scheme and inbound
+    CIDRs, the node instance types and (eks 20.x, one group per AZ as ours) sizes. Many example roots set
+    them in main.tf, not in the tfvars, so the tfvars alone would lose them.
+    """
+    def values(address: str) -> dict[str, Any]:
+        return (by_address.get(address) or {}).get("values") or {}
+
+    out: dict[str, tuple[Any, str]] = {}
+    eks_addr = "module.app_eks.module.eks.aws_eks_cluster.this[0]"
+    cluster = values(eks_addr)
+    arn = str(cluster.get("arn") or "")
+    if arn.count(":") >= 5 and arn.split(":")[3]:
+        out["region"] = (arn.split(":")[3], eks_addr + " (arn)")
+    if cluster.get("version"):
+        out["eks_cluster_version"] = (str(cluster["version"]), eks_addr)
+    vpc = cluster.get("vpc_config")
+    vpc = vpc[0] if isinstance(vpc, list) and vpc else vpc
+    if isinstance(vpc, dict) and vpc.get("endpoint_public_access") is not None:
+        public = bool(vpc["endpoint_public_access"])
+        out["kubernetes_public_access"] = (public, eks_addr + " (endpoint_public_access)")
+        if public and vpc.get("public_access_cidrs"):
+            out["kubernetes_public_access_cidrs"] = (sorted(vpc["public_access_cidrs"]), eks_addr + " (public_access_cidrs)")
+    # EKS creator access: with eks 17.x (v1.16.10 to v7) the cluster was created with CONFIG_MAP authentication;
+    # the switch to API_AND_CONFIG_MAP makes AWS create the creator's access entry itself (terraform-aws-wandb
+    # v8.0.0 modules/app_eks/main.tf, `enable_cluster_creator_admin_permissions`), so ours must not create a
+    # second one (EKS allows one per principal). eks 20.x: the entry is ours to import when the state has it;
+    # without one, a cluster created with bootstrap_cluster_creator_admin_permissions has AWS's.
+    creator = 'module.app_eks.module.eks.aws_eks_access_entry.this["cluster_creator"]'
+    if gen.name != "v8":
+        out["kubernetes_legacy_cluster_creator_admin"] = (True, eks_addr + " (eks 17.x: CONFIG_MAP authentication)")
+    else:
+        bootstrap = bool(_get(cluster, "access_config.bootstrap_cluster_creator_admin_permissions"))
+        out["kubernetes_legacy_cluster_creator_admin"] = (
+            creator not in by_address and bootstrap,
+            creator if creator in by_address else eks_addr + " (access_config)")
+    aurora_addr = "module.database.module.aurora.aws_rds_cluster.this[0]"
+    aurora = values(aurora_addr)
+    running = str(aurora.get("engine_version_actual") or aurora.get("engine_version") or "")
+    # Aurora reports the full engine version (8.0.mysql_aurora.3.08.2); ours would ask for "8.0", which
+    # ModifyDBCluster treats as a version change.
+    if re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d{2}\.\d", running):
+        out["database_engine_version"] = (running, aurora_addr)
+    writer_addr = 'module.database.module.aurora.aws_rds_cluster_instance.this["1"]'
+    if values(writer_addr).get("instance_class"):
+        out["database_instance_class"] = (values(writer_addr)["instance_class"], writer_addr)
+    for addr in ("module.redis[0].aws_elasticache_replication_group.default", "module.redis.aws_elasticache_replication_group.default"):
+        if values(addr).get("node_type"):
+            out["elasticache_node_type"] = (values(addr)["node_type"], addr)
+    # Who may reach W&B: the ALB security group's HTTPS rule (module.app_lb, every version).
+    inbound_addr = "module.app_lb.aws_security_group.inbound"
+    cidrs = _ingress_cidrs(values(inbound_addr), 443)
+    if cidrs is not None:
+        out["allowed_inbound_cidr"] = (cidrs[0], inbound_addr + " (port 443)")
+        out["allowed_inbound_ipv6_cidr"] = (cidrs[1], inbound_addr + " (port 443)")
+    alb_addr = "module.app_lb.aws_lb.alb"
+    if gen.deployment == "pre-operator" and values(alb_addr).get("internal") is not None:
+        out["public_access"] = (not values(alb_addr)["internal"], alb_addr + " (internal)")
+    if gen.deployment == "post-operator":
+        # The controller-made ALB is not in the state; v8 writes its scheme into the W&B release's values.
+        for addr, res in by_address.items():
+            if res.get("type") != "helm_release":
+                continue
+            text = json.dumps(res.get("values") or {})
+            m = re.search(r"alb\.ingress\.kubernetes\.io/scheme\W+(internet-facing|internal)", text)
+            if m:
+                out["kubernetes_alb_internet_facing"] = (m.group(1) == "internet-facing", addr + " (ingress scheme)")
+                break
+    # Node groups are replaced anyway; ours keep their instance types and, eks 20.x (one group per AZ, as
+    # ours), their sizes.
+    groups = [(a, r.get("values") or {}) for a, r in sorted(by_address.items()) if r.get("type") == "aws_eks_node_group"]
+    types = sorted({t for _, v in groups for t in v.get("instance_types") or []})
+    if types:
+        out["kubernetes_instance_types"] = (types, groups[0][0])
+    if gen.name == "v8" and groups:
+        scaling = [v.get("scaling_config")[0] for _, v in groups if v.get("scaling_config")]
+        if scaling and all(isinstance(x, dict) for x in scaling):
+            out["kubernetes_min_nodes_per_az"] = (max(int(x.get("min_size") or 0) for x in scaling), groups[0][0])
+            out["kubernetes_max_nodes_per_az"] = (max(int(x.get("max_size") or 1) for x in scaling), groups[0][0])
+    return out
+
+
+def _state_access_principals(by_address: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """v8's kubernetes_map_roles / map_users as their eks 20.x access entries (``this["<username>"]``) hold them."""
+    roles, users = [], []
+    for addr, res in sorted(by_address.items()):
+        m = re.fullmatch(r'module\.app_eks\.module\.eks\.aws_eks_access_entry\.this\["([^"]+)"\]', addr)
+        if not m or m.group(1) == "cluster_creator":
+            continue
+        v = res.get("values") or {}
+        arn = str(v.get("principal_arn") or "")
+        item = {"username": m.group(1), "groups": list(v.get("kubernetes_groups") or [])}
+        if ":user/" in arn:
+            users.append({"userarn": arn, **item})
+        elif arn:
+            roles.append({"rolearn": arn, **item})
+    return roles, users
+
+
 def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
-    resources = read_show_json(state_path)
+    everything = read_show_json(state_path)
+    prefix = _enclosing(everything)
+    # Addresses relative to the enclosing module (what the mapping knows); the full ones for the report.
+    resources = [{**r, "address": r["address"][len(prefix):], "full": r["address"]} for r in everything
+                 if r["address"].startswith(prefix)]
+    outside = [r["address"] for r in everything if not r["address"].startswith(prefix)]
     by_address = {r["address"]: r for r in resources}
-    missing = [alts[0] for alts in REQUIRED if not any(a in by_address for a in alts)]
+    missing = [prefix + alts[0] for alts in REQUIRED if not any(a in by_address for a in alts)]
     if missing:
         raise ConfigError("--state", f"not a terraform-aws-wandb workspace: missing {', '.join(missing)}")
+    gen = mapping.detect_generation(set(by_address))
     data = _tfvars(tfvars_path)
     namespace = data.get("namespace")
     cluster = by_address["module.app_eks.module.eks.aws_eks_cluster.this[0]"]["values"]
     if cluster.get("name") != namespace:
         raise ConfigError("namespace", f"{tfvars_path.name} says {namespace!r} but the workspace's EKS cluster is "
                           f"{cluster.get('name')!r}: use the tfvars of that workspace")
-    gen = mapping.detect_generation(set(by_address))
     generation = gen.name
-    region = str(cluster.get("arn", "")).split(":")[3] if str(cluster.get("arn", "")).count(":") >= 5 else None
     config: dict[str, Any] = {**data}
-    config.setdefault("deployment", gen.deployment)
-    # Aurora reports the full engine version (8.0.mysql_aurora.3.08.2); ours would ask for "8.0", which
-    # ModifyDBCluster treats as a version change. Keep the running version unless the tfvars names one.
-    aurora = by_address["module.database.module.aurora.aws_rds_cluster.this[0]"]["values"]
-    running = str(aurora.get("engine_version_actual") or aurora.get("engine_version") or "")
-    if re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d{2}\.\d", running) and "." not in str(config.get("database_engine_version", "8.0"))[3:]:
-        config["database_engine_version"] = running
-    if region:
-        config.setdefault("region", region)
+    if config.get("deployment", gen.deployment) != gen.deployment:
+        raise ConfigError("deployment", f"{tfvars_path.name} says {config['deployment']!r} but a terraform-aws-wandb "
+                          f"{generation} workspace is taken over as {gen.deployment!r}: remove it")
+    config["deployment"] = gen.deployment
+    # What the running deployment has wins over the tfvars (many roots set these in main.tf, not in the tfvars).
+    settings: list[tuple[str, Any, Any, str]] = []
+    for option, (value, where) in _state_settings(by_address, gen).items():
+        said = data.get(option)
+        config[option] = value
+        settings.append((option, said, value, where))
+    roles, users = _state_access_principals(by_address)
+    for option, found, key in (("kubernetes_map_roles", roles, "rolearn"), ("kubernetes_map_users", users, "userarn")):
+        said = data.get(option)
+        if found and sorted(str(x.get(key)) for x in said or []) != sorted(x[key] for x in found):
+            config[option] = found
+            settings.append((option, said, found, "module.app_eks.module.eks.aws_eks_access_entry.this[...]"))
+    source = tfvars_path.name
     try:
         ours = _our_resources(config)
     except ConfigError as exc:
-        raise ConfigError(exc.option, f"{tfvars_path.name}: {exc.message}") from None
-    take = Takeover(config=config, generation=generation)
+        raise ConfigError(exc.option, f"{source}: {exc.message}") from None
+    take = Takeover(config=config, generation=generation, module=prefix.rstrip("."), settings=settings,
+                    notes=[n for n in tfvars_notes(_parse(tfvars_path.read_text(encoding="utf-8"), "tfvars", source), source)
+                           if not n.startswith("region:")])
+    # Access entries are keyed by username in v8 and by position (roles, then users) in ours.
+    lookup = {**config, "_access_usernames": [x["username"] for x in list(config.get("kubernetes_map_roles") or [])
+                                              + list(config.get("kubernetes_map_users") or [])]}
     entries = []
     claimed: set[str] = set()
+    for address in outside:
+        take.stays.append((address, f"outside `{take.module}`, the terraform-aws-wandb module: not part of the deployment"))
     for res in resources:
-        address = res["address"]
-        hit = mapping.our_path(address, config)
+        address, full = res["address"], res["full"]
+        hit = mapping.our_path(address, lookup)
         if hit is None:
             why = mapping.classify(address, mapping.STAYS_WITH_OLD)
             if why is not None:
-                take.stays.append((address, why))
+                take.stays.append((full, why))
                 continue
             why = mapping.classify(address, mapping.RELEASED)
             if why is not None and res.get("type") in {"aws_iam_role_policy_attachment", "aws_iam_policy_attachment"} and not re.match(
@@ -157,27 +319,27 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
                 # A customer-managed policy of the old workspace (v1.16.10 to v8 node_kms, node_s3, ...) is
                 # destroyed there, and IAM refuses to delete a policy still attached (DeleteConflict): its
                 # attachment goes with it. Ours grant the same through their own policy.
-                take.replaced.append((address, "attachment of an old customer-managed policy: destroyed with that "
+                take.replaced.append((full, "attachment of an old customer-managed policy: destroyed with that "
                                       "policy in the old workspace (IAM refuses DeletePolicy while it is attached)"))
                 continue
             if why is not None:
-                take.released.append((address, why))
+                take.released.append((full, why))
                 continue
             why = mapping.classify(address, mapping.REPLACED_ANYWAY)
             if why is not None:
-                take.replaced.append((address, why))
+                take.replaced.append((full, why))
             else:
-                take.unmatched.append(address)
+                take.unmatched.append(full)
             continue
         rule, path = hit
         if path not in ours:
-            take.stays.append((address, f"no counterpart in our stack for this configuration ({path})"))
+            take.stays.append((full, f"no counterpart in our stack for this configuration ({path})"))
             continue
         values = res.get("values", {}) or {}
         try:
             import_id = rule.import_id(values)
         except KeyError as exc:
-            raise ConfigError("--state", f"{address} lacks {exc.args[0]!r}: is the state complete?") from None
+            raise ConfigError("--state", f"{full} lacks {exc.args[0]!r}: is the state complete?") from None
         # An immutable attribute that is empty in state ("" / []: e.g. an EFS without a KMS key of its own)
         # cannot be carried as a value (the provider refuses "" where it wants an ARN or a CIDR): ours is
         # removed instead, so Terraform keeps what AWS has.
@@ -197,15 +359,19 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             entry["unset"] = unset
         entries.append(entry)
         claimed.add(path)
-        take.adopted.append((address, ours[path][1], import_id))
+        take.adopted.append((full, ours[path][1], import_id))
     take.created = sorted(addr for path, (rtype, addr) in ours.items() if rtype in STATEFUL_TYPES and path not in claimed)
     stateful_new = [a for a in take.created if a.split(".")[0] in {"aws_rds_cluster", "aws_eks_cluster", "aws_s3_bucket",
                                                                  "aws_kms_key", "aws_elasticache_replication_group"}]
     if stateful_new:
         raise ConfigError("--state", f"the workspace lacks a counterpart of {', '.join(stateful_new)}; a takeover would "
                           "create a second one: check that the tfvars and state belong together")
-    config["adoption"] = {"source": f"terraform-aws-wandb {generation}", "resources": entries}
-    config_from_mapping(config)  # the written config must load
+    config["adoption"] = {"source": f"terraform-aws-wandb {generation}" + (f" in {take.module}" if take.module else ""),
+                          "resources": entries}
+    try:
+        config_from_mapping(config, source=source)  # the written config must load
+    except ConfigError as exc:
+        raise ConfigError(exc.option, f"{source}: {exc.message}") from None
     return take
 
 

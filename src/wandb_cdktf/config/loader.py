@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import v8
+from . import legacy, v8
 from .base import ConfigError, OptionError, one_line
 from .model import WandbConfig
 
@@ -64,6 +64,8 @@ def config_from_mapping(data: Any, source: str = "<mapping>", tfvars: bool = Fal
     data = _without_license(data, source, tfvars)
     # A null in a tfvars/YAML file means "not set": fall back to the default.
     data = {k: val for k, val in data.items() if val is not None}
+    if tfvars:  # variables of v1.16.10 / v4.7.2 / v7 that v8 dropped: applied or dropped (see tfvars_notes)
+        data, _ = legacy.take_legacy(data)
     known = set(WandbConfig.model_fields)
     v8_unsupported = [k for k in data if k not in known and k in v8.BY_NAME]
     problem = v8.unsupported_message(v8_unsupported, data)
@@ -83,29 +85,52 @@ def config_from_mapping(data: Any, source: str = "<mapping>", tfvars: bool = Fal
 
 
 def _without_license(data: dict[str, Any], source: str, tfvars: bool) -> dict[str, Any]:
-    """Drop v8's required ``license`` from a tfvars file; refuse a license anywhere else.
+    """Drop the license from a tfvars file; refuse a license anywhere else.
 
-    A v8 ``terraform.tfvars`` always holds the license (it is a required v8 variable), so it is
-    accepted there and never reaches the model, hence never the synthesized JSON. YAML/JSON files
-    are wandb-cdktf's own, usually committed: a license there is refused (one way to pass it).
+    A terraform-aws-wandb ``terraform.tfvars`` holds the license, as ``license`` (v8's variable) or as
+    ``wandb_license`` (the root variable of W&B's example workspaces, v1.16.10 to v8.0.0, and of the
+    operator migration walk-through): both are accepted there and never reach the model, hence never the
+    synthesized JSON. YAML/JSON files are wandb-cdktf's own, usually committed: a license there is
+    refused (one way to pass it).
     """
-    if tfvars and "license" in data:
-        if data["license"] is not None and (not isinstance(data["license"], str) or not data["license"].strip()):
-            raise ConfigError("license", "must be a non-empty string (the W&B license)")
-        data = {k: val for k, val in data.items() if k != "license"}
+    if tfvars:
+        _tfvars_license_value(data)  # both names: same checks
+        return {k: val for k, val in data.items() if k not in _LICENSE_KEYS}
     found = sorted(_LICENSE_KEYS & set(data))
     if found:
         raise ConfigError(
             found[0],
-            f"the license must not be in {source} (only a terraform-aws-wandb .tfvars may carry it, as `license`); "
-            f"remove it and run `export {LICENSE_ENV}=<license>` before cdktf deploy (it reaches Terraform as a "
-            "sensitive variable)",
+            f"the license must not be in {source} (only a terraform-aws-wandb .tfvars may carry it, as `license` or "
+            f"`wandb_license`); remove it and run `export {LICENSE_ENV}=<license>` before cdktf deploy (it reaches "
+            "Terraform as a sensitive variable)",
         )
     return data
 
 
+def _tfvars_license_value(data: dict[str, Any]) -> str | None:
+    """The license of a parsed tfvars: ``license`` or ``wandb_license`` (the same variable under W&B's two names)."""
+    values = {k: data[k] for k in ("license", "wandb_license") if data.get(k) is not None}
+    for key, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(key, "must be a non-empty string (the W&B license)")
+    if len(set(values.values())) > 1:
+        raise ConfigError("wandb_license", "and license are both set, to different values: keep one (they are the same "
+                          "variable under W&B's two names)")
+    return next(iter(values.values()), None)
+
+
+def tfvars_notes(data: dict[str, Any], source: str) -> list[str]:
+    """One line per thing a tfvars load decided that the user should know (printed, not fatal): each variable of
+    an older terraform-aws-wandb version and what happened to it, and the region when the file names none."""
+    _, notes = legacy.take_legacy({k: v for k, v in data.items() if v is not None})
+    if data.get("region") is None:
+        notes.append(f"region: {source} sets none (terraform-aws-wandb takes it from the provider block); deploying "
+                     "to us-west-2, the default: add region = \"<your region>\" to deploy elsewhere")
+    return notes
+
+
 def tfvars_license(path: str | os.PathLike[str]) -> str | None:
-    """The ``license`` of a terraform-aws-wandb ``.tfvars`` file, or None if it has none.
+    """The license (``license`` or ``wandb_license``) of a terraform-aws-wandb ``.tfvars`` file, or None if it has none.
 
     For ``export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"``: the value goes
     from the file to the environment of ``cdktf deploy`` without being written anywhere.
@@ -117,10 +142,8 @@ def tfvars_license(path: str | os.PathLike[str]) -> str | None:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise ConfigError(CONFIG_ENV, f"cannot read {p}") from None
-    value = _parse(text, "tfvars", p.name).get("license")
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ConfigError("license", "must be a non-empty string (the W&B license)")
-    return value
+    data = _parse(text, "tfvars", p.name)
+    return _tfvars_license_value(data) if isinstance(data, dict) else None
 
 
 def _from_validation_error(exc: ValidationError) -> ConfigError:

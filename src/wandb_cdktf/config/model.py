@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from . import autoscaler as _autoscaler
 from . import validators as v
 from .base import OptionError, StrictModel
 from .byob import ByobConfig
@@ -50,6 +51,10 @@ _Err = OptionError
 EksAddonVersion = Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
 # The Aurora backup window (daily, UTC); RDS refuses a maintenance window that overlaps it.
 DATABASE_BACKUP_WINDOW = "02:00-03:00"
+# IAM and AWS STS quotas ("Managed policies attached to an IAM role": default 10, adjustable up to 20), and the
+# AWS managed policies the EKS node role always carries (constructs.aws.cluster.NODE_MANAGED_POLICIES).
+IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE = 10
+NODE_ROLE_MANAGED_POLICIES = 5
 _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin wins over the lookup and must be valid "
                       "for eks_cluster_version. Default: the most recent version for the cluster minor "
                       "(data.aws_eks_addon_version, as v8).")
@@ -204,7 +209,7 @@ class WandbConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
     deletion_protection: bool = Field(
         default=True,
-        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster and the bucket also carry Terraform's prevent_destroy, so a destroy or a replacing change fails at plan time, before anything is destroyed. Default: true.",
+        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster, the bucket, the created KMS key and the Weave EFS file system also carry Terraform's prevent_destroy, so a destroy or a change that deletes or replaces them (e.g. switching to kms_key_arn) fails at plan time, before anything is destroyed. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
 
@@ -427,7 +432,7 @@ class WandbConfig(StrictModel):
     # --- EKS ------------------------------------------------------------------------------
     eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
     eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
-    eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role (5 are attached already; IAM allows 20 per role at most). Default: [].")
+    eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role. 5 are attached already and IAM's default quota is 10 managed policies per role, so more than 5 here need a raised quota (Service Quotas, 'Managed policies per role', at most 20): a warning says so. Default: [].")
     external_eks_cluster_name: str | None = Field(
         default=None, pattern=r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",
         description="wandb-cdktf (v8 has no such variable): deploy into this existing EKS cluster instead of creating "
@@ -478,7 +483,7 @@ class WandbConfig(StrictModel):
     enable_helm_wandb: bool = Field(default=True, description="Post-operator: create the WeightsAndBiases resource. Default: true.")
     aws_loadbalancer_controller_chart_version: str = Field(default="1.13.4", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator aws-load-balancer-controller chart. Default: 1.13.4.")
     external_dns_chart_version: str = Field(default="1.18.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator external-dns chart. Default: 1.18.0.")
-    cluster_autoscaler_chart_version: str = Field(default="9.46.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator cluster-autoscaler chart (kubernetes.github.io/autoscaler). Default: 9.46.0.")
+    cluster_autoscaler_chart_version: str = Field(default=_autoscaler.DEFAULT_CHART, pattern=r"^\d+\.\d+\.\d+$", description=f"wandb-cdktf: post-operator cluster-autoscaler chart (kubernetes.github.io/autoscaler). Its ClusterRole must grant what the autoscaler release needs (autoscaler 1.32+: storage.k8s.io volumeattachments, chart >= 9.46.3; 1.35+: resource.k8s.io, chart >= 9.59.0): an older chart is refused. Default: {_autoscaler.DEFAULT_CHART}.")
     cluster_autoscaler_image_tag: str | None = Field(default=None, pattern=r"^v\d+\.\d+\.\d+$", description="Post-operator cluster autoscaler image tag; its minor must match the cluster's. Default: v<eks_cluster_version>.0.")
     operator_namespace: KubernetesName = Field(default="wandb", description="wandb-cdktf: Kubernetes namespace of the W&B operator. Default: wandb.")
     other_wandb_env: dict[str, str] = Field(default_factory=dict, description="Extra environment for W&B. Default: {}.")
@@ -543,6 +548,18 @@ class WandbConfig(StrictModel):
             raise ValueError(f"must be between 7 and 30 days, got {value}")
         return value
 
+    @field_validator("allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "allowed_private_endpoint_cidr")
+    @classmethod
+    def _no_duplicate_cidrs(cls, value: list[str]) -> list[str]:
+        # Each CIDR is one security-group rule per port; EC2 refuses a second identical rule
+        # (InvalidPermission.Duplicate) and the rules are keyed by CIDR. The elements are already normalized.
+        seen: set[str] = set()
+        for cidr in value:
+            if cidr in seen:
+                raise ValueError(f"lists {cidr} twice; list each CIDR once")
+            seen.add(cidr)
+        return value
+
     @field_validator("database_maintenance_window")
     @classmethod
     def _maintenance_window(cls, value: str) -> str:
@@ -604,7 +621,15 @@ class WandbConfig(StrictModel):
         self._check_network()
         self._check_exclusive()
         self._check_private_access()
+        self._check_autoscaler()
         return self
+
+    def _check_autoscaler(self) -> None:
+        """The chart's ClusterRole must grant what the autoscaler release reads (config.autoscaler.RBAC_NEEDS)."""
+        if self.deployment == "post-operator" and self.eks_cluster_version:
+            problem = _autoscaler.chart_problem(self.cluster_autoscaler_chart_version, self.cluster_autoscaler_tag)
+            if problem:
+                raise _Err("cluster_autoscaler_chart_version", problem)
 
     def _check_external(self) -> None:
         """Bring-your-own Redis, database and EKS cluster: what each needs, and what it cannot be combined with."""
@@ -671,9 +696,24 @@ class WandbConfig(StrictModel):
         if self.create_platform and self.use_external_redis and tls not in (True, "true"):
             out.append(("external_redis_params", "has no tls: true, so W&B talks to Redis in clear text (the "
                         "ElastiCache created here requires TLS); add tls: true if the server offers TLS"))
+        if self.create_platform and self.deployment == "post-operator" and not (self.elasticache_enabled or self.use_external_redis):
+            out.append(("create_elasticache", "is false and no use_external_redis: W&B gets the operator-wandb chart's "
+                        "in-cluster Redis (one pod, no AUTH, its data on an 8 GiB volume of the default StorageClass); "
+                        "W&B's operator guide asks for ElastiCache or another managed Redis 7 in production"))
+        if (self.create_platform and self.deployment == "post-operator" and self.eks_cluster_version
+                and _autoscaler.unverified_minor(self.cluster_autoscaler_tag)):
+            out.append(("cluster_autoscaler_chart_version", f"{self.cluster_autoscaler_chart_version}'s ClusterRole was "
+                        f"checked against the autoscaler up to 1.{max(_autoscaler.VERIFIED_MINORS)}; "
+                        f"{self.cluster_autoscaler_tag} may need more (its release notes list new RBAC)"))
         if self.create_platform and self.bucket_s3_compatible is not None and not self.bucket_s3_compatible.tls:
             out.append(("bucket_s3_compatible.tls", "is false: the W&B pods reach the store over plain HTTP, so every "
                         "file W&B stores crosses the network unencrypted"))
+        extra = len(self.eks_policy_arns)
+        if self.create_platform and extra > IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE - NODE_ROLE_MANAGED_POLICIES:
+            out.append(("eks_policy_arns", f"attaches {NODE_ROLE_MANAGED_POLICIES + extra} managed policies to the node "
+                        f"role; IAM's default quota is {IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (LimitExceeded at "
+                        "apply): raise 'Managed policies per role' in Service Quotas first (at most 20), or list at most "
+                        f"{IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE - NODE_ROLE_MANAGED_POLICIES}"))
         if self.create_platform and self.bucket_name:
             from ..storage.connection_strings import dotted_bucket_warning
 

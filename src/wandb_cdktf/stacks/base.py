@@ -11,6 +11,12 @@ from constructs import Construct
 from ..config import RemoteStateConfig, WandbConfig
 from ..constructs.aws.iam_defaults import IamDefaultsProps, apply_iam_defaults
 
+# The oldest Terraform the stacks run on: ephemeral resources (the generated database password, read without
+# state) need 1.10 and write-only arguments (``password_wo`` and friends) need 1.11. Terraform 1.10 fails on them
+# with an obscure "ephemeral value" error; with this in the ``terraform {}`` block, Terraform itself refuses
+# first and names the version. Below 2.0: Terraform's v1.x compatibility promises end there.
+TERRAFORM_REQUIRED_VERSION = ">= 1.11.0, < 2.0.0"
+
 
 class WandbStack(TerraformStack):
     """A TerraformStack whose state goes to the configured S3 backend, else a local file.
@@ -22,6 +28,7 @@ class WandbStack(TerraformStack):
     def __init__(self, scope: Construct, stack_id: str, *, config: WandbConfig) -> None:
         super().__init__(scope, stack_id)
         self._config = config
+        self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         configure_backend(self, stack_id, config.remote_state, default_region=config.region)
         # Every IAM role of every stack gets the boundary and path (an aspect, so no construct can miss it).
         apply_iam_defaults(self, IamDefaultsProps(

@@ -74,6 +74,7 @@ def key_props(c: WandbConfig) -> KeyProps:
         namespace=c.namespace, existing_key_arn=c.kms_key_arn, alias=c.kms_alias_name,
         deletion_window_in_days=c.kms_key_deletion_window, enable_rotation=c.kms_key_rotation,
         administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
+        deletion_protection=c.deletion_protection,
     )
 
 
@@ -315,6 +316,7 @@ class InfraStack(WandbStack):
         self.weave_file_system = WeaveFileSystem(self, "weave-efs", WeaveFileSystemProps(
             namespace=ns, vpc_id=self.network.vpc_id, subnet_ids=self.network.private_subnet_ids,
             kms_key_arn=key_arn, allowed_security_group_ids=(self.cluster.node_security_group_id,),
+            deletion_protection=c.deletion_protection,
         ))
         self.app_secrets = AppSecrets(self, "secrets", AppSecretsProps(namespace=ns, kms_key_arn=key_arn))
         self.ingress_security_group = IngressSecurityGroup(self, "alb-k8s", IngressSecurityGroupProps(

@@ -77,7 +77,7 @@ class AuditTrail(Construct):
             key_usage="ENCRYPT_DECRYPT", enable_key_rotation=True,
             deletion_window_in_days=p.key_deletion_window_in_days,
             policy=policy_document(
-                {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": p.administrator_arn or ctx.caller_arn},
+                {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": p.administrator_arn or ctx.admin_arn},
                  "Action": "kms:*", "Resource": "*"},
                 # Readers of the logs: any principal of the account that IAM allows kms:Decrypt.
                 {"Sid": "AccountRead", "Effect": "Allow", "Principal": {"AWS": root},
@@ -105,6 +105,9 @@ class AuditTrail(Construct):
                 "TransitionToGlacier",  # v8's rule id
                 transition_days=p.transition_days, transition_storage_class="GLACIER", expiration_days=p.expiration_days,
                 noncurrent_days=30, abort_incomplete_multipart_days=7)],
+            # CloudTrail delivers log files of a few KB: under S3's default (all_storage_classes_128K) none of
+            # them would ever reach Glacier (S3 API TransitionDefaultMinimumObjectSize).
+            transition_minimum_object_size="varies_by_storage_class",
             policy_statements=[
                 {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": source},

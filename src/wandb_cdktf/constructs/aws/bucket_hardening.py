@@ -117,7 +117,8 @@ def harden_bucket(scope: Construct, bucket: aws.s3_bucket.S3Bucket, *, encryptio
                   lifecycle_rules: Sequence[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule],
                   ids: BucketPartIds = BucketPartIds(), policy_statements: Sequence[Statement] = (),
                   tls_only: bool = True, bucket_arn: str | None = None, policy_id: str | None = None,
-                  cors_max_age_seconds: int | None = None) -> HardenedBucket:
+                  cors_max_age_seconds: int | None = None,
+                  transition_minimum_object_size: str | None = None) -> HardenedBucket:
     """Create ``bucket``'s hardening parts in ``scope`` under ``ids``.
 
     - all four public-access blocks;
@@ -125,7 +126,10 @@ def harden_bucket(scope: Construct, bucket: aws.s3_bucket.S3Bucket, *, encryptio
     - versioning enabled;
     - default encryption ``encryption``;
     - with ``cors_max_age_seconds``: the CORS rule W&B's browser clients need (any origin and header; ``CORS_ALLOWED_METHODS``);
-    - ``lifecycle_rules`` (callers choose: W&B history never expires, logs and build contexts do);
+    - ``lifecycle_rules`` (callers choose: W&B history never expires, logs and build contexts do), with
+      ``transition_minimum_object_size`` (``varies_by_storage_class``) when small objects must transition too:
+      S3's default, ``all_storage_classes_128K``, transitions no object under 128 KB (S3 API
+      PutBucketLifecycleConfiguration, ``x-amz-transition-default-minimum-object-size``);
     - a bucket policy of ``policy_statements`` plus the TLS-only deny (``tls_only``), when there is
       anything to put in it. It depends on the public-access block, as in terraform-aws-modules/s3-bucket:
       S3 refuses concurrent changes of one bucket's access settings ("OperationAborted: A conflicting
@@ -162,7 +166,8 @@ def harden_bucket(scope: Construct, bucket: aws.s3_bucket.S3Bucket, *, encryptio
                 allowed_headers=["*"], allowed_methods=CORS_ALLOWED_METHODS, allowed_origins=["*"],
                 expose_headers=CORS_EXPOSE_HEADERS, max_age_seconds=cors_max_age_seconds)])
     aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
-        scope, ids.lifecycle, bucket=bid, rule=list(lifecycle_rules))
+        scope, ids.lifecycle, bucket=bid, rule=list(lifecycle_rules),
+        transition_default_minimum_object_size=transition_minimum_object_size)
     policy = None
     if policy_statements or tls_only:
         arn = bucket_arn or bucket.arn

@@ -402,11 +402,11 @@ class Cluster(Construct):
         admin_policy = f"arn:{ctx.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
         if props.creator_admin_access_entry:
             creator = aws.eks_access_entry.EksAccessEntry(
-                self, "creator-access-entry", cluster_name=self._cluster.name, principal_arn=ctx.caller_arn,
+                self, "creator-access-entry", cluster_name=self._cluster.name, principal_arn=ctx.admin_arn,
                 type="STANDARD",
             )
             aws.eks_access_policy_association.EksAccessPolicyAssociation(
-                self, "creator-access-admin", cluster_name=self._cluster.name, principal_arn=ctx.caller_arn,
+                self, "creator-access-admin", cluster_name=self._cluster.name, principal_arn=ctx.admin_arn,
                 policy_arn=admin_policy, access_scope={"type": "cluster"}, depends_on=[creator],
             )
         for i, principal in enumerate(props.access_principals):

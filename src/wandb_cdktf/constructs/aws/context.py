@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import cast
 
-from cdktf import TerraformStack
+from cdktf import DataResource, Fn, TerraformStack, Token
 from constructs import Construct
 
 from ..._providers import aws
@@ -36,6 +36,22 @@ class AccountContext:
             session = aws.data_aws_iam_session_context.DataAwsIamSessionContext(
                 self._stack, "account-session", arn=self._identity.arn)
         return cast(aws.data_aws_iam_session_context.DataAwsIamSessionContext, session).issuer_arn
+
+    @property
+    def admin_arn(self) -> str:
+        """The deployment's administrator: :attr:`caller_arn` of the first apply, recorded and kept.
+
+        ``terraform_data.deployment-admin`` (Terraform's built-in ``terraform_data``, no provider) takes the
+        caller's ARN as its ``input`` when it is created and ignores later changes of it, so the KMS key policies
+        and the EKS creator access entry name the same principal whoever plans next: a CI role or a colleague
+        sees no change (``aws_eks_access_entry.principal_arn`` is ForceNew, and only the key's administrator may
+        ``PutKeyPolicy``). To hand administration over on purpose: ``terraform apply
+        -replace=terraform_data.deployment-admin`` as the new administrator."""
+        admin = self._stack.node.try_find_child("deployment-admin")
+        if admin is None:
+            admin = DataResource(self._stack, "deployment-admin", input={"arn": self.caller_arn},
+                                 lifecycle={"ignore_changes": ["input"]})
+        return Token.as_string(Fn.lookup_nested(cast(DataResource, admin).input, ["arn"]))
 
 
 def account_context(scope: Construct) -> AccountContext:

@@ -27,6 +27,9 @@ class WeaveFileSystemProps:
     """Default: elastic."""
     enable_backups: bool = True
     """AWS Backup policy on the file system. Default: True."""
+    deletion_protection: bool = True
+    """Terraform's ``prevent_destroy`` on the file system (Weave's data): a destroy or a replacing change fails at
+    plan time. EFS has no deletion protection of its own. Default: True."""
 
 
 class WeaveFileSystem(Construct):
@@ -37,6 +40,7 @@ class WeaveFileSystem(Construct):
             self, "file-system", creation_token=f"{ns}-weave", encrypted=True, kms_key_id=props.kms_key_arn,
             performance_mode="generalPurpose", throughput_mode=props.throughput_mode,
             tags={"Name": f"{ns}-weave"},
+            lifecycle={"prevent_destroy": True} if props.deletion_protection else None,
         )
         aws.efs_backup_policy.EfsBackupPolicy(
             self, "backup", file_system_id=self._fs.id,

@@ -43,9 +43,15 @@ class KeyProps:
     enable_rotation: bool = True
     """Yearly automatic rotation. Default: True (v8 has none)."""
     administrator_arn: str | None = None
-    """Principal given ``kms:*``. Default: the IAM role/user running Terraform."""
+    """Principal given ``kms:*``. Default: the IAM role/user that ran the first apply (``AccountContext.admin_arn``,
+    recorded, so another principal's plan leaves the policy alone)."""
     policy: str | None = None
     """A complete JSON policy replacing ours. Default: None (the policy above)."""
+    deletion_protection: bool = True
+    """Terraform's ``prevent_destroy`` on the created key: a destroy, or a change that would delete or replace the
+    key (e.g. switching to ``existing_key_arn``), fails at plan time. The key encrypts the bucket's objects (through
+    their bucket keys), the database, Redis, EFS, EBS and secrets: once KMS has deleted it (7-30 days after), none of
+    that can be decrypted. Default: True (as the database and the bucket with ``deletion_protection``)."""
 
     def __post_init__(self) -> None:
         if not 7 <= self.deletion_window_in_days <= 30:
@@ -62,7 +68,7 @@ class Key(Construct):
             return
         ctx = account_context(self)
         root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
-        admin = props.administrator_arn or ctx.caller_arn
+        admin = props.administrator_arn or ctx.admin_arn
         autoscaling = (
             f"arn:{ctx.partition}:iam::{ctx.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
         )
@@ -118,6 +124,7 @@ class Key(Construct):
             enable_key_rotation=props.enable_rotation,
             policy=policy,
             tags={"Name": f"{props.namespace}-kms"},
+            lifecycle={"prevent_destroy": True} if props.deletion_protection else None,
         )
         self._alias = aws.kms_alias.KmsAlias(
             self, "alias", name=props.alias or f"alias/{props.namespace}-kms-alias", target_key_id=self._key.key_id

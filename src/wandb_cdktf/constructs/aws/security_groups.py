@@ -18,9 +18,12 @@ block", ELB user guide, load-balancer-ip-address-type) and the VPC we build has 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from cdktf import TerraformStack
 from constructs import Construct
 
 from ..._providers import aws
@@ -78,20 +81,53 @@ def allow_port_from_cidrs(scope: Construct, security_group_id: str, port: int, c
         )
 
 
+def cidr_rule_id(port: int, cidr: str) -> str:
+    """Construct id of the client-CIDR rule for ``port`` and ``cidr``: ``ingress-<port>-ipv4-203-0-113-0-24``
+    (IPv6: ``ingress-<port>-ipv6-2001-db8---32``). Keyed by content, so adding or removing one CIDR creates or
+    destroys that CIDR's rules only (Terraform ids may hold letters, digits, ``_`` and ``-``)."""
+    family = "ipv6" if ":" in cidr else "ipv4"
+    return f"ingress-{port}-{family}-" + re.sub(r"[.:/]", "-", cidr)
+
+
+def _logical_id(components: Sequence[str]) -> str:
+    """cdktf 0.21's logical id of a construct path below its stack (``lib/private/unique.js`` makeUniqueId)."""
+    components = [c for c in components if c != "Default"]
+    clean = [re.sub(r"[^A-Za-z0-9_-]", "", c) for c in components]
+    if len(components) == 1 and len(clean[0]) <= 255:
+        return clean[0]
+    human: list[str] = []
+    for c in components:
+        if not human or not human[-1].endswith(c):
+            human.append(c)
+    readable = "_".join(re.sub(r"[^A-Za-z0-9_-]", "", c) for c in human if c != "Resource")[:240]
+    return readable + "_" + hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()  # noqa: S324 (cdktf's own hash)
+
+
 def add_cidr_ingress(
     scope: Construct, security_group_id: str, ports: Sequence[int],
     ipv4_cidrs: Sequence[str], ipv6_cidrs: Sequence[str],
 ) -> int:
-    """Client CIDRs: one rule per (port, CIDR) in ``scope``, ids ``ingress-<n>``; return how many were created."""
+    """Client CIDRs: one rule per (port, CIDR) in ``scope``, ids :func:`cidr_rule_id`; return how many were created.
+
+    Before 0.2.0 these rules were keyed by position (``ingress-<n>``, n counting over port, then IPv4, then IPv6
+    CIDRs): inserting or removing a CIDR shifted every later rule, Terraform modified rule n onto its neighbour's
+    value while creating rule n+1, and EC2 refused the transient duplicate (``InvalidPermission.Duplicate``). Each
+    rule carries a ``moved`` block from the position it had for this same list, so a deployment made before
+    keeps its rules (no destroy/create, which would race the same way). ``cidrs`` hold no duplicates (the
+    configuration refuses them; EC2 refuses a duplicate rule)."""
+    stack = TerraformStack.of(scope)
     n = 0
     for port in ports:
         label = PORT_LABELS.get(port, f"TCP {port}")
         for family, cidrs in (("cidr_ipv4", ipv4_cidrs), ("cidr_ipv6", ipv6_cidrs)):
             for cidr in cidrs:
                 source: dict[str, Any] = {family: cidr}
-                aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
-                    scope, f"ingress-{n}", security_group_id=security_group_id, ip_protocol="tcp",
+                rule = aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+                    scope, cidr_rule_id(port, cidr), security_group_id=security_group_id, ip_protocol="tcp",
                     from_port=port, to_port=port, description=f"{label} from {cidr}", **source,
                 )
+                path = [c.node.id for c in rule.node.scopes[rule.node.scopes.index(stack) + 1:]]
+                if stack.get_logical_id(rule) == _logical_id(path):  # cdktf's default addressing (not overridden)
+                    rule.move_from_id(f"{rule.terraform_resource_type}.{_logical_id([*path[:-1], f'ingress-{n}'])}")
                 n += 1
     return n

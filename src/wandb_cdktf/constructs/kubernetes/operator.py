@@ -18,6 +18,7 @@ from cdktf import AssetType, DataResource, Fn, LocalExecProvisioner, TerraformAs
 from constructs import Construct
 
 from ..._providers import helm
+from ...config.autoscaler import DEFAULT_CHART as AUTOSCALER_CHART
 from ..aws.cluster import NODE_GROUP_LABEL
 from ..aws.load_balancer import SSL_POLICY
 
@@ -106,7 +107,8 @@ class WandbOperatorProps:
     ingress: IngressSettings
     lb_controller_role_arn: str
     redis: dict[str, Any] | None = None
-    """``{host, port, params}`` or None (operator's in-cluster cache). Default: None."""
+    """``{host, port, params}``, or None: the operator-wandb chart's own Redis (``redis.install: true``; an empty
+    ``global.redis.host`` is ``<release>-redis-master``, templates/_redis.tpl). Default: None."""
     redis_password: str | None = None
     """Token of the Redis AUTH password (``global.redis.password``, set sensitively). Default: None (no AUTH)."""
     weave_efs_file_system_id: str | None = None
@@ -146,8 +148,8 @@ class WandbOperatorProps:
     """Sent to the console as BUCKET_ACCESS_IDENTITY (for BYOB instructions). Default: None."""
     cluster_autoscaler_role_arn: str | None = None
     """Install the cluster autoscaler with this IRSA role. Default: None (not installed)."""
-    cluster_autoscaler_chart_version: str = "9.46.0"
-    """Default: 9.46.0."""
+    cluster_autoscaler_chart_version: str = AUTOSCALER_CHART
+    """Default: 9.59.0 (config.autoscaler: its ClusterRole grants what autoscaler 1.29-1.35 needs)."""
     cluster_autoscaler_image_tag: str | None = None
     """The autoscaler's minor must match the cluster's. Default: None (the chart's image)."""
     pod_annotations: dict[str, str] = field(default_factory=dict)
@@ -334,7 +336,10 @@ class WandbOperator(Construct):
             "ingress": {"class": "alb", "additionalHosts": [*p.ingress.extra_hosts, *([""] if p.ingress.any_host else [])],
                         "annotations": self.ingress_annotations()},
             "mysql": {"install": False},
-            "redis": {"install": False},
+            # Without a Redis of ours, the chart's (redis subchart, Chart.yaml `condition: redis.install`): W&B
+            # treats the cache as required, and an empty host means `<release>-redis-master` (_redis.tpl), which
+            # only that subchart creates (review 2 #1: with install false the app panicked at start).
+            "redis": {"install": p.redis is None},
             "app": {"env": {"BUCKET_QUEUE": p.bucket_queue}},
         }
         if p.node_role_arn:
