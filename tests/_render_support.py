@@ -32,11 +32,15 @@ from typing import Any
 
 import yaml
 
-from _support import REPO, cache_root, file_lock, skip_or_fail
+from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file
+from wandb_cdktf.config import WandbConfig, load_config
 
 HELM_ENV = "WANDB_CDKTF_HELM"
 CHARTS_ENV = "WANDB_CDKTF_CHARTS"
 HELM_SHA256 = "9e7a767efb3f9e334758ae066b4af355c01539663c7fffb30eed2b6213a4735e"  # scripts/install-helm.sh
+EXTERNAL_CLUSTER_MINOR = "1.35"
+"""The minor a configuration without eks_cluster_version (an existing cluster, external_eks_cluster_name) is
+rendered at: the newest minor in EKS standard support when the charts were cached (docs/rendering.md)."""
 OPERATOR_WANDB_CHART = ("operator-wandb", "0.43.8")
 """The chart the operator would get from W&B's channel (offline here): the newest in ../shared/charts."""
 NEWEST_OPERATOR_CHART = "1.4.8"
@@ -101,7 +105,8 @@ def chart_archive(name: str, version: str) -> Path:
 _REMOTE = re.compile(r"data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)")
 _VAR = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
 _SECRET = re.compile(r"data\.aws_secretsmanager_secret_version\.([\w-]+)\.secret_string")
-_REF = re.compile(r"\$\{([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)(?:\[\d+\]\.[a-z_]+)?\}")
+_REF = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)((?:\[\d+\]|\.[a-z_]+)*)\}")
+_LOCAL_RESOURCE = re.compile(r"(?<![\w.])(kubernetes_[a-z0-9_]+)\.([\w-]+)((?:\.[a-z_]+|\[\d+\])+)")
 _HASH = re.compile(r"_[0-9A-F]{8}$")
 _ARN_SERVICE = {"iam": "iam", "acm": "acm", "kms": "kms", "secretsmanager": "secretsmanager", "sqs": "sqs"}
 
@@ -139,7 +144,9 @@ def infra_samples(stacks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]
         for name, output in stack.get("output", {}).items():
             value = output.get("value")
             if isinstance(value, str):
-                samples[name] = _REF.sub(lambda m: sample_for(m.group(1), m.group(2), m.group(3)), value)
+                sample = _REF.sub(lambda m: sample_for(m.group(1), m.group(2), (m.group(4) or m.group(3)).split(".")[-1]), value)
+                # An expression (a function call) rather than a reference: an opaque sample of its own.
+                samples[name] = sample if "${" not in sample else f"sample-{_short(name)[-40:]}"
         out[stack_id] = samples
     return out
 
@@ -184,7 +191,20 @@ def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_i
     def secret_for(name: str) -> str:
         return secret_values["redis"] if "redis" in name else secret_values["default"]
 
+    def local_attribute(m: re.Match[str]) -> str:
+        """A literal argument of a resource in this stack (e.g. a kubernetes_secret_v1's metadata[0].name)."""
+        value: Any = stack["resource"][m.group(1)][m.group(2)]
+        for step in re.findall(r"\.([\w-]+)|\[(\d+)\]", m.group(3)):
+            if step[0]:
+                value = value[step[0]]
+            elif isinstance(value, list):
+                value = value[int(step[1])]
+            # else: a block the JSON holds as an object (metadata[0] -> metadata)
+        assert isinstance(value, str | int | bool) and "${" not in str(value), (m.group(0), value)
+        return json.dumps(value)
+
     def substitute(expr: str) -> str:
+        expr = _LOCAL_RESOURCE.sub(local_attribute, expr)
         expr = _REMOTE.sub(lambda m: f'local.remote["{m.group(1)}"]["{m.group(2)}"]', expr)
         expr = _SECRET.sub(lambda m: f'local.secrets["{m.group(1)}"]', expr)
         return _VAR.sub(lambda m: f'local.vars["{m.group(1)}"]', expr)
@@ -192,9 +212,9 @@ def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_i
     releases = stack["resource"].get("helm_release", {})
     outputs: dict[str, Any] = {}
     for key, rel in releases.items():
-        sets = [*rel.get("set", []), *rel.get("set_sensitive", [])]
+        sets = [*(rel.get("set") or []), *(rel.get("set_sensitive") or [])]
         outputs[key] = {"value": {
-            "values": [substitute(v) for v in rel.get("values", [])],
+            "values": [substitute(v) for v in (rel.get("values") or [])],
             "sets": [[s["name"], substitute(str(s["value"]))] for s in sets],
         }}
     module = {"locals": {"remote": remote, "vars": variables,
@@ -206,7 +226,8 @@ def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_i
         env["TF_IN_AUTOMATION"] = "1"
         apply = subprocess.run([terraform, "apply", "-auto-approve", "-input=false", "-no-color"], cwd=tmp, env=env,
                                capture_output=True, text=True, timeout=120)
-        assert apply.returncode == 0, f"terraform could not evaluate {stack_id}'s helm_release arguments:\n{apply.stderr}"
+        problems = "\n".join(line for line in apply.stderr.splitlines() if not line.lstrip().startswith("1: "))
+        assert apply.returncode == 0, f"terraform could not evaluate {stack_id}'s helm_release arguments:\n{problems}"
         got = subprocess.run([terraform, "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, timeout=60)
         assert got.returncode == 0, got.stderr
         evaluated = {k: v["value"] for k, v in json.loads(got.stdout).items()}
@@ -253,7 +274,12 @@ def helm_template(chart: Path, release: str, namespace: str, kube_version: str, 
                        "HELM_CONFIG_HOME": f"{tmp}/config", "HELM_DATA_HOME": f"{tmp}/data"}
                 proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
             assert proc.returncode == 0, f"helm template {chart.name} failed:\n{proc.stderr}"
-            objects = [d for d in yaml.safe_load_all(proc.stdout) if d]
+            objects = []
+            for doc in yaml.safe_load_all(proc.stdout):
+                if doc and doc.get("kind") == "List":  # Helm's kube client flattens a v1 List into its items
+                    objects.extend(doc.get("items") or [])
+                elif doc:
+                    objects.append(doc)
             hit.write_text(json.dumps(objects))
     return json.loads(hit.read_text())
 
@@ -381,7 +407,7 @@ def pod_spec(obj: dict[str, Any]) -> dict[str, Any]:
 
 def containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
     spec = pod_spec(obj)
-    return [*spec.get("initContainers", []), *spec.get("containers", [])]
+    return [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
 
 
 def referenced(obj: dict[str, Any]) -> set[tuple[str, str, bool]]:
@@ -389,16 +415,16 @@ def referenced(obj: dict[str, Any]) -> set[tuple[str, str, bool]]:
     out: set[tuple[str, str, bool]] = set()
     spec = pod_spec(obj)
     for c in containers(obj):
-        for e in c.get("env", []):
+        for e in (c.get("env") or []):
             src = e.get("valueFrom", {})
             for kind, ref in (("Secret", src.get("secretKeyRef")), ("ConfigMap", src.get("configMapKeyRef"))):
                 if ref:
                     out.add((kind, ref["name"], bool(ref.get("optional"))))
-        for e in c.get("envFrom", []):
+        for e in (c.get("envFrom") or []):
             for kind, ref in (("Secret", e.get("secretRef")), ("ConfigMap", e.get("configMapRef"))):
                 if ref:
                     out.add((kind, ref["name"], bool(ref.get("optional"))))
-    for v in spec.get("volumes", []):
+    for v in (spec.get("volumes") or []):
         if "secret" in v:
             out.add(("Secret", v["secret"]["secretName"], bool(v["secret"].get("optional"))))
         if "configMap" in v:
@@ -408,7 +434,7 @@ def referenced(obj: dict[str, Any]) -> set[tuple[str, str, bool]]:
                 out.add(("Secret", s["secret"]["name"], bool(s["secret"].get("optional"))))
             if "configMap" in s:
                 out.add(("ConfigMap", s["configMap"]["name"], bool(s["configMap"].get("optional"))))
-    for s in spec.get("imagePullSecrets", []):
+    for s in (spec.get("imagePullSecrets") or []):
         out.add(("Secret", s["name"], False))
     return out
 
@@ -424,22 +450,22 @@ def resolve_env(obj: dict[str, Any], container: str, objects: list[dict[str, Any
         s = secrets.get(name)
         if s is None:
             return None
-        if key in s.get("stringData", {}):
+        if key in (s.get("stringData") or {}):
             return str(s["stringData"][key])
-        if key in s.get("data", {}):
-            return base64.b64decode(s["data"][key]).decode()
+        if key in (s.get("data") or {}):
+            return base64.b64decode(s["data"][key] or "").decode()
         return None
 
     [c] = [c for c in pod_spec(obj)["containers"] if c["name"] == container]
     env: dict[str, str] = {}
-    for e in c.get("envFrom", []):
+    for e in (c.get("envFrom") or []):
         if "configMapRef" in e:
-            env.update({k: str(v) for k, v in config_maps.get(e["configMapRef"]["name"], {}).get("data", {}).items()})
+            env.update({k: str(v) for k, v in (config_maps.get(e["configMapRef"]["name"], {}).get("data") or {}).items()})
         if "secretRef" in e:
             s = secrets.get(e["secretRef"]["name"], {})
-            env.update({k: base64.b64decode(v).decode() for k, v in s.get("data", {}).items()})
-            env.update({k: str(v) for k, v in s.get("stringData", {}).items()})
-    for e in c.get("env", []):
+            env.update({k: base64.b64decode(v or "").decode() for k, v in (s.get("data") or {}).items()})
+            env.update({k: str(v) for k, v in (s.get("stringData") or {}).items()})
+    for e in (c.get("env") or []):
         if "value" in e:
             value = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), str(e["value"]))
             env[e["name"]] = value
@@ -447,7 +473,7 @@ def resolve_env(obj: dict[str, Any], container: str, objects: list[dict[str, Any
         src = e.get("valueFrom", {})
         if "configMapKeyRef" in src:
             ref = src["configMapKeyRef"]
-            got = config_maps.get(ref["name"], {}).get("data", {}).get(ref["key"])
+            got = (config_maps.get(ref["name"], {}).get("data") or {}).get(ref["key"])
         elif "secretKeyRef" in src:
             ref = src["secretKeyRef"]
             got = secret_value(ref["name"], ref["key"])
@@ -461,6 +487,62 @@ def pod_template_digest(obj: dict[str, Any]) -> str:
     """What decides whether a change restarts the pods: the pod template (Deployment/StatefulSet/DaemonSet)."""
     template = obj["spec"]["template"] if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet") else pod_spec(obj)
     return hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()
+
+
+# --- one configuration, rendered ------------------------------------------------------------------------------
+
+DEFAULT_CONFIG = REPO / "src" / "wandb_cdktf" / "config" / "example.yaml"
+CONFIGS: dict[str, Path] = {"default": DEFAULT_CONFIG}
+"""The operator-stack configurations the render tests cover: the default and every post-operator example."""
+for _path in sorted((REPO / "examples").glob("*.yaml")):
+    if (yaml.safe_load(_path.read_text()) or {}).get("deployment") == "post-operator":
+        CONFIGS[_path.stem] = _path
+
+
+@dataclass
+class Rendered:
+    name: str
+    config: WandbConfig
+    synth: Synth
+    stack_id: str
+    releases: dict[str, Release]
+    objects: dict[str, list[dict[str, Any]]]
+    """construct id of the release -> its rendered objects."""
+    wandb: list[dict[str, Any]]
+    """operator-wandb rendered with the values the operator would give it."""
+    cr: dict[str, Any]
+    samples: dict[str, Any]
+    """The infra stack's outputs as sampled."""
+
+    @property
+    def kube(self) -> str:
+        return self.config.eks_cluster_version or EXTERNAL_CLUSTER_MINOR
+
+    def deployment_of(self, container: str) -> dict[str, Any]:
+        found = [d for d in by_kind(self.wandb, "Deployment").values()
+                 if container in {c["name"] for c in pod_spec(d)["containers"]}]
+        assert len(found) == 1, f"{self.name}: {len(found)} Deployments run a `{container}` container"
+        return found[0]
+
+    def app_env(self, component: str = "app") -> dict[str, str]:
+        return resolve_env(self.deployment_of(component), component, self.wandb)
+
+
+def render_config(name: str, path: Path, variables: dict[str, str] | None = None,
+                  secrets: dict[str, str] | None = None) -> Rendered:
+    config = load_config(path)
+    synth = synth_file(path)
+    [stack_id] = [s for s in synth.stacks if s.endswith("-operator")]
+    releases = evaluate_releases(find_terraform(), synth.stacks, stack_id, synth.stack_dir(stack_id),
+                                 variables=variables, secrets=secrets)
+    kube = config.eks_cluster_version or EXTERNAL_CLUSTER_MINOR
+    objects = {address: render_release(rel, kube) for address, rel in releases.items()}
+    [cr] = [o for o in objects["wandb"] if o["kind"] == "WeightsAndBiases"]
+    values = operator_values(cr["spec"]["values"], config.operator_namespace)
+    wandb = helm_template(chart_archive(*OPERATOR_WANDB_CHART), cr["metadata"]["name"],
+                          releases["wandb"].namespace, kube, [values])
+    samples = infra_samples(synth.stacks)[stack_id.removesuffix("-operator") + "-infra"]
+    return Rendered(name, config, synth, stack_id, releases, objects, wandb, cr, samples)
 
 
 def find_terraform() -> str:

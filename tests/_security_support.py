@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,7 +207,40 @@ def scan_with_checkov(binary: str, outdirs: Mapping[str, Path], timeout: int = 9
     costs most of a run (one app: ~5.6 s CPU; two: ~6.8 s), so one process for all configurations replaces
     sixteen. Findings are told apart by the absolute path of their file, not the stack name, which repeats
     across configurations."""
-    roots = {label: (outdir / "stacks").resolve() for label, outdir in outdirs.items()}
+    with tempfile.TemporaryDirectory(prefix="checkov-view-") as view:
+        return _scan(binary, outdirs, _checkov_view(outdirs, Path(view)), timeout)
+
+
+def _checkov_view(outdirs: Mapping[str, Path], view: Path) -> dict[str, Path]:
+    """label -> a copy of the app's ``stacks/`` for checkov: each ``terraform {}`` block without its attributes, and
+    without ``moved``/``import`` blocks.
+
+    checkov 3.3.30's terraform_json parser (checkov/terraform_json/parser.py: handle_block_type -> hclify, "this
+    method receives only dicts") fails on the whole file when the ``terraform`` block holds an attribute, and every
+    stack declares ``required_version`` (stacks/base.py TERRAFORM_REQUIRED_VERSION): checkov would report one
+    parsing error and evaluate nothing. The copies keep every resource, data source and provider as synthesized;
+    only the version constraint and the address-only ``moved``/``import`` blocks (a JSON array of objects whose
+    values are strings: the same exception), which no check reads, are left out (security/README.md says how users
+    do the same)."""
+    roots: dict[str, Path] = {}
+    for label, outdir in outdirs.items():
+        root = view / re.sub(r"[^A-Za-z0-9_.-]", "_", label) / "stacks"
+        for stack_file in (outdir / "stacks").glob("*/cdk.tf.json"):
+            doc = json.loads(stack_file.read_text())
+            for address_only in ("moved", "import"):  # lists of {from|id, to}: checkov's parser fails on them too
+                doc.pop(address_only, None)
+            block = doc.get("terraform")
+            if isinstance(block, dict):
+                doc["terraform"] = {k: v for k, v in block.items() if isinstance(v, dict)}
+            target = root / stack_file.parent.name / stack_file.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(doc, indent=2))
+        root.mkdir(parents=True, exist_ok=True)
+        roots[label] = root.resolve()
+    return roots
+
+
+def _scan(binary: str, outdirs: Mapping[str, Path], roots: dict[str, Path], timeout: int) -> dict[str, CheckovResult]:
     cmd = [binary]
     for root in roots.values():
         cmd += ["-d", str(root)]

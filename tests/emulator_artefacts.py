@@ -56,6 +56,14 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "eks:UpdateNodegroupConfig scaling limits": (
+        "moto stores any scaling config; EKS refuses a minimum above the desired size or a desired size above the "
+        "maximum (InvalidParameterException)."
+    ),
+    "GET /moto-api/emulator/rds-master-passwords": (
+        "test introspection only, no AWS behaviour (no AWS API returns a password): the day-2 scenario compares "
+        "what RDS holds with our secret."
+    ),
     "s3:PutBucketLifecycleConfiguration transition minimum object size": (
         "moto 5 drops x-amz-transition-default-minimum-object-size and always reads back all_storage_classes_128K; "
         "S3 keeps the value sent (the audit trail's log bucket sends varies_by_storage_class)."

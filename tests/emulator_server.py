@@ -233,6 +233,13 @@ def _eks_access_config() -> None:
     original = EKSResponse.create_cluster
 
     def create_cluster(self: Any) -> Any:
+        from moto.eks.exceptions import InvalidParameterException
+
+        version = self._get_param("version")
+        if version is not None and str(version) not in EKS_MINORS:
+            # EKS creates only the minors in standard or extended support (issue 25 item 7).
+            raise InvalidParameterException(clusterName=self._get_param("name"),
+                                            message=f"unsupported Kubernetes version {version}")
         result = original(self)
         access = self._get_param("accessConfig") or {}
         cluster = self.eks_backend.clusters[self._get_param("name")]
@@ -599,10 +606,12 @@ def _route53_acm_validation_in_private_zone() -> None:
 
     Route53Backend.change_resource_record_sets = change_resource_record_sets  # type: ignore[method-assign]
 
-# Kubernetes minors the emulated EKS offers, and per addon the versions DescribeAddonVersions lists for
+# Kubernetes minors the emulated EKS offers (as of 2026-12, EKS user guide "Kubernetes version lifecycle": 1.32 to
+# 1.34 in extended support, 1.35 and newer in standard support; 1.31's extended support ended 2026-11-26, so EKS
+# creates it no more: CreateCluster and UpdateClusterVersion refuse a minor not listed), and per addon the versions DescribeAddonVersions lists for
 # each minor, newest first (AWS's order; the provider's most_recent takes the first). The numbers are
 # made up but shaped like AWS's (v<semver>-eksbuild.<n>), and each minor gets its own.
-EKS_MINORS = ("1.29", "1.30", "1.31", "1.32", "1.33", "1.34")
+EKS_MINORS = ("1.32", "1.33", "1.34", "1.35", "1.36")
 
 
 def addon_versions(addon: str, minor: str) -> list[str]:
@@ -690,6 +699,8 @@ def _eks_version_updates() -> None:
         current = str(cluster.version)
         if target == current:
             raise InvalidParameterException(clusterName=name, message=f"The cluster is already at version {current}")
+        if target not in EKS_MINORS:
+            raise InvalidParameterException(clusterName=name, message=f"unsupported Kubernetes version {target}")
         if minor_number(target) != minor_number(current) + 1:
             raise InvalidParameterException(
                 clusterName=name, message=f"Unsupported Kubernetes minor version update from {current} to {target}")
@@ -988,7 +999,55 @@ def _s3_transition_minimum_object_size() -> None:
     S3Response.get_bucket_lifecycle = get_lifecycle  # type: ignore[method-assign]
 
 
+RDS_PASSWORDS_PATH = "/moto-api/emulator/rds-master-passwords"
+
+
+def _rds_master_password_readable() -> None:
+    """Let the tests read the master passwords the emulated RDS holds (GET ``/moto-api/emulator/rds-master-passwords``:
+    ``{cluster id: password}``), to check that each is the one our secret holds (issue 25 item 3). No AWS API returns
+    a password, and no other response of the emulator does either."""
+    import json
+
+    from moto.moto_api._internal import urls
+    from moto.rds.models import rds_backends
+
+    def passwords(request: Any, full_url: str, headers: Any) -> Any:
+        found = {cid: getattr(cluster, "_master_user_password", None)
+                 for _, _, backend in rds_backends.iter_backends() for cid, cluster in backend.clusters.items()}
+        return 200, {"Content-Type": "application/json"}, json.dumps(found)
+
+    urls.url_paths["{0}" + RDS_PASSWORDS_PATH + "$"] = passwords
+
+
+def _eks_node_group_scaling_limits() -> None:
+    """EKS UpdateNodegroupConfig refuses a scaling config whose minimum exceeds the (live) desired size, or whose
+    desired size exceeds the maximum (InvalidParameterException, "Minimum capacity 2 can't be greater than desired
+    size 1"; terraform-aws-wandb#201); moto 5 stores anything. Issue 25 item 6."""
+    from moto.eks.exceptions import InvalidParameterException
+    from moto.eks.models import EKSBackend
+
+    original = EKSBackend.update_nodegroup_config
+
+    def update_nodegroup_config(self: Any, cluster_name: str, nodegroup_name: str, *args: Any, **kwargs: Any) -> Any:
+        cluster = self.clusters.get(cluster_name)
+        nodegroup = cluster.nodegroups.get(nodegroup_name) if cluster is not None else None
+        if nodegroup is not None and kwargs.get("scaling_config"):
+            merged = {**nodegroup.scaling_config, **kwargs["scaling_config"]}
+            low, desired, high = merged.get("minSize", 0), merged.get("desiredSize", 0), merged.get("maxSize", 0)
+            if low > desired:
+                raise InvalidParameterException(clusterName=cluster_name, nodegroupName=nodegroup_name,
+                                                message=f"Minimum capacity {low} can't be greater than desired size {desired}")
+            if desired > high:
+                raise InvalidParameterException(clusterName=cluster_name, nodegroupName=nodegroup_name,
+                                                message=f"Desired capacity {desired} can't be greater than max size {high}")
+        return original(self, cluster_name, nodegroup_name, *args, **kwargs)
+
+    EKSBackend.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
+    _eks_node_group_scaling_limits()
+    _rds_master_password_readable()
     _s3_transition_minimum_object_size()
     _json_targets_by_service_shape_name()
     _security_group_rule_descriptions()

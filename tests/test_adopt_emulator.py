@@ -1,18 +1,23 @@
-"""`wandb-cdktf adopt` on the emulator: take over a terraform-aws-wandb workspace in place (issue 13).
+"""`wandb-cdktf adopt` on the emulator: take over a terraform-aws-wandb workspace in place (issues 13, 24).
 
-tests/fixtures/v8_workspace is a v8.0.0-shaped root module and tests/fixtures/v1_workspace a
-v1.16.10-shaped (pre-operator) one (local modules at those versions' addresses and names, written for
-these tests; see their READMEs). The test applies it to moto with the real Terraform CLI and
-hashicorp/aws 5.100.0, takes its ``terraform show -json``, runs ``wandb-cdktf adopt`` as a user does,
-synthesizes our ``<ns>-infra`` with the written configuration and lets Terraform judge the plan:
-every stateful object of the old workspace is imported (and at most updated in place), none is
-created, replaced or destroyed; then apply, and the re-plan is clean except for the emulator artefacts
-listed in tests/emulator_artefacts.py. Run with ``pytest tests/test_adopt_emulator.py -rs -s``.
+tests/fixtures/v8_workspace is a v8.0.0-shaped and tests/fixtures/v1_workspace a v1.16.10-shaped
+(pre-operator) terraform-aws-wandb (local modules at those versions' addresses and names, written for
+these tests; see their READMEs). Each is applied the way W&B's docs tell users to write the workspace
+(issue 24): a root of the user's (the fixture's ``root/``) calls it as ``module "wandb_infra"`` with its
+settings in main.tf (EKS version, public API endpoint and its CIDRs), the license as ``wandb_license``
+in terraform.tfvars and the region only in the provider block (v8: eu-central-1, as W&B's guide; v1:
+the pre-operator.tfvars of W&B's operator migration walk-through, tests/fixtures/operator_migration).
+The test applies it to moto with the real Terraform CLI and hashicorp/aws 5.100.0, takes its
+``terraform show -json``, runs ``wandb-cdktf adopt`` as a user does, synthesizes our ``<ns>-infra``
+with the written configuration and lets Terraform judge the plan: every stateful object of the old
+workspace is imported (and at most updated in place), none is created, replaced or destroyed, and
+the EKS API endpoint's exposure is unchanged; then apply, and the re-plan is clean except for the
+emulator artefacts listed in tests/emulator_artefacts.py. Run with
+``pytest tests/test_adopt_emulator.py -rs -s``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -30,7 +35,6 @@ pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PET = "happy-otter"  # stands in for random_pet
 # What must survive the takeover: Terraform type -> what it is (issue 13 "Test on the emulator").
 STATEFUL = {
     "aws_vpc": "VPC", "aws_subnet": "subnets", "aws_kms_key": "KMS key", "aws_s3_bucket": "bucket",
@@ -48,19 +52,23 @@ STATEFUL_V8 = {
 STATEFUL_V1 = {**STATEFUL, "aws_lb": "ALB", "aws_lb_target_group": "target group", "aws_lb_listener": "listeners"}
 
 
-def _tfvars(ns: str, zone_id: str) -> str:
-    """The user's terraform.tfvars, written the way terraform-aws-wandb's README writes one."""
+def _docs_tfvars(ns: str, zone_id: str) -> str:
+    """The user's terraform.tfvars as W&B's guide writes it ("terraform.tfvars 파일을 만듭니다"), with the
+    license as `wandb_license` (its example roots' name) and without what root/main.tf sets itself."""
     return f"""
 namespace            = "{ns}"
-license              = "fixture-license-0042"
-domain_name          = "example.com"
+wandb_license        = "fixture-license-0042"
 subdomain            = "wandb"
+domain_name          = "example.com"
 zone_id              = "{zone_id}"
 allowed_inbound_cidr = ["0.0.0.0/0"]
-allowed_inbound_ipv6_cidr = ["::/0"]
-eks_cluster_version  = "1.32"
-create_elasticache   = false
 """
+
+
+def _walk_through_tfvars(zone_id: str) -> str:
+    """The walk-through's pre-operator.tfvars as a user holds it; only the zone is the emulator's."""
+    text = (FIXTURES / "operator_migration" / "pre-operator.tfvars").read_text()
+    return text.replace("Z032246913CW32RVRY0WU", zone_id)
 
 
 def _adopt(state: Path, tfvars: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -78,19 +86,17 @@ def _by_type(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: str, stateful: dict[str, str],
-               must_import: tuple[str, ...] = ()) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """Apply the old workspace, adopt it, plan/apply/re-plan ours; returns (report, config, takeover plan).
+               tfvars: str, must_import: tuple[str, ...] = ()) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Apply the old workspace (the fixture's root/ with the user's ``tfvars``), adopt it, plan/apply/re-plan
+    ours; returns (report, config, takeover plan).
 
     ``must_import``: fragments of our addresses (beyond ``stateful``'s types) that must be imports.
     """
-    # 1. The old workspace, applied.
-    zone_id = moto.hosted_zone()
+    # 1. The old workspace, applied: the root calls the fixture as module "wandb_infra".
     old_dir = tmp_path / "old"
     shutil.copytree(FIXTURES / fixture, old_dir)
-    (old_dir / "emulator.auto.tfvars.json").write_text(json.dumps({
-        "namespace": ns, "domain_name": "example.com", "subdomain": "wandb", "zone_id": zone_id,
-        "eks_cluster_version": "1.32", "pet": PET}))
-    old = Stack(tf, old_dir, moto.env())  # the fixture's provider takes the URL from AWS_ENDPOINT_URL
+    (old_dir / "root" / "terraform.tfvars").write_text(tfvars)
+    old = Stack(tf, old_dir / "root", moto.env())  # the root's provider takes the URL from AWS_ENDPOINT_URL
     old.apply()
     shown = old.must("show", "-json")
     state = tmp_path / "old-show.json"
@@ -100,15 +106,18 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     assert not unexpected, f"the {fixture} fixture itself does not re-plan clean:\n" + "\n".join(unexpected)
 
     # 2. wandb-cdktf adopt, as README "Coming from terraform-aws-wandb" says.
-    tfvars = tmp_path / "terraform.tfvars"
-    tfvars.write_text(_tfvars(ns, zone_id))
     out = tmp_path / "takeover"
-    done = _adopt(state, tfvars, out)
+    done = _adopt(state, old_dir / "root" / "terraform.tfvars", out)
     assert done.returncode == 0, done.stderr
     report = (out / "ADOPTION.md").read_text()
     print(report)
     # Every old address is classified (imported, replaced anyway, released or staying, with a reason).
     assert "not known to wandb-cdktf" not in report
+    # The enclosing module is found, said, and every `terraform state rm` names it.
+    assert "terraform-aws-wandb is called as `module.wandb_infra`" in report
+    rm = [line for line in report.splitlines() if line.startswith("terraform state rm")]
+    assert rm and all(line.startswith("terraform state rm 'module.wandb_infra.") for line in rm)
+    assert "fixture-license-0042" not in report + (out / "wandb-cdktf.yaml").read_text()
     config = yaml.safe_load((out / "wandb-cdktf.yaml").read_text())
     config["aws_endpoints"] = {}  # the emulator profile (tests only); the URL comes from moto.env()
 
@@ -118,7 +127,7 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     by_type = _by_type(plan)
     print("takeover plan:\n" + "\n".join(describe(rc) for rc in plan["resource_changes"]
                                          if rc["change"]["actions"] != ["no-op"] or rc["change"].get("importing")))
-    old_elasticache = '"module.networking.module.vpc.aws_subnet.elasticache' in state.read_text()
+    old_elasticache = "module.networking.module.vpc.aws_subnet.elasticache" in state.read_text()
     problems = []
     for rtype, what in stateful.items():
         found = by_type.get(rtype, [])
@@ -142,6 +151,12 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     assert not problems, "the takeover does not keep every stateful object:\n" + "\n".join(problems)
     destroyed = [describe(rc) for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
     assert not destroyed, "the takeover plan destroys or replaces:\n" + "\n".join(destroyed)
+    # Exposure unchanged: root/main.tf opened the API endpoint to 0.0.0.0/0, which the tfvars do not say.
+    cluster = by_type["aws_eks_cluster"][0]["change"]
+    exposure = [{k: (c["vpc_config"][0].get(k)) for k in ("endpoint_public_access", "endpoint_private_access",
+                                                          "public_access_cidrs")} for c in (cluster["before"], cluster["after"])]
+    assert exposure[0] == exposure[1] == {"endpoint_public_access": True, "endpoint_private_access": True,
+                                          "public_access_cidrs": ["0.0.0.0/0"]}, exposure
 
     # 4. Apply; then the re-plan is clean.
     ours.apply_plan()  # the takeover plan checked above, as the user reviewed it
@@ -155,17 +170,26 @@ def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_
     # Security-group rules that AWS already has (same group, source, protocol, port): a create would fail
     # with InvalidPermission.Duplicate, so ours import them.
     report, config, _ = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbv8", STATEFUL_V8,
+                                   _docs_tfvars("wbv8", moto.hosted_zone()),
                                    must_import=("database_ingress-sg-0", "weave-efs_ingress-sg-0", "creator-access-admin"))
     assert "terraform-aws-wandb **v8**" in report and config["deployment"] == "post-operator"
+    # Set only in root/main.tf and the provider block: read from the state (the imports above prove the region).
+    assert (config["region"], config["eks_cluster_version"], config["kubernetes_public_access"]) == ("eu-central-1", "1.32", True)
+    assert "- Region: `eu-central-1` (from the state:" in report
 
 
 @pytest.mark.long
 def test_adopt_v1_16_10_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """The pre-operator shape: detected from the state (no flag), adopted with deployment pre-operator, and
     our <ns>-infra takes over the ALB, its target group, listeners and alias record as well."""
-    report, config, plan = _take_over(emulator_tf, moto, tmp_path, "v1_workspace", "wbv1", STATEFUL_V1,
+    report, config, plan = _take_over(emulator_tf, moto, tmp_path, "v1_workspace", "operator-upgrade", STATEFUL_V1,
+                                      _walk_through_tfvars(moto.hosted_zone("sandbox-aws.wandb.ml")),
                                       must_import=("alb_record-a", "database_ingress-sg-0", "addon-aws-ebs-csi-driver"))
     assert "terraform-aws-wandb **v1.16.10**" in report and config["deployment"] == "pre-operator"
+    assert config["wandb_version"] == "0.51.2" and config["allowed_inbound_cidr"] == ["0.0.0.0/0"]
+    # eks 17.x: AWS makes the creator's access entry when authentication switches to access entries; ours makes none.
+    assert config["kubernetes_legacy_cluster_creator_admin"] is True
+    assert "aws_eks_access_entry" not in {rc["type"] for rc in plan["resource_changes"]}
     # Named exceptions (ADOPTION.md "Source version"): v1.16.10 had no OIDC provider and no control-plane log group.
     created = {rc["type"] for rc in plan["resource_changes"] if rc["change"]["actions"] == ["create"]}
     assert {"aws_iam_openid_connect_provider", "aws_cloudwatch_log_group"} <= created

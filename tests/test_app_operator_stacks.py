@@ -128,7 +128,8 @@ def test_operator_releases(operator_stack):
     assert op["set"] == [{"name": "image.tag", "value": "1.20.0"}]
     assert rel["wandb-cr"]["chart"].startswith("assets/")
     (guard,) = resources(operator_stack, "terraform_data").values()
-    assert rel["wandb-cr"]["depends_on"] == ["terraform_data." + next(iter(resources(operator_stack, "terraform_data")))]
+    assert rel["wandb-cr"]["depends_on"][0] == "terraform_data." + next(iter(resources(operator_stack, "terraform_data")))
+    assert rel["wandb-cr"]["depends_on"][1].startswith("kubernetes_secret_v1.wandb_credentials_secret")  # its Secret first
     assert any("helm_release.wandb_operator" in d for d in guard["depends_on"])
 
 
@@ -147,8 +148,10 @@ def test_weights_and_biases_spec(operator_stack):
                    '"alb.ingress.kubernetes.io/security-groups" = ' + REMOTE, "certificate-arn",
                    '"fileSystemId"', "defaultBucket", '"install" = false'):
         assert needle in public, needle
-    assert "var.wandb_license" not in public and "password" not in public
-    assert "var.wandb_license" in secret and "secretsmanager_secret_version" in secret
+    # no secret in the resource: it references the wandb-cdktf-credentials Secret (tests/test_field_review_2.py)
+    assert "var.wandb_license" not in public and "secretsmanager_secret_version" not in public
+    assert '"licenseSecret" = {"name" = "wandb-cdktf-credentials"' in public
+    assert "var.wandb_license" in secret and "secretsmanager_secret_version" in secret  # hashed into the pod templates
     assert "inbound-cidrs" not in public and "dualstack" not in public  # closed when empty; IPv4 ALB
     assert '"BUCKET_QUEUE" = "sqs://${' + REMOTE in public
 
@@ -157,8 +160,9 @@ def test_operator_password_is_url_encoded(operator_stack):
     """operator-wandb puts global.mysql.password into mysql://user:PASSWORD@host URLs and its init containers
     unquote_plus it (helm-charts charts/operator-wandb _mysql.tpl and values.yaml; PR #442 tests an encoded
     password), while RDS-generated passwords contain URL metacharacters. So the value is urlencode()d."""
-    _, secret = _releases(operator_stack)["wandb-cr"]["values"]
-    assert '"password" = urlencode(' in secret and "secretsmanager_secret_version" in secret
+    (secret,) = [s for s in resources(operator_stack, "kubernetes_secret_v1").values()
+                 if s["metadata"]["name"] == "wandb-cdktf-credentials"]
+    assert secret["data"]["MYSQL_PASSWORD"].startswith("${urlencode(") and "secretsmanager_secret_version" in secret["data"]["MYSQL_PASSWORD"]
 
 
 def test_alb_scheme_follows_kubernetes_alb_internet_facing(synth):
@@ -178,7 +182,8 @@ def test_operator_stack_cluster_defaults(operator_stack):
     assert sc["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
     assert sc["storage_provisioner"] == "ebs.csi.aws.com" and sc["parameters"]["type"] == "gp3"
     assert sc["volume_binding_mode"] == "WaitForFirstConsumer" and sc["parameters"]["encrypted"] == "true"
-    (secret,) = resources(operator_stack, "kubernetes_secret_v1").values()
+    (secret,) = [s for s in resources(operator_stack, "kubernetes_secret_v1").values()
+                 if s["metadata"]["name"] == "weave-worker-auth"]
     assert secret["metadata"] == {"name": "weave-worker-auth", "namespace": "default"}
     assert set(secret["data"]) == {"key"} and "aws_secretsmanager_secret_version" in secret["data"]["key"]
     reads = operator_stack["data"]["aws_secretsmanager_secret_version"]

@@ -143,9 +143,12 @@ def test_external_redis_post_operator(synth):
     assert "redis_endpoint" not in infra.get("output", {})
     public, sensitive = _cr_values(operator)
     assert ('"redis" = {"host" = "redis.corp.internal", "port" = 6380, "external" = false, '
-            '"params" = {"ttlInSeconds" = 604800, "tls" = true}}') in public
-    assert "password" not in public.split('"redis" = {')[1].split("}")[0]
-    assert '"redis" = {"password" = try(lookup(jsondecode(data.aws_secretsmanager_secret_version.redis-password-secret' in sensitive
+            '"params" = {"ttlInSeconds" = 604800, "tls" = true}, "secret" = {"secretName" = "wandb-cdktf-credentials", '
+            '"secretKey" = "REDIS_PASSWORD"}}') in public
+    assert "secretsmanager" not in public and "redis-password-secret" in sensitive  # hashed into the pod templates
+    # in the credentials Secret, percent-encoded for the chart's redis://:$(REDIS_PASSWORD)@ URL (test_field_review_2.py)
+    (creds,) = [s for s in resources(operator, "kubernetes_secret_v1").values() if s["metadata"]["name"] == "wandb-cdktf-credentials"]
+    assert creds["data"]["REDIS_PASSWORD"].startswith("${replace(urlencode(try(lookup(jsondecode(data.aws_secretsmanager_secret_version.redis-password-secret")
     (secret,) = operator["data"]["aws_secretsmanager_secret_version"]["redis-password-secret"]["secret_id"],
     assert secret == REDIS_SECRET
 
@@ -184,7 +187,8 @@ def test_external_database_post_operator(synth):
     assert rules[0]["referenced_security_group_id"].startswith("${aws_security_group.eks_node-security-group")
     public, sensitive = _cr_values(operator)
     assert ('"mysql" = {"host" = "corp.cluster-abc.us-west-2.rds.amazonaws.com", "port" = 3307, '
-            '"user" = "wandb_app", "database" = "wandb"}') in public
+            '"user" = "wandb_app", "database" = "wandb", "passwordSecret" = {"name" = "wandb-cdktf-credentials", '
+            '"passwordKey" = "MYSQL_PASSWORD"}}') in public
     assert "data.aws_secretsmanager_secret_version.database-master-secret" in sensitive
     assert operator["data"]["aws_secretsmanager_secret_version"]["database-master-secret"]["secret_id"] == DB_SECRET
 

@@ -279,7 +279,9 @@ def test_cluster_autoscaler(stacks):
     IRSA, auto-discovery by cluster name and balanced node groups; ours also ignores our per-AZ label, else
     the groups never count as similar (autoscaler FAQ, "balance-similar-node-groups")."""
     release = _release(stacks["operator"], "cluster-autoscaler")
-    assert release["repository"] == "https://kubernetes.github.io/autoscaler" and release["version"] == "9.46.0"
+    # 9.59.0: the first chart whose ClusterRole grants what autoscaler 1.32-1.35 reads (config.autoscaler;
+    # tests/test_render_controllers.py renders it)
+    assert release["repository"] == "https://kubernetes.github.io/autoscaler" and release["version"] == "9.59.0"
     assert release["namespace"] == "cluster-autoscaler" and release["create_namespace"] is True
     values = release["values"][0]
     assert '"clusterName" = "kt"' in values and '"awsRegion" = "us-west-2"' in values
@@ -367,6 +369,15 @@ def test_spec_has_no_secrets(stacks):
     assert "BUCKET_QUEUE" not in g["extraEnv"]
     minimal = stacks.handles["operator-minimal"].spec()["values"]
     assert minimal["global"]["redis"]["external"] is False and "weave" not in minimal and "console" not in minimal
+
+
+def test_without_a_redis_of_ours_the_chart_installs_its_own(stacks):
+    """operator-wandb: an empty global.redis.host means `<release>-redis-master` (templates/_redis.tpl), which only
+    its redis subchart creates (Chart.yaml `condition: redis.install`); review 2 #1. Rendered end to end in
+    tests/test_render_operator.py::test_redis_that_wandb_is_given_exists."""
+    assert stacks.handles["operator"].spec()["values"]["redis"] == {"install": False}  # ours: ElastiCache/external
+    minimal = stacks.handles["operator-minimal"].spec()["values"]
+    assert minimal["global"]["redis"]["host"] == "" and minimal["redis"] == {"install": True}
 
 
 def test_queue_is_set_where_the_app_reads_it(stacks):

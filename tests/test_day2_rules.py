@@ -132,3 +132,72 @@ def test_admin_principals_are_recorded_once_not_whoever_plans(synth):
     entries = [*resources(doc, "aws_eks_access_entry").values(), *resources(doc, "aws_eks_access_policy_association").values()]
     assert entries and all(e["principal_arn"] == recorded for e in entries)
     assert "issuer_arn" not in json.dumps({k: v for k, v in doc["resource"].items() if k != "terraform_data"})
+
+
+# --- 7. versions inside what AWS and W&B support ----------------------------------------------------------
+
+
+def test_eks_minors_past_extended_support_are_refused_and_below_wandbs_floor_warn():
+    """Amazon EKS user guide, "Understand the Kubernetes version lifecycle on EKS": 14 months of standard support,
+    12 of extended support, then EKS auto-upgrades the cluster (so it creates the minor no more): 1.31 ended
+    2026-11-26. W&B's self-managed requirements: Kubernetes >= 1.34. 1.32 and 1.33 stay accepted (with a warning)
+    so that existing clusters can move up one minor per apply."""
+    with pytest.raises(ConfigError, match=r"^config error: eks_cluster_version: must be 1\.32 or newer: EKS no longer"):
+        config_from_mapping(make_config(eks_cluster_version="1.31"))
+    for old in ("1.32", "1.33"):
+        (warning,) = [w for w in config_from_mapping(make_config(eks_cluster_version=old)).warnings()
+                      if w.startswith("eks_cluster_version")]
+        assert "below W&B's supported Kubernetes (1.34 or newer)" in warning and "one minor per apply" in warning
+    assert not [w for w in config_from_mapping(make_config(eks_cluster_version="1.34")).warnings()
+                if w.startswith("eks_cluster_version")]
+
+
+def test_examples_and_embedded_default_use_a_minor_in_eks_standard_support():
+    """EKS standard support as of 2026-12 starts at 1.35 (1.34's ended 2026-12-02; endoflife.date/amazon-eks, EKS
+    release calendar); every example and the embedded default pinned 1.32, born in paid extended support."""
+    from _security_support import REPO, example_files
+    from wandb_cdktf.config import load_config
+    from wandb_cdktf.config.validators import EKS_STANDARD_SUPPORT_OLDEST_MINOR, WANDB_KUBERNETES_FLOOR_MINOR
+
+    versions = {}
+    for path in [*example_files(), REPO / "examples/pre-operator.tfvars", REPO / "src/wandb_cdktf/config/example.yaml"]:
+        config = load_config(path)
+        if config.create_platform and not config.external_eks_cluster_name:
+            versions[path.name] = int(config.eks_cluster_version.split(".")[1])
+    assert len(versions) >= 8
+    assert all(m >= max(EKS_STANDARD_SUPPORT_OLDEST_MINOR, WANDB_KUBERNETES_FLOOR_MINOR) for m in versions.values()), versions
+
+
+def test_database_engines_meet_wandbs_floor(synth):
+    """W&B's self-managed requirements: Redis 7.x and Aurora MySQL 3 at 3.05.2 or newer. "8.0" is RDS's default Aurora
+    MySQL 3 version; an explicit older 3.x is refused (3.03.0 is what v1.16.10/v4.7.2 pinned)."""
+    doc = synth(make_config()).stack(STACK)
+    (redis,) = resources(doc, "aws_elasticache_replication_group").values()
+    assert str(redis["engine_version"]).startswith("7.")
+    (aurora,) = resources(doc, "aws_rds_cluster").values()
+    assert aurora["engine_version"] == "8.0"
+    assert config_from_mapping(make_config(database_engine_version="8.0.mysql_aurora.3.05.2"))
+    for old in ("8.0.mysql_aurora.3.03.0", "8.0.mysql_aurora.3.05.1", "8.0.mysql_aurora.3.04.3"):
+        with pytest.raises(ConfigError, match=r"^config error: database_engine_version: must be 8\.0 or Aurora MySQL 3\.05\.2"):
+            config_from_mapping(make_config(database_engine_version=old))
+
+
+# --- 6. raising the minimum node count --------------------------------------------------------------------
+
+
+def test_raising_the_minimum_above_the_live_desired_size_stops_the_plan(synth):
+    """EKS UpdateNodegroupConfig refuses a minimum above the live desired size ("Minimum capacity 3 can't be greater
+    than desired size 2": terraform-aws-wandb#201, open; terraform-aws-eks#944), and desired_size is ignored after
+    creation (the autoscaler owns it). Each node group carries a precondition over the live desired sizes, read at
+    every plan from data sources that reference no managed resource (so never deferred to the apply), naming the
+    command to run. The emulator scenario test_pre_operator_private_link_apply runs the sequence."""
+    doc = synth(make_config(kubernetes_min_nodes_per_az=2, kubernetes_max_nodes_per_az=4)).stack(STACK)
+    data = {t: doc["data"][t] for t in ("aws_eks_clusters", "aws_eks_node_groups", "aws_eks_node_group")}
+    assert "${aws_" not in json.dumps(data), "a reference to a managed resource would defer the read to the apply"
+    groups = resources(doc, "aws_eks_node_group")
+    assert len(groups) == 2
+    for group in groups.values():
+        (pre,) = group["lifecycle"]["precondition"]
+        assert "data.aws_eks_node_group." in pre["condition"] and "desired < 2" in pre["condition"]
+        assert "aws eks update-nodegroup-config --cluster-name wbtest" in pre["error_message"]
+        assert "desiredSize=2" in pre["error_message"]

@@ -70,9 +70,15 @@ class Deployment:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+PREVIOUS_VERSION = REPO / "tests" / "fixtures" / "previous_version"
+"""The previous release's synthesized infra stack and its configuration (tests/fixtures/previous_version/generate.py,
+run with that release's code): the scenario deploys it first and upgrades it to the current code."""
+PREVIOUS_ZONE = "ZPREVIOUSVERSIONZONE0"
+
+
 @pytest.fixture(scope="module")
 def infra(emulator_tf: TerraformEnv, moto: Moto, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    data = emulator_config(moto, namespace="wbemu")
+    data = json.loads((PREVIOUS_VERSION / "config.json").read_text()) | {"zone_id": moto.hosted_zone()}
     outdir = tmp_path_factory.mktemp("emu-infra") / "cdktf.out"
     return Deployment(synth(emulator_tf, data, outdir, "wbemu-infra", env=moto.env()), data, outdir)
 
@@ -84,6 +90,7 @@ def test_infra_apply_replan_destroy(infra: Deployment, moto: Moto, emulator_tf: 
     without). One test, so no scheduler can separate the steps that share the applied state."""
     _apply_infra_post_operator(infra)
     _replan_after_apply_is_clean(infra)
+    _second_operator_plans_no_change(infra, moto)
     _destroy_respects_deletion_protection(infra, moto, emulator_tf)
 
 
@@ -91,9 +98,35 @@ def test_infra_apply_replan_destroy(infra: Deployment, moto: Moto, emulator_tf: 
 
 
 def _apply_infra_post_operator(infra: Deployment) -> None:
+    """Issue 25 item 10: apply what the previous release synthesized for this configuration, then plan the current
+    code over it: nothing stateful is replaced or destroyed, and every resource type that changes is named in the
+    upgrade notes of CHANGELOG.md's newest release; apply that plan."""
+    manifest = json.loads((PREVIOUS_VERSION / "manifest.json").read_text())
+    stack_id = f"{infra.config['namespace']}-infra"
+    previous_dir = infra.outdir.with_name("cdktf.out.previous") / "stacks" / stack_id
+    previous_dir.mkdir(parents=True)
+    text = (PREVIOUS_VERSION / f"{stack_id}.cdk.tf.json").read_text()
+    (previous_dir / "cdk.tf.json").write_text(text.replace(PREVIOUS_ZONE, infra.config["zone_id"]))
+    previous = Stack(infra.stack.tf, previous_dir, infra.stack.env)
+    assert previous.state_file == infra.stack.state_file
     start = time.monotonic()
-    infra.stack.apply()
-    infra.seconds["apply"] = time.monotonic() - start
+    previous.apply()
+    infra.seconds["apply-previous"] = time.monotonic() - start
+    infra.applied = True
+
+    start = time.monotonic()
+    plan = infra.stack.plan_json()
+    harmful = [describe(rc) for rc in plan["resource_changes"]
+               if rc["type"] in STATEFUL_TYPES and "delete" in rc["change"]["actions"]]
+    assert not harmful, f"upgrading from {manifest['version']} replaces or destroys:\n" + "\n".join(harmful)
+    noted = _upgrade_note_types()
+    _, unexpected = split_artefacts(changes(plan))
+    unlisted = [u for u in unexpected if u.removeprefix("data.").split(".", 1)[0] not in noted]
+    assert not unlisted, f"changes upgrading from {manifest['version']} missing from CHANGELOG.md's upgrade notes:\n" + \
+        "\n".join(unlisted)
+    print(f"upgrade from {manifest['version']} ({manifest['commit']}):\n" + "\n".join(unexpected))
+    infra.stack.apply_plan()
+    infra.seconds["upgrade"] = time.monotonic() - start
     infra.applied = True
     state = infra.stack.state_json()
     types = {r["type"] for r in state["values"]["root_module"].get("resources", [])}
@@ -139,6 +172,16 @@ def _byob_config(moto: Moto) -> dict[str, Any]:
 # --- 2. re-plan -------------------------------------------------------------------------------------
 
 
+def _upgrade_note_types() -> set[str]:
+    """Resource types named (in backticks) in the "Upgrade notes" of CHANGELOG.md's newest release."""
+    import re
+
+    text = (REPO / "CHANGELOG.md").read_text()
+    newest = text.split("\n## ")[1]
+    notes = newest.split("### Upgrade notes", 1)[1].split("\n### ", 1)[0]
+    return set(re.findall(r"`((?:aws|terraform)_[a-z0-9_]+)`", notes))
+
+
 def _replan_after_apply_is_clean(infra: Deployment) -> None:
     start = time.monotonic()
     plan = infra.stack.plan_json()
@@ -147,6 +190,30 @@ def _replan_after_apply_is_clean(infra: Deployment) -> None:
     if artefacts:
         print("emulator artefacts in the re-plan (tests/emulator_artefacts.py):\n" + "\n".join(artefacts))
     assert not unexpected, "re-plan after apply is not clean (not an emulator artefact):\n" + "\n".join(unexpected)
+
+
+def _second_operator_plans_no_change(infra: Deployment, moto: Moto) -> None:
+    """Issue 25 item 2: another principal (a CI role, a colleague) plans the applied deployment: no change. Naming
+    the current caller replaced the creator's EKS access entry (principal_arn is ForceNew) and rewrote both key
+    policies, which KMS refuses to anyone but the key's administrator; the first apply's caller is recorded."""
+    iam = moto.client("iam")
+    iam.create_user(UserName="second-operator")
+    key = iam.create_access_key(UserName="second-operator")["AccessKey"]
+    first = infra.stack.env
+    infra.stack.env = aws_env(key["AccessKeyId"], key["SecretAccessKey"], endpoint_url=moto.url)
+    infra.stack.initialized = False  # its own provider (the shared one holds the first principal's credentials)
+    try:
+        import boto3
+
+        sts = boto3.client("sts", endpoint_url=moto.url, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                           aws_secret_access_key=key["SecretAccessKey"])
+        assert sts.get_caller_identity()["Arn"].endswith(":user/second-operator"), "the emulator must tell them apart"
+        start = time.monotonic()
+        _, unexpected = split_artefacts(changes(infra.stack.plan_json()))
+        infra.seconds["second-operator-plan"] = time.monotonic() - start
+    finally:
+        infra.stack.env = first
+    assert not unexpected, "another principal's plan changes the deployment:\n" + "\n".join(unexpected)
 
 
 # --- 3. migration -----------------------------------------------------------------------------------
@@ -301,6 +368,10 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
         eks.create_access_entry(clusterName="shim", principalArn=admin)
     with pytest.raises(ClientError, match="cannot start with system:"):
         eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
+    # Issue 25 item 7: a minor past EKS extended support (1.31 ended 2026-11-26) is created no more.
+    with pytest.raises(ClientError, match="unsupported Kubernetes version 1.31"):
+        eks.create_cluster(name="shim-old", version="1.31", roleArn="arn:aws:iam::123456789012:role/eks",
+                           resourcesVpcConfig={"subnetIds": subnets})
 
 
 def test_emulator_routes_the_go_sdks_json_targets(moto: Moto) -> None:
@@ -318,7 +389,7 @@ def test_emulator_routes_the_go_sdks_json_targets(moto: Moto) -> None:
 
     trail_api.meta.events.register("before-sign.cloudtrail.*", go_sdk_target)
     assert trail_api.describe_trails()["trailList"] == []
-    with pytest.raises(ClientError, match="InvalidTrailName|TrailNotFound"):
+    with pytest.raises(ClientError, match=r"InvalidTrailName|TrailNotFound"):
         trail_api.get_trail_status(Name="no-such-trail")
 
     def unknown_operation(request: Any, **_: Any) -> None:
@@ -461,6 +532,22 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
     created = [u for u in unexpected if "aws_vpc_security_group_ingress_rule.alb_ingress-" in u and "create" in u]
     assert len(created) == 2 and created == unexpected, "\n".join(unexpected)
 
+    # Issue 25 item 6: a minimum above the node groups' live desired size (desired is the autoscaler's, ignored)
+    # stops the plan with the command to run, instead of EKS refusing UpdateNodegroupConfig mid-apply (shim); after
+    # the command, the node groups update in place.
+    raised = synth(emulator_tf, {**data, "kubernetes_min_nodes_per_az": 2}, tmp_path / "cdktf.out.min",
+                   "wbpl-infra", env=moto.env())
+    raised.init()
+    refused = raised.run("plan", "-input=false", "-no-color", "-refresh=false")
+    assert refused.returncode != 0, tail_text(refused.output, 2000)
+    assert "aws eks update-nodegroup-config --cluster-name wbpl" in refused.output, tail_text(refused.output, 2000)
+    eks = moto.client("eks")
+    for name in eks.list_nodegroups(clusterName="wbpl")["nodegroups"]:
+        eks.update_nodegroup_config(clusterName="wbpl", nodegroupName=name, scalingConfig={"desiredSize": 2})
+    _, unexpected = split_artefacts(changes(raised.plan_json()))
+    assert len(unexpected) == 2 and all("aws_eks_node_group." in u and ": update" in u for u in unexpected), unexpected
+    raised.apply_plan()
+
 
 # --- 4. destroy -------------------------------------------------------------------------------------
 
@@ -589,9 +676,12 @@ def _as_rds_managed(stack: Stack) -> None:
     was created by the previous version of wandb-cdktf"."""
     path = stack.dir / "cdk.tf.json"
     doc = json.loads(path.read_text())
-    generators = doc["ephemeral"]["aws_secretsmanager_random_password"]
-    for name in [n for n in generators if n.startswith("database_")]:
-        del generators[name]
+    for kind in ("aws_secretsmanager_random_password", "aws_secretsmanager_secret_version"):
+        ephemeral = doc["ephemeral"].get(kind, {})
+        for name in [n for n in ephemeral if n.startswith("database_")]:
+            del ephemeral[name]
+        if not ephemeral:
+            doc["ephemeral"].pop(kind, None)
     (cluster_id, cluster), = doc["resource"]["aws_rds_cluster"].items()
     for key in ("master_password_wo", "master_password_wo_version"):
         cluster.pop(key)
@@ -604,6 +694,15 @@ def _as_rds_managed(stack: Stack) -> None:
         if "aws_secretsmanager_secret_version.database_" in str(output["value"]):
             output["value"] = managed
     path.write_text(json.dumps(doc, indent=2))
+
+
+def _rds_master_password(moto: Moto, cluster_id: str) -> str:
+    """What the emulated RDS holds as the master password (the shim _rds_master_password_readable's route; no AWS
+    API returns it)."""
+    from urllib.request import urlopen
+
+    with urlopen(f"{moto.url}/moto-api/emulator/rds-master-passwords", timeout=60) as response:  # noqa: S310 (local)
+        return str(json.load(response)[cluster_id])
 
 
 def _by_type(plan: dict[str, Any], *types: str) -> list[dict[str, Any]]:
@@ -629,7 +728,7 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
        groups did follow; with it database_password_version + 1 rotates the password in RDS and in our
        secret in place, and no state holds it (write-only arguments, ephemeral random password).
     """
-    base = emulator_config(moto, namespace="wbday2", deletion_protection=False, eks_cluster_version="1.31")
+    base = emulator_config(moto, namespace="wbday2", deletion_protection=False, eks_cluster_version="1.33")
     out = tmp_path / "project"
     out.mkdir()
 
@@ -648,43 +747,48 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     (db,) = _by_type(plan, "aws_rds_cluster")
     assert db["change"]["actions"] == ["update"], describe(db)
     assert {"manage_master_user_password", "master_password_wo_version"} <= set(changed_paths(db))
-    new.apply_plan()
+    # Issue 25 item 3: the apply stops right after the cluster was modified (here: -target, as an expired session
+    # or a refused PutSecretValue would stop it), and the re-run completes it: the secret and RDS agree. Each
+    # written from its own run's random draw, RDS kept the first password and the secret got the second.
+    new.must("apply", "-auto-approve", "-input=false", "-no-color", f"-target={db['address']}", PARALLELISM)
+    new.apply()
     sm = moto.client("secretsmanager")
     outputs = new.state_json()["values"]["outputs"]
     secret_arn = outputs["database_secret_arn"]["value"]
     first = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
     assert first["username"] == "wandb" and len(first["password"]) == 32 and first["password"].isalnum()
+    assert _rds_master_password(moto, "wbday2") == first["password"], "the secret and RDS disagree"
     assert first["password"] not in new.state_file.read_text(), "the password landed in state"
 
     # 2. one minor up: everything in place.
-    up = synth(emulator_tf, {**base, "eks_cluster_version": "1.32"}, out / "cdktf.out.132", "wbday2-infra", env=moto.env())
+    up = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.134", "wbday2-infra", env=moto.env())
     plan = up.plan_json()
     assert not _replaced(plan), "the EKS upgrade replaces resources:\n" + "\n".join(_replaced(plan))
     (eks,) = _by_type(plan, "aws_eks_cluster")
-    assert eks["change"]["actions"] == ["update"] and eks["change"]["after"]["version"] == "1.32"
+    assert eks["change"]["actions"] == ["update"] and eks["change"]["after"]["version"] == "1.34"
     groups = _by_type(plan, "aws_eks_node_group")
-    assert groups and all(rc["change"]["actions"] == ["update"] and rc["change"]["after"]["version"] == "1.32"
+    assert groups and all(rc["change"]["actions"] == ["update"] and rc["change"]["after"]["version"] == "1.34"
                           for rc in groups), "\n".join(describe(rc) for rc in groups)
     addons = _by_type(plan, "aws_eks_addon")
     assert len(addons) == 6
     for rc in addons:
         assert rc["change"]["actions"] == ["update"], describe(rc)
         assert rc["change"]["after"]["addon_version"] != rc["change"]["before"]["addon_version"], describe(rc)
-        assert ".32-eksbuild.2" in rc["change"]["after"]["addon_version"], "most recent version for 1.32"
+        assert ".34-eksbuild.2" in rc["change"]["after"]["addon_version"], "most recent version for 1.34"
     up.apply_plan()
 
     # 3. skipping a minor: Terraform plans it, EKS (the emulator) refuses it; nothing else moved.
-    skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.34"}, out / "cdktf.out.skip", "wbday2-infra", env=moto.env())
+    skip = synth(emulator_tf, {**base, "eks_cluster_version": "1.36"}, out / "cdktf.out.skip", "wbday2-infra", env=moto.env())
     skip.init()
     refused = skip.run("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM)
     print(tail_text(refused.output, 2000))
-    assert refused.returncode != 0 and "Unsupported Kubernetes minor version update from 1.32 to 1.34" in refused.output
+    assert refused.returncode != 0 and "Unsupported Kubernetes minor version update from 1.34 to 1.36" in refused.output
     eks_api = moto.client("eks")
-    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.32"
+    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.34"
 
     # 4. the next minor (accepted only because the node groups followed) together with a password rotation.
-    rotate = synth(emulator_tf, {**base, "eks_cluster_version": "1.33", "database_password_version": 2},
-                   out / "cdktf.out.133", "wbday2-infra", env=moto.env())
+    rotate = synth(emulator_tf, {**base, "eks_cluster_version": "1.35", "database_password_version": 2},
+                   out / "cdktf.out.135", "wbday2-infra", env=moto.env())
     plan = rotate.plan_json()
     # A new value is a new *version* of the same secret (secret_string_wo_version forces a new version
     # resource: PutSecretValue moves AWSCURRENT); the secret, its ARN and everything else stay.
@@ -696,9 +800,10 @@ def test_day2_password_switch_eks_upgrade_and_rotation(emulator_tf: TerraformEnv
     (db,) = _by_type(plan, "aws_rds_cluster")
     assert db["change"]["actions"] == ["update"] and changed_paths(db) == ["master_password_wo_version"], describe(db)
     rotate.apply_plan()
-    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.33"
+    assert eks_api.describe_cluster(name="wbday2")["cluster"]["version"] == "1.35"
     second = json.loads(sm.get_secret_value(SecretId=secret_arn)["SecretString"])
     assert second["password"] != first["password"] and second["password"].isalnum()
+    assert _rds_master_password(moto, "wbday2") == second["password"], "the secret and RDS disagree after rotation"
     assert second["password"] not in rotate.state_file.read_text(), "the password landed in state"
     _, unexpected = split_artefacts(changes(rotate.plan_json()))
     assert not unexpected, "re-plan after the rotation is not clean:\n" + "\n".join(unexpected)

@@ -49,12 +49,12 @@ def test_cluster_sizes_come_from_the_size_preset_unless_set():
 
 
 def test_cluster_v8_options_reach_the_props():
-    c = _config(eks_cluster_version="1.31", kubernetes_public_access=True, kubernetes_public_access_cidrs=["10.0.0.0/8"],
+    c = _config(eks_cluster_version="1.33", kubernetes_public_access=True, kubernetes_public_access_cidrs=["10.0.0.0/8"],
                 system_reserved_cpu_millicores=-1, system_reserved_pid=1000, eks_policy_arns=[
                     "arn:aws:iam::123456789012:policy/extra"], eks_cluster_tags={"team": "ml"},
                 kubernetes_legacy_cluster_creator_admin=True)
     p = _cluster(c)
-    assert p.kubernetes_version == "1.31"
+    assert p.kubernetes_version == "1.33"
     assert (p.public_access, p.public_access_cidrs) == (True, ("10.0.0.0/8",))
     assert (p.system_reserved_cpu_millicores, p.system_reserved_pid) == (-1, 1000)
     assert p.extra_node_policy_arns == ("arn:aws:iam::123456789012:policy/extra",)

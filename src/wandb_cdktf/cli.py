@@ -1,13 +1,9 @@
-"""Command line entry point: load the configuration, synthesize, summarize.
+"""Command line entry point: ``wandb-cdktf [COMMAND]`` (``python main.py`` takes the same arguments).
 
-    wandb-cdktf                  synthesize (config from $WANDB_CDKTF_CONFIG, output to $CDKTF_OUTDIR or cdktf.out)
-    wandb-cdktf license FILE     print the license (`license` or `wandb_license`) of a terraform-aws-wandb .tfvars, for
-                                 export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"
-    wandb-cdktf adopt --state SHOW.json --tfvars terraform.tfvars --out DIR
-                                 take over a terraform-aws-wandb workspace (see `wandb-cdktf adopt --help`)
-
-`python main.py` takes the same arguments. Exit codes: 0 success; 2 bad configuration (one line on stderr, output untouched);
-1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1 for the traceback).
+Commands (``wandb-cdktf --help`` lists them with an example each; ``COMMAND --help`` explains one):
+synth (the default), diagram, storage, launch-config, license, adopt; ``--version``. Exit codes: 0 success;
+2 bad input (one line on stderr, output untouched); 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1
+for the traceback).
 """
 
 from __future__ import annotations
@@ -17,9 +13,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ._providers import MissingExtraError
 from .config import CONFIG_ENV, LICENSE_ENV, ConfigError, WandbConfig, load_config
@@ -54,9 +50,13 @@ def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[st
     check_emulator_endpoint(config)
     for warning in config.warnings():  # accepted, but against the W&B/cloud docs: say so, once per synth
         print(f"config warning: {warning}", file=sys.stderr)
-    target = Path(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    target = check_outdir(outdir or os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise ConfigError(OUTDIR_ENV, f"cannot create {target}: {exc.strerror or type(exc).__name__}; name a "
+                          "directory you can write") from None
     try:
         from .app import build_app
 
@@ -68,6 +68,24 @@ def synthesize_config(config: WandbConfig, outdir: str | None = None) -> dict[st
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
+
+
+def check_outdir(outdir: str | os.PathLike[str]) -> Path:
+    """The output directory, resolved, if it can be replaced as a whole; else a ConfigError naming CDKTF_OUTDIR
+    (before anything is written: an existing file is never hidden or replaced)."""
+    target = Path(outdir).resolve()
+    if target.exists() and not target.is_dir():
+        raise ConfigError(OUTDIR_ENV, f"{target} is a file, not a directory; name a directory (it is replaced as a "
+                          "whole by each synthesis)")
+    parent = target.parent
+    while not parent.exists():  # the nearest existing ancestor is where the new directories would go
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ConfigError(OUTDIR_ENV, f"{parent} is a file, so {target} cannot be created; name a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ConfigError(OUTDIR_ENV, f"{parent} is not writable, so {target} cannot be written; name a directory "
+                          "you can write")
+    return target
 
 
 def check_extras(config: WandbConfig) -> None:
@@ -140,23 +158,94 @@ def summarize(outdir: Path) -> dict[str, dict[str, int]]:
     return result
 
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (what it does, an example)
+    "synth": ("synthesize the stacks into $CDKTF_OUTDIR (default cdktf.out) and print a deploy command per stack; "
+              "the default command", "WANDB_CDKTF_CONFIG=examples/standard-public-dns.yaml wandb-cdktf synth"),
+    "diagram": ("print a Mermaid diagram of what the configuration deploys: stacks, main resources, who reaches "
+                "what, and the cross-stack references", "wandb-cdktf diagram > docs/architecture.md"),
+    "storage": ("print a W&B storage address for GORILLA_SUPPORTED_FILE_STORES (team-level BYOB)",
+                'export TF_VAR_wandb_supported_file_stores="$(wandb-cdktf storage)"'),
+    "launch-config": ("print the W&B Launch agent's launch-config.yaml for one cloud of `launch` (values only known "
+                      "after deploy shown as Terraform expressions)", "wandb-cdktf launch-config --cloud aws"),
+    "license": ("print the license of a terraform-aws-wandb .tfvars, for TF_VAR_wandb_license",
+                'export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"'),
+    "adopt": ("take over a terraform-aws-wandb workspace: import blocks and a report",
+              "wandb-cdktf adopt --state show.json --tfvars terraform.tfvars --out takeover/"),
+}
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("wandb-cdktf")
+    except PackageNotFoundError:  # a source checkout run as python main.py without pip install
+        return "unknown (not installed)"
+
+
+def usage() -> str:
+    lines = [f"wandb-cdktf {version()}: Weights & Biases self-managed infrastructure as CDKTF stacks", "",
+             "usage: wandb-cdktf [COMMAND] [--help]    (python main.py takes the same arguments)", "", "commands:"]
+    for name, (what, example) in COMMANDS.items():
+        lines += [f"  {name:<14} {what}", f"  {'':<14} e.g. {example}"]
+    lines += ["", "options:", "  -h, --help     this text (COMMAND --help: that command's)",
+              "  --version      print the version", "",
+              "The configuration is the file named by WANDB_CDKTF_CONFIG (.yaml, .json or a terraform-aws-wandb",
+              ".tfvars); unset, the embedded example. Exit codes: 0 success; 2 bad input (one line on stderr, nothing",
+              "written); 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1 for the traceback)."]
+    return "\n".join(lines)
+
+
+def command_help(name: str, body: str) -> str:
+    what, example = COMMANDS[name]
+    return f"usage: wandb-cdktf {name} {body}\n\n{what}.\n\nexample:\n  {example}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     silence_node_banner()
-    if args and args[0] in {"-h", "--help"}:
-        print(__doc__.strip())
+    if args and args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    if args and args[0] == "--version":
+        print(f"wandb-cdktf {version()}")
         return 0
     if args and args[0] == "license":
         return _license_command(args[1:])
     if args and args[0] == "adopt":
         return _adopt_command(args[1:])
+    if args and args[0] == "storage":
+        from .storage.__main__ import main as storage_main
+
+        return storage_main(args[1:], prog="wandb-cdktf storage")
+    if args and args[0] in {"diagram", "launch-config"}:
+        return _guarded(lambda: _diagram_command(args[1:]) if args[0] == "diagram" else _launch_config_command(args[1:]))
+    if args and args[0] == "synth":
+        args = args[1:]
+        if args in (["-h"], ["--help"]):
+            print(command_help("synth", "") + "\n\n" + SYNTH_HELP)
+            return 0
+        if args:
+            print(f"error: synth: takes no arguments, got {args[0]!r} (see wandb-cdktf synth --help)", file=sys.stderr)
+            return 2
     if args:
-        print(f"error: unknown command {args[0]!r}; see wandb-cdktf --help", file=sys.stderr)
+        print(f"error: unknown command {args[0]!r}; commands: {', '.join(COMMANDS)} (see wandb-cdktf --help)",
+              file=sys.stderr)
         return 2
-    outdir = os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR
+    return _guarded(_synth_command)
+
+
+SYNTH_HELP = """Reads the configuration named by WANDB_CDKTF_CONFIG (unset: the embedded example) and writes the
+stacks to CDKTF_OUTDIR (default cdktf.out), replacing it only when synthesis succeeds. Prints the configuration
+used, the region, each stack with its resource count and the `cdktf deploy` command cdktf accepts for it."""
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command with the CLI's error contract: bad input is one line and exit 2, anything else exit 1."""
     try:
-        config = _load()
-        summary = synthesize_config(config, outdir=outdir)
+        return run()
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -171,26 +260,138 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {type(exc).__name__}: {one_line(str(exc), 400)} (set WANDB_CDKTF_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def config_source() -> str:
+    """Where the configuration comes from, in words: the file, or the embedded example."""
+    path = os.environ.get(CONFIG_ENV, "").strip()
+    return path if path else "the embedded example (WANDB_CDKTF_CONFIG is not set)"
+
+
+def _synth_command() -> int:
+    outdir = os.environ.get(OUTDIR_ENV) or DEFAULT_OUTDIR
+    config = _load()
+    summary = synthesize_config(config, outdir=outdir)
+    dependencies = stack_dependencies(outdir)
     total = 0
     print(f"wandb-cdktf: synthesized {len(summary)} stack(s) into {outdir}")
+    print(f"  configuration: {config_source()}; region: {config.region}")
     for stack, counts in summary.items():
         n = sum(counts.values())
         total += n
-        print(f"  {stack:<28} {n:>4} resources  ({deploy_command(config, stack)})")
+        print(f"  {stack:<28} {n:>4} resources  ({deploy_command(config, stack, dependencies)})")
     print(f"  total {total} resources")
     for note in deploy_notes(config):
         print(f"note: {note}", file=sys.stderr)
     return 0
 
 
-def deploy_command(config: WandbConfig, stack: str) -> str:
+def _synth_to_temp(config: WandbConfig, tmp: str) -> Path:
+    """Synthesize ``config`` into ``tmp`` (for the commands that read the stacks, not keep them)."""
+    check_extras(config)
+    from .app import build_app
+
+    built = build_app(config, outdir=tmp)
+    built.app.synth()
+    return Path(tmp)
+
+
+def _diagram_command(args: list[str]) -> int:
+    if any(a in {"-h", "--help"} for a in args):
+        print(command_help("diagram", "[--from DIR]") + "\n\n" + DIAGRAM_HELP)
+        return 0
+    parser = _one_line_parser("diagram")
+    parser.add_argument("--from", dest="source")
+    ns = parser.parse_args(args)
+    from .diagram import diagram_from_outdir
+
+    if ns.source:
+        if not (Path(ns.source) / "manifest.json").is_file():
+            raise ConfigError("--from", f"{ns.source} holds no synthesized stacks (no manifest.json); run wandb-cdktf "
+                              "synth first or leave --from out")
+        print(diagram_from_outdir(Path(ns.source)), end="")
+        return 0
+    config = _load()
+    with tempfile.TemporaryDirectory(prefix="wandb-cdktf-diagram-") as tmp:
+        print(diagram_from_outdir(_synth_to_temp(config, tmp)), end="")
+    return 0
+
+
+DIAGRAM_HELP = """Synthesizes the configuration (WANDB_CDKTF_CONFIG) in a temporary directory, or reads stacks already
+synthesized (--from cdktf.out), and prints a Mermaid flowchart in a ```mermaid block (GitHub and the docs site
+render it): one box per stack, its main resources, the path of a request (ALB -> W&B pods -> database, Redis,
+bucket, queue), the IRSA roles and which service account assumes them, and the cross-stack references."""
+
+
+def _launch_config_command(args: list[str]) -> int:
+    if any(a in {"-h", "--help"} for a in args):
+        print(command_help("launch-config", "[--cloud aws|gcp|azure]") + "\n\n" + LAUNCH_CONFIG_HELP)
+        return 0
+    parser = _one_line_parser("launch-config")
+    parser.add_argument("--cloud", choices=("aws", "gcp", "azure"))
+    ns = parser.parse_args(args)
+    config = _load()
+    clouds = config.launch.clouds() if config.launch is not None else []
+    if not clouds:
+        raise ConfigError("launch", f"is not configured in {config_source()}; add a launch section (docs/launch.md)")
+    cloud = ns.cloud or clouds[0]
+    if cloud not in clouds:
+        raise ConfigError("--cloud", f"launch.{cloud} is not configured; configured: {', '.join(clouds)}")
+    if ns.cloud is None and len(clouds) > 1:
+        raise ConfigError("--cloud", f"launch configures {', '.join(clouds)}: say which with --cloud")
+    stack = config.stack_ids[f"launch-{cloud}"]
+    with tempfile.TemporaryDirectory(prefix="wandb-cdktf-launch-") as tmp:
+        doc = json.loads((_synth_to_temp(config, tmp) / "stacks" / stack / "cdk.tf.json").read_text())
+    print(doc["output"]["launch_config"]["value"], end="")
+    print(f"note: ${{...}} values are known after `cdktf deploy {stack}`; then `cdktf output {stack}` prints the "
+          "document with them (launch_config, helm_values)", file=sys.stderr)
+    return 0
+
+
+LAUNCH_CONFIG_HELP = """Prints the launch-config.yaml that the <namespace>-launch-<cloud> stack outputs, before anything is
+deployed: the repository and build-context bucket appear as Terraform expressions (${...}) until deployed.
+--cloud is needed only when launch configures more than one cloud."""
+
+
+def _one_line_parser(command: str) -> Any:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:  # one line, exit 2
+            raise ConfigError(command, f"{message} (see wandb-cdktf {command} --help)")
+
+    return _Parser(prog=f"wandb-cdktf {command}", add_help=False)
+
+
+def deploy_command(config: WandbConfig, stack: str, dependencies: Mapping[str, list[str]] | None = None) -> str:
     """The command that deploys ``stack``. cdktf refuses to deploy a stack without the stacks it
-    depends on ("The following dependencies are not included in the stacks to run"), so the
-    app/operator stack is named together with the infra stack."""
-    ids = config.stack_ids
-    if stack in (ids.get("app"), ids.get("operator")):
-        return f"cdktf deploy {ids['infra']} {stack}"
-    return f"cdktf deploy {stack}"
+    depends on ("The following dependencies are not included in the stacks to run"), so the command names
+    every stack ``stack`` depends on, directly or not, first (``dependencies``: the synthesized manifest's,
+    :func:`stack_dependencies`; without it, the platform's own infra -> app/operator dependency)."""
+    if dependencies is None:
+        ids = config.stack_ids
+        dependencies = {k: [ids["infra"]] for k in (ids.get("app"), ids.get("operator")) if k and "infra" in ids}
+    return "cdktf deploy " + " ".join([*deploy_order(stack, dependencies), stack])
+
+
+def deploy_order(stack: str, dependencies: Mapping[str, list[str]]) -> list[str]:
+    """The stacks ``stack`` depends on, directly or through others, each after its own dependencies."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        for dep in dependencies.get(name, []):
+            if dep not in order and dep != stack:
+                visit(dep)
+                order.append(dep)
+
+    visit(stack)
+    return order
+
+
+def stack_dependencies(outdir: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """{stack id: the stack ids it references} from a synthesized ``manifest.json`` (what cdktf checks)."""
+    manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+    return {name: list(entry.get("dependencies", [])) for name, entry in manifest.get("stacks", {}).items()}
 
 
 def deploy_notes(config: WandbConfig) -> list[str]:
@@ -203,6 +404,14 @@ def deploy_notes(config: WandbConfig) -> list[str]:
             f"the EKS API endpoint is private (kubernetes_public_access: false), so `{k8s_stack}` can only be "
             "deployed from inside the VPC (VPN, bastion, or a CI runner there); to deploy from elsewhere set "
             "kubernetes_public_access: true and kubernetes_public_access_cidrs to your runners' CIDRs"
+        )
+    if ids.get("operator") and not config.external_dns:
+        # Post-operator the ALB is made by the load balancer controller from the W&B Ingress; only external-dns
+        # (v8 external_dns, default false) writes a record for it. Nothing else creates one.
+        notes.append(
+            f"nothing creates the DNS record of {config.fqdn} (external_dns: false): after `{ids['operator']}` is "
+            f"deployed, point it at the ALB {config.namespace}-alb-k8s (Route53 alias; `aws elbv2 describe-load-balancers "
+            f"--names {config.namespace}-alb-k8s`), or set external_dns: true to have external-dns write it in zone_id"
         )
     return notes
 

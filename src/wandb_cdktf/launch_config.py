@@ -258,3 +258,11 @@ def helm_values(
     body = render_yaml(head)
     block = "".join(f"  {line}\n" if line else "\n" for line in launch_config_yaml.rstrip("\n").split("\n"))
     return body + "launchConfig: |\n" + block
+
+
+if __name__ == "__main__":  # python -m wandb_cdktf.launch_config: the same as `wandb-cdktf launch-config`
+    import sys
+
+    from .cli import main
+
+    sys.exit(main(["launch-config", *sys.argv[1:]]))

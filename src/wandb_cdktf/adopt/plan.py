@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, config_from_mapping
+from ..config import ConfigError, config_from_mapping, legacy
 from ..config import v8 as v8_table
-from ..config import legacy
 from ..config.loader import _parse, _tfvars_license_value, tfvars_notes
 from . import mapping
 
@@ -152,7 +151,8 @@ def _ingress_cidrs(sg: dict[str, Any], port: int) -> tuple[list[str], list[str]]
     return v4, v6
 
 
-def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generation) -> dict[str, tuple[Any, str]]:
+def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generation,
+                    tfvars: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     """What the running deployment has, option -> (value, the old address that says so).
 
     Only settings the takeover would otherwise change: the cluster's version and endpoint exposure, the
@@ -176,8 +176,9 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
     if isinstance(vpc, dict) and vpc.get("endpoint_public_access") is not None:
         public = bool(vpc["endpoint_public_access"])
         out["kubernetes_public_access"] = (public, eks_addr + " (endpoint_public_access)")
-        if public and vpc.get("public_access_cidrs"):
-            out["kubernetes_public_access_cidrs"] = (sorted(vpc["public_access_cidrs"]), eks_addr + " (public_access_cidrs)")
+        if public:  # EKS's own default when none were given: the whole internet
+            out["kubernetes_public_access_cidrs"] = (sorted(vpc.get("public_access_cidrs") or ["0.0.0.0/0"]),
+                                                     eks_addr + " (public_access_cidrs)")
     # EKS creator access: with eks 17.x (v1.16.10 to v7) the cluster was created with CONFIG_MAP authentication;
     # the switch to API_AND_CONFIG_MAP makes AWS create the creator's access entry itself (terraform-aws-wandb
     # v8.0.0 modules/app_eks/main.tf, `enable_cluster_creator_admin_permissions`), so ours must not create a
@@ -204,6 +205,11 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
     for addr in ("module.redis[0].aws_elasticache_replication_group.default", "module.redis.aws_elasticache_replication_group.default"):
         if values(addr).get("node_type"):
             out["elasticache_node_type"] = (values(addr)["node_type"], addr)
+    # Redis: v8 defaults create_elasticache to true (ours too); a workspace without module.redis had it false,
+    # and a takeover must not create a replication group it never had.
+    redis = [a for a in by_address if a.startswith(("module.redis.", "module.redis["))]
+    if not tfvars.get("use_external_redis"):
+        out["create_elasticache"] = (bool(redis), redis[0] if redis else "module.redis (absent)")
     # Who may reach W&B: the ALB security group's HTTPS rule (module.app_lb, every version).
     inbound_addr = "module.app_lb.aws_security_group.inbound"
     cidrs = _ingress_cidrs(values(inbound_addr), 443)
@@ -223,6 +229,13 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
             if m:
                 out["kubernetes_alb_internet_facing"] = (m.group(1) == "internet-facing", addr + " (ingress scheme)")
                 break
+    # external_dns: every version gives the certificate the FQDN with it and the bare domain without
+    # (main.tf, module "acm": `domain_name = var.external_dns ? local.fqdn : var.domain_name`). Ours runs
+    # external-dns post-operator only (pre-operator, the Route53 record is ours).
+    acm_addr = "module.acm.aws_acm_certificate.this[0]"
+    cert, domain, sub = values(acm_addr).get("domain_name"), tfvars.get("domain_name"), tfvars.get("subdomain")
+    if gen.deployment == "post-operator" and cert and domain and sub and cert in (domain, f"{sub}.{domain}"):
+        out["external_dns"] = (cert == f"{sub}.{domain}", acm_addr + " (domain_name)")
     # Node groups are replaced anyway; ours keep their instance types and, eks 20.x (one group per AZ, as
     # ours), their sizes.
     groups = [(a, r.get("values") or {}) for a, r in sorted(by_address.items()) if r.get("type") == "aws_eks_node_group"]
@@ -280,7 +293,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     config["deployment"] = gen.deployment
     # What the running deployment has wins over the tfvars (many roots set these in main.tf, not in the tfvars).
     settings: list[tuple[str, Any, Any, str]] = []
-    for option, (value, where) in _state_settings(by_address, gen).items():
+    for option, (value, where) in _state_settings(by_address, gen, data).items():
         said = data.get(option)
         config[option] = value
         settings.append((option, said, value, where))
@@ -291,10 +304,17 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
             config[option] = found
             settings.append((option, said, found, "module.app_eks.module.eks.aws_eks_access_entry.this[...]"))
     source = tfvars_path.name
+
+    def blame(exc: ConfigError) -> ConfigError:
+        """Name where the refused value came from: the state (a setting of the running deployment) or the tfvars."""
+        where = next((w for o, said, used, w in settings if o == exc.option.split(".")[0]), None)
+        origin = f"{state_path.name} ({where}, the running deployment)" if where else source
+        return ConfigError(exc.option, f"{origin}: {exc.message}")
+
     try:
         ours = _our_resources(config)
     except ConfigError as exc:
-        raise ConfigError(exc.option, f"{source}: {exc.message}") from None
+        raise blame(exc) from None
     take = Takeover(config=config, generation=generation, module=prefix.rstrip("."), settings=settings,
                     notes=[n for n in tfvars_notes(_parse(tfvars_path.read_text(encoding="utf-8"), "tfvars", source), source)
                            if not n.startswith("region:")])
@@ -371,7 +391,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     try:
         config_from_mapping(config, source=source)  # the written config must load
     except ConfigError as exc:
-        raise ConfigError(exc.option, f"{source}: {exc.message}") from None
+        raise blame(exc) from None
     return take
 
 
@@ -389,6 +409,28 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         *(f"- {note}" for note in mapping.GENERATIONS[take.generation].notes),
         "",
+        "## Workspace",
+        "",
+        (f"- Enclosing module: terraform-aws-wandb is called as `{take.module}` in the old workspace; every old address "
+         "below (and each `terraform state rm`) carries that prefix." if take.module else
+         "- Enclosing module: none (terraform-aws-wandb's modules are at the root of the old workspace)."),
+        f"- Region: `{take.config.get('region')}`"
+        + (f" (from the state: {where})." if (where := _where(take, "region")) else " (the tfvars' `region`)."),
+        *_exposure(take),
+        "",
+        f"## Settings taken from the running deployment ({len(take.settings)})",
+        "",
+        "The state wins over the tfvars: the takeover keeps the deployment as it runs. Change a setting after the "
+        "takeover, in its own plan, if you mean to.",
+        "",
+        "| option | tfvars | running (used) | read from |",
+        "|---|---|---|---|",
+        *(f"| `{o}` | {_cell(said)} | {_cell(used)} | `{where}` |"
+          + (" **differs**" if said is not None and _norm(said) != _norm(used) else "")
+          for o, said, used, where in take.settings),
+        "",
+        *([f"## Variables of older terraform-aws-wandb versions ({len(take.notes)})", "",
+           *(f"- {n}" for n in take.notes), ""] if take.notes else []),
         f"## Imported into `{ns}-infra` ({len(take.adopted)})",
         "",
         "| old address | our address | import id |",
@@ -430,9 +472,43 @@ def report(take: Takeover, state_name: str) -> str:
         "",
         "6. In the old workspace, `terraform plan` now shows only what stays there (see above). Remove the replaced "
         "node groups, old security group rules and Helm releases with `terraform destroy` once the new node groups "
-        f"are Ready, then `cdktf deploy {ns}-{'app' if take.config['deployment'] == 'pre-operator' else 'operator'}`.",
+        "are Ready, and the Kubernetes objects ours create under the same names"
+        + (" (" + ", ".join(f"`{a}`" for a, why in take.stays if "creates one of the same name" in why) + ")"
+           if any("creates one of the same name" in why for _, why in take.stays) else "")
+        + f", then `cdktf deploy {ns}-{'app' if take.config['deployment'] == 'pre-operator' else 'operator'}`.",
         "7. Keep the `adoption` section in wandb-cdktf.yaml: its carried names keep our resources on the existing "
         "names (dropping it would replace them); its import blocks are no-ops once imported.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _where(take: Takeover, option: str) -> str | None:
+    return next((where for o, _, _, where in take.settings if o == option), None)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    return "`" + (json.dumps(value) if not isinstance(value, str) else value) + "`"
+
+
+def _exposure(take: Takeover) -> list[str]:
+    """Who can reach the cluster API and W&B after the takeover: said, never changed silently."""
+    c = take.config
+    api = (f"public to {', '.join(c.get('kubernetes_public_access_cidrs') or [])} and private"
+           if c.get("kubernetes_public_access") else "private only")
+    lines = [f"- EKS API endpoint: {api}" + (" (as the running cluster has it)." if _where(take, "kubernetes_public_access")
+                                             else " (the tfvars / default: the state does not say; check it).")]
+    if c.get("deployment") == "pre-operator":
+        lines.append(f"- ALB: {'internet-facing' if c.get('public_access') else 'internal'}"
+                     + (" (as the running ALB)." if _where(take, "public_access") else " (the tfvars / default)."))
+    else:
+        facing = c.get("kubernetes_alb_internet_facing", True)
+        lines.append(f"- ALB (made by the load balancer controller): {'internet-facing' if facing else 'internal'}"
+                     + (" (as the running release's ingress scheme)." if _where(take, "kubernetes_alb_internet_facing")
+                        else " (kubernetes_alb_internet_facing from the tfvars or its default, true: the state does not "
+                             "record the controller's ALB; set it to what yours is before deploying the operator stack)."))
+    if c.get("allowed_inbound_cidr") is not None:
+        lines.append(f"- W&B reachable from: {', '.join(c['allowed_inbound_cidr'] + list(c.get('allowed_inbound_ipv6_cidr') or [])) or 'no one'}.")
+    return lines

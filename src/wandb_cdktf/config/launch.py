@@ -303,7 +303,7 @@ class LaunchConfig(StrictModel):
                                      "create (prebuilt images only); remove it or use kaniko/docker")
         if self.kaniko_credentials_secret is not None and self.azure is not None:
             raise ValueError(
-                "kaniko_credentials_secret holds AWS or GCP credentials (seed 003); Kaniko on Azure reads the "
+                "kaniko_credentials_secret holds AWS or GCP credentials (W&B Launch docs, \"Advanced agent setup\"); Kaniko on Azure reads the "
                 "azure-storage-access-key secret instead: remove launch.azure or the secret"
             )
         if self.azure is not None and self.builder == "kaniko" and self.agent_namespace != "wandb":

@@ -6,6 +6,7 @@ option and what is allowed; the command line prints it and exits with code 2.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -23,6 +24,10 @@ CONFIG_ENV = "WANDB_CDKTF_CONFIG"
 LICENSE_ENV = "TF_VAR_wandb_license"
 _LICENSE_KEYS = {"license", "wandb_license"}
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tfvars": "tfvars", ".hcl": "tfvars"}
+# A configuration, even one written by `wandb-cdktf adopt` with its import list, is a few tens of KB: anything past
+# these limits is a mistake or an attack (a YAML alias bomb expands a 1 KB file into millions of values).
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_CONFIG_VALUES = 50_000
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
@@ -32,8 +37,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
     example configuration is used so ``python main.py`` works out of the box.
     """
     if path is None:
-        env = os.environ.get(CONFIG_ENV, "").strip()
-        path = env or None
+        raw = os.environ.get(CONFIG_ENV)
+        if raw is not None and not raw.strip():
+            raise ConfigError(CONFIG_ENV, "is set but empty: name a .yaml, .json or .tfvars file, or unset it to "
+                              "synthesize the embedded example")
+        path = raw.strip() if raw is not None else None
     if path is None:
         text = resources.files("wandb_cdktf.config").joinpath("example.yaml").read_text(encoding="utf-8")
         return config_from_mapping(_parse(text, "yaml", "<embedded example>"), source="<embedded example>")
@@ -42,6 +50,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
     if kind is None:
         raise ConfigError(CONFIG_ENV, f"{p.name}: unsupported file type; use .yaml, .yml, .json or .tfvars")
     try:
+        size = p.stat().st_size
+        if size > MAX_CONFIG_BYTES and p.is_file():
+            raise ConfigError(CONFIG_ENV, f"{p.name} is {size:,} bytes; a configuration is at most "
+                              f"{MAX_CONFIG_BYTES // 1024} KiB")
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(CONFIG_ENV, f"file not found: {p}") from None
@@ -54,10 +66,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WandbConfig:
     return config_from_mapping(_parse(text, kind, p.name), source=p.name, tfvars=(kind == "tfvars"))
 
 
-def config_from_mapping(data: Any, source: str = "<mapping>", tfvars: bool = False) -> WandbConfig:
+def config_from_mapping(data: Any, source: str = "the configuration", tfvars: bool = False) -> WandbConfig:
     """Validate an already-parsed mapping (used by the loader, tests and library users)."""
     if not isinstance(data, dict):
-        raise ConfigError("<file>", f"{source} must contain a mapping of option names to values, got {type(data).__name__}")
+        raise ConfigError("<file>", f"{source} must contain a mapping of option names to values, got "
+                          f"{_kind(data) if data is not None else 'nothing (only comments?)'}")
     for key in data:
         if not isinstance(key, str):
             raise ConfigError("<file>", f"option names must be strings, got {key!r}")
@@ -146,6 +159,26 @@ def tfvars_license(path: str | os.PathLike[str]) -> str | None:
     return _tfvars_license_value(data) if isinstance(data, dict) else None
 
 
+# pydantic's error types in the configuration's words.
+_PYDANTIC_WORDS = {
+    "list_type": "must be a list", "dict_type": "must be a mapping of names to values", "string_type": "must be text",
+    "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number", "int_parsing": "must be a whole number", "int_from_float": "must be a whole number",
+    "float_type": "must be a number", "float_parsing": "must be a number",
+    "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
+    "greater_than": "must be more than {gt}", "less_than": "must be less than {lt}",
+    "string_too_short": "must be at least {min_length} characters", "string_too_long": "must be at most {max_length} characters",
+    "too_short": "must have at least {min_length} items", "too_long": "must have at most {max_length} items",
+}
+
+
+def _kind(value: Any) -> str:
+    """A value's type as the configuration file shows it."""
+    names = {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+             type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _from_validation_error(exc: ValidationError) -> ConfigError:
     errors = exc.errors(include_url=False)
     first = errors[0]
@@ -163,8 +196,13 @@ def _from_validation_error(exc: ValidationError) -> ConfigError:
         msg = "unknown option"
     elif first["type"] in {"literal_error", "enum"}:
         msg = msg.replace("Input should be", "must be")
+    elif first["type"] in _PYDANTIC_WORDS:
+        with contextlib.suppress(KeyError, IndexError):  # a context pydantic did not give: its own words then
+            msg = _PYDANTIC_WORDS[first["type"]].format(**first.get("ctx", {}))
+        if "input" in first and first["type"].endswith(("_type", "_parsing")):
+            msg += f", got {_kind(first['input'])}"
     elif "input" in first and first["type"].endswith("_type"):
-        msg = f"{msg} (got {type(first['input']).__name__})"
+        msg = f"{msg} (got {_kind(first['input'])})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return ConfigError(loc or "<file>", one_line(msg) + more)
 
@@ -174,16 +212,22 @@ def _parse(text: str, kind: str, name: str) -> Any:
         raise ConfigError("<file>", f"{name} is empty")
     if kind == "json":
         try:
-            return json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicate_pairs)
+        except _DuplicateKey as dup:
+            raise ConfigError(dup.key, f"is given twice in {name}; keep one (JSON would silently take the last)") from None
         except json.JSONDecodeError as exc:
             raise ConfigError("<file>", f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
         except (RecursionError, ValueError) as exc:  # absurd nesting, or an integer of > 4300 digits
             raise ConfigError("<file>", f"{name} is not a usable JSON configuration: {_too_big(exc)}") from None
+        return _within_limits(data, name)
     if kind == "yaml":
         import yaml
 
         try:
-            return yaml.safe_load(text)
+            data = yaml.load(text, Loader=_yaml_loader())  # a SafeLoader
+        except _DuplicateKey as dup:
+            raise ConfigError(dup.key, f"is given twice in {name} (line {dup.line}); keep one (YAML would silently "
+                              "take the last)") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
@@ -191,7 +235,64 @@ def _parse(text: str, kind: str, name: str) -> Any:
             raise ConfigError("<file>", f"{name} is not valid YAML: {problem}{where}") from None
         except (RecursionError, ValueError) as exc:  # absurd nesting, or an integer of > 4300 digits
             raise ConfigError("<file>", f"{name} is not a usable YAML configuration: {_too_big(exc)}") from None
+        return _within_limits(data, name)
     return _parse_tfvars(text, name)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int = 0) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _yaml_loader() -> Any:
+    """yaml.SafeLoader that refuses a key given twice in one mapping (YAML 1.2 requires unique keys; PyYAML keeps
+    the last). Keys brought in by a ``<<`` merge may be overridden, as YAML's merge key defines."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:  # an unhashable key: the constructor reports it
+                    continue
+                if duplicate:
+                    raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
+
+
+def _within_limits(data: Any, name: str) -> Any:
+    """Refuse a document of more than MAX_CONFIG_VALUES values once YAML aliases are expanded (counted without
+    expanding: a shared node counts each time it is reached, and the count stops at the limit)."""
+    count, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_VALUES:
+            raise ConfigError("<file>", f"{name} holds more than {MAX_CONFIG_VALUES:,} values (YAML aliases "
+                              "included, each counted where it is used); a configuration is far smaller")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return data
 
 
 def _too_big(exc: BaseException) -> str:
@@ -207,6 +308,12 @@ def _parse_tfvars(text: str, name: str) -> dict[str, Any]:
     try:
         raw = hcl2.loads(text, serialization_options=options)
     except Exception as exc:  # lark raises many exception types; all mean "not HCL"
+        line, column = getattr(exc, "line", None), getattr(exc, "column", None)
+        if isinstance(line, int) and line > 0:  # lark's UnexpectedInput: say where, not which grammar tokens
+            token = getattr(exc, "token", None)
+            what = ("the file ends too early (an unclosed string, list or block?)"
+                    if token is not None and getattr(token, "type", "") == "$END" else "unexpected text")
+            raise ConfigError("<file>", f"{name} is not valid HCL at line {line} column {column}: {what}") from None
         first = " ".join(str(exc).split())[:160]
         raise ConfigError("<file>", f"{name} is not valid HCL: {first}") from None
     result: dict[str, Any] = {}

@@ -55,6 +55,10 @@ DATABASE_BACKUP_WINDOW = "02:00-03:00"
 # AWS managed policies the EKS node role always carries (constructs.aws.cluster.NODE_MANAGED_POLICIES).
 IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE = 10
 NODE_ROLE_MANAGED_POLICIES = 5
+# Tags a resource of ours carries besides `tags`: managed-by (every AWS provider's default tags) plus the most any
+# one resource sets itself (a subnet: Name, kubernetes.io/cluster/<ns>, kubernetes.io/role/*-elb, wandb.tier; a
+# test checks this against every synthesized example). `tags` may add up to AWS's 50 per resource minus these.
+OWN_TAGS_MAX = 5
 _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin wins over the lookup and must be valid "
                       "for eks_cluster_version. Default: the most recent version for the cluster minor "
                       "(data.aws_eks_addon_version, as v8).")
@@ -62,6 +66,12 @@ _ADDON_VERSION_DOC = ("Pin this addon version (e.g. v1.19.2-eksbuild.1); a pin w
 # characters that need no URL encoding, so the chart's and our URL are the same.
 _REDIS_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _REDIS_PARAM_VALUE = re.compile(r"^[A-Za-z0-9._~/-]{1,256}$")
+# The W&B operator chart and controller (README "Upgrades"). v8.0.0 pins chart 1.4.2 / controller 1.20.0; the
+# controller gained Helm release-history pruning in 1.20.2/1.20.3 and a working uninstall timeout in 1.21.2
+# (wandb/operator CHANGELOG.md); 1.21.0 moved to kubebuilder v4, whose leader election needs the leases RBAC and
+# helm-cache volume chart 1.4.8 adds. 1.22.0 only adds OCI chart support on Helm v4, which is not taken here.
+OPERATOR_CHART = "1.4.8"
+CONTROLLER_IMAGE_TAG = "1.21.3"
 # Options that configure resources created here; each group conflicts with the matching external_* option.
 CREATED_DATABASE_OPTIONS = (
     "database_engine_version", "database_instance_class", "database_snapshot_identifier", "database_sort_buffer_size",
@@ -133,6 +143,20 @@ class AdoptedResource(StrictModel):
     import_id: str = Field(min_length=1, max_length=2048, description="Terraform import ID of the existing object.")
     set: dict[str, Any] = Field(default_factory=dict, description="Immutable attributes kept at their existing values. Default: {}.")
     unset: list[Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$")]] = Field(default_factory=list, description="Our attributes dropped (name prefixes; immutable attributes the existing object leaves empty). Default: [].")
+
+    @field_validator("set")
+    @classmethod
+    def _set_values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """What `wandb-cdktf adopt` carries: an argument path and the existing value (text, a number, true/false, or
+        a short list of those). The argument itself is checked against the resource when the stack is built."""
+        for key, item in value.items():
+            if not re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)*", key):
+                raise ValueError(f"keys are argument names such as name or vpc_config.subnet_ids, got {key[:60]!r}")
+            items = item if isinstance(item, list) else [item]
+            if len(items) > 100 or not all(isinstance(x, (str, int, float, bool)) and len(str(x)) <= 2048 for x in items):
+                raise ValueError(f"{key}: must be text, a number, true/false or a list of at most 100 of those (the "
+                                 "existing value wandb-cdktf adopt wrote), got something larger")
+        return value
 
 
 class AdoptionConfig(StrictModel):
@@ -206,7 +230,7 @@ class WandbConfig(StrictModel):
         description="wandb-cdktf: pre-operator (Terraform ALB + app as Kubernetes resources) or post-operator "
         "(W&B operator via Helm). Default: post-operator.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="wandb-cdktf: default tags on every AWS resource. Default: {}.")
+    tags: Annotated[dict[str, str], AfterValidator(v.aws_tags)] = Field(default_factory=dict, description=f"wandb-cdktf: default tags on every AWS resource, within AWS's tag rules (keys 1-128 and values 0-256 characters of letters, digits, spaces and _ . : / = + - @; no aws: prefix; at most {v.AWS_MAX_TAGS_PER_RESOURCE - OWN_TAGS_MAX} here, because a resource carries at most {v.AWS_MAX_TAGS_PER_RESOURCE} and ours add up to {OWN_TAGS_MAX}). Default: {{}}.")
     deletion_protection: bool = Field(
         default=True,
         description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster, the bucket, the created KMS key and the Weave EFS file system also carry Terraform's prevent_destroy, so a destroy or a change that deletes or replaces them (e.g. switching to kms_key_arn) fails at plan time, before anything is destroyed. Default: true.",
@@ -335,7 +359,7 @@ class WandbConfig(StrictModel):
     enable_flow_log: bool = Field(default=False, description="VPC flow logs (REJECT traffic) to an S3 bucket. Default: false.")
 
     # --- database -------------------------------------------------------------------------
-    database_engine_version: str = Field(default="8.0", pattern=r"^8\.0(\.mysql_aurora\.3\.\d{2}\.\d)?$", description="Aurora MySQL version. Default: 8.0.")
+    database_engine_version: str = Field(default="8.0", pattern=r"^8\.0(\.mysql_aurora\.3\.\d{2}\.\d)?$", description="Aurora MySQL version: 8.0 (RDS's default Aurora MySQL 3 version) or 8.0.mysql_aurora.3.MM.P at 3.05.2 or newer (W&B's self-managed requirements). Default: 8.0.")
     database_instance_class: str | None = Field(default=None, pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", description="Default: from size.")
     database_snapshot_identifier: str | None = Field(default=None, min_length=1, description="Restore the cluster from this snapshot. Default: none.")
     database_sort_buffer_size: int = Field(default=67108864, ge=32768, le=4294967295, description="Default: 67108864.")
@@ -430,8 +454,8 @@ class WandbConfig(StrictModel):
     )
 
     # --- EKS ------------------------------------------------------------------------------
-    eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.32'. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
-    eks_cluster_tags: dict[str, str] = Field(default_factory=dict, description="Tags on the EKS cluster. Default: {}.")
+    eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.35' (the examples' choice: in EKS standard support, and W&B asks for 1.34 or newer). 1.32 or newer: older minors are past EKS extended support, so EKS creates none. 1.32 and 1.33 are accepted with a warning (below W&B's floor; paid EKS extended support) so that older clusters can move up. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
+    eks_cluster_tags: Annotated[dict[str, str], AfterValidator(v.aws_tags)] = Field(default_factory=dict, description="Tags on the EKS cluster (AWS's tag rules, as tags; with tags at most 50 in all). Default: {}.")
     eks_policy_arns: list[IamPolicyArn] = Field(default_factory=list, max_length=15, description="Extra policies attached to the node role. 5 are attached already and IAM's default quota is 10 managed policies per role, so more than 5 here need a raised quota (Service Quotas, 'Managed policies per role', at most 20): a warning says so. Default: [].")
     external_eks_cluster_name: str | None = Field(
         default=None, pattern=r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$",
@@ -477,10 +501,29 @@ class WandbConfig(StrictModel):
     wandb_version: str = Field(default="latest", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="Pre-operator: wandb/local image tag. Default: latest.")
     wandb_image: str = Field(default="wandb/local", pattern=r"^[a-z0-9./_:-]+$", description="Pre-operator: image repository. Default: wandb/local.")
     k8s_namespace: KubernetesName = Field(default="default", description="Kubernetes namespace of the app. Default: default.")
-    operator_chart_version: str = Field(default="1.4.2", pattern=r"^\d+\.\d+\.\d+([-+][A-Za-z0-9.]+)?$", description="W&B operator chart version. Default: 1.4.2.")
-    controller_image_tag: str = Field(default="1.20.0", pattern=r"^[A-Za-z0-9._-]{1,128}$", description="W&B operator controller image tag. Default: 1.20.0.")
+    operator_chart_version: str = Field(default=OPERATOR_CHART, pattern=r"^\d+\.\d+\.\d+([-+][A-Za-z0-9.]+)?$", description=f"W&B operator chart version (charts.wandb.ai; 1.x: the 2.x chart is published elsewhere and installs its CRDs from Helm hooks, which this stack does not run). Default: {OPERATOR_CHART} (v8: 1.4.2; README \"Upgrades\").")
+    controller_image_tag: str = Field(default=CONTROLLER_IMAGE_TAG, pattern=r"^[A-Za-z0-9._-]{1,128}$", description=f"W&B operator controller image tag. Default: {CONTROLLER_IMAGE_TAG} (v8: 1.20.0, which never prunes Helm release history; README \"Upgrades\").")
     enable_helm_operator: bool = Field(default=True, description="Post-operator: install the operator chart. Default: true.")
     enable_helm_wandb: bool = Field(default=True, description="Post-operator: create the WeightsAndBiases resource. Default: true.")
+    operator_wandb_chart_version: str | None = Field(
+        default=None, pattern=r"^\d+\.\d+\.\d+([-+][A-Za-z0-9.]+)?$",
+        description="wandb-cdktf: post-operator, pin the operator-wandb chart the W&B operator installs (the "
+        "WeightsAndBiases resource's spec.chart, which wins over W&B's release channel). Pin the image tags too, with "
+        "operator_wandb_values, to pin the W&B version (README \"Upgrades\"). Default: none (the chart and versions "
+        "of W&B's release channel at deploy.wandb.ai, which the operator follows by itself).",
+    )
+    operator_wandb_chart_repository: Annotated[str, Field(pattern=r"^(https?|oci)://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")] = Field(
+        default="https://charts.wandb.ai",
+        description="wandb-cdktf: Helm repository of operator_wandb_chart_version, e.g. a mirror reachable from the "
+        "cluster. Default: https://charts.wandb.ai.",
+    )
+    operator_wandb_values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="wandb-cdktf: post-operator, extra operator-wandb values for the WeightsAndBiases resource (e.g. "
+        "{app: {image: {tag: 0.74.1}}} to pin an image, global.repositoryPrefix for a registry mirror); they win over "
+        "the release channel, and the values this project sets win over them. Written to the synthesized JSON: no "
+        "secrets. Default: {}.",
+    )
     aws_loadbalancer_controller_chart_version: str = Field(default="1.13.4", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator aws-load-balancer-controller chart. Default: 1.13.4.")
     external_dns_chart_version: str = Field(default="1.18.0", pattern=r"^\d+\.\d+\.\d+$", description="wandb-cdktf: post-operator external-dns chart. Default: 1.18.0.")
     cluster_autoscaler_chart_version: str = Field(default=_autoscaler.DEFAULT_CHART, pattern=r"^\d+\.\d+\.\d+$", description=f"wandb-cdktf: post-operator cluster-autoscaler chart (kubernetes.github.io/autoscaler). Its ClusterRole must grant what the autoscaler release needs (autoscaler 1.32+: storage.k8s.io volumeattachments, chart >= 9.46.3; 1.35+: resource.k8s.io, chart >= 9.59.0): an older chart is refused. Default: {_autoscaler.DEFAULT_CHART}.")
@@ -541,6 +584,27 @@ class WandbConfig(StrictModel):
         """v8 types external_redis_port as a string ("6379")."""
         return int(value) if isinstance(value, str) and value.isdigit() else value
 
+    @field_validator("operator_wandb_values")
+    @classmethod
+    def _no_secret_values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        glob = value.get("global") if isinstance(value.get("global"), dict) else {}
+        for key, where in (("license", glob), ("licenseSecret", glob), ("password", glob.get("mysql") or {}),
+                           ("password", glob.get("redis") or {})):
+            if isinstance(where, dict) and key in where:
+                raise ValueError(f"must not set {key}: the license and passwords reach W&B from TF_VAR_wandb_license "
+                                 "and Secrets Manager through the wandb-cdktf-credentials Secret")
+        return value
+
+    @field_validator("operator_chart_version")
+    @classmethod
+    def _operator_chart_major(cls, value: str) -> str:
+        # wandb/operator v2 (deploy/operator) is published as an OCI chart, not on charts.wandb.ai, and installs its
+        # CRDs from pre-install/pre-upgrade hook Jobs (templates/hooks/crd-installer-job.yaml), which never run here
+        # (the operator release sets disable_webhooks, Helm's --no-hooks).
+        if not value.startswith("1."):
+            raise ValueError(f"must be a 1.x chart of https://charts.wandb.ai (got {value}); the 2.x operator is not supported")
+        return value
+
     @field_validator("kms_key_deletion_window")
     @classmethod
     def _deletion_window(cls, value: int) -> int:
@@ -558,6 +622,15 @@ class WandbConfig(StrictModel):
             if cidr in seen:
                 raise ValueError(f"lists {cidr} twice; list each CIDR once")
             seen.add(cidr)
+        return value
+
+    @field_validator("database_engine_version")
+    @classmethod
+    def _aurora_floor(cls, value: str) -> str:
+        # W&B's self-managed requirements: Aurora MySQL 3 at 3.05.2 or newer.
+        if value != "8.0" and tuple(int(x) for x in value.split(".")[-2:]) < (5, 2):
+            raise ValueError(f"must be 8.0 or Aurora MySQL 3.05.2 or newer (W&B's minimum), e.g. "
+                             f"8.0.mysql_aurora.3.05.2, got {value!r}")
         return value
 
     @field_validator("database_maintenance_window")
@@ -579,6 +652,7 @@ class WandbConfig(StrictModel):
 
     @model_validator(mode="after")
     def _consistency(self) -> WandbConfig:
+        self._check_tag_count()
         if self.byob is not None:
             problem = self.byob.list_problems(self.namespace, self.region)
             if problem:
@@ -623,6 +697,18 @@ class WandbConfig(StrictModel):
         self._check_private_access()
         self._check_autoscaler()
         return self
+
+    def _check_tag_count(self) -> None:
+        """AWS allows 50 user tags per resource (AWS General Reference, "Tag naming limits and requirements"):
+        ``tags`` plus the ones our resources carry, and on the cluster also ``eks_cluster_tags``."""
+        room = v.AWS_MAX_TAGS_PER_RESOURCE - OWN_TAGS_MAX
+        if len(self.tags) > room:
+            raise _Err("tags", f"lists {len(self.tags)} tags; at most {room} (AWS allows {v.AWS_MAX_TAGS_PER_RESOURCE} "
+                       f"per resource and ours add up to {OWN_TAGS_MAX})")
+        on_cluster = {"managed-by", *self.tags, *self.eks_cluster_tags}
+        if len(on_cluster) > v.AWS_MAX_TAGS_PER_RESOURCE:
+            raise _Err("eks_cluster_tags", f"with tags and managed-by the EKS cluster would carry {len(on_cluster)} "
+                       f"tags; AWS allows {v.AWS_MAX_TAGS_PER_RESOURCE}")
 
     def _check_autoscaler(self) -> None:
         """The chart's ClusterRole must grant what the autoscaler release reads (config.autoscaler.RBAC_NEEDS)."""
@@ -688,6 +774,13 @@ class WandbConfig(StrictModel):
             if byob.level_for("aws", section) == "instance":
                 raise _Err(option, "level: instance is the platform's own bucket, which <namespace>-infra builds (or "
                            "bucket_name names); use level: team for a team bucket")
+        for cloud in ("gcp", "azure"):
+            for option, section in byob.sections(cloud):
+                if byob.level_for(cloud, section) == "instance":
+                    raise _Err(f"{option}.level" if section.level else "byob.level", "instance level is the "
+                               "platform's own bucket, and the platform built here keeps its files in S3 "
+                               "(<namespace>-infra), so this bucket would never be used; use level: team for a team "
+                               "bucket, or create_platform: false for an instance elsewhere")
 
     def warnings(self) -> list[str]:
         """``<option>: <message>`` for accepted settings the W&B or cloud docs advise against (printed, not fatal)."""
@@ -700,6 +793,17 @@ class WandbConfig(StrictModel):
             out.append(("create_elasticache", "is false and no use_external_redis: W&B gets the operator-wandb chart's "
                         "in-cluster Redis (one pod, no AUTH, its data on an 8 GiB volume of the default StorageClass); "
                         "W&B's operator guide asks for ElastiCache or another managed Redis 7 in production"))
+        if self.create_platform and self.deployment == "post-operator" and "wandb_version" in self.model_fields_set:
+            out.append(("wandb_version", "is the pre-operator wandb/local image tag and does nothing post-operator, where "
+                        "the W&B operator follows W&B's release channel: pin operator_wandb_chart_version and the image "
+                        "tags in operator_wandb_values instead (README \"Upgrades\")"))
+        if self.create_platform and self.external_database_secret_arn and ":secret:rds!" in self.external_database_secret_arn:
+            # Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager": RDS rotates the
+            # master user secret it manages, every 7 days by default. W&B keeps the copy read at the last deploy.
+            out.append(("external_database_secret_arn", "is an RDS-managed master secret, which RDS rotates (every 7 "
+                        "days by default) while W&B keeps the password of the last deploy and then fails to connect; "
+                        "give W&B its own database user whose secret you rotate on purpose (README \"Bring your own "
+                        "services\"), or re-deploy the app/operator stack after every rotation"))
         if (self.create_platform and self.deployment == "post-operator" and self.eks_cluster_version
                 and _autoscaler.unverified_minor(self.cluster_autoscaler_tag)):
             out.append(("cluster_autoscaler_chart_version", f"{self.cluster_autoscaler_chart_version}'s ClusterRole was "
@@ -708,6 +812,29 @@ class WandbConfig(StrictModel):
         if self.create_platform and self.bucket_s3_compatible is not None and not self.bucket_s3_compatible.tls:
             out.append(("bucket_s3_compatible.tls", "is false: the W&B pods reach the store over plain HTTP, so every "
                         "file W&B stores crosses the network unencrypted"))
+        aws_launch = self.launch.aws if self.launch is not None else None
+        if aws_launch is not None and not self.create_platform and not aws_launch.oidc_provider_arn:
+            out.append(("launch.aws", "has principal_arn only, so the agent role trusts that principal and no "
+                        "Kubernetes service account: helm_values carries no IRSA annotation, and the agent must get "
+                        "that principal's credentials itself; to run the agent on EKS with IRSA set "
+                        "oidc_provider_arn + oidc_issuer_url (your cluster's OIDC provider)"))
+        if self.create_platform and self.byob is not None:
+            for option, section in self.byob.sections("azure"):
+                if self.byob.level_for("azure", section) == "team":
+                    out.append((option, "team level federates an Azure identity with W&B's service accounts, which "
+                                "the platform built here (EKS) does not use: its pods reach Azure with an access key. "
+                                "For this platform list the container in byob.file_stores (type azure, key from "
+                                "an environment variable; docs/byob.md) and drop byob.azure, or keep byob.azure at "
+                                "team level only for another W&B instance on AKS"))
+        if self.create_platform and self.allowed_private_endpoint_cidr and not self.private_only_traffic:
+            out.append(("allowed_private_endpoint_cidr", "is used only with private_only_traffic: true (as in v8), so "
+                        "it admits no one here; remove it, or set private_only_traffic: true to restrict PrivateLink "
+                        "clients to these CIDRs"))
+        minor = int(self.eks_cluster_version.split(".")[1]) if self.eks_cluster_version else None
+        if self.create_platform and minor is not None and minor < v.WANDB_KUBERNETES_FLOOR_MINOR:
+            out.append(("eks_cluster_version", f"{self.eks_cluster_version} is below W&B's supported Kubernetes "
+                        f"(1.{v.WANDB_KUBERNETES_FLOOR_MINOR} or newer) and in paid EKS extended support: raise it one "
+                        f"minor per apply to {v.EKS_DEFAULT_VERSION} (README \"Upgrading EKS\")"))
         extra = len(self.eks_policy_arns)
         if self.create_platform and extra > IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE - NODE_ROLE_MANAGED_POLICIES:
             out.append(("eks_policy_arns", f"attaches {NODE_ROLE_MANAGED_POLICIES + extra} managed policies to the node "
@@ -819,6 +946,11 @@ class WandbConfig(StrictModel):
             raise _Err("custom_domain_filter", "requires external_dns: true")
         if self.deployment == "pre-operator" and self.external_dns:
             raise _Err("external_dns", "is a post-operator option; pre-operator manages the Route53 record itself")
+        for name in ("operator_wandb_chart_version", "operator_wandb_chart_repository", "operator_wandb_values"):
+            if self.deployment == "pre-operator" and name in self.model_fields_set:
+                raise _Err(name, "configures the W&B operator (post-operator); pre-operator pins W&B with wandb_version")
+        if "operator_wandb_chart_repository" in self.model_fields_set and not self.operator_wandb_chart_version:
+            raise _Err("operator_wandb_chart_repository", "is where operator_wandb_chart_version comes from; set that too")
 
     def _check_s3_compatible(self) -> None:
         ext = self.bucket_s3_compatible
@@ -844,8 +976,6 @@ class WandbConfig(StrictModel):
         for i, account in enumerate(accounts):
             if account in accounts[:i]:
                 raise _Err("private_link_allowed_account_ids", f"lists {account} twice")
-        if self.allowed_private_endpoint_cidr and not self.private_only_traffic:
-            raise _Err("allowed_private_endpoint_cidr", "is used only with private_only_traffic: true")
         if accounts and self.deployment == "post-operator" and not self.enable_helm_wandb:
             raise _Err("private_link_allowed_account_ids", "post-operator PrivateLink forwards to the ALB made from "
                        "the W&B Ingress, so it needs enable_helm_wandb: true")

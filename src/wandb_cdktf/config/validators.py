@@ -89,10 +89,24 @@ def route53_zone_id(value: str) -> str:
     return value
 
 
+# Amazon EKS, "Understand the Kubernetes version lifecycle on EKS": 14 months of standard support, then 12 of
+# (paid, on by default) extended support, after which EKS auto-upgrades the cluster and no longer creates or
+# upgrades to the minor. As of 2026-12: 1.31's extended support ended 2026-11-26, 1.32's ends 2027-03-23; 1.35 is
+# in standard support until 2027-03-27 (1.34's standard support ended 2026-12-02). W&B's self-managed requirements
+# ask for Kubernetes >= 1.34. Revisit these with each EKS release.
+EKS_OLDEST_MINOR = 32
+EKS_STANDARD_SUPPORT_OLDEST_MINOR = 35
+WANDB_KUBERNETES_FLOOR_MINOR = 34
+EKS_DEFAULT_VERSION = "1.35"
+
+
 def eks_version(value: str) -> str:
     m = _EKS_VERSION_RE.match(value)
     if not m or not (23 <= int(m.group(1)) <= 45):
-        raise ValueError(f"must be an EKS Kubernetes version like '1.32' (1.23 or newer), got {value!r}")
+        raise ValueError(f"must be an EKS Kubernetes version like '{EKS_DEFAULT_VERSION}', got {value!r}")
+    if int(m.group(1)) < EKS_OLDEST_MINOR:
+        raise ValueError(f"must be 1.{EKS_OLDEST_MINOR} or newer: EKS no longer creates or upgrades to {value} (past "
+                         f"its extended support; EKS auto-upgrades such clusters), got {value!r}")
     return value
 
 
@@ -272,4 +286,38 @@ def iam_path(value: str) -> str:
     if not _IAM_PATH_RE.match(value):
         raise ValueError("must start and end with '/' and contain only printable ASCII without spaces between "
                          f"(IAM path, e.g. /wandb/), got {value!r}")
+    return value
+
+
+# AWS tag limits (AWS General Reference, "Tagging your AWS resources" > "Tag naming limits and requirements";
+# the same in the Tagging AWS Resources user guide): at most 50 user tags per resource; a key is 1-128 and a
+# value 0-256 Unicode characters; letters, digits, spaces and _ . : / = + - @ only (the rule of the services
+# with the strictest check, e.g. IAM; default tags reach every service); the aws: prefix is reserved for AWS.
+AWS_MAX_TAGS_PER_RESOURCE = 50
+AWS_TAG_KEY_MAX = 128
+AWS_TAG_VALUE_MAX = 256
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def _tag_text_ok(text: str) -> bool:
+    import unicodedata
+
+    return all(ch in _TAG_PUNCTUATION or unicodedata.category(ch)[0] in "LNZ" for ch in text)
+
+
+def aws_tags(value: dict[str, str]) -> dict[str, str]:
+    """One AWS tag set: each key and value within AWS's length and character rules, no ``aws:`` key."""
+    for key, item in value.items():
+        if not 1 <= len(key) <= AWS_TAG_KEY_MAX:
+            raise ValueError(f"tag keys must be 1-{AWS_TAG_KEY_MAX} characters (AWS limit), got {len(key)}: "
+                             f"{key[:40]!r}")
+        if key.lower().startswith("aws:"):
+            raise ValueError(f"tag key {key!r}: the aws: prefix is reserved for AWS; choose another key")
+        if len(item) > AWS_TAG_VALUE_MAX:
+            raise ValueError(f"the value of tag {key!r} is {len(item)} characters; AWS allows at most "
+                             f"{AWS_TAG_VALUE_MAX}")
+        for what, text in (("key", key), ("value", item)):
+            if not _tag_text_ok(text):
+                raise ValueError(f"tag {what} {text[:40]!r} has characters AWS refuses; use letters, digits, spaces "
+                                 "and _ . : / = + - @")
     return value

@@ -54,6 +54,12 @@ def redis_password(scope: Construct, secret_arn: str) -> str:
     return Token.as_string(Fn.try_([Fn.lookup(Fn.jsondecode(value), "password", value), value]))
 
 
+def url_userinfo(value: str) -> str:
+    """Terraform expression: ``value`` percent-encoded for the userinfo of a URL (``urlencode`` writes a space as
+    ``+``, a literal plus in userinfo, so it becomes ``%20``)."""
+    return Token.as_string(Fn.replace(Fn.urlencode(value), "+", "%20"))
+
+
 def external_redis_params(config: WandbConfig) -> dict[str, str | int | bool]:
     """The query parameters of an external Redis, with the chart's ``ttlInSeconds`` default."""
     return {"ttlInSeconds": REDIS_TTL_SECONDS, **config.external_redis_params}

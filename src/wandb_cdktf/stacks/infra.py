@@ -382,10 +382,16 @@ class InfraStack(WandbStack):
 
         adoption = self._config.adoption
         wanted = {r.path: r for r in adoption.resources} if adoption else {}
+        index = {r.path: i for i, r in enumerate(adoption.resources)} if adoption else {}
         prefix = self.node.path + "/"
         for node in self.node.find_all():
             if isinstance(node, TerraformResource) and node.node.path.removeprefix(prefix) in wanted:
                 item = wanted.pop(node.node.path.removeprefix(prefix))
+                for attr in (*item.set, *item.unset):
+                    if not _is_argument(node, attr.split(".", 1)[0]):
+                        raise ConfigError(f"adoption.resources.{index[item.path]}.{'set' if attr in item.set else 'unset'}", f"{attr!r} is not an argument of "
+                                          f"{node.terraform_resource_type} (what wandb-cdktf adopt carries are the "
+                                          "resource's own arguments); re-run wandb-cdktf adopt")
                 node.import_from(item.import_id)
                 for attr in item.unset:
                     node.add_override(attr, None)
@@ -453,8 +459,13 @@ class InfraStack(WandbStack):
 
     @property
     def bucket_region(self) -> str:
+        """W&B's ``AWS_REGION``: the S3-compatible store's region, an existing ``bucket_name``'s own region (read
+        from S3, as v8 does), else the deployment region."""
         ext = self.config.bucket_s3_compatible
-        return ext.region_for(self.config.region) if ext is not None else self.config.region
+        if ext is not None:
+            return ext.region_for(self.config.region)
+        existing = self.file_storage.bucket_region if self.file_storage is not None else None
+        return existing or self.config.region
 
     @property
     def bucket_queue(self) -> str:
@@ -501,3 +512,10 @@ class InfraStack(WandbStack):
     @property
     def vpc_id(self) -> str:
         return self.network.vpc_id
+
+
+def _is_argument(resource: object, name: str) -> bool:
+    """``name`` is an argument of the provider resource (its binding has a setter, or ``put_<name>`` for a block)
+    or Terraform's ``lifecycle``; computed-only attributes such as ``arn`` are not."""
+    attr = getattr(type(resource), name, None)
+    return (isinstance(attr, property) and attr.fset is not None) or callable(getattr(type(resource), f"put_{name}", None))

@@ -67,6 +67,7 @@ def emit_launch_outputs(
     service_account_annotations: Mapping[str, str],
     project: str | None = None,
     agent_labels: Mapping[str, str] | None = None,
+    service_account_trusted: bool = True,
 ) -> dict[str, Any]:
     """Write the ``launch_config`` and ``helm_values`` outputs; return the launch-config document."""
     launch = config.launch
@@ -105,8 +106,9 @@ def emit_launch_outputs(
         description="values.yaml for the wandb/launch-agent chart (add agent.apiKey); helm upgrade --install "
         f"{launch.agent_release_name} wandb/launch-agent -f values.yaml",
     )
-    TerraformOutput(stack, "service_account", value=f"{launch.agent_namespace}/{launch.service_account}",
-                    description="Kubernetes service account trusted by the agent identity (namespace/name)")
+    if service_account_trusted:  # AWS with principal_arn only: the role trusts no service account
+        TerraformOutput(stack, "service_account", value=f"{launch.agent_namespace}/{launch.service_account}",
+                        description="Kubernetes service account trusted by the agent identity (namespace/name)")
     secret = launch.kaniko_credentials_secret
     if secret is not None:
         # The credentials are never created by Terraform (they would sit in its state): the user makes the

@@ -73,7 +73,10 @@ class LaunchAwsStack(WandbStack):
             region=self.region,
             destination=self.agent.repository_url,
             build_context_store=self.agent.build_context_store,
-            service_account_annotations={"eks.amazonaws.com/role-arn": self.agent.role_arn},
+            # IRSA only when the role trusts an OIDC provider: with principal_arn alone the annotation would name
+            # a role the service account cannot assume (AssumeRoleWithWebIdentity denied).
+            service_account_annotations={"eks.amazonaws.com/role-arn": self.agent.role_arn} if oidc_arn else {},
+            service_account_trusted=oidc_arn is not None,
         )
         TerraformOutput(self, "role_arn", value=self.agent.role_arn, description="IAM role of the Launch agent")
         if self.agent.repository_url is not None:  # noop builder: prebuilt images, no repository

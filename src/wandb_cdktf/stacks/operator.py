@@ -33,6 +33,7 @@ from ._app_inputs import (
     license_variable,
     redis_password,
     supported_file_stores,
+    url_userinfo,
 )
 from .base import WandbStack, aws_provider
 from .infra import InfraStack
@@ -76,7 +77,9 @@ class OperatorStack(WandbStack):
                       cluster_name=infra.cluster_name, region=c.region)
         kubernetes_provider(self, endpoint=infra.cluster_endpoint, ca_data=infra.cluster_ca_data,
                             cluster_name=infra.cluster_name, region=c.region)
-        self.storage_class = DefaultStorageClass(self, "storage-class")
+        # A default StorageClass is the cluster owner's decision: on an existing (shared) cluster we add none, which
+        # would fail on an existing gp3 class or take the default from the owner's (Kubernetes picks the newest).
+        self.storage_class = None if c.external_eks_cluster_name else DefaultStorageClass(self, "storage-class")
         assert infra.app_secrets is not None, "post-operator infra builds the application secrets"
         self.weave_worker_auth = WeaveWorkerAuth(self, "weave-worker-auth", WeaveWorkerAuthProps(
             secret_arn=infra.app_secrets.weave_worker_auth_secret_arn, namespace=c.k8s_namespace))
@@ -90,7 +93,7 @@ class OperatorStack(WandbStack):
                 "provider": "s3",
                 "name": infra.bucket_name,
                 "path": c.bucket_path,
-                "region": c.region,
+                "region": infra.bucket_region,
                 "kmsKey": (c.bucket_kms_key_arn or "") if c.bucket_name else infra.kms_key_arn,
             }
         else:
@@ -113,7 +116,10 @@ class OperatorStack(WandbStack):
             redis = {"host": c.external_redis_host, "port": c.external_redis_port, "external": False,
                      "params": external_redis_params(c)}
             if c.external_redis_password_secret_arn:
-                redis_secret = redis_password(self, c.external_redis_password_secret_arn)
+                # The chart puts REDIS_PASSWORD verbatim into redis://:$(REDIS_PASSWORD)@host (templates/_redis.tpl);
+                # AUTH tokens may hold # ^ < > (ElastiCache AUTH docs), which break that URL: percent-encode it as
+                # the pre-operator app does (external_redis_url), a space as %20 (userinfo has no '+' for space).
+                redis_secret = url_userinfo(redis_password(self, c.external_redis_password_secret_arn))
         extra_env = dict(c.other_wandb_env)
         sensitive_env: dict[str, str] = {}
         stores = supported_file_stores(self, c, team_buckets)
@@ -155,6 +161,11 @@ class OperatorStack(WandbStack):
             yace=YaceSettings(role_arn=infra.yace_role.role_arn, service_account_name=c.yace_sa_name,
                               regions=(c.region,), search_tags=yace_search_tags(c.namespace))
             if infra.yace_role is not None else None,
+            shared_cluster=c.external_eks_cluster_name is not None,
+            credentials_namespace=self.weave_worker_auth.namespace,
+            chart={"url": c.operator_wandb_chart_repository, "name": "operator-wandb",
+                   "version": c.operator_wandb_chart_version} if c.operator_wandb_chart_version else None,
+            extra_values=dict(c.operator_wandb_values),
         ))
         self.private_link_registration: PrivateLinkRegistration | None = None
         if infra.private_link is not None:

@@ -1,9 +1,10 @@
 """Print a W&B storage address for GORILLA_SUPPORTED_FILE_STORES (team-level BYOB).
 
 Config mode (no arguments): the addresses of ``byob.file_stores`` in $WANDB_CDKTF_CONFIG,
-comma-separated, for the platform built from that configuration:
+comma-separated, for the platform built from that configuration (``byob.aws`` team buckets need
+no credentials and are listed by the stacks themselves: with only those, this prints nothing):
 
-    export TF_VAR_wandb_supported_file_stores="$(python -m wandb_cdktf.storage)"
+    export TF_VAR_wandb_supported_file_stores="$(wandb-cdktf storage)"
 
 Argument mode (no configuration needed; e.g. Dedicated Cloud, where you send the
 address to W&B support, or any self-managed instance):
@@ -45,11 +46,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _parser() -> _Parser:
+def _parser(prog: str = "python -m wandb_cdktf.storage") -> _Parser:
     parser = _Parser(
-        prog="python -m wandb_cdktf.storage",
+        prog=prog,
         description=__doc__.split("\n\n", 1)[0],
-        epilog="Without a sub-command the addresses come from byob.file_stores in $WANDB_CDKTF_CONFIG.",
+        epilog="Without a sub-command the addresses come from byob.file_stores in $WANDB_CDKTF_CONFIG.\n\n"
+               "examples:\n"
+               '  export TF_VAR_wandb_supported_file_stores="$(wandb-cdktf storage)"\n'
+               "  AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... wandb-cdktf storage s3 --bucket team-a --region us-east-1",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="type", metavar="{s3,s3-compatible,gcs,azure}", parser_class=_Parser)
@@ -113,15 +117,25 @@ def address_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> cs.St
         raise ConfigError(args.type, str(exc)) from None
 
 
-def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    args = _parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None,
+         prog: str = "python -m wandb_cdktf.storage") -> int:
+    try:
+        args = _parser(prog).parse_args(sys.argv[1:] if argv is None else list(argv))
+    except SystemExit as exc:  # --help (0) or a one-line usage error (2)
+        return int(exc.code or 0)
     env = os.environ if environ is None else environ
     try:
         if args.type is None:
-            value = supported_file_stores_from_config(load_config())
+            config = load_config()
+            value = supported_file_stores_from_config(config)
             if not value:
+                aws_team = bool(config.byob is not None and config.create_platform and config.byob.sections("aws"))
+                if aws_team:  # credential-less s3://<bucket> addresses, written by the stacks themselves
+                    print("note: no byob.file_stores: nothing to export (the byob.aws team buckets are listed in "
+                          "GORILLA_SUPPORTED_FILE_STORES by the stacks themselves)", file=sys.stderr)
+                    return 0
                 raise ConfigError("byob.file_stores", "no team-level stores are configured; give a store type "
-                                  "(python -m wandb_cdktf.storage --help) to print one address without a configuration")
+                                  f"({prog} --help) to print one address without a configuration")
         else:
             value = address_from_args(args, env).to_url()
     except ConfigError as exc:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cdktf import Fn, Token
+from cdktf import Fn, Precondition, Token
 from constructs import Construct
 
 from ..._providers import aws
@@ -369,9 +369,38 @@ class Cluster(Construct):
                                 for t in ("instance", "volume")],
         )
 
+    def _live_desired_sizes(self) -> str:
+        """``data.aws_eks_node_group.live-node-group``: this cluster's node groups as they run (empty while the
+        cluster does not exist), read at every plan. No reference to the managed cluster or node groups, so the
+        reads are never deferred to the apply: a lookup by the literal cluster name among ``aws_eks_clusters``.
+        Returns the expression of ``{node group name: live desired size}``."""
+        ns = self.props.namespace
+        clusters = aws.data_aws_eks_clusters.DataAwsEksClusters(self, "live-clusters")
+        groups = aws.data_aws_eks_node_groups.DataAwsEksNodeGroups(self, "live-node-groups", cluster_name="${each.value}")
+        groups.add_override("for_each", f'${{toset([for name in {clusters.fqn}.names : name if name == "{ns}"])}}')
+        group = aws.data_aws_eks_node_group.DataAwsEksNodeGroup(
+            self, "live-node-group", cluster_name=ns, node_group_name="${each.value}")
+        group.add_override("for_each", f"${{toset(flatten([for g in values({groups.fqn}) : tolist(g.names)]))}}")
+        return f"{{for name, g in {group.fqn} : name => g.scaling_config[0].desired_size}}"
+
     def _create_node_groups(self, launch_template: Any, node_attachments: list[Any]) -> None:
-        """One managed node group per private subnet (AZ), following the control plane's version."""
+        """One managed node group per private subnet (AZ), following the control plane's version.
+
+        ``desired_size`` is the autoscaler's (ignored after creation), and EKS refuses a minimum above the live
+        desired size (UpdateNodegroupConfig: "Minimum capacity X can't be greater than desired size Y";
+        terraform-aws-wandb#201). Raising ``min_nodes_per_az`` above it therefore stops the plan, with the command
+        that raises the desired size first, instead of failing half-way through the apply."""
         props, ns = self.props, self.props.namespace
+        live = self._live_desired_sizes()
+        low = f"[for name, desired in {live} : name if startswith(name, \"{ns}-\") && desired < {props.min_nodes_per_az}]"
+        minimum = Precondition(
+            condition=f"${{length({low}) == 0}}",
+            error_message=(
+                f"min_nodes_per_az ({props.min_nodes_per_az}, kubernetes_min_nodes_per_az) is above the running "
+                f"desired size of node group(s) ${{join(\", \", {low})}}, and EKS refuses a minimum above the desired "
+                f"size. Raise it first, for each of them: aws eks update-nodegroup-config --cluster-name {ns} "
+                f"--nodegroup-name <name> --scaling-config desiredSize={props.min_nodes_per_az}; then deploy again."),
+        )
         self._node_groups: list[Any] = []
         for i, subnet in enumerate(props.private_subnet_ids):
             self._node_groups.append(aws.eks_node_group.EksNodeGroup(
@@ -392,7 +421,8 @@ class Cluster(Construct):
                 update_config={"max_unavailable": 1},
                 launch_template={"id": launch_template.id, "version": Token.as_string(launch_template.latest_version)},
                 labels={NODE_GROUP_LABEL: f"az-{i}"},
-                lifecycle={"create_before_destroy": True, "ignore_changes": ["scaling_config[0].desired_size"]},
+                lifecycle={"create_before_destroy": True, "ignore_changes": ["scaling_config[0].desired_size"],
+                           "precondition": [minimum]},
                 depends_on=node_attachments,
             ))
 

@@ -11,9 +11,10 @@ it and no state holds it:
 - an *ephemeral* ``aws_secretsmanager_random_password`` (32 letters and digits,
   URL-safe for W&B's ``mysql://`` URL, as v8's ``random_string`` with
   ``special = false``) is drawn on every run and never stored;
-- it reaches RDS through the write-only ``master_password_wo`` and our own secret
-  ``<namespace>-database-master-*`` through the write-only ``secret_string_wo``
-  (JSON ``{"username", "password"}``, the shape of RDS-managed secrets);
+- it goes first into our own secret ``<namespace>-database-master-*`` through the write-only
+  ``secret_string_wo`` (JSON ``{"username", "password"}``, the shape of RDS-managed secrets), and RDS
+  gets the secret's current value (an ephemeral ``aws_secretsmanager_secret_version`` read after that
+  write) through the write-only ``master_password_wo``: the two agree after any interrupted apply;
 - both are sent only when ``password_version`` changes (``*_wo_version``), so the
   password changes only when the user bumps it, and nothing rotates it behind
   W&B's back. The app and operator stacks read the secret's current value.
@@ -32,7 +33,7 @@ from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
-from .ephemeral import ephemeral_random_password
+from .ephemeral import ephemeral_random_password, ephemeral_secret_string
 from .iam import service_trust
 from .security_groups import allow_port_from_cidrs, allow_port_from_groups, service_security_group
 from .yace import discovery_tags
@@ -145,8 +146,28 @@ class Database(Construct):
             self, "monitoring-policy", role=monitoring.name,
             policy_arn=f"arn:{ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         )
+        # One source of truth, crash-consistent: this run's random password is written to our secret first; RDS
+        # gets what the secret holds (read back ephemerally, after the secret version, never stored). Whatever
+        # step an apply stops after, the next one converges: the secret's version is in state and RDS, whose
+        # *_wo_version lags, is sent the secret's value. (Each written from its own draw, an apply stopped after
+        # Aurora was created left RDS on one password and wrote another into the secret on the re-run.)
         password_ref = ephemeral_random_password(self, f"{self.node.id}_master-password", props.password_length)
-        password = f"${{{password_ref}}}"
+        self._secret = aws.secretsmanager_secret.SecretsmanagerSecret(
+            self, "master-secret", name_prefix=f"{ns}-database-master-", kms_key_id=props.kms_key_arn,
+            recovery_window_in_days=props.secret_recovery_window_in_days,
+            description=f"W&B {ns}: Aurora master credentials (written by Terraform, rotated by database_password_version)",
+        )
+        self._secret_version = aws.secretsmanager_secret_version.SecretsmanagerSecretVersion(
+            self, "master-secret-version", secret_id=self._secret.id,
+            # Written as one expression: cdktf would escape an interpolation nested in Fn.jsonencode's map.
+            secret_string_wo=f'${{jsonencode({{username = "{props.master_username}", password = {password_ref}}})}}',
+            secret_string_wo_version=props.password_version,
+        )
+        # That very version: its version_id is unknown until it is written, so whenever it is (re)created the read
+        # waits for the write (during the apply); otherwise it reads the version in state.
+        stored = ephemeral_secret_string(self, f"{self.node.id}_master-secret-current", self._secret_version.secret_id,
+                                         self._secret_version.version_id)
+        password = f"${{jsondecode({stored}).password}}"
         cluster_kwargs: dict[str, Any] = dict(
             cluster_identifier=ns,
             engine="aurora-mysql",
@@ -182,19 +203,6 @@ class Database(Construct):
         if lifecycle:
             cluster_kwargs["lifecycle"] = lifecycle
         self._cluster = aws.rds_cluster.RdsCluster(self, "cluster", **cluster_kwargs)
-        self._secret = aws.secretsmanager_secret.SecretsmanagerSecret(
-            self, "master-secret", name_prefix=f"{ns}-database-master-", kms_key_id=props.kms_key_arn,
-            recovery_window_in_days=props.secret_recovery_window_in_days,
-            description=f"W&B {ns}: Aurora master credentials (written by Terraform, rotated by database_password_version)",
-        )
-        # After the cluster: the secret only ever holds a password RDS has accepted.
-        self._secret_version = aws.secretsmanager_secret_version.SecretsmanagerSecretVersion(
-            self, "master-secret-version", secret_id=self._secret.id,
-            # Written as one expression: cdktf would escape an interpolation nested in Fn.jsonencode's map.
-            secret_string_wo=f'${{jsonencode({{username = "{props.master_username}", password = {password_ref}}})}}',
-            secret_string_wo_version=props.password_version,
-            depends_on=[self._cluster],
-        )
         self._writer = aws.rds_cluster_instance.RdsClusterInstance(
             self, "writer",
             identifier=f"{ns}-1",

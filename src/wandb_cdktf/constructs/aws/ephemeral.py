@@ -23,10 +23,11 @@ def ephemeral_random_password(scope: Construct, name: str, length: int) -> str:
     return f"ephemeral.aws_secretsmanager_random_password.{name}.random_password"
 
 
-def ephemeral_secret_string(scope: Construct, name: str, secret_id: str) -> str:
-    """Declare ``ephemeral.aws_secretsmanager_secret_version.<name>`` (the current version of an existing secret,
-    read on every plan/apply and never persisted) in ``scope``'s stack; return the reference to its
-    ``secret_string`` without ``${}``. Only write-only arguments may consume it."""
-    TerraformStack.of(scope).add_override(
-        f"ephemeral.aws_secretsmanager_secret_version.{name}", {"secret_id": secret_id})
+def ephemeral_secret_string(scope: Construct, name: str, secret_id: str, version_id: str | None = None) -> str:
+    """Declare ``ephemeral.aws_secretsmanager_secret_version.<name>`` (the current version of an existing secret, or
+    ``version_id``; read on every plan/apply and never persisted) in ``scope``'s stack; return the reference to its
+    ``secret_string`` without ``${}``. Only write-only arguments may consume it. Terraform opens an ephemeral
+    resource whose arguments are unknown at plan only during the apply, once they are known."""
+    body = {"secret_id": secret_id} if version_id is None else {"secret_id": secret_id, "version_id": version_id}
+    TerraformStack.of(scope).add_override(f"ephemeral.aws_secretsmanager_secret_version.{name}", body)
     return f"ephemeral.aws_secretsmanager_secret_version.{name}.secret_string"

@@ -10,13 +10,17 @@ aborted. Objects never expire: lifecycle rules must not delete W&B history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from constructs import Construct
 
 from ..._providers import aws
 from .bucket_hardening import Encryption, harden_bucket, lifecycle_rule
 from .context import account_context
-from .iam import Grant, Grantee, Statement, allow, grant, policy_document
+from .iam import Grant, Statement, allow, grant, policy_document
+
+if TYPE_CHECKING:
+    from .iam import Role
 
 # Browsers upload and download directly with presigned URLs; terraform-aws-wandb's file_storage module caches
 # the preflight answer for 3000 s.
@@ -53,9 +57,14 @@ class FileStorage(Construct):
         self.props = props
         ctx = account_context(self)
         self._queue: aws.sqs_queue.SqsQueue | None = None
+        self._region: str | None = None
         if props.existing_bucket_name:
             self._bucket_name = props.existing_bucket_name
             self._bucket_arn = f"arn:{ctx.partition}:s3:::{props.existing_bucket_name}"
+            # W&B's AWS_REGION must be the bucket's (v8 main.tf reads data.aws_s3_bucket.file_storage.region):
+            # an existing bucket may live in another region than the deployment.
+            existing = aws.data_aws_s3_bucket.DataAwsS3Bucket(self, "existing-bucket", bucket=props.existing_bucket_name)
+            self._region = existing.region
             return
 
         bucket = aws.s3_bucket.S3Bucket(
@@ -123,6 +132,12 @@ class FileStorage(Construct):
         return self._bucket_arn
 
     @property
+    def bucket_region(self) -> str | None:
+        """Region of an existing bucket, read from S3 (``data.aws_s3_bucket``); None for the bucket created here,
+        which is in the provider's region."""
+        return self._region
+
+    @property
     def bucket_address(self) -> str:
         """What W&B reads as ``BUCKET``: ``s3://<bucket>[/<path>]``."""
         path = self.props.path.strip("/")
@@ -160,7 +175,7 @@ class FileStorage(Construct):
                                 "sqs:ChangeMessageVisibility"], self._queue.arn, sid="Queue"))
         return stmts
 
-    def grant_read_write(self, grantee: Grantee, construct_id: str = "bucket-access") -> Grant:
+    def grant_read_write(self, grantee: Role, construct_id: str = "bucket-access") -> Grant:
         """Give ``grantee`` what W&B needs on this storage (``read_write_statements``) plus use of the
         bucket's KMS key when the bucket is SSE-KMS encrypted (aws-cdk-lib's ``Bucket.grantReadWrite`` rule:
         the key's read and write actions): S3 refuses GetObject/PutObject to a principal that may not use

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 from ..._providers import aws
 
@@ -27,6 +27,14 @@ class Grantee(Protocol):
 
     @property
     def role_name(self) -> str: ...
+
+
+if TYPE_CHECKING:
+    from ..._binding_types.aws import data_aws_iam_role as _data_aws_iam_role
+    from ..._binding_types.aws import iam_role as _iam_role
+
+    Role: TypeAlias = "Grantee | _iam_role.IamRole | _data_aws_iam_role.DataAwsIamRole"
+    """What a ``grant_*`` call takes: a ``Grantee``, or the AWS provider's ``aws_iam_role`` resource or data source."""
 
 
 @runtime_checkable
@@ -58,7 +66,7 @@ class Grant:
     """The role policy resource: a new one in the granting construct, or the grantee's own inline policy."""
 
 
-def grant(scope: Any, construct_id: str, grantee: Grantee, statements: Sequence[Statement], *,
+def grant(scope: Any, construct_id: str, grantee: Role, statements: Sequence[Statement], *,
           name_prefix: str) -> Grant:
     """Give ``grantee`` ``statements``: into its own policy (``PolicyOwner``), else a new inline role policy
     ``construct_id`` under ``scope``."""
@@ -67,9 +75,22 @@ def grant(scope: Any, construct_id: str, grantee: Grantee, statements: Sequence[
     stmts = tuple(statements)
     if isinstance(grantee, PolicyOwner):
         return Grant(stmts, grantee.add_to_principal_policy(stmts))
-    policy = aws.iam_role_policy.IamRolePolicy(scope, construct_id, role=grantee.role_name, name_prefix=name_prefix,
+    policy = aws.iam_role_policy.IamRolePolicy(scope, construct_id, role=role_name_of(grantee), name_prefix=name_prefix,
                                                policy=policy_document(*stmts))
     return Grant(stmts, policy)
+
+
+def role_name_of(grantee: Any) -> str:
+    """The role name of a grantee: its ``role_name``, or the ``name`` of the AWS provider's own ``aws_iam_role``
+    resource or data source (``IamRole`` / ``DataAwsIamRole``), so a role made in the caller's CDKTF app is
+    granted directly, as aws-cdk's grants take a ``Role``."""
+    name = getattr(grantee, "role_name", None)
+    if isinstance(name, str):
+        return name
+    if isinstance(grantee, (aws.iam_role.IamRole, aws.data_aws_iam_role.DataAwsIamRole)):
+        return str(grantee.name)
+    raise TypeError(f"a grant takes an IAM role (RoleRef, an aws_iam_role resource or data source, or one of our "
+                    f"roles), got {type(grantee).__name__}")
 
 
 def add_new_statements(granted: list[Statement], own: Sequence[Statement], statements: Sequence[Statement]) -> None:

@@ -11,13 +11,17 @@ Names start with ``<namespace>-`` so the node role's ``secret:<namespace>-*`` gr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from constructs import Construct
 
 from ..._providers import aws
 from .context import account_context
 from .ephemeral import ephemeral_random_password
-from .iam import Grant, Grantee, allow, grant
+from .iam import Grant, allow, grant
+
+if TYPE_CHECKING:
+    from .iam import Role
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class AppSecrets(Construct):
     def weave_worker_auth_secret_name(self) -> str:
         return self._weave.name
 
-    def grant_read(self, grantee: Grantee, construct_id: str = "read-access") -> Grant:
+    def grant_read(self, grantee: Role, construct_id: str = "read-access") -> Grant:
         """Let ``grantee`` read the Weave worker token: ``GetSecretValue``/``DescribeSecret`` on this secret's
         own ARN (no name pattern, so no other deployment's secret), and ``kms:Decrypt`` on the deployment key
         only through Secrets Manager (aws-cdk-lib ``Secret.grantRead``: the key is granted with

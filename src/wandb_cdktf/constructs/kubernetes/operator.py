@@ -4,8 +4,10 @@ Installs the aws-load-balancer-controller and (optionally) external-dns with
 IRSA-annotated service accounts, the W&B operator chart from
 https://charts.wandb.ai (chart and controller image versions configurable), and
 the ``WeightsAndBiases`` custom resource (``apps.wandb.com/v1``) through a tiny
-chart shipped with this package. The license and MySQL password are passed with
-``set_sensitive`` from Terraform expressions, so they never appear in the JSON.
+chart shipped with this package. The license and the database/Redis passwords come from
+Terraform expressions (never literals in the JSON) into the ``wandb-cdktf-credentials``
+Secret, which the resource references; its checksum in the pod templates restarts W&B
+when one of them changes.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from cdktf import AssetType, DataResource, Fn, LocalExecProvisioner, TerraformAsset
+from cdktf import AssetType, DataResource, Fn, LocalExecProvisioner, TerraformAsset, Token
 from constructs import Construct
 
-from ..._providers import helm
+from ..._providers import helm, kubernetes
 from ...config.autoscaler import DEFAULT_CHART as AUTOSCALER_CHART
 from ..aws.cluster import NODE_GROUP_LABEL
 from ..aws.load_balancer import SSL_POLICY
@@ -27,6 +29,14 @@ EKS_CHARTS = "https://aws.github.io/eks-charts"
 EXTERNAL_DNS_CHARTS = "https://kubernetes-sigs.github.io/external-dns/"
 AUTOSCALER_CHARTS = "https://kubernetes.github.io/autoscaler"
 CLUSTER_AUTOSCALER_NAMESPACE = "cluster-autoscaler"
+WANDB_RESOURCE_NAME = "wandb"
+"""The WeightsAndBiases resource; the operator names the operator-wandb release (and its Ingress) after it."""
+CREDENTIALS_SECRET = "wandb-cdktf-credentials"
+"""The Kubernetes Secret (in the W&B namespace) holding what the W&B pods and the operator read as secrets."""
+LICENSE_KEY = "license"
+MYSQL_PASSWORD_KEY = "MYSQL_PASSWORD"
+REDIS_PASSWORD_KEY = "REDIS_PASSWORD"
+CREDENTIALS_CHECKSUM_ANNOTATION = "wandb-cdktf/credentials-checksum"
 
 
 def _hcl_escape(value: Any) -> Any:
@@ -44,6 +54,15 @@ def _hcl_escape(value: Any) -> Any:
         return value
     # cdktf already writes a literal "${" as "$${"; it does not escape "%{" (a template directive).
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("%{", "%%{")
+
+
+def _merge_under(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """``theirs`` deep-merged below ``ours``: maps merge key by key, anything else of ours wins."""
+    out = dict(theirs)
+    for key, value in ours.items():
+        below = out.get(key)
+        out[key] = _merge_under(value, below) if isinstance(value, dict) and isinstance(below, dict) else value
+    return out
 
 
 def _yamlencode(doc: dict[str, Any]) -> str:
@@ -119,10 +138,10 @@ class WandbOperatorProps:
     """Default: ``fqdn`` itself (external-dns then manages only the W&B record)."""
     zone_id: str | None = None
     """Hosted zone external-dns manages. Default: None."""
-    operator_chart_version: str = "1.4.2"
-    """Default: 1.4.2."""
-    controller_image_tag: str = "1.20.0"
-    """Default: 1.20.0."""
+    operator_chart_version: str = "1.4.8"
+    """Default: 1.4.8 (config.model.OPERATOR_CHART)."""
+    controller_image_tag: str = "1.21.3"
+    """Default: 1.21.3 (config.model.CONTROLLER_IMAGE_TAG)."""
     operator_namespace: str = "wandb"
     """Default: wandb."""
     wandb_namespace: str = "default"
@@ -157,6 +176,37 @@ class WandbOperatorProps:
     the pods). Default: {}."""
     yace: YaceSettings | None = None
     """Run the chart's YACE CloudWatch exporter. Default: None (``yace.install: false``)."""
+    chart: dict[str, str] | None = None
+    """The resource's ``spec.chart`` (wandb/operator pkg/wandb/spec/charts/repo.go ``RepoRelease``: url, name,
+    version), which the operator takes over the release channel's. Default: None (the channel's chart)."""
+    extra_values: dict[str, Any] = field(default_factory=dict)
+    """operator-wandb values under ours (ours win on a conflict). Default: {}."""
+    credentials_namespace: str | None = None
+    """Where the credentials Secret goes: a reference to the namespace resource when it is created elsewhere in the
+    stack (``WeaveWorkerAuth.namespace``), so it exists first. Default: None (``wandb_namespace``)."""
+    shared_cluster: bool = False
+    """The cluster is not this deployment's (``external_eks_cluster_name``): the destroy guard waits only for what
+    the load balancer controller made for the W&B Ingress (tag ``ingress.k8s.aws/stack=<wandb_namespace>/wandb``),
+    not for every group it made in the cluster. Default: False."""
+
+
+class _Credentials(Construct):
+    """The ``wandb-cdktf-credentials`` Secret: license, URL-encoded database password, Redis password and secret
+    extra env, from Terraform expressions (a sensitive variable, Secrets Manager reads). Its values are in this
+    stack's state, as they were in the W&B resource's release values: Terraform must know them to hash them into
+    the pod templates, so they cannot be write-only (``data_wo`` is sent only when a revision number changes)."""
+
+    def __init__(self, scope: Construct, construct_id: str, props: WandbOperatorProps) -> None:
+        super().__init__(scope, construct_id)
+        data = {LICENSE_KEY: props.license, MYSQL_PASSWORD_KEY: props.mysql_password,
+                **({REDIS_PASSWORD_KEY: props.redis_password} if props.redis_password else {}),
+                **props.sensitive_extra_env}
+        self.secret = kubernetes.secret_v1.SecretV1(
+            self, "secret", type="Opaque", data=data,
+            metadata={"name": CREDENTIALS_SECRET, "namespace": props.credentials_namespace or props.wandb_namespace},
+        )
+        # One Terraform expression over the values, in key order (as WandbApp's checksum/secret).
+        self.checksum = Token.as_string(Fn.sha256(Fn.join("\n", [data[k] for k in sorted(data)])))
 
 
 class WandbOperator(Construct):
@@ -247,23 +297,26 @@ class WandbOperator(Construct):
                 provisioners=[LocalExecProvisioner(type="local-exec", when="destroy", command=self.teardown_wait_command())],
                 depends_on=[*depends, *([self._operator] if self._operator is not None else [])],
             )
+            credentials = _Credentials(self, "credentials", props)
             chart_dir = str(resources.files("wandb_cdktf").joinpath("charts", "wandb-cr"))
             chart = TerraformAsset(self, "wandb-cr-chart", path=chart_dir, type=AssetType.DIRECTORY)
             self._wandb = rel.Release(
                 self, "wandb",
                 name="wandb-cr", chart=chart.path, namespace=props.wandb_namespace, create_namespace=True,
-                wait=True, force_update=True,
-                # Secrets go in a second values document built from Terraform expressions (a sensitive
-                # variable, a Secrets Manager read): Helm deep-merges it, Terraform keeps it sensitive, and
-                # unlike `set`, values containing commas (passwords, store lists) need no escaping.
-                values=[_yamlencode({"name": "wandb", "spec": self.spec()}), _yamlencode({"spec": {"values": {
-                    "global": {
-                        "license": props.license,
-                        "mysql": {"password": props.mysql_password},
-                        **({"redis": {"password": props.redis_password}} if props.redis_password else {}),
-                        **({"extraEnv": dict(props.sensitive_extra_env)} if props.sensitive_extra_env else {}),
-                    }}}})],
-                depends_on=[guard],
+                # No force_update: with it Helm replaces (PUTs) the resource, which drops the operator's finalizer
+                # (helm v3.18.4 pkg/kube/client.go:711-717), and the operator re-adds it only when the spec changed
+                # (wandb/operator v1.20.0 controllers/weightsandbiases_controller.go:225 returns before :249), so a
+                # later destroy would orphan the W&B release and its ALB. Helm's 3-way merge keeps the finalizer.
+                wait=True,
+                # The resource holds no secret: they are in the `credentials` Secret, which the spec references
+                # (review 2 #7: the operator logs the CR spec, and every extraEnv value is a plain pod-spec value).
+                # Pods read those values at start only, so the second values document (sensitive: it hashes
+                # secrets) gives every W&B pod template the Secret's checksum: a rotated password or a renewed
+                # license changes the pod templates the operator renders, and the pods restart (review 2 #2).
+                values=[_yamlencode({"name": WANDB_RESOURCE_NAME, "spec": self.spec()}), _yamlencode({"spec": {"values": {
+                    "global": {"pod": {"annotations": {CREDENTIALS_CHECKSUM_ANNOTATION: credentials.checksum}}},
+                }}})],
+                depends_on=[guard, credentials.secret],
             )
 
     def teardown_wait_command(self) -> str:
@@ -279,11 +332,17 @@ class WandbOperator(Construct):
         """
         # The cluster name is a cross-stack reference: a destroy provisioner may only read it through self.
         region, name, cluster = self.props.region, self.load_balancer_name, "${self.input.cluster}"
+        filters = f"Name=tag:elbv2.k8s.aws/cluster,Values={cluster}"
+        if self.props.shared_cluster:
+            # aws-load-balancer-controller tags what it makes for an Ingress ingress.k8s.aws/stack=<namespace>/<name>
+            # (the W&B Ingress is named after the release, `wandb`); other teams' groups, and the controller's
+            # shared backend group, stay with the cluster.
+            filters += f" Name=tag:ingress.k8s.aws/stack,Values={self.props.wandb_namespace}/{WANDB_RESOURCE_NAME}"
         return (
             f"aws elbv2 wait load-balancers-deleted --region {region} --names {name} && "
             f"for i in $(seq 60); do "
             f"n=$(aws ec2 describe-security-groups --region {region} "
-            f"--filters Name=tag:elbv2.k8s.aws/cluster,Values={cluster} --query 'length(SecurityGroups)' --output text) "
+            f"--filters {filters} --query 'length(SecurityGroups)' --output text) "
             f"|| exit 1; [ \"$n\" = 0 ] && exit 0; sleep 10; done; "
             f"echo 'security groups of the load balancer controller still exist' >&2; exit 1"
         )
@@ -319,16 +378,24 @@ class WandbOperator(Construct):
     def spec(self) -> dict[str, Any]:
         """The WeightsAndBiases spec without secrets (license and password are set sensitively)."""
         p = self.props
+        # Secrets by reference to the credentials Secret (operator-wandb 0.43.8: global.licenseSecret in _license.tpl
+        # and license.yaml, which the operator also reads (wandb/operator pkg/wandb/spec/utils/license.go);
+        # global.mysql.passwordSecret in _mysql.tpl / _env.tpl / mysql.yaml; global.redis.secret in _redis.tpl /
+        # _env.tpl; a map extraEnv value is rendered as the env entry itself, wandb-base _containers.tpl "wandb-base.env").
+        secret_env = {k: {"valueFrom": {"secretKeyRef": {"name": CREDENTIALS_SECRET, "key": k}}} for k in p.sensitive_extra_env}
         global_values: dict[str, Any] = {
             "size": p.size,
             "host": f"https://{p.fqdn}",
             "cloudProvider": "aws",
-            "extraEnv": dict(p.extra_env),
+            "extraEnv": {**p.extra_env, **secret_env},
             "bucket": dict(p.bucket),
             "defaultBucket": {k: v for k, v in p.bucket.items() if k != "secret"},
-            "mysql": dict(p.mysql),
+            "licenseSecret": {"name": CREDENTIALS_SECRET, "key": LICENSE_KEY},
+            "mysql": {**p.mysql, "passwordSecret": {"name": CREDENTIALS_SECRET, "passwordKey": MYSQL_PASSWORD_KEY}},
             "redis": dict(p.redis) if p.redis else {"host": "", "port": 6379, "external": False, "params": {"master": ""}},
         }
+        if p.redis_password:
+            global_values["redis"]["secret"] = {"secretName": CREDENTIALS_SECRET, "secretKey": REDIS_PASSWORD_KEY}
         if p.pod_annotations:
             global_values["pod"] = {"annotations": dict(p.pod_annotations)}
         values: dict[str, Any] = {
@@ -354,4 +421,6 @@ class WandbOperator(Construct):
         }
         if p.weave_efs_file_system_id:
             values["weave"] = {"persistence": {"provider": "efs", "efs": {"fileSystemId": p.weave_efs_file_system_id}}}
-        return {"values": values}
+        if p.extra_values:
+            values = _merge_under(values, p.extra_values)
+        return {**({"chart": dict(p.chart)} if p.chart else {}), "values": values}

@@ -7,10 +7,11 @@ KMS key, Redis) and a secret with the license and MySQL connection string. The
 license and password arrive as Terraform expressions (a sensitive variable and a
 Secrets Manager read), never as literal values in the synthesized JSON.
 
-The pod template carries ``checksum/secret`` (SHA-256 of the secret's values): the
-pods read the secret through ``env_from`` only at start, so a new database password
-(``database_password_version``) or license must roll the Deployment, as Helm charts
-do with the same annotation.
+The pod template carries ``checksum/secret`` (SHA-256 of the secret's values) and
+``checksum/config`` (of the config map's data): the pods read both through ``env_from``
+only at start, so a new database password (``database_password_version``), license,
+host, Redis address or ``other_wandb_env`` value must roll the Deployment, as Helm
+charts do with the same annotations.
 """
 
 from __future__ import annotations
@@ -113,6 +114,10 @@ class WandbApp(Construct):
         config_map = k8s.config_map_v1.ConfigMapV1(
             self, "config-map", metadata={"name": APP_NAME, "namespace": ns, "labels": labels}, data=settings,
         )
+        # The pod reads the ConfigMap through env_from at start only: a new HOST, REDIS or other_wandb_env value must
+        # roll it (terraform-kubernetes-wandb v1.12.0 set these as Deployment env, so any change rolled the pod).
+        # Hashing the resource's own `data` attribute avoids re-quoting values inside a Terraform function call.
+        config_checksum = Token.as_string(Fn.sha256(Fn.jsonencode(config_map.data)))
         secret_checksum = Token.as_string(Fn.sha256(Fn.join("\n", [props.license, props.mysql_connection_string,
                                                                 *props.secret_env.values()])))
         secret = k8s.secret_v1.SecretV1(
@@ -130,7 +135,8 @@ class WandbApp(Construct):
                 "strategy": {"type": "RollingUpdate"},
                 "selector": {"match_labels": labels},
                 "template": {
-                    "metadata": {"labels": labels, "annotations": {"checksum/secret": secret_checksum, **annotations}},
+                    "metadata": {"labels": labels, "annotations": {
+                        "checksum/secret": secret_checksum, "checksum/config": config_checksum, **annotations}},
                     "spec": {
                         "priority_class_name": priority.metadata.name,
                         "container": [{
