@@ -8,7 +8,7 @@
 # Every install comes from a lock with hashes (tools/README.md), so a fresh clone installs what passed when the
 # locks were committed, whatever has been released since:
 # 1. uv (tools/uv.txt) into .venv-uv, with pip --require-hashes;
-# 2. Node.js 24 LTS (tools/node) into .node, first on PATH for jsii and cdktf-cli (the machine's Node may be one
+# 2. Node.js 22 LTS (tools/node) into .node, first on PATH for jsii and cdktf-cli (the machine's Node may be one
 #    jsii no longer supports);
 # 3. .venv: wandb-cdktf, its dev extra and the Google/Azure bindings, `uv sync --locked` from uv.lock (fails if
 #    uv.lock does not match pyproject.toml);

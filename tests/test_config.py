@@ -113,7 +113,7 @@ BAD_INPUTS = [
     ({"deployment": "operator"}, "deployment", "pre-operator"),
     ({"deployment": "pre-operator", "external_dns": True}, "external_dns", "post-operator"),
     ({"region": "mars-1"}, "region", "AWS region"),
-    ({"deletion_protection": "maybe"}, "deletion_protection", "boolean"),
+    ({"deletion_protection": "maybe"}, "deletion_protection", "true or false"),
     ({"unknown_optoin": 1}, "unknown_optoin", "unknown option"),
     ({"namespaec": "x"}, "namespaec", "did you mean 'namespace'"),
     ({"license": "secret-license"}, "license", "TF_VAR_wandb_license"),

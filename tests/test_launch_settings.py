@@ -74,7 +74,7 @@ def test_issuer_is_stored_without_https_for_irsa_condition_keys():
         ({"agent_namespace": "ml", "azure": {"location": "eastus", "oidc_issuer_url": "https://i.example.com/x"}},
          "launch", "agent_namespace must be 'wandb' for kaniko on Azure"),
         ({"agent_release_name": "x" * 40, "aws": {}}, "launch.agent_release_name", "at most 35"),
-        ({"build_context_expiration_days": 0, "aws": {}}, "launch.build_context_expiration_days", "greater than or equal to 1"),
+        ({"build_context_expiration_days": 0, "aws": {}}, "launch.build_context_expiration_days", "at least 1"),
     ],
 )
 def test_errors_name_the_option(launch, option, message):

@@ -100,7 +100,7 @@ def test_npm_lock_matches_its_package_json(tool):
 @pytest.mark.slow
 def test_jsii_runs_on_a_node_it_supports(tmp_path):
     """jsii (every synthesis) prints a warning box on a Node.js release it no longer supports (Node 20 since
-    2026-10-30) or has not tested; scripts/test.sh puts the locked Node 24 LTS (tools/node) first on PATH. Run
+    2026-10-30) or has not tested; scripts/test.sh puts the locked Node 22 LTS (tools/node) first on PATH. Run
     where jsii prints nothing, rather than hiding its warnings."""
     node = shutil.which("node")
     assert node, "no node on PATH"

@@ -41,7 +41,7 @@ def _err(data: dict) -> ConfigError:
 @pytest.mark.parametrize("overrides,option,fragment", [
     ({"private_only_traffic": True, "allowed_private_endpoint_cidr": ["10.1.0.0/16"]},
      "private_only_traffic", "private_link_allowed_account_ids"),
-    ({"allowed_private_endpoint_cidr": ["10.1.0.0/16"]}, "allowed_private_endpoint_cidr", "private_only_traffic: true"),
+    # allowed_private_endpoint_cidr alone: v8 accepts it (unused), so a warning (tests/test_newcomer_inputs.py)
     ({"private_link_allowed_account_ids": ACCOUNTS, "private_only_traffic": True, "kubernetes_alb_internet_facing": False,
       "acm_certificate_arn": "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"},
      "allowed_private_endpoint_cidr", "must list"),
