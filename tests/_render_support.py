@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
@@ -32,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file
+from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file, wait_for_install
 from wandb_cdktf.config import WandbConfig, load_config
 
 HELM_ENV = "WANDB_CDKTF_HELM"
@@ -61,6 +62,7 @@ def helm_binary() -> str:
             skip_or_fail(f"${HELM_ENV}={env} is not a file")
         return env
     local = REPO / ".helm" / "helm"
+    wait_for_install("helm")  # scripts/test.sh runs scripts/install-helm.sh beside pytest
     with file_lock(cache_root() / "install-helm.lock"):
         if not local.is_file():
             proc = subprocess.run(["bash", str(REPO / "scripts" / "install-helm.sh")], capture_output=True, text=True,
@@ -133,6 +135,10 @@ def sample_for(resource_type: str, name: str, attribute: str) -> str:
         return f"{prefix[resource_type]}-{digest[:17]}" if resource_type in prefix else short
     if attribute == "data":
         return "c2FtcGxlLWNh"
+    if attribute == "registry_id":
+        return ACCOUNT
+    if attribute in ("client_id", "principal_id", "tenant_id"):
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
     return short  # name, bucket, ...
 
 
@@ -179,6 +185,18 @@ class Release:
 def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_id: str, stack_dir: Path,
                       variables: dict[str, str] | None = None, secrets: dict[str, str] | None = None) -> dict[str, Release]:
     """Every ``helm_release`` of ``stack_id`` with its arguments as Terraform evaluates them (module docstring)."""
+    return evaluate_stack(terraform, stacks, stack_id, stack_dir, variables, secrets)[0]
+
+
+SECRET_RESOURCES = ("kubernetes_secret_v1", "kubernetes_secret")
+
+
+def evaluate_stack(terraform: str, stacks: dict[str, dict[str, Any]], stack_id: str, stack_dir: Path,
+                   variables: dict[str, str] | None = None, secrets: dict[str, str] | None = None
+                   ) -> tuple[dict[str, Release], list[dict[str, Any]]]:
+    """(:func:`evaluate_releases`, the stack's own Kubernetes Secrets as manifests): a ``kubernetes_secret_v1``'s
+    ``data`` evaluated by the same Terraform run and base64-encoded, as the provider sends it (its docs: "data -
+    Map of the secret data", plain values, encoded by the provider; ``binary_data`` is already base64)."""
     stack = stacks[stack_id]
     samples = infra_samples(stacks)
     variables = {**SAMPLE_VARS, **(variables or {})}
@@ -217,6 +235,13 @@ def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_i
             "values": [substitute(v) for v in (rel.get("values") or [])],
             "sets": [[s["name"], substitute(str(s["value"]))] for s in sets],
         }}
+    secret_resources = [(kind, key, res) for kind in SECRET_RESOURCES
+                        for key, res in stack["resource"].get(kind, {}).items()]
+    for kind, key, res in secret_resources:
+        outputs[f"{kind}__{key}"] = {"value": {
+            "data": {k: substitute(str(v)) for k, v in (res.get("data") or {}).items()},
+            "binary_data": {k: substitute(str(v)) for k, v in (res.get("binary_data") or {}).items()},
+        }}
     module = {"locals": {"remote": remote, "vars": variables,
                          "secrets": {n: secret_for(n) for n in secret_names}},
               "output": outputs}
@@ -243,17 +268,27 @@ def evaluate_releases(terraform: str, stacks: dict[str, dict[str, Any]], stack_i
             values=[yaml.safe_load(doc) or {} for doc in evaluated[key]["values"]],
             sets=[(n, v) for n, v in evaluated[key]["sets"]],
         )
-    return out
+    manifests: list[dict[str, Any]] = []
+    for kind, key, res in secret_resources:
+        meta = res["metadata"][0] if isinstance(res["metadata"], list) else res["metadata"]
+        value = evaluated[f"{kind}__{key}"]
+        data = {k: base64.b64encode(str(v).encode()).decode() for k, v in value["data"].items()}
+        data.update(value["binary_data"])
+        manifests.append({"apiVersion": "v1", "kind": "Secret", "type": res.get("type", "Opaque"),
+                          "metadata": {"name": meta["name"], "namespace": meta.get("namespace", "default")},
+                          "data": data})
+    return out, manifests
 
 
 # --- Helm ---------------------------------------------------------------------------------------------------
 
 
 def helm_template(chart: Path, release: str, namespace: str, kube_version: str, values: list[dict[str, Any]],
-                  sets: list[tuple[str, str]] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
-    """``helm template`` (with CRDs) -> the objects, cached in the run's cache by every input."""
+                  sets: list[tuple[str, str]] = (), fresh: str = "") -> list[dict[str, Any]]:  # type: ignore[assignment]
+    """``helm template`` (with CRDs) -> the objects, cached in the run's cache by every input (``fresh``: a
+    different value renders again, e.g. to see what a chart generates at random on every render)."""
     helm = helm_binary()
-    payload = json.dumps([str(chart), _tree_digest(chart), release, namespace, kube_version, values, list(sets)],
+    payload = json.dumps([str(chart), _tree_digest(chart), release, namespace, kube_version, values, list(sets), fresh],
                          sort_keys=True, default=str)
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
     cache = cache_root() / "render"
@@ -442,8 +477,6 @@ def referenced(obj: dict[str, Any]) -> set[tuple[str, str, bool]]:
 def resolve_env(obj: dict[str, Any], container: str, objects: list[dict[str, Any]]) -> dict[str, str]:
     """The container's environment as the kubelet builds it: envFrom, then env (``valueFrom`` read from the
     rendered ConfigMap/Secret), then ``$(VAR)`` expanded from earlier variables."""
-    import base64
-
     config_maps, secrets = by_kind(objects, "ConfigMap"), by_kind(objects, "Secret")
 
     def secret_value(name: str, key: str) -> str | None:
@@ -513,6 +546,8 @@ class Rendered:
     cr: dict[str, Any]
     samples: dict[str, Any]
     """The infra stack's outputs as sampled."""
+    secrets: list[dict[str, Any]]
+    """The stack's own Kubernetes Secrets (kubernetes_secret_v1), as manifests with evaluated data."""
 
     @property
     def kube(self) -> str:
@@ -525,7 +560,8 @@ class Rendered:
         return found[0]
 
     def app_env(self, component: str = "app") -> dict[str, str]:
-        return resolve_env(self.deployment_of(component), component, self.wandb)
+        """The container's env, reading the Secrets of the chart and of our stack."""
+        return resolve_env(self.deployment_of(component), component, [*self.wandb, *self.secrets])
 
 
 def render_config(name: str, path: Path, variables: dict[str, str] | None = None,
@@ -533,8 +569,8 @@ def render_config(name: str, path: Path, variables: dict[str, str] | None = None
     config = load_config(path)
     synth = synth_file(path)
     [stack_id] = [s for s in synth.stacks if s.endswith("-operator")]
-    releases = evaluate_releases(find_terraform(), synth.stacks, stack_id, synth.stack_dir(stack_id),
-                                 variables=variables, secrets=secrets)
+    releases, own_secrets = evaluate_stack(find_terraform(), synth.stacks, stack_id, synth.stack_dir(stack_id),
+                                           variables=variables, secrets=secrets)
     kube = config.eks_cluster_version or EXTERNAL_CLUSTER_MINOR
     objects = {address: render_release(rel, kube) for address, rel in releases.items()}
     [cr] = [o for o in objects["wandb"] if o["kind"] == "WeightsAndBiases"]
@@ -542,7 +578,7 @@ def render_config(name: str, path: Path, variables: dict[str, str] | None = None
     wandb = helm_template(chart_archive(*OPERATOR_WANDB_CHART), cr["metadata"]["name"],
                           releases["wandb"].namespace, kube, [values])
     samples = infra_samples(synth.stacks)[stack_id.removesuffix("-operator") + "-infra"]
-    return Rendered(name, config, synth, stack_id, releases, objects, wandb, cr, samples)
+    return Rendered(name, config, synth, stack_id, releases, objects, wandb, cr, samples, own_secrets)
 
 
 def find_terraform() -> str:

@@ -124,8 +124,9 @@ def test_operator_releases(operator_stack):
     rel = _releases(operator_stack)
     assert set(rel) == {"aws-load-balancer-controller", "external-dns", "cluster-autoscaler", "operator", "wandb-cr"}
     op = rel["operator"]
-    assert op["repository"] == "https://charts.wandb.ai" and op["chart"] == "operator" and op["version"] == "1.4.2"
-    assert op["set"] == [{"name": "image.tag", "value": "1.20.0"}]
+    # v8 pins 1.4.2 / 1.20.0; ours: the fixed controller (tests/test_render_day2.py, the upgrade rendered and diffed)
+    assert op["repository"] == "https://charts.wandb.ai" and op["chart"] == "operator" and op["version"] == "1.4.8"
+    assert op["set"] == [{"name": "image.tag", "value": "1.21.3"}]
     assert rel["wandb-cr"]["chart"].startswith("assets/")
     (guard,) = resources(operator_stack, "terraform_data").values()
     assert rel["wandb-cr"]["depends_on"][0] == "terraform_data." + next(iter(resources(operator_stack, "terraform_data")))

@@ -124,7 +124,8 @@ def test_redis_without_tls_is_warned():
     """W&B only speaks TLS to Redis with tls=true in the URL (operator-wandb _redis.tpl adds tls only with a caCert)."""
     plain = config_from_mapping(make_config(use_external_redis=True, external_redis_host="redis.corp.internal"))
     assert any(w.startswith("external_redis_params: ") and "clear text" in w for w in plain.warnings())
-    assert config_from_mapping(make_config(**REDIS)).warnings() == []
+    # (the shared test configuration's EKS 1.32 warns on its own: below W&B's Kubernetes floor)
+    assert [w for w in config_from_mapping(make_config(**REDIS)).warnings() if not w.startswith("eks_cluster_version")] == []
 
 
 def test_role_name_of_arn_with_path():

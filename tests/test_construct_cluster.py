@@ -257,9 +257,13 @@ def test_deploying_principal_gets_cluster_admin_by_default(stacks):
     "Grant IAM users access to Kubernetes with EKS access entries"), and the app/operator stacks
     authenticate as the principal running Terraform (``aws eks get-token``). As terraform-aws-wandb v8
     (``enable_cluster_creator_admin_permissions``): an access entry + AmazonEKSClusterAdminPolicy for the
-    caller's role (the session's issuer ARN: access entries take the IAM role, not the assumed-role session)."""
+    caller's role (the session's issuer ARN: access entries take the IAM role, not the assumed-role session) of
+    the first apply, recorded in terraform_data.deployment-admin (principal_arn is ForceNew: another principal's
+    apply must not replace the entry, issue 25 item 2)."""
     doc = stacks["default"]
-    caller = ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")
+    caller = ref(doc, "terraform_data", "deployment-admin", "input.arn")
+    assert at(doc, "terraform_data", "deployment-admin")["input"] == {
+        "arn": ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")}
     entry = at(doc, "aws_eks_access_entry", "eks/creator-access-entry")
     assert entry["principal_arn"] == caller and entry["type"] == "STANDARD"
     assert entry["cluster_name"] == ref(doc, "aws_eks_cluster", "eks/cluster", "name")

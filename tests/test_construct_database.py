@@ -150,7 +150,11 @@ def test_master_password_is_terraform_controlled_and_never_stored(stacks):
     c = at(doc, "aws_rds_cluster", "db/cluster")
     assert "manage_master_user_password" not in c and "master_user_secret_kms_key_id" not in c
     assert "master_password" not in c
-    assert c["master_password_wo"] == "${" + EPHEMERAL + "}"
+    # RDS gets what our secret holds (issue 25 item 3: crash-consistent), read back from the version just written.
+    readback = doc["ephemeral"]["aws_secretsmanager_secret_version"]["db_master-secret-current"]
+    version_address = address(doc, "aws_secretsmanager_secret_version", "db/master-secret-version")
+    assert readback == {"secret_id": "${" + version_address + ".secret_id}", "version_id": "${" + version_address + ".version_id}"}
+    assert c["master_password_wo"] == "${jsondecode(ephemeral.aws_secretsmanager_secret_version.db_master-secret-current.secret_string).password}"
     assert c["master_password_wo_version"] == 1
     gen = doc["ephemeral"]["aws_secretsmanager_random_password"]["db_master-password"]
     # W&B's mysql:// URL: letters and digits only (v8 random_string special = false); Aurora MySQL 8..41.
@@ -163,8 +167,8 @@ def test_master_password_is_terraform_controlled_and_never_stored(stacks):
     assert version["secret_string_wo_version"] == 1
     assert re.fullmatch(r'\$\{jsonencode\(\{username = "wandb", password = ' + re.escape(EPHEMERAL) + r"\}\)\}",
                         version["secret_string_wo"])
-    # Written after RDS accepted the password, never before.
-    assert version["depends_on"] == [address(doc, "aws_rds_cluster", "db/cluster")]
+    # Written first: RDS reads it (the version's own attributes, so never from an older version).
+    assert "depends_on" not in version
     # Nothing carries a literal password or a non-ephemeral generator.
     text = json.dumps(doc)
     assert "random_password" not in text.replace(EPHEMERAL, "").replace("aws_secretsmanager_random_password", "")

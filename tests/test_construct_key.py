@@ -71,8 +71,12 @@ def test_default_policy_statements(stacks):
     doc = stacks["default"]
     stmts = statements(at(doc, "aws_kms_key", "key/key"))
     assert list(stmts) == ["Internal", "AccountUse", "AccountServiceGrants", "AutoScalingEbs", "CloudWatchLogs"]
-    # administrator: the caller's role (issuer of the session), not the session ARN
-    assert stmts["Internal"]["Principal"]["AWS"] == ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")
+    # administrator: the caller's role (issuer of the session, not the session ARN) of the first apply, recorded in
+    # terraform_data.deployment-admin (issue 25 item 2: another principal's plan must not rewrite the policy)
+    assert stmts["Internal"]["Principal"]["AWS"] == ref(doc, "terraform_data", "deployment-admin", "input.arn")
+    admin = at(doc, "terraform_data", "deployment-admin")
+    assert admin["input"] == {"arn": ref(doc, "aws_iam_session_context", "account-session", "issuer_arn", kind="data")}
+    assert admin["lifecycle"] == {"ignore_changes": ["input"]}
     assert stmts["Internal"]["Action"] == "kms:*"
     account = ref(doc, "aws_caller_identity", "account-identity", "account_id", kind="data")
     partition = ref(doc, "aws_partition", "account-partition", "partition", kind="data")

@@ -60,7 +60,9 @@ def test_kms_key_rotation_policy_and_alias(infra):
     assert key["key_usage"] == "ENCRYPT_DECRYPT"
     stmts = {s["Sid"]: s for s in _policy(key)["Statement"]}
     assert stmts["Internal"]["Action"] == "kms:*"
-    assert "issuer_arn" in stmts["Internal"]["Principal"]["AWS"]  # the caller's role, not a session ARN
+    # the caller's role (not a session ARN) of the first apply, recorded (issue 25 item 2)
+    assert stmts["Internal"]["Principal"]["AWS"] == "${terraform_data.deployment-admin.input.arn}"
+    assert infra["resource"]["terraform_data"]["deployment-admin"]["input"]["arn"].endswith(".issuer_arn}")
     assert stmts["AccountUse"]["Principal"]["AWS"].endswith(":root")
     assert "kms:RevokeGrant" in stmts["AccountUse"]["Action"]
     asg = stmts["AutoScalingEbs"]
@@ -311,9 +313,10 @@ def test_map_roles_become_access_entries(synth):
 def test_deploying_principal_can_reach_the_cluster(infra):
     """v8 (kubernetes_legacy_cluster_creator_admin = false, the fresh-install default): the principal running
     Terraform gets an access entry with cluster admin, which the app/operator stacks need (they authenticate
-    as that principal with aws eks get-token; EKS grants nothing else by default)."""
+    as that principal with aws eks get-token; EKS grants nothing else by default): the principal of the first
+    apply, recorded, so that another principal's apply does not replace the entry (issue 25 item 2)."""
     (entry,) = resources(infra, "aws_eks_access_entry").values()
-    assert "aws_iam_session_context" in entry["principal_arn"] and entry["principal_arn"].endswith(".issuer_arn}")
+    assert entry["principal_arn"] == "${terraform_data.deployment-admin.input.arn}"
     (assoc,) = resources(infra, "aws_eks_access_policy_association").values()
     assert assoc["principal_arn"] == entry["principal_arn"]
     assert assoc["policy_arn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")

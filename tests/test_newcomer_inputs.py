@@ -129,7 +129,7 @@ def test_file_past_the_size_limit_is_refused(tmp_path):
 
 def test_adoption_set_values_are_checked():
     base = make_config(adoption={"source": "v8", "resources": [{"path": "kms/key", "import_id": "k", "set": {}}]})
-    base["adoption"]["resources"][0]["set"] = {"name": "ok", "tags.Name": "x", "security_group_ids": ["sg-1"]}
+    base["adoption"]["resources"][0]["set"] = {"name": "ok", "vpc_config.subnet_ids": ["subnet-1"], "enabled": True}
     config_from_mapping(base)
     base["adoption"]["resources"][0]["set"] = {"policy": {"a": 1}}
     assert "text, a number" in _error(base).message
@@ -187,7 +187,8 @@ def test_outdir_that_cannot_be_created(monkeypatch):
 
 
 @pytest.mark.parametrize("cloud, section", [
-    ("gcp", {"bucket_name": "team-gcs", "location": "US", "wandb_service_account": "wandb@p.iam.gserviceaccount.com"}),
+    ("gcp", {"project": "my-ml-project", "bucket_name": "team-gcs", "location": "US",
+             "wandb_service_account": "wandb@p.iam.gserviceaccount.com"}),
     ("azure", {"resource_group_name": "rg", "storage_account_name": "wbteam01", "location": "eastus"}),
 ])
 def test_instance_level_gcp_or_azure_beside_the_platform_is_refused(cloud, section):
@@ -269,7 +270,7 @@ def test_grant_accepts_the_providers_iam_role_and_data_source(tmp_path):
     roles = sorted(p["role"] for p in policies.values())
     assert roles == ["${aws_iam_role.my-role.name}", "${data.aws_iam_role.their-role.name}"], roles
     for policy in policies.values():
-        assert any("s3:PutObject" in s["Action"] for s in statements(policy["policy"]))
+        assert "s3:PutObject" in statements(policy)["BucketObjects"]["Action"]
 
 
 def test_grant_refuses_something_that_is_no_role():
@@ -282,3 +283,40 @@ def test_grant_refuses_something_that_is_no_role():
 def test_outdir_env_is_not_needed_for_a_good_check(tmp_path):
     assert cli.check_outdir(tmp_path / "new" / "out") == (tmp_path / "new" / "out").resolve()
     assert not (tmp_path / "new").exists()  # checking writes nothing
+
+
+# --- what only synthesis can check ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_adoption_set_of_a_non_argument_is_refused(monkeypatch, tmp_path):
+    """adoption.resources[].set must name arguments of the resource at that path (aws_kms_key has no `arn`
+    argument: it is computed), else the override would land in the JSON unchecked (field review finding 15)."""
+    data = make_config(adoption={"source": "terraform-aws-wandb v8", "resources": [
+        {"path": "kms/key", "import_id": "1234abcd-12ab-34cd-56ef-1234567890ab", "set": {"arn": "x"}}]})
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps(data))
+    out = tmp_path / "out"
+    monkeypatch.setenv("WANDB_CDKTF_CONFIG", str(cfg))
+    monkeypatch.setenv("CDKTF_OUTDIR", str(out))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        rc = cli.main([])
+    assert rc == 2 and stdout.getvalue() == "", stderr.getvalue()
+    errors = [line for line in stderr.getvalue().splitlines() if not line.startswith("config warning: ")]
+    assert len(errors) == 1 and errors[0].startswith("config error: adoption.resources.0.set: 'arn' is not an "
+                                                     "argument of aws_kms_key"), stderr.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json"]
+
+
+@pytest.mark.slow
+def test_launch_aws_with_principal_only_has_no_irsa_annotation():
+    """Field review finding 9: the role trusts principal_arn only, so a service-account annotation would name a
+    role the agent's web identity cannot assume (sts:AssumeRoleWithWebIdentity needs a Federated principal)."""
+    from _support import synth_mapping
+
+    synth = synth_mapping({"namespace": "wbl", "create_platform": False, "launch": {
+        "builder": "noop", "aws": {"principal_arn": "arn:aws:iam::123456789012:role/agent"}}})
+    outputs = synth.stacks["wbl-launch-aws"]["output"]
+    assert "eks.amazonaws.com/role-arn" not in outputs["helm_values"]["value"]
+    assert "service_account" not in outputs and "role_arn" in outputs

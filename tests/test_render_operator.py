@@ -126,13 +126,7 @@ def test_every_secret_and_config_map_a_pod_reads_exists(rendered: Callable[[str]
     """Rendered by operator-wandb or created by our stack (kubernetes_secret: weave-worker-auth, the bucket
     credentials); references the chart marks optional may be absent."""
     got = rendered(name)
-    stack = got.synth.stack(got.stack_id)
-    ours = set()
-    for kind in ("kubernetes_secret", "kubernetes_secret_v1"):
-        for secret in stack["resource"].get(kind, {}).values():
-            meta = secret["metadata"][0] if isinstance(secret["metadata"], list) else secret["metadata"]
-            if meta.get("namespace", "default") == got.config.k8s_namespace:
-                ours.add(("Secret", meta["name"]))
+    ours = {("Secret", o["metadata"]["name"]) for o in got.secrets if o["metadata"]["namespace"] == got.config.k8s_namespace}
     present = {(o["kind"], o["metadata"]["name"]) for o in got.wandb} | ours
     missing = set()
     for kind in r.POD_OWNERS:

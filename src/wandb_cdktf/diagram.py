@@ -267,3 +267,28 @@ def diagram_from_outdir(outdir: Path) -> str:
     lines.extend(_cross_stack_edges(stacks))
     lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def example_page(example: str, diagram: str) -> str:
+    """The docs page of one example's diagram (docs/architecture/<example stem>.md)."""
+    return (f"# What {example} deploys\n\n"
+            f"The stacks that [examples/{example}](../../examples/{example}) synthesizes, their main resources, the "
+            "path of a request, the IRSA roles and the cross-stack references (dotted arrows into a stack: the "
+            "attributes it reads from another stack's outputs). Generated from the synthesized JSON by\n\n"
+            f"```bash\nWANDB_CDKTF_CONFIG=examples/{example} wandb-cdktf diagram\n```\n\n"
+            "(`python scripts/gen_diagrams.py` rewrites these pages; a test fails while one is stale).\n\n"
+            f"{diagram}")
+
+
+def index_page(examples: list[str]) -> str:
+    """docs/architecture/index.md: what the pictures show, and one link per example."""
+    lines = ["# Architecture", "",
+             "`wandb-cdktf diagram` draws what a configuration deploys, from the synthesized stacks: one box per stack "
+             "with its main resources; users -> ALB -> W&B pods -> Aurora, Redis, S3, SQS and EFS; the IRSA roles and "
+             "the Kubernetes service accounts their trust policies admit; the cross-stack references that make cdktf "
+             "deploy stacks together. It prints Mermaid, which GitHub and this site render.", "",
+             "```bash", "wandb-cdktf diagram                     # the configuration in $WANDB_CDKTF_CONFIG",
+             "wandb-cdktf diagram --from cdktf.out    # stacks already synthesized", "```", "",
+             "One picture per example:", ""]
+    lines += [f"- [{name}]({name.rsplit('.', 1)[0]}.md)" for name in examples]
+    return "\n".join(lines) + "\n"

@@ -286,8 +286,8 @@ class WandbConfig(StrictModel):
         "(as v8). Either way allowed_inbound_cidr decides who may connect, and a certificate is issued and "
         "DNS-validated in zone_id (which must then be a public zone) unless acm_certificate_arn is set. Default: false.",
     )
-    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B, in both deployment shapes; [] admits no one (at most 30: two ALB rules each within the 60-rule security group quota). Required for the platform (may be []).")
-    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs for the ALB security group (at most 30, as for IPv4). The ALB itself is IPv4, as in v8, because the VPC has no IPv6 subnets, so these rules take effect only once it is dual-stack. Required for the platform (may be []).")
+    allowed_inbound_cidr: list[Ipv4Cidr] = Field(default_factory=list, max_length=30, description="IPv4 CIDRs allowed to reach W&B, in both deployment shapes; [] admits no one (at most 30: two ALB rules each within the 60-rule security group quota; each listed once, and one CIDR added or removed changes that CIDR's rules only). Required for the platform (may be []).")
+    allowed_inbound_ipv6_cidr: list[Ipv6Cidr] = Field(default_factory=list, max_length=30, description="IPv6 CIDRs for the ALB security group (at most 30, as for IPv4). The ALB itself is IPv4, as in v8, because the VPC has no IPv6 subnets, so these rules take effect only once it is dual-stack. Each listed once. Required for the platform (may be []).")
 
     certificate_validation_zone_id: Annotated[str, AfterValidator(v.route53_zone_id)] | None = Field(
         default=None,
@@ -314,7 +314,7 @@ class WandbConfig(StrictModel):
     allowed_private_endpoint_cidr: list[Ipv4Cidr] = Field(
         default_factory=list, max_length=60,
         description="Private client IPv4 CIDRs admitted on 443 through PrivateLink when private_only_traffic is true "
-        "(at most 60, the security group rule quota). Default: [].",
+        "(at most 60, the security group rule quota; each listed once). Default: [].",
     )
 
     # --- KMS ------------------------------------------------------------------------------
@@ -395,9 +395,11 @@ class WandbConfig(StrictModel):
     external_database_port: int = Field(default=3306, ge=1150, le=65535, description="wandb-cdktf: port of external_database_host (RDS allows 1150-65535). Default: 3306.")
     external_database_secret_arn: SecretsManagerSecretArn | None = Field(
         default=None,
-        description="wandb-cdktf: Secrets Manager secret of external_database_host: JSON with a \"password\" key "
-        "(the form of RDS-managed master secrets). Read when <namespace>-app/-operator is planned, never written "
-        "to the synthesized JSON. Required with external_database_host.",
+        description="wandb-cdktf: Secrets Manager secret of external_database_host: JSON with a \"password\" key. "
+        "Read when <namespace>-app/-operator is planned, never written to the synthesized JSON; W&B keeps that "
+        "password until the next deploy of that stack, so use a secret rotated on purpose (a database user of W&B's "
+        "own), not an RDS-managed master secret, which RDS rotates every 7 days (a warning says so). Required with "
+        "external_database_host.",
     )
     external_database_security_group_id: SecurityGroupId | None = Field(
         default=None,
@@ -481,7 +483,7 @@ class WandbConfig(StrictModel):
     kubernetes_map_users: list[MapUser] = Field(default_factory=list, description="IAM users given cluster access entries. Default: [].")
     kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="As in v8: false (fresh installs) creates an EKS access entry with cluster-admin for the IAM principal running Terraform; true means AWS already holds the cluster creator's entry (clusters created before access entries), so none is created. Changing it never replaces the cluster. Default: false.")
     kubernetes_instance_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]+\.[a-z0-9]+$")]] | None = Field(default=None, description="Default: from size.")
-    kubernetes_min_nodes_per_az: int | None = Field(default=None, ge=0, le=100, description="Default: from size.")
+    kubernetes_min_nodes_per_az: int | None = Field(default=None, ge=0, le=100, description="Minimum nodes of each AZ's node group. Raising it above a group's live desired size (the autoscaler's) stops the plan with the aws eks update-nodegroup-config command to run first (EKS refuses a minimum above the desired size; README \"Upgrading EKS\"). Default: from size.")
     kubernetes_max_nodes_per_az: int | None = Field(default=None, ge=1, le=100, description="Default: from size.")
     kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
     kubernetes_alb_internet_facing: bool = Field(default=True, description="Post-operator: internet-facing ALB (false: internal), as in v8; public_access does not change it. Default: true.")

@@ -60,7 +60,8 @@ _REDIS = ("Redis deployed in the cluster is not supported: use ElastiCache creat
 V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("namespace"),
     _d("deletion_protection", "also protects the KMS key and bucket (no force_destroy), takes a final DB snapshot and "
-       "sets Terraform's prevent_destroy on the cluster and the bucket (a destroy fails at plan time); v8 only sets "
+       "sets Terraform's prevent_destroy on the cluster, the bucket, the created KMS key and the Weave EFS (a destroy "
+       "fails at plan time); v8 only sets "
        "RDS deletion protection and S3 force_destroy"),
     _s("use_internal_queue"),
     _s("size"),

@@ -163,6 +163,8 @@ class OperatorStack(WandbStack):
             if infra.yace_role is not None else None,
             shared_cluster=c.external_eks_cluster_name is not None,
             credentials_namespace=self.weave_worker_auth.namespace,
+            service_account_issuer=infra.cluster.oidc_issuer_url,
+            console_bucket=not (c.bucket_name or c.bucket_s3_compatible),
             chart={"url": c.operator_wandb_chart_repository, "name": "operator-wandb",
                    "version": c.operator_wandb_chart_version} if c.operator_wandb_chart_version else None,
             extra_values=dict(c.operator_wandb_values),

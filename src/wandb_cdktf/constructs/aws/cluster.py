@@ -311,6 +311,7 @@ class Cluster(Construct):
             tags={"Name": f"{self.props.namespace}-eks-irsa"},
         )
         self._oidc_issuer_host = Token.as_string(Fn.replace(issuer, "https://", ""))
+        self._oidc_issuer_url = issuer
 
     def _node_iam(self) -> list[Any]:
         """Node role, its managed-policy attachments (returned: the node groups wait for them) and inline policy."""
@@ -532,6 +533,11 @@ class Cluster(Construct):
     def oidc_issuer(self) -> str:
         """Issuer host and path without ``https://`` (the form IAM condition keys use)."""
         return self._oidc_issuer_host
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        """The cluster's OIDC issuer URL (``https://oidc.eks...``), which signs its service account tokens."""
+        return self._oidc_issuer_url
 
     @property
     def node_groups(self) -> list[Any]:

@@ -61,6 +61,7 @@ class ExistingCluster(Construct):
         self._oidc = aws.data_aws_iam_openid_connect_provider.DataAwsIamOpenidConnectProvider(
             self, "oidc-provider", url=issuer)
         self._oidc_issuer_host = Token.as_string(Fn.replace(issuer, "https://", ""))
+        self._oidc_issuer_url = issuer
         secret_arn = namespace_secrets_arn(ctx.partition, ctx.region, ctx.account_id, ns)
         statements = [
             allow(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
@@ -131,6 +132,11 @@ class ExistingCluster(Construct):
     def oidc_issuer(self) -> str:
         """Issuer host and path without ``https://`` (the form IAM condition keys use)."""
         return self._oidc_issuer_host
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        """The cluster's OIDC issuer URL (``https://oidc.eks...``), which signs its service account tokens."""
+        return self._oidc_issuer_url
 
     @property
     def node_groups(self) -> list[Any]:

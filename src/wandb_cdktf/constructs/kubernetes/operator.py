@@ -176,6 +176,14 @@ class WandbOperatorProps:
     the pods). Default: {}."""
     yace: YaceSettings | None = None
     """Run the chart's YACE CloudWatch exporter. Default: None (``yace.install: false``)."""
+    service_account_issuer: str | None = None
+    """The cluster's OIDC issuer URL: W&B accepts the Weave trace services' service account tokens from it
+    (``app.internalJWTMap``; the chart's default issuer, https://kubernetes.default.svc.cluster.local, is not EKS's;
+    v8 main.tf sets the EKS issuer). Default: None (the chart's)."""
+    console_bucket: bool = False
+    """Leave ``global.bucket`` out, so the instance bucket (``global.defaultBucket``, which the chart uses when
+    ``global.bucket.name`` is empty, templates/_bucket.tpl) can be changed in the System Console, as v8 does for the
+    bucket it creates (main.tf: ``bucket = var.bucket_name != "" ? {...} : {}``). Default: False."""
     chart: dict[str, str] | None = None
     """The resource's ``spec.chart`` (wandb/operator pkg/wandb/spec/charts/repo.go ``RepoRelease``: url, name,
     version), which the operator takes over the release channel's. Default: None (the channel's chart)."""
@@ -313,8 +321,13 @@ class WandbOperator(Construct):
                 # Pods read those values at start only, so the second values document (sensitive: it hashes
                 # secrets) gives every W&B pod template the Secret's checksum: a rotated password or a renewed
                 # license changes the pod templates the operator renders, and the pods restart (review 2 #2).
+                # wandb-base pods take global.pod.annotations (_deprecated.tpl "wandb-base.podAnnotations"); the otel
+                # agent (a DaemonSet that reads MYSQL_PASSWORD too) only its own pod.annotations (charts/otel/charts/
+                # agent templates/deamonset.yaml), under the aliases `daemonset` and `deployment` (charts/otel Chart.yaml).
                 values=[_yamlencode({"name": WANDB_RESOURCE_NAME, "spec": self.spec()}), _yamlencode({"spec": {"values": {
                     "global": {"pod": {"annotations": {CREDENTIALS_CHECKSUM_ANNOTATION: credentials.checksum}}},
+                    "otel": {alias: {"pod": {"annotations": {CREDENTIALS_CHECKSUM_ANNOTATION: credentials.checksum}}}
+                             for alias in ("daemonset", "deployment")},
                 }}})],
                 depends_on=[guard, credentials.secret],
             )
@@ -388,7 +401,7 @@ class WandbOperator(Construct):
             "host": f"https://{p.fqdn}",
             "cloudProvider": "aws",
             "extraEnv": {**p.extra_env, **secret_env},
-            "bucket": dict(p.bucket),
+            **({} if p.console_bucket else {"bucket": dict(p.bucket)}),
             "defaultBucket": {k: v for k, v in p.bucket.items() if k != "secret"},
             "licenseSecret": {"name": CREDENTIALS_SECRET, "key": LICENSE_KEY},
             "mysql": {**p.mysql, "passwordSecret": {"name": CREDENTIALS_SECRET, "passwordKey": MYSQL_PASSWORD_KEY}},
@@ -409,6 +422,10 @@ class WandbOperator(Construct):
             "redis": {"install": p.redis is None},
             "app": {"env": {"BUCKET_QUEUE": p.bucket_queue}},
         }
+        if p.service_account_issuer:
+            values["app"]["internalJWTMap"] = [
+                {"subject": f"system:serviceaccount:{p.wandb_namespace}:{WANDB_RESOURCE_NAME}-{sa}", "issuer": p.service_account_issuer}
+                for sa in ("weave-trace", "weave-trace-worker")]
         if p.node_role_arn:
             values["console"] = {"extraEnv": {"BUCKET_ACCESS_IDENTITY": p.node_role_arn}}
         # v8 main.tf sets yace either way: install, regions, the annotated service account, searchTags.
