@@ -15,6 +15,7 @@ sys.path.insert(0, str(REPO / "src"))
 from pydantic import BaseModel  # noqa: E402
 
 from wandb_cdktf.config import WandbConfig  # noqa: E402
+from wandb_cdktf.config.legacy import LEGACY_VARIABLES  # noqa: E402
 from wandb_cdktf.config.model import CloudTrailConfig, LogLifecycle  # noqa: E402
 from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
@@ -50,8 +51,8 @@ def _v8_rows() -> list[str]:
         if var.fate == "supported":
             note = "same meaning; see the option above"
         elif var.fate == "license":
-            note = ("never stored or synthesized; export TF_VAR_wandb_license=\"$(wandb-cdktf license terraform.tfvars)\" "
-                    "before cdktf deploy. Refused in YAML/JSON")
+            note = ("never stored or synthesized; also accepted as `wandb_license` (W&B's example roots); export "
+                    "TF_VAR_wandb_license=\"$(wandb-cdktf license terraform.tfvars)\" before cdktf deploy. Refused in YAML/JSON")
         else:
             note = var.note
             if var.inert:
@@ -95,6 +96,16 @@ def render() -> str:
         "| v8 variable | fate | notes |",
         "|---|---|---|",
         *_v8_rows(),
+        "",
+        "## Variables of older terraform-aws-wandb versions",
+        "",
+        "Variables of v1.16.10, v4.7.2 and v7.x (the versions `wandb-cdktf adopt` maps) and of W&B's operator",
+        "migration walk-through that v8 no longer has (from `wandb_cdktf.config.legacy`). A `.tfvars` with them",
+        "loads: each is applied with its meaning or dropped, and synthesis prints one `config note:` line for it.",
+        "",
+        "| variable | versions | what wandb-cdktf does |",
+        "|---|---|---|",
+        *(f"| `{v.name}` | {v.versions} | {v.note.replace('|', chr(92) + '|')} |" for v in LEGACY_VARIABLES),
         "",
     ]
     return "\n".join(lines)

@@ -22,9 +22,14 @@ _EXTERNAL = ("http://", "https://", "mailto:", "#", "/")
 _REPO_PREFIX = "repo/"
 
 
-def _origin(file: File) -> str:
-    """The repository path of a page's Markdown (README.md for the front page)."""
-    return Path(file.abs_src_path or "").resolve().relative_to(REPO).as_posix()
+def _origin(src_uri: str, abs_src_path: str | None) -> str:
+    """The repository path of a page's Markdown: README.md for the front page, the file itself for a repository
+    file, docs/<page> for the pages (wherever docs_dir is, e.g. a copy in a test)."""
+    if src_uri == "index.md" and abs_src_path and Path(abs_src_path).resolve() == REPO / "README.md":
+        return "README.md"
+    if src_uri.startswith(_REPO_PREFIX):
+        return src_uri[len(_REPO_PREFIX):]
+    return "docs/" + src_uri
 
 
 def _target(origin: str, link: str) -> str:
@@ -47,11 +52,11 @@ def on_files(files: Files, config: Any) -> Files:
     readme = REPO / "README.md"
     if files.get_file_from_path("index.md") is None:
         files.append(File.generated(config, "index.md", abs_src_path=str(readme)))
-    pending = [readme, *(Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path)]
+    pending = [(_origin(f.src_uri, f.abs_src_path), Path(f.abs_src_path))
+               for f in files.documentation_pages() if f.abs_src_path]
     added: set[str] = set()
     while pending:
-        page = pending.pop()
-        origin = page.resolve().relative_to(REPO).as_posix()
+        origin, page = pending.pop()
         for target in _outside_links(page.read_text(encoding="utf-8"), origin):
             path = REPO / target
             if target in added or target == "README.md" or not path.is_file():
@@ -60,12 +65,12 @@ def on_files(files: Files, config: Any) -> Files:
             files.append(File.generated(config, _REPO_PREFIX + target, abs_src_path=str(path),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             if path.suffix == ".md":
-                pending.append(path)
+                pending.append((target, path))
     return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    origin = _origin(page.file)
+    origin = _origin(page.file.src_uri, page.file.abs_src_path)
     site_dir = posixpath.dirname(page.file.src_uri)
 
     def rewrite(m: re.Match[str]) -> str:

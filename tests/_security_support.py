@@ -227,7 +227,7 @@ def _checkov_view(outdirs: Mapping[str, Path], view: Path) -> dict[str, Path]:
         root = view / re.sub(r"[^A-Za-z0-9_.-]", "_", label) / "stacks"
         for stack_file in (outdir / "stacks").glob("*/cdk.tf.json"):
             doc = json.loads(stack_file.read_text())
-            for address_only in ("moved", "import"):  # lists of {from|id, to}: checkov's parser fails on them too
+            for address_only in ("moved", "import", "removed"):  # lists of {from|id, to}: checkov's parser fails on them too
                 doc.pop(address_only, None)
             block = doc.get("terraform")
             if isinstance(block, dict):

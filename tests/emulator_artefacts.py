@@ -56,6 +56,9 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "acm:DeleteCertificate in use": (
+        "moto deletes a certificate a listener still uses; ACM refuses (ResourceInUseException)."
+    ),
     "eks:UpdateNodegroupConfig scaling limits": (
         "moto stores any scaling config; EKS refuses a minimum above the desired size or a desired size above the "
         "maximum (InvalidParameterException)."

@@ -1045,7 +1045,32 @@ def _eks_node_group_scaling_limits() -> None:
     EKSBackend.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]
 
 
+def _acm_certificate_in_use() -> None:
+    """ACM DeleteCertificate refuses a certificate a load balancer listener still uses (ResourceInUseException,
+    "Certificate ... in use by arn:aws:elasticloadbalancing:..."; ACM API reference, DeleteCertificate); moto 5
+    deletes it. The post-operator rename (issue 25 item 5: the controller's ALB keeps the old certificate until the
+    operator stack moves it) fails exactly there on AWS."""
+    from moto.acm.exceptions import ACMException
+    from moto.acm.models import AWSCertificateManagerBackend
+    from moto.elbv2.models import elbv2_backends
+
+    class ResourceInUse(ACMException):
+        code = "ResourceInUseException"
+
+    original = AWSCertificateManagerBackend.delete_certificate
+
+    def delete_certificate(self: Any, arn: str) -> None:
+        for lb in elbv2_backends[self.account_id][self.region_name].load_balancers.values():
+            for listener in lb.listeners.values():
+                if arn in (listener.certificates or []) or arn == listener.certificate:
+                    raise ResourceInUse(f"Certificate {arn} in use by {lb.arn}")
+        original(self, arn)
+
+    AWSCertificateManagerBackend.delete_certificate = delete_certificate  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
+    _acm_certificate_in_use()
     _eks_node_group_scaling_limits()
     _rds_master_password_readable()
     _s3_transition_minimum_object_size()

@@ -18,6 +18,7 @@ emulator artefacts listed in tests/emulator_artefacts.py. Run with
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -85,12 +86,22 @@ def _by_type(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _ec2(moto: Moto, region: str) -> Any:
+    import boto3
+
+    return boto3.client("ec2", endpoint_url=moto.url, region_name=region, aws_access_key_id="testing",
+                        aws_secret_access_key="testing")
+
+
 def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: str, stateful: dict[str, str],
-               tfvars: str, must_import: tuple[str, ...] = ()) -> tuple[str, dict[str, Any], dict[str, Any]]:
+               tfvars: str, must_import: tuple[str, ...] = (), consumer_region: str = "") -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Apply the old workspace (the fixture's root/ with the user's ``tfvars``), adopt it, plan/apply/re-plan
     ours; returns (report, config, takeover plan).
 
     ``must_import``: fragments of our addresses (beyond ``stateful``'s types) that must be imports.
+    ``consumer_region``: the old workspace has PrivateLink; before the takeover a consumer's interface endpoint
+    is made with its service name (in another VPC of that region), and after it the service under that name
+    is still the one our stack outputs, with the consumer's endpoint on it.
     """
     # 1. The old workspace, applied: the root calls the fixture as module "wandb_infra".
     old_dir = tmp_path / "old"
@@ -98,6 +109,13 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     (old_dir / "root" / "terraform.tfvars").write_text(tfvars)
     old = Stack(tf, old_dir / "root", moto.env())  # the root's provider takes the URL from AWS_ENDPOINT_URL
     old.apply()
+    endpoint = service_name = ""
+    if consumer_region:
+        service_name = json.loads(old.must("output", "-json").stdout)["private_link_service_name"]["value"]
+        ec2 = _ec2(moto, consumer_region)
+        consumer_vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+        endpoint = ec2.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=consumer_vpc,
+                                           ServiceName=service_name)["VpcEndpoint"]["VpcEndpointId"]
     shown = old.must("show", "-json")
     state = tmp_path / "old-show.json"
     state.write_text(shown.stdout)
@@ -162,17 +180,32 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     ours.apply_plan()  # the takeover plan checked above, as the user reviewed it
     _, unexpected = split_artefacts(changes(ours.plan_json()))
     assert not unexpected, "re-plan after the takeover is not clean:\n" + "\n".join(unexpected)
+    if consumer_region:  # the consumer's endpoint still names the service, which is ours now
+        outputs = json.loads(ours.must("output", "-json").stdout)
+        assert outputs["private_link_service_name"]["value"] == service_name
+        ec2 = _ec2(moto, consumer_region)
+        assert ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"][0]["ServiceName"] == service_name
+        services = ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+        assert [x["ServiceName"] for x in services] == [service_name]
     return report, config, plan
 
 
 @pytest.mark.long
 def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """Also: a `kubernetes_map_roles` access entry (EKS allows one per principal) and PrivateLink with a consumer's
+    endpoint made before the takeover (the service name must not change) are imports."""
     # Security-group rules that AWS already has (same group, source, protocol, port): a create would fail
     # with InvalidPermission.Duplicate, so ours import them.
     report, config, _ = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbv8", STATEFUL_V8,
                                    _docs_tfvars("wbv8", moto.hosted_zone()),
-                                   must_import=("database_ingress-sg-0", "weave-efs_ingress-sg-0", "creator-access-admin"))
+                                   must_import=("database_ingress-sg-0", "weave-efs_ingress-sg-0", "creator-access-admin",
+                                                "eks_access-entry-0", "private-link_nlb", "private-link_target-group",
+                                                "private-link_listener", "private-link_endpoint-service"),
+                                   consumer_region="eu-central-1")
     assert "terraform-aws-wandb **v8**" in report and config["deployment"] == "post-operator"
+    # root/main.tf's kubernetes_map_roles and private_link_allowed_account_ids, read back from the state.
+    assert [r["username"] for r in config["kubernetes_map_roles"]] == ["admins"]
+    assert config["private_link_allowed_account_ids"] == ["210987654321"]
     # Set only in root/main.tf and the provider block: read from the state (the imports above prove the region).
     assert (config["region"], config["eks_cluster_version"], config["kubernetes_public_access"]) == ("eu-central-1", "1.32", True)
     assert "- Region: `eu-central-1` (from the state:" in report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -47,6 +48,7 @@ def _app(namespace: str = "default", **overrides):
 def _operator(**overrides):
     def build(stack):
         helm_provider(stack, **EKS)
+        kubernetes_provider(stack, **EKS)  # the wandb-cdktf-credentials Secret (issue 27)
         license_, password = _secrets(stack)
         props = dict(
             namespace="kt", cluster_name="kt", region="us-west-2", vpc_id=VPC_ID, fqdn="wandb.example.com",
@@ -219,8 +221,9 @@ def test_weave_worker_auth_secret(stacks):
 # --- WandbOperator -------------------------------------------------------------------------------
 
 def test_operator_provider_is_helm_only(stacks):
+    """Helm for the releases; Kubernetes for the wandb-cdktf-credentials Secret the W&B resource references (issue 27)."""
     doc = stacks["operator"]
-    assert set(doc["terraform"]["required_providers"]) == {"helm"}
+    assert set(doc["terraform"]["required_providers"]) == {"helm", "kubernetes"}
     (provider,) = doc["provider"]["helm"]
     assert provider["kubernetes"]["host"] == ENDPOINT and provider["kubernetes"]["exec"]["command"] == "aws"
 
@@ -235,12 +238,13 @@ def test_operator_releases_and_order(stacks):
     assert f'"eks.amazonaws.com/role-arn" = "{LBC_ROLE}"' in lbc["values"][0]
     assert f'"vpcId" = "{VPC_ID}"' in lbc["values"][0]
     op = _release(doc, "operator")
-    assert op["repository"] == "https://charts.wandb.ai" and op["version"] == "1.4.2" and op["namespace"] == "wandb"
-    assert op["set"] == [{"name": "image.tag", "value": "1.20.0"}]
+    assert op["repository"] == "https://charts.wandb.ai" and op["version"] == "1.4.8" and op["namespace"] == "wandb"
+    assert op["set"] == [{"name": "image.tag", "value": "1.21.3"}]
     assert sorted(op["depends_on"]) == sorted([address(doc, "helm_release", "wandb/aws-load-balancer-controller"),
                                                address(doc, "helm_release", "wandb/external-dns")])
     cr = _release(doc, "wandb")
-    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait")]
+    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait"),
+                                address(doc, "kubernetes_secret_v1", "wandb/credentials/secret")]
     assert cr["namespace"] == "default" and cr["name"] == "wandb-cr"
 
 
@@ -312,7 +316,8 @@ def test_no_external_dns_role_no_release(stacks):
 def test_install_operator_false(stacks):
     doc = stacks["operator-minimal"]
     cr = _release(doc, "wandb")
-    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait")]
+    assert cr["depends_on"] == [address(doc, "terraform_data", "wandb/alb-teardown-wait"),
+                                address(doc, "kubernetes_secret_v1", "wandb/credentials/secret")]
     guard = at(doc, "terraform_data", "wandb/alb-teardown-wait")
     assert guard["depends_on"] == [address(doc, "helm_release", "wandb/aws-load-balancer-controller")]
     assert stacks.handles["operator-minimal"]._operator is None
@@ -393,8 +398,11 @@ def test_secrets_only_in_the_second_values_document(stacks):
     for stack_id in ("operator", "operator-minimal"):
         first, second = _release(stacks[stack_id], "wandb")["values"]
         assert "var.license" not in first and "var.mysql_password" not in first
-        assert '"license" = var.license' in second and '"password" = var.mysql_password' in second
+        # the values are in the credentials Secret; the second document holds only their checksum (issue 27)
+        assert 'sha256(join("\\n", [var.mysql_password, var.license]))' in second, second
         assert "set_sensitive" not in _release(stacks[stack_id], "wandb")
+        secret = at(stacks[stack_id], "kubernetes_secret_v1", "wandb/credentials/secret")
+        assert secret["data"] == {"license": "${var.license}", "MYSQL_PASSWORD": "${var.mysql_password}"}
 
 
 def test_literal_quotes_are_escaped_in_values_expressions(stacks):
@@ -424,6 +432,8 @@ def test_helm_values_evaluate_to_the_intended_yaml(stacks, tf_env, tmp_path):
     assert ann["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTPS": 443}]'
     assert "license" not in public["spec"]["values"]["global"]
     assert public["spec"]["values"]["global"]["extraEnv"] == TRICKY
-    assert secret == {"spec": {"values": {"global": {"license": "LIC-123", "mysql": {"password": 'p"w,\\d'}}}}}
+    checksum = {"annotations": {"wandb-cdktf/credentials-checksum": hashlib.sha256(b'p"w,\\d\nLIC-123').hexdigest()}}
+    assert secret == {"spec": {"values": {"global": {"pod": checksum},
+                                          "otel": {"daemonset": {"pod": checksum}, "deployment": {"pod": checksum}}}}}
     assert values["external-dns_0"]["domainFilters"] == ["wandb.example.com"]
     assert values["aws-load-balancer-controller_0"]["serviceAccount"]["annotations"] == {"eks.amazonaws.com/role-arn": LBC_ROLE}

@@ -87,6 +87,24 @@ def test_deployment_key_and_weave_efs_refuse_destroy_with_deletion_protection(sy
         assert not any(r.get("lifecycle", {}).get("prevent_destroy") for r in resources(open_, rtype).values()), rtype
 
 
+def test_protected_key_and_efs_taken_out_of_the_configuration_are_kept(synth):
+    """prevent_destroy does not cover a resource whose block leaves the configuration (Terraform docs, "The lifecycle
+    Meta-Argument": it "does not prevent the remote object from being destroyed if the resource block were removed
+    from configuration entirely"): switching to kms_key_arn, or rolling back to pre-operator, destroyed the key or
+    Weave's EFS. With deletion_protection those shapes carry removed blocks (destroy = false) for the addresses the
+    resources have when they exist: Terraform forgets them, AWS keeps them (a no-op where they never existed)."""
+    created = synth(make_config()).stack(STACK)
+    addresses = {f"{t}.{k}" for t in ("aws_kms_key", "aws_kms_alias", "aws_efs_file_system", "aws_efs_backup_policy")
+                 for k in resources(created, t)}
+    key_arn = "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
+    existing_key = synth(make_config(kms_key_arn=key_arn)).stack(STACK)
+    pre = synth(make_config(deployment="pre-operator")).stack(STACK)
+    kept = {b["from"] for doc in (existing_key, pre) for b in doc.get("removed", []) if b["lifecycle"] == {"destroy": False}}
+    assert kept == addresses
+    assert "removed" not in created
+    assert "removed" not in synth(make_config(deployment="pre-operator", deletion_protection=False)).stack(STACK)
+
+
 def test_more_extra_node_policies_than_the_default_iam_quota_warns():
     """IAM quota "Managed policies attached to an IAM role": 10 by default, adjustable to 20 (IAM User Guide, "IAM and
     AWS STS quotas"); the node role carries 5 AWS managed policies, so a sixth extra policy fails with LimitExceeded
@@ -94,7 +112,7 @@ def test_more_extra_node_policies_than_the_default_iam_quota_warns():
     from wandb_cdktf.config.model import NODE_ROLE_MANAGED_POLICIES
     from wandb_cdktf.constructs.aws.cluster import NODE_MANAGED_POLICIES
 
-    assert NODE_ROLE_MANAGED_POLICIES == len(NODE_MANAGED_POLICIES)
+    assert len(NODE_MANAGED_POLICIES) == NODE_ROLE_MANAGED_POLICIES
     arns = [f"arn:aws:iam::123456789012:policy/extra-{i}" for i in range(6)]
     assert not [w for w in config_from_mapping(make_config(eks_policy_arns=arns[:5])).warnings() if "eks_policy_arns" in w]
     (warning,) = [w for w in config_from_mapping(make_config(eks_policy_arns=arns)).warnings() if "eks_policy_arns" in w]
@@ -201,3 +219,20 @@ def test_raising_the_minimum_above_the_live_desired_size_stops_the_plan(synth):
         assert "data.aws_eks_node_group." in pre["condition"] and "desired < 2" in pre["condition"]
         assert "aws eks update-nodegroup-config --cluster-name wbtest" in pre["error_message"]
         assert "desiredSize=2" in pre["error_message"]
+
+
+# --- 8. add-on versions -----------------------------------------------------------------------------------
+
+
+def test_addon_drift_is_documented_where_the_lookup_is_most_recent(synth):
+    """terraform-aws-wandb v8 modules/app_eks/add-ons.tf documents "Plan drift: addon versions may change between
+    plans when AWS publishes new builds" for its most_recent lookups; ours resolve the same way (the provider's
+    findAddonVersionByTwoPartKey returns the newest listed), so README says so, with the pins that stop it."""
+    from _security_support import REPO
+
+    doc = synth(make_config()).stack(STACK)
+    lookups = doc["data"]["aws_eks_addon_version"].values()
+    assert lookups and all(lookup["most_recent"] is True for lookup in lookups)
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("**Add-on drift**", 1)[1].split("\n\n", 1)[0]
+    assert "most_recent" in section and "eks_addon_*_version" in section and "updates that add-on in place" in section

@@ -226,7 +226,8 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     """README "Migrating from pre-operator to post-operator", the infra part, with the defaults (deletion
     protection on): apply pre-operator; switch `deployment`; plan (no stateful resource deleted or replaced,
     the Terraform ALB goes, which ELB allows because it is not deletion-protected) and apply; the re-plan is
-    clean; then the documented rollback, applied, brings the Terraform ALB back under the same name."""
+    clean; then the documented rollback, applied, brings the Terraform ALB back under the same name and leaves
+    Weave's file system in AWS (deletion protection: forgotten, not destroyed)."""
     pre_data = emulator_config(moto, namespace="wbmig", deployment="pre-operator", public_access=True)
     assert "deletion_protection" not in pre_data or pre_data["deletion_protection"] is True
     pre = synth(emulator_tf, pre_data, tmp_path / "cdktf.out", "wbmig-infra", env=moto.env())
@@ -256,23 +257,21 @@ def test_migration_pre_to_post_operator_keeps_stateful_resources(
     _, unexpected = split_artefacts(changes(post.plan_json()))
     assert not unexpected, "re-plan after the migration is not clean:\n" + "\n".join(unexpected)
 
-    # Rollback: back to pre-operator over the same state. Pre-operator has no Weave EFS, and with deletion
-    # protection the EFS carries prevent_destroy (issue 25 item 9): the plan stops before destroying anything.
-    refuse = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra", env=moto.env())
-    refuse.init()
-    refused = refuse.run("plan", "-input=false", "-no-color", "-refresh=false")
-    assert refused.returncode != 0 and "Instance cannot be destroyed" in refused.output, tail_text(refused.output, 2000)
-    assert "aws_efs_file_system.weave-efs_file-system_" in refused.output
-    # README: lift the protection for the rollback (Weave's EFS data goes); the ALB comes back, nothing else
-    # stateful moves.
-    back = synth(emulator_tf, {**pre_data, "deletion_protection": False}, tmp_path / "cdktf.out.back-open",
-                 "wbmig-infra", env=moto.env())
+    # Rollback: back to pre-operator over the same state. Pre-operator has no Weave EFS; with deletion protection
+    # Terraform forgets it instead of destroying it (issue 25 item 9: a removed block with destroy = false, since
+    # prevent_destroy does not cover a resource taken out of the configuration). The ALB comes back, nothing
+    # stateful is destroyed.
+    back = synth(emulator_tf, pre_data, tmp_path / "cdktf.out.back", "wbmig-infra", env=moto.env())
     rollback = back.plan_json()
     harmful = [describe(rc) for rc in changes(rollback)
-               if rc["type"] in STATEFUL_TYPES and rc["type"] != "aws_efs_file_system" and "delete" in rc["change"]["actions"]]
+               if rc["type"] in STATEFUL_TYPES and "delete" in rc["change"]["actions"]]
     assert not harmful, "rollback deletes or replaces stateful resources:\n" + "\n".join(harmful)
+    (efs,) = [rc for rc in rollback["resource_changes"] if rc["type"] == "aws_efs_file_system"]
+    assert efs["change"]["actions"] == ["forget"], describe(efs)
     back.apply_plan()
     assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]].count("wbmig-alb") == 1
+    weave = [fs for fs in moto.client("efs").describe_file_systems()["FileSystems"] if fs["CreationToken"] == "wbmig-weave"]
+    assert len(weave) == 1, "the rollback destroyed Weave's file system"
 
 
 def test_certificate_in_a_private_zone_fails_the_plan(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
@@ -351,9 +350,16 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
                for i, az in enumerate("ab")]
     with pytest.raises(ClientError, match="associated IPv6 CIDR block"):
         elbv2.create_load_balancer(Name="shim-dualstack", Subnets=subnets, IpAddressType="dualstack")
-    elbv2.create_load_balancer(Name="shim-alb", Subnets=subnets)
+    alb = elbv2.create_load_balancer(Name="shim-alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
     with pytest.raises(ClientError, match="DuplicateLoadBalancerName"):
         elbv2.create_load_balancer(Name="shim-alb", Subnets=subnets)
+    # Issue 25 item 5: ACM refuses to delete a certificate a listener uses (the post-operator rename's failure).
+    acm = moto.client("acm")
+    cert = acm.request_certificate(DomainName="shim.example.com", ValidationMethod="DNS")["CertificateArn"]
+    elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": cert}],
+                          DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}])
+    with pytest.raises(ClientError, match="ResourceInUseException"):
+        acm.delete_certificate(CertificateArn=cert)
     private = r53.create_hosted_zone(Name="shim.internal", CallerReference=f"shim-{time.time_ns()}",
                                      VPC={"VPCRegion": REGION, "VPCId": vpc}, HostedZoneConfig={"PrivateZone": True})
     record = {"Name": "_x.wandb.shim.internal", "Type": "CNAME", "TTL": 60,
@@ -369,7 +375,7 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
     with pytest.raises(ClientError, match="cannot start with system:"):
         eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
     # Issue 25 item 7: a minor past EKS extended support (1.31 ended 2026-11-26) is created no more.
-    with pytest.raises(ClientError, match="unsupported Kubernetes version 1.31"):
+    with pytest.raises(ClientError, match=r"unsupported Kubernetes version 1\.31"):
         eks.create_cluster(name="shim-old", version="1.31", roleArn="arn:aws:iam::123456789012:role/eks",
                            resourcesVpcConfig={"subnetIds": subnets})
 
@@ -547,7 +553,6 @@ def test_pre_operator_private_link_apply(emulator_tf: TerraformEnv, moto: Moto, 
         eks.update_nodegroup_config(clusterName="wbpl", nodegroupName=name, scalingConfig={"desiredSize": 2})
     _, unexpected = split_artefacts(changes(raised.plan_json()))
     assert len(unexpected) == 2 and all("aws_eks_node_group." in u and ": update" in u for u in unexpected), unexpected
-    raised.apply_plan()
 
 
 # --- 4. destroy -------------------------------------------------------------------------------------
@@ -703,7 +708,7 @@ def _rds_master_password(moto: Moto, cluster_id: str) -> str:
     API returns it)."""
     from urllib.request import urlopen
 
-    with urlopen(f"{moto.url}/moto-api/emulator/rds-master-passwords", timeout=60) as response:  # noqa: S310 (local)
+    with urlopen(f"{moto.url}/moto-api/emulator/rds-master-passwords", timeout=60) as response:
         return str(json.load(response)[cluster_id])
 
 

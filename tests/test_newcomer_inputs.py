@@ -320,3 +320,10 @@ def test_launch_aws_with_principal_only_has_no_irsa_annotation():
     outputs = synth.stacks["wbl-launch-aws"]["output"]
     assert "eks.amazonaws.com/role-arn" not in outputs["helm_values"]["value"]
     assert "service_account" not in outputs and "role_arn" in outputs
+
+
+def test_a_literal_key_is_named_not_the_missing_env_option():
+    """Field review finding 25: a literal S3 key was reported as `access_key_id_env: is required (and 3 more)`."""
+    err = _error(make_config(byob={"deployment_type": "self-managed", "file_stores": [{"type": "s3", "bucket": "team-a",
+                                   "region": "us-east-1", "access_key_id": "AKIA...", "secret_access_key": "x"}]}))
+    assert err.option.endswith(("access_key_id", "secret_access_key")) and "unknown option" in err.message, err

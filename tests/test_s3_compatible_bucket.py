@@ -96,7 +96,7 @@ def test_region_defaults_to_the_deployment_region_and_is_written():
     ({"region": "US-EAST-1"}, "bucket_s3_compatible.region", "must be a region of lowercase letters"),
     ({"credentials_secret_arn": "arn:aws:kms:us-west-2:123456789012:key/abc"}, "bucket_s3_compatible.credentials_secret_arn", "Secrets Manager"),
     ({"credentials_secret_arn": SECRET_ARN.replace("us-west-2", "eu-west-1")}, "bucket_s3_compatible.credentials_secret_arn", "replicate"),
-    ({"credentials_version": 0}, "bucket_s3_compatible.credentials_version", "greater than or equal to 1"),
+    ({"credentials_version": 0}, "bucket_s3_compatible.credentials_version", "at least 1"),
     ({"access_key": "AKIAEXAMPLE"}, "bucket_s3_compatible", "access_key: credentials are never configured here"),
     ({"secretKey": "x"}, "bucket_s3_compatible", "secretKey: credentials are never configured here"),
     ({"tls_verify": False}, "bucket_s3_compatible.tls_verify", "unknown option"),

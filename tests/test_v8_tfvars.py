@@ -82,11 +82,13 @@ def test_kms_key_alias_gets_v8_alias_prefix(synth):
 
 def test_all_v8_defaults_spelled_out_mean_the_defaults():
     """Every v8 variable at its v8 default is the same deployment as leaving them all out ("" = unset,
-    inert values of unsupported variables dropped); only enable_s3_https_only's default differs (v8 false)."""
+    inert values of unsupported variables dropped); only enable_s3_https_only's default differs (v8 false), and the
+    operator chart/controller pins (v8 1.4.2/1.20.0; ours 1.4.8/1.21.3, issue 27: a spelled-out v8 pin is kept)."""
     spelled = _load("all-v8-defaults.tfvars")
     required = {k: v for k, v in spelled.model_dump().items() if k in
                 ("namespace", "zone_id", "domain_name", "allowed_inbound_cidr", "allowed_inbound_ipv6_cidr", "eks_cluster_version")}
-    assert spelled == config_from_mapping({**required, "enable_s3_https_only": False})
+    assert spelled == config_from_mapping({**required, "enable_s3_https_only": False,
+                                           "operator_chart_version": "1.4.2", "controller_image_tag": "1.20.0"})
 
 
 def test_v8_defaults_that_ask_for_more_are_refused_with_the_way_out(tmp_path):
@@ -146,7 +148,9 @@ def test_private_access_only_without_database_subnets_is_named(tmp_path):
 @pytest.mark.parametrize("body,option", [
     ('license = ""\n', "license"),
     ("license = 42\n", "license"),
-    ('wandb_license = "x"\n', "wandb_license"),
+    # W&B's example roots name it wandb_license (issue 24): the same variable, the same checks.
+    ('wandb_license = ""\n', "wandb_license"),
+    ('wandb_license = "x"\nlicense = "y"\n', "wandb_license"),
 ])
 def test_bad_license_entries(tmp_path, body, option):
     base = "\n".join(f"{k} = {json.dumps(v)}" for k, v in BASE_CONFIG.items())

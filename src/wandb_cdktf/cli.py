@@ -163,7 +163,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "synth": ("synthesize the stacks into $CDKTF_OUTDIR (default cdktf.out) and print a deploy command per stack; "
               "the default command", "WANDB_CDKTF_CONFIG=examples/standard-public-dns.yaml wandb-cdktf synth"),
     "diagram": ("print a Mermaid diagram of what the configuration deploys: stacks, main resources, who reaches "
-                "what, and the cross-stack references", "wandb-cdktf diagram > docs/architecture.md"),
+                "what, and the cross-stack references", "wandb-cdktf diagram > architecture.md"),
     "storage": ("print a W&B storage address for GORILLA_SUPPORTED_FILE_STORES (team-level BYOB)",
                 'export TF_VAR_wandb_supported_file_stores="$(wandb-cdktf storage)"'),
     "launch-config": ("print the W&B Launch agent's launch-config.yaml for one cloud of `launch` (values only known "

@@ -90,10 +90,10 @@ def _add_nodes(stack: _Stack) -> None:
     for rtype in sorted(resources):
         items = resources[rtype]
         if rtype in _GROUPED:
-            node = _Node(f"{slug}_{rtype}", f"{_GROUPED[rtype]} x{len(items)}")
-            stack.nodes.append(node)
+            group = _Node(f"{slug}_{rtype}", f"{_GROUPED[rtype]} x{len(items)}")
+            stack.nodes.append(group)
             for name in items:
-                stack.by_resource[(rtype, name)] = node.id
+                stack.by_resource[(rtype, name)] = group.id
             continue
         for i, (name, body) in enumerate(sorted(items.items())):
             node = _resource_node(f"{slug}_{rtype}_{i}", rtype, body)

@@ -236,6 +236,13 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
     cert, domain, sub = values(acm_addr).get("domain_name"), tfvars.get("domain_name"), tfvars.get("subdomain")
     if gen.deployment == "post-operator" and cert and domain and sub and cert in (domain, f"{sub}.{domain}"):
         out["external_dns"] = (cert == f"{sub}.{domain}", acm_addr + " (domain_name)")
+    # PrivateLink (v4.7.2 to v8, count = length(private_link_allowed_account_ids) > 0): the accounts whose
+    # endpoints may connect are the endpoint service's allowed principals (arn:aws:iam::<id>:root).
+    service_addr = "module.private_link[0].aws_vpc_endpoint_service.private_link"
+    if service_addr in by_address:
+        ids = sorted({m.group(1) for p in values(service_addr).get("allowed_principals") or []
+                      if (m := re.fullmatch(r"arn:aws[\w-]*:iam::(\d{12}):root", str(p)))})
+        out["private_link_allowed_account_ids"] = (ids, service_addr + " (allowed_principals)")
     # Node groups are replaced anyway; ours keep their instance types and, eks 20.x (one group per AZ, as
     # ours), their sizes.
     groups = [(a, r.get("values") or {}) for a, r in sorted(by_address.items()) if r.get("type") == "aws_eks_node_group"]
@@ -243,7 +250,7 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
     if types:
         out["kubernetes_instance_types"] = (types, groups[0][0])
     if gen.name == "v8" and groups:
-        scaling = [v.get("scaling_config")[0] for _, v in groups if v.get("scaling_config")]
+        scaling = [v["scaling_config"][0] for _, v in groups if isinstance(v.get("scaling_config"), list) and v["scaling_config"]]
         if scaling and all(isinstance(x, dict) for x in scaling):
             out["kubernetes_min_nodes_per_az"] = (max(int(x.get("min_size") or 0) for x in scaling), groups[0][0])
             out["kubernetes_max_nodes_per_az"] = (max(int(x.get("max_size") or 1) for x in scaling), groups[0][0])

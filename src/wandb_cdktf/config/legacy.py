@@ -41,7 +41,7 @@ def _app_wandb_env(value: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 
 LEGACY_VARIABLES: tuple[LegacyVariable, ...] = (
-    LegacyVariable("enable_dummy_dns", "v4.7.2", "kept the pre-operator ALB's record as old.<fqdn> during W&B's "
+    LegacyVariable("enable_dummy_dns", "v4.7.2", "kept the pre-operator ALB's record as `old.<fqdn>` during W&B's "
                    "v1.16.10 -> v4.7.2 migration; wandb-cdktf adopt leaves that ALB and its records with the old "
                    "workspace (destroy them there after the cut-over), so it is not needed: dropped"),
     LegacyVariable("enable_operator_alb", "v4.7.2", "moved W&B onto the operator's ALB; post-operator, wandb-cdktf always "
@@ -59,8 +59,8 @@ LEGACY_VARIABLES: tuple[LegacyVariable, ...] = (
                    "wandb-cdktf's TLS 1.2/1.3 policy: dropped"),
     LegacyVariable("kubernetes_node_count", "v4.7.2", "node groups here are one per AZ, sized by size or "
                    "kubernetes_min_nodes_per_az / kubernetes_max_nodes_per_az (adopt takes them from the state): dropped"),
-    LegacyVariable("enable_helm_release", "v7.0.0", "the operator's Helm release belongs to the <namespace>-operator "
-                   "stack; deploy only <namespace>-infra to leave it out: dropped"),
+    LegacyVariable("enable_helm_release", "v7.0.0", "the operator's Helm release belongs to the `<namespace>-operator` "
+                   "stack; deploy only `<namespace>-infra` to leave it out: dropped"),
     LegacyVariable("kubernetes_cluster_oidc_issuer_url", "v7.0.0", "the IAM OIDC provider is made from the cluster's "
                    "own issuer (adopt imports the existing provider): dropped"),
 )

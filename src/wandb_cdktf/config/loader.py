@@ -181,7 +181,9 @@ def _kind(value: Any) -> str:
 
 def _from_validation_error(exc: ValidationError) -> ConfigError:
     errors = exc.errors(include_url=False)
-    first = errors[0]
+    # An unknown key is usually the cause of the "is required" beside it (a literal access_key_id where
+    # access_key_id_env is expected): report it first.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     # function-*: pydantic's validator wrappers; sections-*: the tags of byob.<cloud> (one section or a list).
     loc = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p.startswith(("function-", "sections-"))))
     msg = str(first["msg"])

@@ -233,7 +233,7 @@ class WandbConfig(StrictModel):
     tags: Annotated[dict[str, str], AfterValidator(v.aws_tags)] = Field(default_factory=dict, description=f"wandb-cdktf: default tags on every AWS resource, within AWS's tag rules (keys 1-128 and values 0-256 characters of letters, digits, spaces and _ . : / = + - @; no aws: prefix; at most {v.AWS_MAX_TAGS_PER_RESOURCE - OWN_TAGS_MAX} here, because a resource carries at most {v.AWS_MAX_TAGS_PER_RESOURCE} and ours add up to {OWN_TAGS_MAX}). Default: {{}}.")
     deletion_protection: bool = Field(
         default=True,
-        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster, the bucket, the created KMS key and the Weave EFS file system also carry Terraform's prevent_destroy, so a destroy or a change that deletes or replaces them (e.g. switching to kms_key_arn) fails at plan time, before anything is destroyed. Default: true.",
+        description="Protect the database (deletion protection, final snapshot on destroy), the bucket (no force_destroy) and the PrivateLink NLB (deletion protection, as v8) from deletion; the database cluster, the bucket, the created KMS key and the Weave EFS file system also carry Terraform's prevent_destroy, so a destroy or a change that replaces them fails at plan time, before anything is destroyed; a change that takes the key or the EFS out of the configuration (switching to kms_key_arn, the rollback to pre-operator) makes Terraform forget them instead of destroying them. Default: true.",
     )
     size: Size = Field(default="small", description="Size preset: small, medium, large, xlarge, xxlarge. Default: small.")
 
@@ -408,7 +408,7 @@ class WandbConfig(StrictModel):
     )
 
     # --- Redis ----------------------------------------------------------------------------
-    create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. With use_external_redis, leaving it unset means false. Default: true.")
+    create_elasticache: bool = Field(default=True, description="Create ElastiCache Redis. With use_external_redis, leaving it unset means false. Post-operator without either, W&B gets the operator-wandb chart's own in-cluster Redis (one pod, no AUTH; a warning says so; docs/rendering.md). Default: true.")
     elasticache_node_type: str | None = Field(default=None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="Default: from size.")
     use_external_redis: bool = Field(
         default=False,

@@ -54,8 +54,9 @@ def _u(name: str, note: str, *inert: Any) -> V8Variable:
 
 _IMAGES = ("this library installs the chart's own image; pin the chart with {chart} instead")
 _CLICKHOUSE = "ClickHouse (Weave) resources are not created here; remove it and provision ClickHouse outside wandb-cdktf"
-_REDIS = ("Redis deployed in the cluster is not supported: use ElastiCache created here (create_elasticache: true) "
-          "or an existing Redis (use_external_redis: true with external_redis_host); remove it")
+_REDIS = ("v8's in-cluster Redis variants are not supported: use ElastiCache created here (create_elasticache: true) "
+          "or an existing Redis (use_external_redis: true with external_redis_host); remove it (post-operator "
+          "without either, W&B gets the operator-wandb chart's own Redis, with a warning)")
 
 V8_VARIABLES: tuple[V8Variable, ...] = (
     _s("namespace"),
@@ -65,8 +66,10 @@ V8_VARIABLES: tuple[V8Variable, ...] = (
        "RDS deletion protection and S3 force_destroy"),
     _s("use_internal_queue"),
     _s("size"),
-    _s("operator_chart_version"),
-    _s("controller_image_tag"),
+    _d("operator_chart_version", "same meaning; default 1.4.8 here (v8: 1.4.2), the chart newer controllers need "
+       "(README \"Upgrades\"); a 2.x chart is refused"),
+    _d("controller_image_tag", "same meaning; default 1.21.3 here (v8: 1.20.0, which keeps every Helm release "
+       "revision and has a 600 ns uninstall timeout; README \"Upgrades\")"),
     _s("enable_helm_operator"),
     _s("enable_helm_wandb"),
     _s("database_engine_version"),

@@ -37,6 +37,7 @@ from ..constructs.aws.load_balancer import LoadBalancer, LoadBalancerProps
 from ..constructs.aws.network import Network, NetworkProps
 from ..constructs.aws.private_link import PrivateLink, PrivateLinkProps
 from ..constructs.aws.redis import Redis, RedisProps
+from ..constructs.aws.removal import keep_when_removed
 from ..constructs.aws.secrets import AppSecrets, AppSecretsProps
 from ..constructs.aws.yace import yace_policy
 from .base import WandbStack, aws_provider
@@ -289,6 +290,11 @@ class InfraStack(WandbStack):
         self.yace_role: IrsaRole | None = None
         if self.config.deployment == "pre-operator":
             self._load_balancer()
+            if self.config.deletion_protection:
+                # The rollback from post-operator: Weave's file system stays in AWS, forgotten by Terraform, instead
+                # of being destroyed (prevent_destroy does not cover a resource taken out of the configuration).
+                keep_when_removed(self, (("aws_efs_file_system", ("weave-efs", "file-system")),
+                                         ("aws_efs_backup_policy", ("weave-efs", "backup"))))
         else:
             self._operator_prerequisites()
 

@@ -29,6 +29,7 @@ from constructs import Construct
 from ..._providers import aws
 from .context import account_context
 from .iam import policy_document
+from .removal import keep_when_removed
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class KeyProps:
     """Terraform's ``prevent_destroy`` on the created key: a destroy, or a change that would delete or replace the
     key (e.g. switching to ``existing_key_arn``), fails at plan time. The key encrypts the bucket's objects (through
     their bucket keys), the database, Redis, EFS, EBS and secrets: once KMS has deleted it (7-30 days after), none of
-    that can be decrypted. Default: True (as the database and the bucket with ``deletion_protection``)."""
+    that can be decrypted. With ``existing_key_arn``, a key this construct created before is kept in AWS and forgotten
+    by Terraform instead of destroyed (a ``removed`` block: ``prevent_destroy`` does not cover a resource taken out of
+    the configuration). Default: True (as the database and the bucket with ``deletion_protection``)."""
 
     def __post_init__(self) -> None:
         if not 7 <= self.deletion_window_in_days <= 30:
@@ -65,6 +68,10 @@ class Key(Construct):
         if props.existing_key_arn:
             self._arn = props.existing_key_arn
             self._key = None
+            if props.deletion_protection:
+                # A key created here before the switch to an existing key stays in AWS (Terraform forgets it): it
+                # still encrypts what was written before (bucket keys, snapshots) (removal.py).
+                keep_when_removed(self, (("aws_kms_key", ("key",)), ("aws_kms_alias", ("alias",))))
             return
         ctx = account_context(self)
         root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"

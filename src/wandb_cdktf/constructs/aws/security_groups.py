@@ -89,7 +89,7 @@ def cidr_rule_id(port: int, cidr: str) -> str:
     return f"ingress-{port}-{family}-" + re.sub(r"[.:/]", "-", cidr)
 
 
-def _logical_id(components: Sequence[str]) -> str:
+def logical_id(components: Sequence[str]) -> str:
     """cdktf 0.21's logical id of a construct path below its stack (``lib/private/unique.js`` makeUniqueId)."""
     components = [c for c in components if c != "Default"]
     clean = [re.sub(r"[^A-Za-z0-9_-]", "", c) for c in components]
@@ -100,7 +100,7 @@ def _logical_id(components: Sequence[str]) -> str:
         if not human or not human[-1].endswith(c):
             human.append(c)
     readable = "_".join(re.sub(r"[^A-Za-z0-9_-]", "", c) for c in human if c != "Resource")[:240]
-    return readable + "_" + hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()  # noqa: S324 (cdktf's own hash)
+    return readable + "_" + hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()
 
 
 def add_cidr_ingress(
@@ -127,7 +127,7 @@ def add_cidr_ingress(
                     from_port=port, to_port=port, description=f"{label} from {cidr}", **source,
                 )
                 path = [c.node.id for c in rule.node.scopes[rule.node.scopes.index(stack) + 1:]]
-                if stack.get_logical_id(rule) == _logical_id(path):  # cdktf's default addressing (not overridden)
-                    rule.move_from_id(f"{rule.terraform_resource_type}.{_logical_id([*path[:-1], f'ingress-{n}'])}")
+                if stack.get_logical_id(rule) == logical_id(path):  # cdktf's default addressing (not overridden)
+                    rule.move_from_id(f"{rule.terraform_resource_type}.{logical_id([*path[:-1], f'ingress-{n}'])}")
                 n += 1
     return n
