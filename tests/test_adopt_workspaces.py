@@ -292,11 +292,13 @@ def test_private_link_is_imported_and_the_service_name_kept(tmp_path):
                 _r(pl + "aws_lb_listener.nlb", {"id": f"{nlb}/l443"}),
                 _r(pl + "aws_lb_target_group_attachment.nlb_to_alb", {"id": "att"}),
                 _r(pl + "aws_vpc_endpoint_service.private_link", {"id": "vpce-svc-0123456789abcdef0",
-                                                                  "service_name": f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"}),
+                                                                  "service_name": f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0",
+                                                                  "allowed_principals": ["arn:aws:iam::210987654321:root"]}),
                 _r("module.iam_role[0].aws_iam_role.irsa", {"id": f"{NS}-yace"}),
                 _r("module.app_eks.module.cluster_autoscaler.aws_iam_role.default", {"id": f"{NS}-autoscaler"}),
                 _r("module.app_eks.kubernetes_secret.weave_worker_auth", {"id": "default/weave-worker-auth"}))
-    take = _take(tmp_path, doc, TFVARS + 'private_link_allowed_account_ids = ["210987654321"]\n')
+    take = _take(tmp_path, doc)  # v8 main.tf counts module.private_link on private_link_allowed_account_ids:
+    assert take.config["private_link_allowed_account_ids"] == ["210987654321"]  # read from allowed_principals
     adopted = {old: (ours, iid) for old, ours, iid in take.adopted}
     ours, iid = adopted[pl + "aws_vpc_endpoint_service.private_link"]
     assert ours.startswith("aws_vpc_endpoint_service.private-link_") and iid == "vpce-svc-0123456789abcdef0"
@@ -311,6 +313,7 @@ def test_private_link_is_imported_and_the_service_name_kept(tmp_path):
     assert not any("not supported" in why for why in stays.values()) and not take.unmatched
     text = report(take, "show.json")
     assert "`module.app_eks.kubernetes_storage_class.gp3`" in text.split("## Cut-over")[1]
+    assert "the adopted NLB has no security group" in text
     infra = synth_to_dir(config_from_mapping(take.config), tmp_path / "out")[f"{NS}-infra"]
     lb = next(b for b in infra["resource"]["aws_lb"].values() if b.get("load_balancer_type") == "network")
     # v8's NLB has no security group (AWS cannot add one later): ours leaves it so, no replacement.
@@ -398,14 +401,19 @@ def test_older_versions_variables_load_from_a_tfvars_with_one_note_each(tmp_path
 # --- 9. the README recipe (finding 24) -----------------------------------------------------------------------
 
 def test_readme_recipe_keeps_the_state_private():
-    """`terraform show -json` holds the license and the database password: the README recipe must not write it to
-    a world-readable temporary file (before: `> /tmp/show.json` under the default umask)."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("## Coming from terraform-aws-wandb", 1)[1].split("\n## ", 1)[0]
-    recipe = section.split("```bash", 1)[1].split("```", 1)[0]
-    show = next(line for line in recipe.splitlines() if "terraform show -json" in line)
-    assert "umask 077" in show and "/tmp/" not in recipe
-    assert 'module "wandb_infra"' in section and "wandb_license" in section
+    """`terraform show -json` holds the license and the database password: the recipe (README "Coming from
+    terraform-aws-wandb", and the docs site's takeover page that repeats it) must not write it to a world-readable
+    temporary file (before: `> /tmp/show.json` under the default umask), and shows the docs' own root-module
+    workspace."""
+    pages = [p for p in (REPO / "README.md", REPO / "docs" / "takeover.md")
+             if p.is_file() and "## Coming from terraform-aws-wandb" in p.read_text()]
+    assert pages, "no page holds the takeover recipe"
+    for page in pages:
+        section = page.read_text().split("## Coming from terraform-aws-wandb", 1)[1].split("\n## ", 1)[0]
+        recipe = section.split("```bash", 1)[1].split("```", 1)[0]
+        show = next(line for line in recipe.splitlines() if "terraform show -json" in line)
+        assert "umask 077" in show and "/tmp/" not in recipe, page
+        assert 'module "wandb_infra"' in section and "wandb_license" in section, page
 
 
 def test_a_refused_running_setting_names_the_state(tmp_path):
@@ -415,3 +423,10 @@ def test_a_refused_running_setting_names_the_state(tmp_path):
         _take(tmp_path, doc)
     assert info.value.option == "eks_cluster_version"
     assert "show.json (module.app_eks.module.eks.aws_eks_cluster.this[0], the running deployment)" in str(info.value)
+
+
+def test_a_required_option_missing_from_tfvars_and_state_is_named_without_a_false_way_out(tmp_path):
+    """Finding 25: adopt's errors said "(or set create_platform: false ...)", which a takeover cannot do."""
+    with pytest.raises(ConfigError) as info:
+        _take(tmp_path, v8_show_json(), TFVARS.replace('domain_name               = "example.com"\n', ""))
+    assert str(info.value) == "config error: domain_name: terraform.tfvars: is required"

@@ -116,3 +116,32 @@ def test_console_script_help(tmp_path):
     script = Path(sys.executable).parent / "wandb-cdktf"
     proc = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "commands:" in proc.stdout and "diagram" in proc.stdout
+
+
+@pytest.mark.slow
+def test_documented_storage_commands_run_as_written(tmp_path):
+    """docs/byob.md's `wandb-cdktf storage ...` lines, run with the console script as a user would (the `...`
+    credentials filled in, the key file created)."""
+    import json
+    import os
+    import shlex
+
+    text = (REPO / "docs" / "byob.md").read_text()
+    lines = [line for block in text.split("```bash")[1:] for line in block.split("```", 1)[0].splitlines()
+             if "wandb-cdktf storage" in line and "$(" not in line]
+    assert len(lines) >= 5, lines
+    (tmp_path / "service-account.json").write_text(json.dumps({
+        "client_email": "wandb@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nk\n-----END"}))
+    script = Path(sys.executable).parent / "wandb-cdktf"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_CDKTF_", "AWS_", "AZURE_"))}
+    for line in lines:
+        words = shlex.split(line)
+        env = dict(base)
+        while "=" in words[0]:
+            name, _ = words.pop(0).split("=", 1)
+            env[name] = "key/with+special=chars"
+        assert words[:2] == ["wandb-cdktf", "storage"], line
+        proc = subprocess.run([str(script), *words[1:]], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, (line, proc.stderr)
+        assert proc.stdout.startswith(("usage:", "s3://", "gs://", "az://")), (line, proc.stdout[:200])

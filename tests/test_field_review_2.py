@@ -164,3 +164,54 @@ def test_pre_operator_config_map_changes_roll_the_pod(synth):
     (container,) = dep["spec"]["template"]["spec"]["container"]
     assert {"config_map_ref": {"name": f"${{kubernetes_config_map_v1.{cm_id}.metadata[0].name}}"}} in container["env_from"]
     assert json.dumps(dep).count("checksum/secret") == 1
+
+
+# --- item 9 (and 11, review #13): what can be pinned, and what is refused ----------------------------------------
+
+@pytest.mark.parametrize("data,option,words", [
+    # wandb/operator v2.0.0-beta.3 deploy/operator/templates/hooks/crd-installer-job.yaml: CRDs from hook Jobs, which
+    # never run with disable_webhooks (Helm's --no-hooks); the 2.x chart is not on charts.wandb.ai.
+    (make_config(operator_chart_version="2.0.0"), "operator_chart_version", "1.x chart"),
+    (make_config(deployment="pre-operator", operator_wandb_chart_version="0.43.8"), "operator_wandb_chart_version",
+     "post-operator"),
+    (make_config(operator_wandb_chart_repository="https://mirror.corp/charts"), "operator_wandb_chart_repository",
+     "operator_wandb_chart_version"),
+    (make_config(operator_wandb_values={"global": {"license": "x"}}), "operator_wandb_values", "license"),
+    (make_config(operator_wandb_values={"global": {"mysql": {"password": "x"}}}), "operator_wandb_values", "password"),
+])
+def test_operator_pins_refused_in_one_line(data, option, words):
+    from wandb_cdktf.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        config_from_mapping(data)
+    text = str(err.value)
+    assert "\n" not in text and text.startswith(f"config error: {option}: ") and words in text, text
+
+
+def test_wandb_version_post_operator_is_warned():
+    """Review 2 #11: wandb_version (the pre-operator wandb/local tag) was silently ignored post-operator, where the
+    operator installs what W&B's release channel names (wandb/operator deployer.go; W&B operator guide: "manages and
+    automatically upgrades")."""
+    (warning,) = [w for w in config_from_mapping(make_config(wandb_version="0.74.1")).warnings()
+                  if w.startswith("wandb_version: ")]
+    assert "operator_wandb_chart_version" in warning and "operator_wandb_values" in warning
+    assert not [w for w in config_from_mapping(make_config(deployment="pre-operator", wandb_version="0.74.1")).warnings()
+                if w.startswith("wandb_version")]
+
+
+def test_a_pinned_chart_without_image_tags_is_warned():
+    """operator-wandb 0.43.8 values.yaml: every W&B image tag defaults to `latest`, and the channel's values rank above
+    the chart's (wandb/operator merge order), so a pinned chart alone does not pin the W&B version."""
+    chart_only = config_from_mapping(make_config(operator_wandb_chart_version="0.43.8"))
+    assert [w for w in chart_only.warnings() if w.startswith("operator_wandb_chart_version: ") and "image tags" in w]
+    pinned = config_from_mapping(make_config(operator_wandb_chart_version="0.43.8",
+                                             operator_wandb_values={"app": {"image": {"tag": "0.74.1"}}}))
+    assert not [w for w in pinned.warnings() if w.startswith("operator_wandb_chart_version")]
+
+
+def test_pinned_chart_is_the_resource_spec_chart(synth):
+    """wandb/operator v1.20.0 pkg/wandb/spec/charts/repo.go RepoRelease {url, name, version}: the resource's spec.chart,
+    which the operator prefers to the channel's (pkg/wandb/spec/spec.go Merge keeps the first chart)."""
+    public = _cr(synth(make_config(operator_wandb_chart_version="0.43.8")).stack("wbtest-operator"))["values"][0]
+    assert '"chart" = {"url" = "https://charts.wandb.ai", "name" = "operator-wandb", "version" = "0.43.8"}' in public
+    assert '"chart" = ' not in _cr(synth(make_config()).stack("wbtest-operator"))["values"][0]

@@ -209,20 +209,27 @@ def test_loader_rejects_license_in_wandb_env(env_key: str) -> None:
     assert SENTINELS["license"] not in str(err.value)
 
 
-@pytest.mark.parametrize("suffix", [".yaml", ".json", ".tfvars"])
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
 def test_loader_rejects_license_in_files(tmp_path: Path, suffix: str) -> None:
     data = {**_PLATFORM, "wandb_license": SENTINELS["license"]}
     path = tmp_path / f"config{suffix}"
     if suffix == ".yaml":
         path.write_text(yaml.safe_dump(data))
-    elif suffix == ".json":
-        path.write_text(json.dumps(data))
     else:
-        path.write_text("\n".join(f"{k} = {json.dumps(v)}" for k, v in data.items()) + "\n")
+        path.write_text(json.dumps(data))
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert err.value.option == "wandb_license"
     assert SENTINELS["license"] not in str(err.value)
+
+
+def test_wandb_license_in_a_tfvars_is_dropped_like_license(tmp_path: Path) -> None:
+    """A terraform-aws-wandb tfvars names it `wandb_license` in W&B's example roots (issue 24): accepted, and the
+    value never reaches the configuration (so never the synthesized JSON)."""
+    data = {**_PLATFORM, "wandb_license": SENTINELS["license"]}
+    path = tmp_path / "terraform.tfvars"
+    path.write_text("\n".join(f"{k} = {json.dumps(v)}" for k, v in data.items()) + "\n")
+    assert SENTINELS["license"] not in load_config(path).model_dump_json()
 
 
 def test_cli_rejects_license_without_echo(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from cdktf_cdktf_provider_aws import data_aws_lb as data_aws_lb
 from cdktf_cdktf_provider_aws import data_aws_partition as data_aws_partition
 from cdktf_cdktf_provider_aws import data_aws_region as data_aws_region
 from cdktf_cdktf_provider_aws import data_aws_route53_zone as data_aws_route53_zone
+from cdktf_cdktf_provider_aws import data_aws_s3_bucket as data_aws_s3_bucket
 from cdktf_cdktf_provider_aws import data_aws_secretsmanager_secret_version as data_aws_secretsmanager_secret_version
 from cdktf_cdktf_provider_aws import data_aws_vpc as data_aws_vpc
 from cdktf_cdktf_provider_aws import db_parameter_group as db_parameter_group

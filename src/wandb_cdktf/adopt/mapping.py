@@ -233,10 +233,10 @@ RELEASED: tuple[tuple[str, str], ...] = (
     # refuses to delete it while the released cluster group exists (DependencyViolation).
     (_EKS + r"aws_security_group\.workers\[0\]|" + _EKS + r"aws_security_group_rule\.workers_.*",
      "eks 17.x workers security group: referenced by the adopted cluster security group's rules"),
-    # eks 20.x (v8) node security group: the released cluster group's rule ingress_nodes_443 references it.
     (r"module\.private_link\[0\]\.aws_lb_target_group_attachment\..*",
      "the ALB's registration in the PrivateLink target group: destroying it would cut PrivateLink traffic; ours "
      "registers the W&B ALB in the same (imported) target group"),
+    # eks 20.x (v8) node security group: the released cluster group's rule ingress_nodes_443 references it.
     (_EKS + r"aws_security_group\.node\[0\]|" + _EKS + r"aws_security_group_rule\.node\[.*\]",
      "eks 20.x node security group: referenced by the adopted cluster security group's rules (AWS refuses to "
      "delete a group another group's rule references: DependencyViolation)"),
@@ -267,8 +267,9 @@ REPLACED_ANYWAY: tuple[tuple[str, str], ...] = (
      "IRSA role of a controller (load balancer controller, external-dns, cluster autoscaler, v8's YACE role "
      "`module.iam_role`): ours are new roles (name prefixes) trusted by the adopted OIDC provider"),
     (r".*aws_secretsmanager_secret.*", "secret: ours is a new secret (W&B reads it through the operator)"),
-    (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry: recreated by us "
-     "(the cluster creator's is imported)"),
+    (r".*aws_eks_access_entry\..*|.*aws_eks_access_policy_association\..*", "EKS access entry or policy "
+     "association with no counterpart in ours (the creator's and the kubernetes_map_roles/map_users entries are "
+     "imported): ours grants access through its own entries"),
 )
 
 STAYS_WITH_OLD: tuple[tuple[str, str], ...] = (

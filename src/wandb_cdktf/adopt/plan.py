@@ -316,7 +316,9 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
         """Name where the refused value came from: the state (a setting of the running deployment) or the tfvars."""
         where = next((w for o, said, used, w in settings if o == exc.option.split(".")[0]), None)
         origin = f"{state_path.name} ({where}, the running deployment)" if where else source
-        return ConfigError(exc.option, f"{origin}: {exc.message}")
+        # A takeover builds the platform: the way out of a plain synth ("or set create_platform: false") is none here.
+        message = exc.message.replace(" (or set create_platform: false to build only BYOB/Launch stacks)", "")
+        return ConfigError(exc.option, f"{origin}: {message}")
 
     try:
         ours = _our_resources(config)
@@ -516,6 +518,11 @@ def _exposure(take: Takeover) -> list[str]:
                      + (" (as the running release's ingress scheme)." if _where(take, "kubernetes_alb_internet_facing")
                         else " (kubernetes_alb_internet_facing from the tfvars or its default, true: the state does not "
                              "record the controller's ALB; set it to what yours is before deploying the operator stack)."))
+    nlb = next((r for r in (c.get("adoption") or {}).get("resources", []) if r.get("path") == "private-link/nlb"), None)
+    if nlb is not None and "security_groups" in nlb.get("unset", []):
+        lines.append("- PrivateLink: the adopted NLB has no security group (AWS cannot add one to an existing NLB), so "
+                     "ours keeps it without; its traffic reaches the ALB from the NLB's private addresses, not from our "
+                     "NLB security group: check that the ALB admits the private subnets on 443 before the cut-over.")
     if c.get("allowed_inbound_cidr") is not None:
         lines.append(f"- W&B reachable from: {', '.join(c['allowed_inbound_cidr'] + list(c.get('allowed_inbound_ipv6_cidr') or [])) or 'no one'}.")
     return lines

@@ -589,7 +589,7 @@ class WandbConfig(StrictModel):
     @field_validator("operator_wandb_values")
     @classmethod
     def _no_secret_values(cls, value: dict[str, Any]) -> dict[str, Any]:
-        glob = value.get("global") if isinstance(value.get("global"), dict) else {}
+        glob: dict[str, Any] = value["global"] if isinstance(value.get("global"), dict) else {}
         for key, where in (("license", glob), ("licenseSecret", glob), ("password", glob.get("mysql") or {}),
                            ("password", glob.get("redis") or {})):
             if isinstance(where, dict) and key in where:
@@ -799,6 +799,11 @@ class WandbConfig(StrictModel):
             out.append(("wandb_version", "is the pre-operator wandb/local image tag and does nothing post-operator, where "
                         "the W&B operator follows W&B's release channel: pin operator_wandb_chart_version and the image "
                         "tags in operator_wandb_values instead (README \"Upgrades\")"))
+        if (self.create_platform and self.deployment == "post-operator" and self.operator_wandb_chart_version
+                and "image" not in json.dumps(self.operator_wandb_values)):
+            out.append(("operator_wandb_chart_version", "pins the chart, not W&B: its image tags are `latest`, and the "
+                        "release channel's win over them; pin the image tags in operator_wandb_values too (README "
+                        "\"Upgrades\")"))
         if self.create_platform and self.external_database_secret_arn and ":secret:rds!" in self.external_database_secret_arn:
             # Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager": RDS rotates the
             # master user secret it manages, every 7 days by default. W&B keeps the copy read at the last deploy.

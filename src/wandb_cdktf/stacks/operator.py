@@ -3,10 +3,12 @@
 Installs the aws-load-balancer-controller, external-dns (when ``external_dns``), the
 cluster autoscaler, the W&B operator and the WeightsAndBiases resource (with the chart's YACE
 CloudWatch exporter when ``enable_yace``), plus the
-default gp3 StorageClass and the ``weave-worker-auth`` secret, all configured from
-``<namespace>-infra`` through cdktf cross-stack references. Upgrades =
-changing ``operator_chart_version`` / ``controller_image_tag``, which changes
-only this stack.
+default gp3 StorageClass (not on an existing cluster: that is the owner's), the
+``weave-worker-auth`` secret and the ``wandb-cdktf-credentials`` secret the W&B
+resource references, all configured from ``<namespace>-infra`` through cdktf
+cross-stack references. Upgrades = changing ``operator_chart_version`` /
+``controller_image_tag`` (the operator) or ``operator_wandb_chart_version`` /
+``operator_wandb_values`` (W&B, when pinned), which changes only this stack.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ the ``WeightsAndBiases`` custom resource (``apps.wandb.com/v1``) through a tiny
 chart shipped with this package. The license and the database/Redis passwords come from
 Terraform expressions (never literals in the JSON) into the ``wandb-cdktf-credentials``
 Secret, which the resource references; its checksum in the pod templates restarts W&B
-when one of them changes.
+when one of them changes. So the stack needs the Kubernetes provider as well as Helm.
 """
 
 from __future__ import annotations
