@@ -327,7 +327,7 @@ def test_private_link_is_imported_and_the_service_name_kept(tmp_path):
     # v3.4.2: pre-operator (the Terraform ALB), with app_eks's OIDC provider and the lb_controller IRSA role.
     ([_r("module.app_eks.aws_iam_openid_connect_provider.eks", {"id": "arn:oidc"}),
       _r("module.app_eks.module.lb_controller.aws_iam_role.default", {"id": "lbc"})], "v3.x"),
-    # v2.4.0-v2.8.0: pre-operator with the bucket's CORS as its own resource.
+    # v2.1.0-v2.8.0: pre-operator with the bucket's CORS as its own resource.
     ([_r("module.file_storage[0].aws_s3_bucket_cors_configuration.file_storage", {"id": "b"})], "v2.x"),
 ])
 def test_versions_adopt_does_not_map_are_refused_naming_those_it_does(tmp_path, extra, named):

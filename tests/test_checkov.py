@@ -110,6 +110,8 @@ def test_gate_would_catch_a_regression(checkov: str, tmp_path: Path, skips: Skip
         # As every stack declares it; checkov 3.3.30 evaluates nothing in a file with it (the gate's view drops it).
         "terraform": {"required_version": ">= 1.11.0, < 2.0.0"},
         "moved": [{"from": "aws_ebs_volume.old_volume_1234ABCD", "to": "aws_ebs_volume.probe_volume_1234ABCD"}],
+        # As deletion-protected stacks may carry them (constructs/aws/removal.py); the gate's view drops them too.
+        "removed": [{"from": "aws_ebs_volume.gone_volume_1234ABCD", "lifecycle": {"destroy": False}}],
         "resource": {"aws_ebs_volume": {"probe_volume_1234ABCD": {
             "availability_zone": "us-west-2a", "size": 10, "encrypted": False}}}
     }))

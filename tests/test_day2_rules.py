@@ -236,3 +236,22 @@ def test_addon_drift_is_documented_where_the_lookup_is_most_recent(synth):
     readme = (REPO / "README.md").read_text()
     section = readme.split("**Add-on drift**", 1)[1].split("\n\n", 1)[0]
     assert "most_recent" in section and "eks_addon_*_version" in section and "updates that add-on in place" in section
+
+
+# --- 10. upgrade safety -----------------------------------------------------------------------------------
+
+
+def test_changelog_and_the_previous_release_fixture_agree():
+    """The upgrade scenario (tests/test_emulator.py::test_infra_apply_replan_destroy) applies the previous release's
+    stacks and checks the plan against the newest release's upgrade notes: the fixture must be that previous
+    release (CHANGELOG.md's second section, with its commit) and the newest section must carry upgrade notes."""
+    from _security_support import REPO
+
+    manifest = json.loads((REPO / "tests/fixtures/previous_version/manifest.json").read_text())
+    sections = (REPO / "CHANGELOG.md").read_text().split("\n## ")[1:]
+    newest, previous = sections[0], sections[1]
+    assert "### Upgrade notes" in newest and f"deployments made by {manifest['version']}" in newest
+    assert previous.startswith(manifest["version"] + " ") and manifest["commit"] in previous.splitlines()[0]
+    for stack in manifest["stacks"]:
+        doc = json.loads((REPO / "tests/fixtures/previous_version" / f"{stack}.cdk.tf.json").read_text())
+        assert doc["resource"]["aws_rds_cluster"], "the fixture is a synthesized infra stack"

@@ -125,6 +125,12 @@ def _apply_infra_post_operator(infra: Deployment) -> None:
     assert not unlisted, f"changes upgrading from {manifest['version']} missing from CHANGELOG.md's upgrade notes:\n" + \
         "\n".join(unlisted)
     print(f"upgrade from {manifest['version']} ({manifest['commit']}):\n" + "\n".join(unexpected))
+    # Issue 25 item 4: the client-CIDR rules the previous release keyed by position move to their content keys
+    # (moved blocks), no create or destroy (which would race into InvalidPermission.Duplicate).
+    moved = [rc for rc in plan["resource_changes"] if rc.get("previous_address")]
+    cidrs = len(infra.config["allowed_inbound_cidr"]) + len(infra.config["allowed_inbound_ipv6_cidr"])
+    assert len(moved) == cidrs and all(rc["change"]["actions"] == ["no-op"] and "_ingress-443-" in rc["address"]
+                                       and "_ingress-" in rc["previous_address"] for rc in moved), moved
     infra.stack.apply_plan()
     infra.seconds["upgrade"] = time.monotonic() - start
     infra.applied = True

@@ -242,7 +242,7 @@ def test_aws_install_does_not_need_google_or_azure():
     assert extras["gcp"] == ["cdktf-cdktf-provider-google==16.12.1"]
     assert extras["azure"] == ["cdktf-cdktf-provider-azurerm==14.23.1"]
     assert "wandb-cdktf[gcp,azure]" in extras["dev"]
-    assert "-e '.[dev]'" in (REPO / "scripts" / "test.sh").read_text()
+    assert "sync --quiet --locked --extra dev" in (REPO / "scripts" / "test.sh").read_text()
 
 
 @pytest.mark.slow

@@ -372,7 +372,7 @@ def detect_generation(addresses: set[str]) -> Generation:
     has ``module.node_groups``/``aws_iam_role.cluster``. Among 17.x ones, v5.0.0 to v7.x have no
     ``module.app_lb.aws_lb``; v4.7.2 has it and the operator-era EFS (efs.tf, unconditional at v4.7.2);
     v1.16.10 has neither. Shapes between them are refused (:class:`ConfigError`), read from the tags: v3.x
-    (pre-operator, with the load balancer controller's OIDC provider and IRSA role) and v2.x after v2.3
+    (pre-operator, with the load balancer controller's OIDC provider and IRSA role) and v2.1.0 to v2.8.0
     (pre-operator, the bucket's CORS/encryption as separate resources). v2.0.0 has v1.16.10's addresses.
     """
     from ..config import ConfigError
