@@ -22,6 +22,7 @@ from .base import OptionError, StrictModel
 from .byob import ByobConfig
 from .emulator import AwsEndpointsConfig
 from .launch import LaunchConfig
+from .operations import AlarmsConfig, BackupConfig
 from .s3_compatible import S3CompatibleBucketConfig
 from .sizes import SIZE_PRESETS, Size, SizePreset
 from .types import (
@@ -454,6 +455,19 @@ class WandbConfig(StrictModel):
         "a versioned, TLS-only, KMS-encrypted log bucket with a lifecycle ({} takes v8's defaults). "
         "Default: none (no trail).",
     )
+    alarms: AlarmsConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: CloudWatch alarms (Aurora CPU, free local storage, freeable memory, connections; Redis "
+        "memory and evictions; pre-operator ALB 5xx rate and unhealthy targets; node groups at their maximum; the "
+        "file-storage queue's oldest message) into the SNS topic <namespace>-alarms, encrypted with the deployment key; "
+        "thresholds follow size ({} takes them all; docs/backup-and-alarms.md). Default: none (no alarms).",
+    )
+    backup: BackupConfig | None = Field(
+        default=None,
+        description="wandb-cdktf: AWS Backup of the Aurora cluster and the file bucket: vault <namespace>-backup "
+        "(deployment key, optional Vault Lock), plan rules with their retention, optional copy to a second region "
+        "({} takes a daily backup kept 35 days; docs/backup-and-alarms.md). Default: none (no AWS Backup).",
+    )
 
     # --- EKS ------------------------------------------------------------------------------
     eks_cluster_version: Annotated[str, AfterValidator(v.eks_version)] = Field(default="", description="EKS Kubernetes version, e.g. '1.35' (the examples' choice: in EKS standard support, and W&B asks for 1.34 or newer). 1.32 or newer: older minors are past EKS extended support, so EKS creates none. 1.32 and 1.33 are accepted with a warning (below W&B's floor; paid EKS extended support) so that older clusters can move up. Required for the platform. Upgrade one minor per apply (EKS refuses skips); node groups and addons follow (README \"Upgrading EKS\").")
@@ -679,6 +693,9 @@ class WandbConfig(StrictModel):
             if self.cloudtrail is not None:
                 raise _Err("cloudtrail", "records the W&B file bucket that <namespace>-infra builds, so it needs "
                            "create_platform: true")
+            for name in ("alarms", "backup"):
+                if getattr(self, name) is not None:
+                    raise _Err(name, "covers the platform that <namespace>-infra builds, so it needs create_platform: true")
             for option, section in self.byob.sections("aws") if self.byob is not None else []:
                 assert self.byob is not None
                 if self.byob.aws_principal(section) is None:
@@ -698,7 +715,27 @@ class WandbConfig(StrictModel):
         self._check_exclusive()
         self._check_private_access()
         self._check_autoscaler()
+        self._check_operations()
         return self
+
+    def _check_operations(self) -> None:
+        """``alarms`` and ``backup`` (config.operations): what each needs from the rest of the configuration."""
+        from .operations import database_class_limits
+
+        if self.alarms is not None and not self.external_database_host:
+            t = self.alarms.thresholds
+            cls = self.database_instance_class or self.size_preset.database_instance_class
+            derived = (t.database_free_local_storage_gib, t.database_freeable_memory_mib)
+            if database_class_limits(cls) is None and (None in derived or t.database_connections_percent is not None):
+                raise _Err("alarms.thresholds", f"database_instance_class {cls} is not a db.r5/r6g/r6i/r7g/r7i/r8g class "
+                           "whose memory and max_connections are known here: set database_free_local_storage_gib and "
+                           "database_freeable_memory_mib (the connections alarm is then left out)")
+        if self.backup is not None:
+            if self.external_database_host and self.bucket_s3_compatible is not None:
+                raise _Err("backup", "has nothing to back up: the database is external_database_host and the files are "
+                           "in bucket_s3_compatible (back those up with their own tools)")
+            if self.backup.copy_to_region == self.region:
+                raise _Err("backup.copy_to_region", f"is the deployment region {self.region}; name a second region")
 
     def _check_tag_count(self) -> None:
         """AWS allows 50 user tags per resource (AWS General Reference, "Tag naming limits and requirements"):
@@ -854,6 +891,13 @@ class WandbConfig(StrictModel):
             msg = dotted_bucket_warning("s3", self.bucket_name)
             if msg:
                 out.append(("bucket_name", msg))
+        if self.create_platform and self.alarms is not None and (self.kms_key_arn or self.kms_key_policy):
+            out.append(("alarms", "encrypts its SNS topic with a key whose policy is not ours (kms_key_arn or "
+                        "kms_key_policy): allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* on it, or "
+                        "CloudWatch cannot publish and every notification is dropped (docs/backup-and-alarms.md)"))
+        if self.create_platform and self.backup is not None and self.bucket_name:
+            out.append(("backup", f"backs up the existing bucket {self.bucket_name}, and AWS Backup fails on a bucket "
+                        "without versioning: make sure it is versioned (aws s3api get-bucket-versioning)"))
         return [f"{option}: {message}" for option, message in out]
 
     def _check_dns(self) -> None:

@@ -20,7 +20,9 @@ from constructs import Construct
 
 from ..config import WandbConfig
 from ..config.model import DATABASE_BACKUP_WINDOW
+from ..constructs.aws.alarms import Alarms, AlarmsProps, AlarmThresholdValues
 from ..constructs.aws.audit_trail import AuditTrail, AuditTrailProps
+from ..constructs.aws.backup import Backup, BackupProps, BackupRuleProps, VaultLockProps
 from ..constructs.aws.cluster import AccessPrincipal, Cluster, ClusterProps
 from ..constructs.aws.context import account_context
 from ..constructs.aws.database import Database, DatabaseProps
@@ -76,6 +78,7 @@ def key_props(c: WandbConfig) -> KeyProps:
         deletion_window_in_days=c.kms_key_deletion_window, enable_rotation=c.kms_key_rotation,
         administrator_arn=c.kms_key_policy_administrator_arn, policy=c.kms_key_policy or None,
         deletion_protection=c.deletion_protection,
+        cloudwatch_alarm_prefix=f"{c.namespace}-" if c.alarms is not None else None,
     )
 
 
@@ -194,6 +197,55 @@ def redis_props(c: WandbConfig, *, vpc_id: str, subnet_ids: list[str], key_arn: 
     )
 
 
+def alarms_props(c: WandbConfig, *, kms_key_arn: str, database_instance_id: str | None,
+                 redis_cache_cluster_ids: tuple[str, ...], alb: tuple[str, str] | None, queue_name: str | None,
+                 autoscaling_groups: tuple[str, ...]) -> AlarmsProps:
+    """``alarms``: thresholds from the size preset (or the database class) and the overrides."""
+    from ..config.operations import database_class_limits, resolve_thresholds
+
+    a = c.alarms
+    assert a is not None
+    db_class = c.database_instance_class or c.size_preset.database_instance_class
+    t = resolve_thresholds(a.thresholds, db_class)
+    known = database_class_limits(db_class) is not None
+    max_nodes = c.kubernetes_max_nodes_per_az if c.kubernetes_max_nodes_per_az is not None else c.size_preset.max_nodes_per_az
+    return AlarmsProps(
+        namespace=c.namespace, kms_key_arn=kms_key_arn, region=c.region,
+        thresholds=AlarmThresholdValues(
+            database_cpu_percent=t.database_cpu_percent,
+            database_free_local_storage_bytes=t.database_free_local_storage_bytes,
+            database_freeable_memory_bytes=t.database_freeable_memory_bytes,
+            database_connections=t.database_connections if known else None,
+            redis_memory_percent=t.redis_memory_percent, redis_evictions=t.redis_evictions,
+            alb_5xx_percent=t.alb_5xx_percent, alb_unhealthy_targets=t.alb_unhealthy_targets,
+            queue_oldest_message_seconds=t.queue_oldest_message_seconds,
+            node_group_full_periods=t.node_group_full_periods,
+        ),
+        database_instance_id=database_instance_id, redis_cache_cluster_ids=redis_cache_cluster_ids,
+        alb_arn_suffix=alb[0] if alb else None, target_group_arn_suffix=alb[1] if alb else None,
+        queue_name=queue_name, autoscaling_groups=tuple((g, max_nodes) for g in autoscaling_groups),
+        email_endpoints=tuple(a.email_endpoints), https_endpoints=tuple(a.https_endpoints),
+    )
+
+
+def backup_props(c: WandbConfig, *, kms_key_arn: str, database_cluster_arn: str | None, bucket_arn: str | None,
+                 copy_provider: object) -> BackupProps:
+    b = c.backup
+    assert b is not None
+    lock = b.vault_lock
+    return BackupProps(
+        namespace=c.namespace, kms_key_arn=kms_key_arn,
+        rules=tuple(BackupRuleProps(r.name, r.schedule, r.retention_days, r.copy_retention_days) for r in b.rules),
+        database_cluster_arn=database_cluster_arn, bucket_arn=bucket_arn,
+        vault_lock=(VaultLockProps(lock.min_retention_days, lock.max_retention_days, lock.changeable_for_days)
+                    if lock is not None else None),
+        copy_region=b.copy_to_region, copy_provider=copy_provider,
+        start_window_minutes=b.start_window_minutes, completion_window_minutes=b.completion_window_minutes,
+        # Recovery points outlive a destroy, whatever deletion_protection says: they are what a restore needs.
+        force_destroy=False,
+    )
+
+
 def dns_props(c: WandbConfig) -> DnsProps:
     return DnsProps(
         domain_name=c.domain_name, zone_id=c.zone_id, subdomain=c.subdomain, extra_fqdns=tuple(c.extra_fqdn),
@@ -217,6 +269,7 @@ class InfraStack(WandbStack):
         self._cache()
         self._ingress_and_dns()
         self._private_link()
+        self._operations()
         self._outputs()
         self._adopt()
 
@@ -380,6 +433,33 @@ class InfraStack(WandbStack):
             deletion_protection=c.deletion_protection,
         ))
 
+    def _operations(self) -> None:
+        """``alarms`` and ``backup`` (issue 29): CloudWatch alarms into an SNS topic, AWS Backup of the database and
+        the file bucket. Both off by default; new construct ids ``alarms`` and ``backup``."""
+        c = self.config
+        self.alarms: Alarms | None = None
+        self.backup: Backup | None = None
+        if c.alarms is not None:
+            self.alarms = Alarms(self, "alarms", alarms_props(
+                c, kms_key_arn=self.key.key_arn,
+                database_instance_id=self.database.writer_identifier if isinstance(self.database, Database) else None,
+                redis_cache_cluster_ids=self.redis.cache_cluster_ids if self.redis is not None else (),
+                alb=((self.load_balancer.arn_suffix, self.load_balancer.target_group_arn_suffix)
+                     if self.load_balancer is not None else None),
+                queue_name=self.file_storage.queue_name if self.file_storage is not None else None,
+                autoscaling_groups=(tuple(self.cluster.node_group_autoscaling_group_names())
+                                    if isinstance(self.cluster, Cluster) else ()),
+            ))
+        if c.backup is not None:
+            copy_provider = (aws_provider(self, c.backup.copy_to_region, c.tags, alias="backup-copy")
+                             if c.backup.copy_to_region else None)
+            self.backup = Backup(self, "backup", backup_props(
+                c, kms_key_arn=self.key.key_arn,
+                database_cluster_arn=self.database.cluster_arn if isinstance(self.database, Database) else None,
+                bucket_arn=(self.file_storage.bucket_arn if self.file_storage is not None else None),
+                copy_provider=copy_provider,
+            ))
+
     def _adopt(self) -> None:
         """Import blocks (cdktf ``import_from``) plus carried immutable attributes for ``adoption``."""
         from cdktf import TerraformResource
@@ -443,6 +523,11 @@ class InfraStack(WandbStack):
             values["cloudtrail_bucket_name"] = self.audit_trail.log_bucket_name
         if self.ingress_security_group is not None:
             values["alb_security_group_id"] = self.ingress_security_group.security_group_id
+        if self.alarms is not None:
+            values["alarms_topic_arn"] = self.alarms.topic_arn
+        if self.backup is not None:
+            values["backup_vault_name"] = self.backup.vault_name
+            values["backup_plan_id"] = self.backup.plan_id
         if self.private_link is not None:
             values["private_link_service_name"] = self.private_link.service_name
             values["private_link_service_id"] = self.private_link.service_id

@@ -244,6 +244,11 @@ class Database(Construct):
         return self._cluster.arn
 
     @property
+    def writer_identifier(self) -> str:
+        """The writer instance (``DBInstanceIdentifier`` of its AWS/RDS metrics)."""
+        return self._writer.identifier
+
+    @property
     def master_user_secret_arn(self) -> str:
         """Our Secrets Manager secret holding the current ``{"username", "password"}``.
 

@@ -22,6 +22,7 @@ v8 bugs are fixed:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from constructs import Construct
@@ -55,6 +56,12 @@ class KeyProps:
     that can be decrypted. With ``existing_key_arn``, a key this construct created before is kept in AWS and forgotten
     by Terraform instead of destroyed (a ``removed`` block: ``prevent_destroy`` does not cover a resource taken out of
     the configuration). Default: True (as the database and the bucket with ``deletion_protection``)."""
+
+    cloudwatch_alarm_prefix: str | None = None
+    """Admit CloudWatch alarms named ``<prefix>*`` of this account (``kms:Decrypt``, ``kms:GenerateDataKey*``), so
+    they can notify an SNS topic encrypted with the key (``Alarms``; SNS Developer Guide, "Enable compatibility
+    between event sources from AWS services and encrypted topics"). Ignored with ``policy``. Default: None (no
+    statement)."""
 
     def __post_init__(self) -> None:
         if not 7 <= self.deletion_window_in_days <= 30:
@@ -122,6 +129,21 @@ class Key(Construct):
                 },
             },
         )
+        if props.policy is None and props.cloudwatch_alarm_prefix is not None:
+            doc = json.loads(policy)
+            doc["Statement"].append({
+                "Sid": "CloudWatchAlarms",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": ctx.account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:"
+                                                 f"{props.cloudwatch_alarm_prefix}*"},
+                },
+            })
+            policy = json.dumps(doc)
         self._key = aws.kms_key.KmsKey(
             self,
             "key",

@@ -110,6 +110,16 @@ class LoadBalancer(Construct):
         return self._tg.arn
 
     @property
+    def arn_suffix(self) -> str:
+        """``app/<name>/<id>``: the ``LoadBalancer`` dimension of AWS/ApplicationELB metrics."""
+        return self._lb.arn_suffix
+
+    @property
+    def target_group_arn_suffix(self) -> str:
+        """``targetgroup/<name>/<id>``: the ``TargetGroup`` dimension of AWS/ApplicationELB metrics."""
+        return self._tg.arn_suffix
+
+    @property
     def security_group_id(self) -> str:
         return self._sg.id
 

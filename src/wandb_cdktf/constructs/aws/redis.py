@@ -98,3 +98,10 @@ class Redis(Construct):
     @property
     def replication_group_id(self) -> str:
         return Token.as_string(self._group.id)
+
+    @property
+    def cache_cluster_ids(self) -> tuple[str, ...]:
+        """The nodes, as ElastiCache names a replication group's members (``<group>-001`` ...): the
+        ``CacheClusterId`` dimension of AWS/ElastiCache metrics."""
+        group = f"{self.props.namespace}-rep-group"
+        return tuple(f"{group}-{i:03d}" for i in range(1, self.props.num_cache_clusters + 1))
