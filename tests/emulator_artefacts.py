@@ -56,6 +56,10 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "backup:CreateBackupSelection/GetBackupSelection/DeleteBackupSelection": (
+        "moto 5 implements backup plans and vaults but not selections; the shim refuses an unknown plan and a "
+        "role that is not an IAM role ARN, as AWS Backup does."
+    ),
     "acm:DeleteCertificate in use": (
         "moto deletes a certificate a listener still uses; ACM refuses (ResourceInUseException)."
     ),

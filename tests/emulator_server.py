@@ -944,6 +944,49 @@ def _cloudtrail_bucket_policy() -> None:
     CloudTrailResponse.create_trail = create_trail  # type: ignore[method-assign]
 
 
+def _backup_selections() -> None:
+    """AWS Backup CreateBackupSelection / GetBackupSelection / DeleteBackupSelection (moto 5 has plans and vaults
+    only). A selection belongs to an existing plan (ResourceNotFoundException otherwise) and its IamRoleArn must be
+    an IAM role ARN (InvalidParameterValueException), as AWS Backup answers; the rest is stored as sent."""
+    import json
+    import re
+    import time as _time
+
+    from moto.backup.responses import BackupResponse
+    from moto.core.exceptions import JsonRESTError
+
+    selections: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def key(self: Any, selection_id: str) -> tuple[str, str, str]:
+        return (self.current_account, self._get_param("BackupPlanId"), selection_id)
+
+    def create_backup_selection(self: Any) -> str:
+        plan_id = self._get_param("BackupPlanId")
+        self.backup_backend.get_backup_plan(backup_plan_id=plan_id, version_id=None)  # refuses an unknown plan
+        selection = self._get_param("BackupSelection") or {}
+        if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/.+", selection.get("IamRoleArn", "")):
+            raise JsonRESTError("InvalidParameterValueException", "IamRoleArn must be the ARN of an IAM role")
+        selection_id = str(uuid.uuid4())
+        created = _time.time()
+        selections[key(self, selection_id)] = {"BackupSelection": selection, "SelectionId": selection_id,
+                                               "BackupPlanId": plan_id, "CreationDate": created}
+        return json.dumps({"SelectionId": selection_id, "BackupPlanId": plan_id, "CreationDate": created})
+
+    def get_backup_selection(self: Any) -> str:
+        found = selections.get(key(self, self._get_param("SelectionId")))
+        if found is None:
+            raise JsonRESTError("ResourceNotFoundException", "Backup selection not found")
+        return json.dumps(found)
+
+    def delete_backup_selection(self: Any) -> str:
+        selections.pop(key(self, self._get_param("SelectionId")), None)
+        return "{}"
+
+    BackupResponse.create_backup_selection = create_backup_selection  # type: ignore[attr-defined]
+    BackupResponse.get_backup_selection = get_backup_selection  # type: ignore[attr-defined]
+    BackupResponse.delete_backup_selection = delete_backup_selection  # type: ignore[attr-defined]
+
+
 def _json_targets_by_service_shape_name() -> None:
     """Route a JSON-protocol request whose ``X-Amz-Target`` names the service by its Smithy shape name only.
 
@@ -1096,6 +1139,7 @@ def install_shims() -> None:
     _logs_associate_kms_key()
     _route53_zone_ids()
     _cloudtrail_bucket_policy()
+    _backup_selections()
 
 
 def main(argv: list[str] | None = None) -> None:

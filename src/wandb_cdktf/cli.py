@@ -117,6 +117,31 @@ def silence_node_banner() -> None:
     majors = ",".join(str(v) for v in range(14, 41))
     for kind in ("END_OF_LIFE", "DEPRECATED", "UNTESTED"):
         os.environ.setdefault(f"JSII_SILENCE_WARNING_{kind}_NODE_VERSION", majors)
+    _silence_cdktf_deprecation()
+
+
+# cdktf 0.21.0, its final release (the project is archived), calls util.isArray in TerraformOutput
+# (lib/terraform-output.js), which Node 22 deprecates at run time: every synthesis with an output printed
+# "[DEP0044] DeprecationWarning: The `util.isArray` API is deprecated". Nothing a user can act on. Only that one
+# warning is silenced, and only on a Node that has --disable-warning (20.11+, 21.3+), which refuses it otherwise.
+_CDKTF_DEPRECATION = "--disable-warning=DEP0044"
+
+
+def _silence_cdktf_deprecation() -> None:
+    options = os.environ.get("NODE_OPTIONS", "")
+    node = shutil.which(os.environ.get("JSII_NODE") or "node")
+    if _CDKTF_DEPRECATION in options or node is None:
+        return
+    import re
+    import subprocess
+
+    try:
+        version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return
+    found = re.match(r"v(\d+)\.(\d+)", version.strip())
+    if found and ((20, 11) <= (int(found[1]), int(found[2])) < (21, 0) or (int(found[1]), int(found[2])) >= (21, 3)):
+        os.environ["NODE_OPTIONS"] = f"{options} {_CDKTF_DEPRECATION}".strip()
 
 
 def _license_notice(config_path: str | None) -> None:

@@ -242,7 +242,7 @@ def backup_props(c: WandbConfig, *, kms_key_arn: str, database_cluster_arn: str 
         copy_region=b.copy_to_region, copy_provider=copy_provider,
         start_window_minutes=b.start_window_minutes, completion_window_minutes=b.completion_window_minutes,
         # Recovery points outlive a destroy, whatever deletion_protection says: they are what a restore needs.
-        force_destroy=False,
+        force_destroy=False, key_administrator_arn=c.kms_key_policy_administrator_arn,
     )
 
 

@@ -155,13 +155,13 @@ class Alarms(Construct):
             self._metric("queue-oldest-message", "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": p.queue_name},
                          "Maximum", "GreaterThanThreshold", t.queue_oldest_message_seconds,
                          "W&B is not consuming the file-storage bucket's events", missing="notBreaching")
-        for i, (group, maximum) in enumerate(p.autoscaling_groups, start=1):
+        for i, (group, maximum) in enumerate(p.autoscaling_groups):  # i as the cluster's node-group-<i>
             self._metric(f"node-group-{i}-at-max", "AWS/AutoScaling", "GroupDesiredCapacity",
                          {"AutoScalingGroupName": group}, "Maximum", "GreaterThanOrEqualToThreshold", maximum,
                          f"EKS node group {i} is at its maximum size ({maximum}): W&B cannot scale out",
                          periods=t.node_group_full_periods)
             if p.enable_group_metrics:
-                DataResource(self, f"node-group-{i}-metrics", triggers_replace=[group], provisioners=[LocalExecProvisioner(
+                DataResource(self, f"node-group-{i}-metrics", triggers_replace={"group": group}, provisioners=[LocalExecProvisioner(
                     type="local-exec", command=enable_metrics_command(p.region, group))])
 
     def _metric(self, name: str, namespace: str, metric: str, dimensions: dict[str, str], statistic: str,

@@ -82,6 +82,8 @@ class BackupProps:
     """Default: 480."""
     force_destroy: bool = False
     """Let ``terraform destroy`` delete the vault's recovery points. Default: False."""
+    key_administrator_arn: str | None = None
+    """Principal with ``kms:*`` on the copy vault's key. Default: None (the caller running Terraform)."""
 
     def __post_init__(self) -> None:
         if self.database_cluster_arn is None and self.bucket_arn is None:
@@ -115,7 +117,8 @@ class Backup(Construct):
                 self, "copy-key", provider=p.copy_provider, description=f"W&B {ns}: AWS Backup copies ({p.copy_region})",
                 key_usage="ENCRYPT_DECRYPT", enable_key_rotation=True, deletion_window_in_days=30,
                 policy=policy_document(
-                    {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": ctx.admin_arn}, "Action": "kms:*",
+                    {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": p.key_administrator_arn or ctx.admin_arn},
+                     "Action": "kms:*",
                      "Resource": "*"},
                     {"Sid": "AccountUse", "Effect": "Allow", "Principal": {"AWS": root},
                      "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
