@@ -17,6 +17,7 @@ from pydantic import BaseModel  # noqa: E402
 from wandb_cdktf.config import WandbConfig  # noqa: E402
 from wandb_cdktf.config.legacy import LEGACY_VARIABLES  # noqa: E402
 from wandb_cdktf.config.model import CloudTrailConfig, LogLifecycle  # noqa: E402
+from wandb_cdktf.config.operations import AlarmsConfig, AlarmThresholds, BackupConfig, BackupRule, VaultLock  # noqa: E402
 from wandb_cdktf.config.s3_compatible import S3CompatibleBucketConfig  # noqa: E402
 from wandb_cdktf.config.v8 import V8_VARIABLES, V8_VERSION, _hcl  # noqa: E402
 
@@ -85,6 +86,19 @@ def render() -> str:
         "|---|---|",
         *_rows(CloudTrailConfig, "cloudtrail."),
         *_rows(LogLifecycle, "cloudtrail.log_lifecycle."),
+        "",
+        "## `alarms` and `backup`: run it like production",
+        "",
+        "CloudWatch alarms into an encrypted SNS topic, and AWS Backup of the database and the file bucket; both off",
+        "by default, `{}` takes every default (docs/backup-and-alarms.md, with the restore path).",
+        "",
+        "| option | description and default |",
+        "|---|---|",
+        *_rows(AlarmsConfig, "alarms."),
+        *_rows(AlarmThresholds, "alarms.thresholds."),
+        *_rows(BackupConfig, "backup."),
+        *_rows(BackupRule, "backup.rules[]."),
+        *_rows(VaultLock, "backup.vault_lock."),
         "",
         f"## terraform-aws-wandb v{V8_VERSION} variables",
         "",

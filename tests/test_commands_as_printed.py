@@ -126,6 +126,8 @@ def _documented() -> list[tuple[str, str, list[str]]]:
             continue
         for lineno, line in enumerate(path.read_text().splitlines(), 1):
             for m in _COMMAND.finditer(line.replace("\\", " ")):
+                if "refused" in line[m.end():m.end() + 30]:
+                    continue  # shown as what cdktf refuses ("`cdktf deploy <ns>-operator` alone is refused")
                 words = m.group(2).split()
                 if any(w in ("<stack>",) or "<cloud>" in w for w in words):
                     continue  # a pattern, not a command
@@ -135,7 +137,7 @@ def _documented() -> list[tuple[str, str, list[str]]]:
 
 def test_documented_commands_are_found():
     where = {w.split(":")[0] for w, _, _ in _documented()}
-    assert {"README.md", "docs/byob.md"} <= where, where
+    assert {"docs/deploy.md", "docs/operate.md", "docs/byob.md"} <= where, where
 
 
 def test_documented_commands_are_accepted(run_cdktf, examples):

@@ -136,3 +136,22 @@ def test_own_tags_cover_every_example():
                     if isinstance(body.get("tags"), dict):
                         most = max(most, len(set(body["tags"]) - {"managed-by"}) + 1)
     assert 1 < most <= OWN_TAGS_MAX
+
+
+def test_readme_diagram_command_as_written():
+    """The README's "What it deploys" command, run as shown (from the repository root)."""
+    import os
+    import subprocess
+    import sys
+
+    readme = (REPO / "README.md").read_text()
+    command = next(line for block in readme.split("```bash")[1:] for line in block.split("```", 1)[0].splitlines()
+                   if "wandb-cdktf diagram" in line)
+    assert command.startswith("WANDB_CDKTF_CONFIG=examples/standard-public-dns.yaml .venv/bin/wandb-cdktf diagram")
+    venv_bin = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WANDB_CDKTF_", "CDKTF_OUTDIR"))}
+    # `.venv/bin/` is this clone's virtualenv; a test run from another environment points it at its own.
+    proc = subprocess.run(["bash", "-c", command.replace(".venv/bin/", f"{venv_bin}/")], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == _diagram("standard-public-dns.yaml")

@@ -1,6 +1,6 @@
 """Issue 29 items 2 and 3: the ``alarms`` and ``backup`` sections (config validation and synthesized JSON).
 
-Each test names the AWS rule it encodes. The emulator scenario is in tests/test_emulator_operations.py.
+Each test names the AWS rule it encodes. The emulator scenario is in tests/test_operations_emulator.py.
 """
 
 from __future__ import annotations
@@ -285,3 +285,26 @@ def test_operations_need_the_platform(section):
     err = _err({"namespace": "wandb", "create_platform": False, section: {},
                 "launch": {"aws": {"principal_arn": "arn:aws:iam::123456789012:role/agent"}}})
     assert err.option == section and "create_platform: true" in err.message
+
+
+# --- construct props (the library's edge) ------------------------------------------------------
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({}, "nothing to back up"),
+    ({"bucket_arn": "arn:aws:s3:::b", "copy_region": "us-east-1"}, "copy_provider go together"),
+    ({"bucket_arn": "arn:aws:s3:::b", "start_window_minutes": 59}, "StartWindowMinutes"),
+])
+def test_backup_props_refuse_what_aws_backup_refuses(kwargs, fragment):
+    from wandb_cdktf.constructs.aws.backup import BackupProps
+
+    with pytest.raises(ValueError, match=fragment):
+        BackupProps(namespace="wbtest", kms_key_arn="arn:aws:kms:us-west-2:123456789012:key/x", **kwargs)
+
+
+def test_vault_lock_props_cooling_off():
+    """AWS Backup Vault Lock: a 72-hour cooling-off period, so ChangeableForDays must be 3 or greater."""
+    from wandb_cdktf.constructs.aws.backup import VaultLockProps
+
+    with pytest.raises(ValueError, match="72-hour"):
+        VaultLockProps(min_retention_days=7, changeable_for_days=2)
+    assert VaultLockProps(min_retention_days=7, changeable_for_days=3).changeable_for_days == 3

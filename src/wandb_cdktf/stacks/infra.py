@@ -7,6 +7,8 @@ address. Construct ids below are a public contract: renaming one destroys and
 recreates real resources (tests/test_migration.py guards them).
 
 - ``cloudtrail`` adds the S3 audit trail of the file bucket (either shape);
+- ``alarms`` adds CloudWatch alarms into an encrypted SNS topic, ``backup`` an AWS Backup vault and plan for the
+  database and the file bucket (either shape; construct ids ``alarms`` and ``backup``);
 - pre-operator adds the Terraform-managed ALB and its Route53 alias records;
 - post-operator adds EFS for Weave, Secrets Manager entries, the frontend security group
   of the controller-made ALB and IRSA roles for the aws-load-balancer-controller,

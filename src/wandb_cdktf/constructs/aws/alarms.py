@@ -25,7 +25,6 @@ compatibility between event sources from AWS services and encrypted topics"): ``
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,7 +171,7 @@ class Alarms(Construct):
             namespace=namespace, metric_name=metric, dimensions=dimensions, statistic=statistic,
             comparison_operator=comparison, threshold=threshold, period=PERIOD_SECONDS,
             evaluation_periods=periods, datapoints_to_alarm=periods, treat_missing_data=missing,
-            **self._actions())
+            alarm_actions=[self._topic.arn], ok_actions=[self._topic.arn])
 
     def _alb_5xx(self, alb: str, percent: float) -> None:
         q = aws.cloudwatch_metric_alarm
@@ -194,10 +193,7 @@ class Alarms(Construct):
                 metric("elb", "HTTPCode_ELB_5XX_Count"), metric("target", "HTTPCode_Target_5XX_Count"),
                 metric("requests", "RequestCount"),
             ],
-            **self._actions())
-
-    def _actions(self) -> dict[str, Sequence[str]]:
-        return {"alarm_actions": [self._topic.arn], "ok_actions": [self._topic.arn]}
+            alarm_actions=[self._topic.arn], ok_actions=[self._topic.arn])
 
     @property
     def topic_arn(self) -> str:
