@@ -227,14 +227,14 @@ def test_raising_the_minimum_above_the_live_desired_size_stops_the_plan(synth):
 def test_addon_drift_is_documented_where_the_lookup_is_most_recent(synth):
     """terraform-aws-wandb v8 modules/app_eks/add-ons.tf documents "Plan drift: addon versions may change between
     plans when AWS publishes new builds" for its most_recent lookups; ours resolve the same way (the provider's
-    findAddonVersionByTwoPartKey returns the newest listed), so README says so, with the pins that stop it."""
+    findAddonVersionByTwoPartKey returns the newest listed), so docs/operate.md says so, with the pins that stop it."""
     from _security_support import REPO
 
     doc = synth(make_config()).stack(STACK)
     lookups = doc["data"]["aws_eks_addon_version"].values()
     assert lookups and all(lookup["most_recent"] is True for lookup in lookups)
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("**Add-on drift**", 1)[1].split("\n\n", 1)[0]
+    operate = (REPO / "docs" / "operate.md").read_text()
+    section = operate.split("**Add-on drift**", 1)[1].split("\n\n", 1)[0]
     assert "most_recent" in section and "eks_addon_*_version" in section and "updates that add-on in place" in section
 
 
