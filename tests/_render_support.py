@@ -3,7 +3,8 @@
 - :func:`helm_binary`: Helm v3.17.2 ($WANDB_CDKTF_HELM, else <repo>/.helm/helm; missing: scripts/install-helm.sh
   is run once per test run, under a lock).
 - :func:`chart_archive`: a chart package from $WANDB_CDKTF_CHARTS, else ../shared/charts (index.md there),
-  sha256-checked against its SHA256SUMS; missing: skip with the reason (CI=true: fail). Never copied here.
+  sha256-checked against its SHA256SUMS, else ``helm pull`` from the chart's repository into the git-ignored
+  .helm/charts; none: skip with the reason (CI=true: fail). Never copied here.
 - :func:`evaluate_releases`: each ``helm_release`` of a synthesized stack with its ``values``/``set`` evaluated by
   Terraform itself (``terraform apply`` of a resource-less root module), after a documented substitution: a
   cross-stack reference becomes a sample of the infra output it reads (:func:`sample_for`), ``var.X`` a sample
@@ -33,8 +34,8 @@ from typing import Any
 
 import yaml
 
-from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file, wait_for_install
-from wandb_cdktf.config import WandbConfig, load_config
+from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file, synth_mapping, wait_for_install
+from wandb_cdktf.config import WandbConfig, config_from_mapping, load_config
 
 HELM_ENV = "WANDB_CDKTF_HELM"
 CHARTS_ENV = "WANDB_CDKTF_CHARTS"
@@ -88,12 +89,55 @@ def _sums(directory: Path) -> dict[str, str]:
             (line.split(None, 1) for line in sums.read_text().splitlines() if line.strip())}
 
 
+CHART_REPOSITORIES = {
+    "operator": "https://charts.wandb.ai", "operator-wandb": "https://charts.wandb.ai",
+    "launch-agent": "https://charts.wandb.ai", "aws-load-balancer-controller": "https://aws.github.io/eks-charts",
+    "external-dns": "https://kubernetes-sigs.github.io/external-dns/",
+    "cluster-autoscaler": "https://kubernetes.github.io/autoscaler",
+}
+"""Where each chart is published (../shared/charts/index.md), for ``helm pull`` when no cache holds it."""
+PULLED_CHARTS = REPO / ".helm" / "charts"
+"""Charts ``helm pull`` fetched (git-ignored with .helm/), reused by later runs."""
+PULL_TIMEOUT = 60
+
+
+def _pull(name: str, version: str) -> tuple[Path | None, str]:
+    """(the chart pulled into :data:`PULLED_CHARTS`, or None; why not)."""
+    path = PULLED_CHARTS / f"{name}-{version}.tgz"
+    if path.is_file():
+        return path, ""
+    url = CHART_REPOSITORIES.get(name)
+    if url is None:
+        return None, "no chart repository known for it"
+    PULLED_CHARTS.mkdir(parents=True, exist_ok=True)
+    with file_lock(PULLED_CHARTS / ".pull.lock"), tempfile.TemporaryDirectory(prefix="helm-pull-") as tmp:
+        if path.is_file():
+            return path, ""
+        env = {**os.environ, "HOME": tmp, "HELM_CACHE_HOME": f"{tmp}/cache", "HELM_CONFIG_HOME": f"{tmp}/config",
+               "HELM_DATA_HOME": f"{tmp}/data"}
+        args = [helm_binary(), "pull", name, "--repo", url, "--version", version, "--destination", f"{tmp}/out"]
+        try:
+            proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=PULL_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None, f"helm pull from {url} timed out after {PULL_TIMEOUT}s"
+        got = Path(tmp, "out", path.name)
+        if proc.returncode != 0 or not got.is_file():
+            return None, f"helm pull from {url} failed: {(proc.stderr or proc.stdout).strip()[-300:]}"
+        shutil.move(got, path.with_suffix(".part"))
+        os.replace(path.with_suffix(".part"), path)
+    return path, ""
+
+
 def chart_archive(name: str, version: str) -> Path:
-    """``<name>-<version>.tgz`` from the chart cache, sha256-checked; else skip (CI=true: fail)."""
+    """``<name>-<version>.tgz`` from the chart cache, sha256-checked; else ``helm pull`` from the chart's
+    repository into :data:`PULLED_CHARTS`; else skip with the reason (CI=true: fail)."""
     directory = charts_dir()
     path = directory / f"{name}-{version}.tgz" if directory else None
     if path is None or not path.is_file():
-        skip_or_fail(f"{name} {version} not in ${CHARTS_ENV} or ../shared/charts (see docs/rendering.md)")
+        path, why = _pull(name, version)
+        if path is None:
+            skip_or_fail(f"{name} {version} not in ${CHARTS_ENV} or ../shared/charts, and {why} "
+                         "(see docs/rendering.md)")
     assert path is not None
     expected = _sums(path.parent).get(path.name)
     if expected is not None:
@@ -531,6 +575,35 @@ for _path in sorted((REPO / "examples").glob("*.yaml")):
     if (yaml.safe_load(_path.read_text()) or {}).get("deployment") == "post-operator":
         CONFIGS[_path.stem] = _path
 
+HIDDEN_LABEL = "security:"
+SAMPLE_ENV = {"WBTEST_STORE_KEY": "sample-store-key", "WBTEST_STORE_SECRET": "sample-store-secret"}
+"""The environment the security gate's file-stores configuration reads its store credentials from at synth time."""
+
+
+def _hidden_configs() -> dict[str, dict[str, Any]]:
+    """The security gate's hidden-configuration corpus (tests/_security_support.py: ``_platform_configs()`` and
+    the secret scan's ``FILE_STORES_CONFIG``) that has an ``<ns>-operator`` stack (post-operator), except the one
+    equal to the embedded default (rendered as ``default``)."""
+    from _security_support import FILE_STORES_CONFIG, _platform_configs
+
+    default = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    corpus = {**_platform_configs(), "file-stores": FILE_STORES_CONFIG}
+    return {f"{HIDDEN_LABEL}{label}": data for label, data in corpus.items()
+            if data != default and config_from_mapping(copy.deepcopy(data), source=label).deployment == "post-operator"}
+
+
+HIDDEN_CONFIGS = _hidden_configs()
+
+
+def config_source(name: str) -> Path | dict[str, Any]:
+    """The file (:data:`CONFIGS`) or mapping (:data:`HIDDEN_CONFIGS`) called ``name``."""
+    return CONFIGS.get(name) or HIDDEN_CONFIGS[name]
+
+
+def load(name: str) -> WandbConfig:
+    source = config_source(name)
+    return load_config(source) if isinstance(source, Path) else config_from_mapping(copy.deepcopy(source), source=name)
+
 
 @dataclass
 class Rendered:
@@ -564,10 +637,24 @@ class Rendered:
         return resolve_env(self.deployment_of(component), component, [*self.wandb, *self.secrets])
 
 
-def render_config(name: str, path: Path, variables: dict[str, str] | None = None,
+def render_config(name: str, path: Path | dict[str, Any], variables: dict[str, str] | None = None,
                   secrets: dict[str, str] | None = None) -> Rendered:
-    config = load_config(path)
-    synth = synth_file(path)
+    """``path``: a configuration file, or a mapping (:data:`HIDDEN_CONFIGS`, synthesized with :data:`SAMPLE_ENV`)."""
+    if isinstance(path, dict):
+        saved = {k: os.environ.get(k) for k in SAMPLE_ENV}
+        os.environ.update(SAMPLE_ENV)
+        try:
+            config = config_from_mapping(copy.deepcopy(path), source=name)
+            synth = synth_mapping(path, source=name)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    else:
+        config = load_config(path)
+        synth = synth_file(path)
     [stack_id] = [s for s in synth.stacks if s.endswith("-operator")]
     releases, own_secrets = evaluate_stack(find_terraform(), synth.stacks, stack_id, synth.stack_dir(stack_id),
                                            variables=variables, secrets=secrets)

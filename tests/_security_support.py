@@ -67,6 +67,27 @@ def _platform_configs() -> dict[str, dict[str, Any]]:
     }
 
 
+# Synthesized by the secret scan (tests/test_secret_scan.py) beside scan_configs(), and rendered by
+# tests/test_render_operator.py: a self-managed instance with team-level file stores: their credentials come from
+# environment variables at synth time and must reach Terraform only as a sensitive variable (this config once
+# leaked them into Helm values).
+FILE_STORES_CONFIG = {
+    "namespace": "wbfiles",
+    "domain_name": "example.com",
+    "zone_id": "Z0123456789EXAMPLE00",
+    "allowed_inbound_cidr": ["0.0.0.0/0"],
+    "allowed_inbound_ipv6_cidr": [],
+    "eks_cluster_version": "1.32",
+    "byob": {
+        "deployment_type": "self-managed",
+        "file_stores": [{
+            "type": "s3", "bucket": "other-team-bucket", "region": "us-east-1",
+            "access_key_id_env": "WBTEST_STORE_KEY", "secret_access_key_env": "WBTEST_STORE_SECRET",
+        }],
+    },
+}
+
+
 EXAMPLE_LABEL = "example:"
 
 

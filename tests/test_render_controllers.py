@@ -19,15 +19,15 @@ import pytest
 
 import _render_support as r
 from _support import make_config
-from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
+from wandb_cdktf.config import ConfigError, config_from_mapping
 from wandb_cdktf.config import autoscaler as ca
 
 pytestmark = pytest.mark.slow
 
-NAMES = sorted(r.CONFIGS)
-AUTOSCALED = [n for n in NAMES if load_config(r.CONFIGS[n]).external_eks_cluster_name is None]
+NAMES = sorted(r.CONFIGS) + sorted(r.HIDDEN_CONFIGS)
+AUTOSCALED = [n for n in NAMES if r.load(n).external_eks_cluster_name is None]
 """Configurations that build the cluster (and so its autoscaler, constructs.aws.cluster_autoscaler)."""
-EXTERNAL_DNS = [n for n in NAMES if load_config(r.CONFIGS[n]).external_dns]
+EXTERNAL_DNS = [n for n in NAMES if r.load(n).external_dns]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def rendered() -> Callable[[str], r.Rendered]:
 
     def get(name: str) -> r.Rendered:
         if name not in cache:
-            cache[name] = r.render_config(name, r.CONFIGS[name])
+            cache[name] = r.render_config(name, r.config_source(name))
         return cache[name]
 
     return get

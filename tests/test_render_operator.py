@@ -1,5 +1,5 @@
-"""``<ns>-operator`` through the real Helm and W&B's real charts, for the default and every post-operator example
-(issue 26; docs/rendering.md).
+"""``<ns>-operator`` through the real Helm and W&B's real charts, for the default, every post-operator example and
+the security gate's hidden post-operator configurations (issue 26; docs/rendering.md).
 
 Each configuration is synthesized, every ``helm_release``'s arguments are evaluated by Terraform with sample inputs
 (tests/_render_support.py), each chart is rendered at its pinned version with ``--kube-version`` = the cluster
@@ -20,7 +20,7 @@ import _render_support as r
 
 pytestmark = pytest.mark.slow
 
-NAMES = sorted(r.CONFIGS)
+NAMES = sorted(r.CONFIGS) + sorted(r.HIDDEN_CONFIGS)
 # operator-wandb 0.43.8 values.yaml: `app`, `console`, `parquet` and `weave` are installed by default (each a
 # wandb-base alias, Chart.yaml); the container is named after the alias (charts/wandb-base _containers.tpl).
 COMPONENTS = ("app", "console", "parquet", "weave")
@@ -32,7 +32,7 @@ def rendered() -> Callable[[str], r.Rendered]:
 
     def get(name: str) -> r.Rendered:
         if name not in cache:
-            cache[name] = r.render_config(name, r.CONFIGS[name])
+            cache[name] = r.render_config(name, r.config_source(name))
         return cache[name]
 
     return get
@@ -42,6 +42,13 @@ def test_configurations_cover_every_post_operator_example() -> None:
     """The issue asks for the default and each example: a new post-operator example is picked up by itself."""
     assert {"default", "standard-public-dns", "minio-platform", "external-bucket"} <= set(NAMES)
     assert len(NAMES) >= 9
+
+
+def test_configurations_cover_the_security_gates_operator_stacks() -> None:
+    """Issue 26 item 1: the security gate's hidden configurations with an `<ns>-operator` stack are rendered too
+    (its `default` is the embedded default, rendered once as `default`; its pre-operator shapes have no such stack)."""
+    assert set(r.HIDDEN_CONFIGS) == {"security:byo-vpc", "security:file-stores"}
+    assert set(r.HIDDEN_CONFIGS) <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)

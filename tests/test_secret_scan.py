@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from _security_support import REPO, scan_configs
+from _security_support import FILE_STORES_CONFIG, REPO, scan_configs
 from wandb_cdktf.config import ConfigError, config_from_mapping, load_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.long]  # one fixture synthesizes and scans every configuration
@@ -57,23 +57,7 @@ SECRET_PATTERNS = {
     ),
 }
 
-# A self-managed instance with team-level file stores: their credentials come from environment variables at
-# synth time and must reach Terraform only as a sensitive variable (this config once leaked them into Helm values).
-FILE_STORES_CONFIG = {
-    "namespace": "wbfiles",
-    "domain_name": "example.com",
-    "zone_id": "Z0123456789EXAMPLE00",
-    "allowed_inbound_cidr": ["0.0.0.0/0"],
-    "allowed_inbound_ipv6_cidr": [],
-    "eks_cluster_version": "1.32",
-    "byob": {
-        "deployment_type": "self-managed",
-        "file_stores": [{
-            "type": "s3", "bucket": "other-team-bucket", "region": "us-east-1",
-            "access_key_id_env": "WBTEST_STORE_KEY", "secret_access_key_env": "WBTEST_STORE_SECRET",
-        }],
-    },
-}
+# FILE_STORES_CONFIG (tests/_security_support.py): team-level file stores whose credentials come from the environment.
 _DRIVER = r"""
 import json, os, sys
 from wandb_cdktf.cli import main
