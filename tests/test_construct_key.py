@@ -147,6 +147,22 @@ def test_custom_alias_window_rotation_and_administrator(stacks):
     assert at(doc, "aws_kms_alias", "key/alias")["name"] == "alias/my-key"
 
 
+def test_a_named_administrator_keeps_the_recorded_one_beside_it(stacks):
+    """KMS's lockout safety check (CreateKey / PutKeyPolicy, KMS API reference: "the key policy must allow the
+    principal that is making the request to make a subsequent PutKeyPolicy request") refuses a policy that names
+    only another administrator than the caller; the account root has no PutKeyPolicy here. So a named
+    administrator comes with the recorded deployment administrator (terraform_data.deployment-admin), and the
+    documented handover (docs/deploy.md: name the new one, replace the record as the new one, drop the setting)
+    has a principal allowed to PutKeyPolicy at every step. Without a named one, only the record administers."""
+    named = statements(at(stacks["custom"], "aws_kms_key", "key/key"))
+    assert named["Internal"]["Principal"]["AWS"] == ROLE_ARN
+    assert named["RecordedAdministrator"]["Principal"]["AWS"] == "${terraform_data.deployment-admin.input.arn}"
+    assert named["RecordedAdministrator"]["Action"] == "kms:*"
+    default = statements(at(stacks["default"], "aws_kms_key", "key/key"))
+    assert default["Internal"]["Principal"]["AWS"] == "${terraform_data.deployment-admin.input.arn}"
+    assert "RecordedAdministrator" not in default
+
+
 def test_policy_override_replaces_ours(stacks):
     key = at(stacks["own-policy"], "aws_kms_key", "key/key")
     assert json.loads(key["policy"]) == json.loads(CUSTOM_POLICY)

@@ -77,8 +77,7 @@ class AuditTrail(Construct):
             key_usage="ENCRYPT_DECRYPT", enable_key_rotation=True,
             deletion_window_in_days=p.key_deletion_window_in_days,
             policy=policy_document(
-                {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": p.administrator_arn or ctx.admin_arn},
-                 "Action": "kms:*", "Resource": "*"},
+                *ctx.key_administrator_statements(p.administrator_arn),
                 # Readers of the logs: any principal of the account that IAM allows kms:Decrypt.
                 {"Sid": "AccountRead", "Effect": "Allow", "Principal": {"AWS": root},
                  "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"], "Resource": "*"},

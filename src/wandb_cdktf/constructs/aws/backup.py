@@ -117,9 +117,7 @@ class Backup(Construct):
                 self, "copy-key", provider=p.copy_provider, description=f"W&B {ns}: AWS Backup copies ({p.copy_region})",
                 key_usage="ENCRYPT_DECRYPT", enable_key_rotation=True, deletion_window_in_days=30,
                 policy=policy_document(
-                    {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": p.key_administrator_arn or ctx.admin_arn},
-                     "Action": "kms:*",
-                     "Resource": "*"},
+                    *ctx.key_administrator_statements(p.key_administrator_arn),
                     {"Sid": "AccountUse", "Effect": "Allow", "Principal": {"AWS": root},
                      "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                                 "kms:Describe*", "kms:RevokeGrant"], "Resource": "*"},

@@ -7,7 +7,7 @@ can ask for them without duplicating ``data.aws_caller_identity`` blocks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from cdktf import DataResource, Fn, TerraformStack, Token
 from constructs import Construct
@@ -52,6 +52,24 @@ class AccountContext:
             admin = DataResource(self._stack, "deployment-admin", input={"arn": self.caller_arn},
                                  lifecycle={"ignore_changes": ["input"]})
         return Token.as_string(Fn.lookup_nested(cast(DataResource, admin).input, ["arn"]))
+
+    def key_administrator_statements(self, explicit_arn: str | None) -> list[dict[str, Any]]:
+        """The ``kms:*`` statements of a key policy: the recorded :attr:`admin_arn` (``Internal``), and, when a
+        configuration names an administrator (``kms_key_policy_administrator_arn``), that principal as
+        ``Internal`` with the recorded one kept beside it (``RecordedAdministrator``).
+
+        KMS refuses a CreateKey/PutKeyPolicy whose policy would not let the caller call PutKeyPolicy again (the
+        lockout safety check, KMS API reference), and only the recorded administrator runs a later apply that
+        changes the policy (the account root has no PutKeyPolicy here). With both named, a deployer may name
+        someone else on the first apply, and administration is handed over in three applies: the old
+        administrator names the new one, the new one runs ``-replace=terraform_data.deployment-admin``, then
+        the setting is dropped (docs/deploy.md)."""
+        def statement(sid: str, principal: str) -> dict[str, Any]:
+            return {"Sid": sid, "Effect": "Allow", "Principal": {"AWS": principal}, "Action": "kms:*", "Resource": "*"}
+
+        if explicit_arn is None:
+            return [statement("Internal", self.admin_arn)]
+        return [statement("Internal", explicit_arn), statement("RecordedAdministrator", self.admin_arn)]
 
 
 def account_context(scope: Construct) -> AccountContext:

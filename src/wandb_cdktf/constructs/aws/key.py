@@ -82,12 +82,11 @@ class Key(Construct):
             return
         ctx = account_context(self)
         root = f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
-        admin = props.administrator_arn or ctx.admin_arn
         autoscaling = (
             f"arn:{ctx.partition}:iam::{ctx.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
         )
         policy = props.policy or policy_document(
-            {"Sid": "Internal", "Effect": "Allow", "Principal": {"AWS": admin}, "Action": "kms:*", "Resource": "*"},
+            *ctx.key_administrator_statements(props.administrator_arn),
             {
                 "Sid": "AccountUse",
                 "Effect": "Allow",
