@@ -215,3 +215,16 @@ def test_pinned_chart_is_the_resource_spec_chart(synth):
     public = _cr(synth(make_config(operator_wandb_chart_version="0.43.8")).stack("wbtest-operator"))["values"][0]
     assert '"chart" = {"url" = "https://charts.wandb.ai", "name" = "operator-wandb", "version" = "0.43.8"}' in public
     assert '"chart" = ' not in _cr(synth(make_config()).stack("wbtest-operator"))["values"][0]
+
+
+def test_chart_redis_on_a_shared_cluster_names_the_default_storage_class_it_needs():
+    """Without ElastiCache or an external Redis, post-operator installs the chart's Redis, whose 8 GiB volume
+    claim names no StorageClass (operator-wandb's redis subchart), so Kubernetes binds it through the cluster's
+    default StorageClass; on an existing cluster this deployment creates none (item 6), so the warning says the
+    cluster must have one, or the claim stays Pending."""
+    shared = config_from_mapping(_shared_cluster_config(create_elasticache=False))
+    (warning,) = [w for w in shared.warnings() if w.startswith("create_elasticache: ")]
+    assert "external_eks_cluster_name" in warning and "default one" in warning
+    own = config_from_mapping(make_config(create_elasticache=False))
+    (warning,) = [w for w in own.warnings() if w.startswith("create_elasticache: ")]
+    assert "external_eks_cluster_name" not in warning

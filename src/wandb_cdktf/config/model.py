@@ -829,9 +829,12 @@ class WandbConfig(StrictModel):
             out.append(("external_redis_params", "has no tls: true, so W&B talks to Redis in clear text (the "
                         "ElastiCache created here requires TLS); add tls: true if the server offers TLS"))
         if self.create_platform and self.deployment == "post-operator" and not (self.elasticache_enabled or self.use_external_redis):
+            shared = ("; on an existing cluster (external_eks_cluster_name) this deployment creates no StorageClass, "
+                      "so the cluster needs a default one or the Redis volume claim stays Pending"
+                      if self.external_eks_cluster_name else "")
             out.append(("create_elasticache", "is false and no use_external_redis: W&B gets the operator-wandb chart's "
                         "in-cluster Redis (one pod, no AUTH, its data on an 8 GiB volume of the default StorageClass); "
-                        "W&B's operator guide asks for ElastiCache or another managed Redis 7 in production"))
+                        "W&B's operator guide asks for ElastiCache or another managed Redis 7 in production" + shared))
         if self.create_platform and self.deployment == "post-operator" and "wandb_version" in self.model_fields_set:
             out.append(("wandb_version", "is the pre-operator wandb/local image tag and does nothing post-operator, where "
                         "the W&B operator follows W&B's release channel: pin operator_wandb_chart_version and the image "
