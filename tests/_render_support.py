@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -666,6 +667,18 @@ def render_config(name: str, path: Path | dict[str, Any], variables: dict[str, s
                           releases["wandb"].namespace, kube, [values])
     samples = infra_samples(synth.stacks)[stack_id.removesuffix("-operator") + "-infra"]
     return Rendered(name, config, synth, stack_id, releases, objects, wandb, cr, samples, own_secrets)
+
+
+def render_cache() -> Callable[[str], Rendered]:
+    """name -> its :class:`Rendered`, each configuration rendered once for the holder (a module fixture)."""
+    cache: dict[str, Rendered] = {}
+
+    def get(name: str) -> Rendered:
+        if name not in cache:
+            cache[name] = render_config(name, config_source(name))
+        return cache[name]
+
+    return get
 
 
 def find_terraform() -> str:

@@ -32,14 +32,7 @@ EXTERNAL_DNS = [n for n in NAMES if r.load(n).external_dns]
 
 @pytest.fixture(scope="module")
 def rendered() -> Callable[[str], r.Rendered]:
-    cache: dict[str, r.Rendered] = {}
-
-    def get(name: str) -> r.Rendered:
-        if name not in cache:
-            cache[name] = r.render_config(name, r.config_source(name))
-        return cache[name]
-
-    return get
+    return r.render_cache()
 
 
 def _service_account(objects: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:

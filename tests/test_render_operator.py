@@ -28,14 +28,7 @@ COMPONENTS = ("app", "console", "parquet", "weave")
 
 @pytest.fixture(scope="module")
 def rendered() -> Callable[[str], r.Rendered]:
-    cache: dict[str, r.Rendered] = {}
-
-    def get(name: str) -> r.Rendered:
-        if name not in cache:
-            cache[name] = r.render_config(name, r.config_source(name))
-        return cache[name]
-
-    return get
+    return r.render_cache()
 
 
 def test_configurations_cover_every_post_operator_example() -> None:
