@@ -17,6 +17,8 @@ recreates real resources (tests/test_migration.py guards them).
 
 from __future__ import annotations
 
+import dataclasses
+
 from cdktf import TerraformOutput
 from constructs import Construct
 
@@ -213,16 +215,9 @@ def alarms_props(c: WandbConfig, *, kms_key_arn: str, database_instance_id: str 
     max_nodes = c.kubernetes_max_nodes_per_az if c.kubernetes_max_nodes_per_az is not None else c.size_preset.max_nodes_per_az
     return AlarmsProps(
         namespace=c.namespace, kms_key_arn=kms_key_arn, region=c.region,
-        thresholds=AlarmThresholdValues(
-            database_cpu_percent=t.database_cpu_percent,
-            database_free_local_storage_bytes=t.database_free_local_storage_bytes,
-            database_freeable_memory_bytes=t.database_freeable_memory_bytes,
-            database_connections=t.database_connections if known else None,
-            redis_memory_percent=t.redis_memory_percent, redis_evictions=t.redis_evictions,
-            alb_5xx_percent=t.alb_5xx_percent, alb_unhealthy_targets=t.alb_unhealthy_targets,
-            queue_oldest_message_seconds=t.queue_oldest_message_seconds,
-            node_group_full_periods=t.node_group_full_periods,
-        ),
+        # The construct's thresholds are the resolved ones field for field; an unknown class has no connections limit.
+        thresholds=AlarmThresholdValues(**{**dataclasses.asdict(t), "database_connections":
+                                           t.database_connections if known else None}),
         database_instance_id=database_instance_id, redis_cache_cluster_ids=redis_cache_cluster_ids,
         alb_arn_suffix=alb[0] if alb else None, target_group_arn_suffix=alb[1] if alb else None,
         queue_name=queue_name, autoscaling_groups=tuple((g, max_nodes) for g in autoscaling_groups),
