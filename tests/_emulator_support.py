@@ -220,12 +220,25 @@ class Stack:
     def name(self) -> str:
         return self.dir.name
 
-    def run(self, *args: str, timeout: int = 600) -> Result:
+    def _process_env(self) -> tuple[dict[str, str], SharedProvider | None]:
         env = {k: v for k, v in self.tf.env().items() if not k.startswith("AWS_")}
         env.update(self.env)
         shared = next((p for p in _shared if p.aws == self.env and p.process.poll() is None), None)
         if shared is not None:
             env["TF_REATTACH_PROVIDERS"] = shared.reattach
+        return env, shared
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """``terraform <args>`` started, not waited for (stdout and stderr merged, line-buffered text): for a
+        scenario that watches an apply's progress and interrupts it (SIGINT, as Ctrl-C does)."""
+        self.init()
+        env, _ = self._process_env()
+        print(f"[{self.name}] terraform {' '.join(args)} (started)")
+        return subprocess.Popen([self.tf.terraform, *args], cwd=self.dir, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, bufsize=1)
+
+    def run(self, *args: str, timeout: int = 600) -> Result:
+        env, shared = self._process_env()
         start, cpu = time.monotonic(), _children_cpu()
         provider_cpu = process_cpu(shared.process.pid) if shared else 0.0
         proc = subprocess.run([self.tf.terraform, *args], cwd=self.dir, env=env, capture_output=True, text=True,

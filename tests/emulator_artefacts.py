@@ -63,6 +63,10 @@ SHIMS: dict[str, str] = {
     "acm:DeleteCertificate in use": (
         "moto deletes a certificate a listener still uses; ACM refuses (ResourceInUseException)."
     ),
+    "eks:CreateNodegroup instance architecture": (
+        "moto stores any instance type; EKS refuses types of another architecture than the AMI type's, e.g. "
+        "Graviton (m7g) for AL2023_x86_64_STANDARD (InvalidParameterException)."
+    ),
     "eks:UpdateNodegroupConfig scaling limits": (
         "moto stores any scaling config; EKS refuses a minimum above the desired size or a desired size above the "
         "maximum (InvalidParameterException)."
@@ -156,6 +160,11 @@ SHIMS: dict[str, str] = {
     ),
     "eks:TagResource/UntagResource/ListTagsForResource of addons and access entries": (
         "moto tags clusters only; adopting (importing) addons and access entries updates their tags in place."
+    ),
+    "rds:ModifyDBCluster NewDBClusterIdentifier": (
+        "moto renames the cluster but leaves its instances naming the old identifier, and draws each cluster's "
+        "endpoint id at random; in RDS the instances follow the rename and the endpoint id is one per account "
+        "and Region, so a restored cluster renamed into place keeps the host (tests/test_restore_emulator.py)."
     ),
     "rds:ModifyDBCluster EnableIAMDatabaseAuthentication": (
         "moto stores the modified flag where DescribeDBClusters does not read it; adopting a v8 cluster enables it."

@@ -897,6 +897,37 @@ def _rds_modify_iam_auth() -> None:
     DBCluster.iam_database_authentication_enabled = property(iam_database_authentication_enabled)  # type: ignore[assignment, method-assign]
 
 
+def _rds_cluster_rename() -> None:
+    """ModifyDBCluster NewDBClusterIdentifier renames the cluster as RDS does (docs/backup-and-alarms.md, "Restore":
+    the restored cluster takes the old one's name): its instances stay its members (moto left them naming the
+    old identifier, so the renamed cluster lost its writer), and the cluster endpoint follows the name only:
+    ``<name>.cluster-<id>.<region>.rds.amazonaws.com``, where ``<id>`` is one per account and Region in RDS
+    (moto drew one per cluster, so a restored cluster renamed into place got another host)."""
+    import hashlib
+
+    from moto.rds.models import DBCluster, RDSBackend
+
+    original_init = DBCluster.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.url_identifier = hashlib.sha256(f"{self.account_id}/{self.region}".encode()).hexdigest()[:12]
+
+    original_modify = RDSBackend.modify_db_cluster
+
+    def modify_db_cluster(self: Any, kwargs: dict[str, Any]) -> Any:
+        old, new = kwargs["db_cluster_identifier"], kwargs.get("new_db_cluster_identifier")
+        members = [db for db in self.databases.values() if getattr(db, "db_cluster_identifier", None) == old.lower()]
+        result = original_modify(self, kwargs)
+        if new:
+            for db in members:
+                db.db_cluster_identifier = new.lower()
+        return result
+
+    DBCluster.__init__ = __init__  # type: ignore[method-assign]
+    RDSBackend.modify_db_cluster = modify_db_cluster  # type: ignore[method-assign]
+
+
 def _cloudtrail_bucket_policy() -> None:
     """CloudTrail CreateTrail refuses a bucket whose policy does not let cloudtrail.amazonaws.com call
     s3:GetBucketAcl and s3:PutObject (InsufficientS3BucketPolicyException, "Incorrect S3 bucket policy is
@@ -1088,6 +1119,34 @@ def _eks_node_group_scaling_limits() -> None:
     EKSBackend.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]
 
 
+def _eks_node_group_architecture() -> None:
+    """EKS CreateNodegroup refuses instance types of another architecture than the AMI type's
+    (InvalidParameterException, "[m7g.large] is not a valid instance type for requested amiType
+    AL2023_x86_64_STANDARD"); moto 5 stores anything. The architecture is read from the type's name as EC2's
+    naming conventions define it (EC2 DescribeInstanceTypes would say arm64): a g right after the generation
+    digits (m7g, c7gn, x2gd, im4gn, is4gen) or a1 is AWS Graviton. Issue 25 item 7."""
+    import re
+
+    from moto.eks.exceptions import InvalidParameterException
+    from moto.eks.models import EKSBackend
+
+    graviton = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)\.")
+    original = EKSBackend.create_nodegroup
+
+    def create_nodegroup(self: Any, cluster_name: str, node_role: str, nodegroup_name: str, *args: Any,
+                         **kwargs: Any) -> Any:
+        ami_type = kwargs.get("ami_type") or "AL2_x86_64"
+        x86 = "x86_64" in ami_type
+        wrong = [t for t in kwargs.get("instance_types") or [] if bool(graviton.match(t)) == x86]
+        if wrong and (x86 or "ARM" in ami_type):
+            raise InvalidParameterException(clusterName=cluster_name, nodegroupName=nodegroup_name,
+                                            message=f"[{', '.join(wrong)}] is not a valid instance type for requested "
+                                                    f"amiType {ami_type}")
+        return original(self, cluster_name, node_role, nodegroup_name, *args, **kwargs)
+
+    EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
+
+
 def _acm_certificate_in_use() -> None:
     """ACM DeleteCertificate refuses a certificate a load balancer listener still uses (ResourceInUseException,
     "Certificate ... in use by arn:aws:elasticloadbalancing:..."; ACM API reference, DeleteCertificate); moto 5
@@ -1112,8 +1171,136 @@ def _acm_certificate_in_use() -> None:
     AWSCertificateManagerBackend.delete_certificate = delete_certificate  # type: ignore[method-assign]
 
 
+# S3 API operation -> the IAM action AWS authorizes it with (Amazon S3 User Guide, "Required permissions for Amazon S3
+# API operations"), for the operations the AWS provider sends for our stacks. moto 5.2.6 checks S3 requests against
+# "s3:<operation name>", which is no IAM action for most bucket sub-resources.
+S3_IAM_ACTIONS = {
+    "HeadBucket": "ListBucket",
+    "ListObjects": "ListBucket",
+    "ListObjectsV2": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
+    "HeadObject": "GetObject",
+    "DeleteObjects": "DeleteObject",
+    "ListBuckets": "ListAllMyBuckets",
+    "GetBucketCors": "GetBucketCORS",
+    "PutBucketCors": "PutBucketCORS",
+    "DeleteBucketCors": "PutBucketCORS",
+    "GetBucketAccelerateConfiguration": "GetAccelerateConfiguration",
+    "PutBucketAccelerateConfiguration": "PutAccelerateConfiguration",
+    "GetBucketLifecycleConfiguration": "GetLifecycleConfiguration",
+    "PutBucketLifecycleConfiguration": "PutLifecycleConfiguration",
+    "DeleteBucketLifecycle": "PutLifecycleConfiguration",
+    "GetBucketReplication": "GetReplicationConfiguration",
+    "PutBucketReplication": "PutReplicationConfiguration",
+    "DeleteBucketReplication": "PutReplicationConfiguration",
+    "GetBucketEncryption": "GetEncryptionConfiguration",
+    "PutBucketEncryption": "PutEncryptionConfiguration",
+    "DeleteBucketEncryption": "PutEncryptionConfiguration",
+    "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration",
+    "PutObjectLockConfiguration": "PutBucketObjectLockConfiguration",
+    "DeleteBucketTagging": "PutBucketTagging",
+    "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+    "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
+    "DeleteBucketOwnershipControls": "PutBucketOwnershipControls",
+    "GetBucketNotificationConfiguration": "GetBucketNotification",
+    "PutBucketNotificationConfiguration": "PutBucketNotification",
+    "GetBucketIntelligentTieringConfiguration": "GetIntelligentTieringConfiguration",
+    "PutBucketIntelligentTieringConfiguration": "PutIntelligentTieringConfiguration",
+    "GetBucketAnalyticsConfiguration": "GetAnalyticsConfiguration",
+    "GetBucketMetricsConfiguration": "GetMetricsConfiguration",
+    "GetBucketInventoryConfiguration": "GetInventoryConfiguration",
+    "PutBucketInventoryConfiguration": "PutInventoryConfiguration",
+}
+# The SigV4 signing name of a service whose IAM prefix differs (Service Authorization Reference): moto 5.2.6 takes
+# the action's prefix from the credential scope.
+IAM_PREFIX_OF_SIGNING_NAME = {"monitoring": "cloudwatch"}
+AUTH_DENIED_LOG_PREFIX = "emulator-auth denied:"
+AUTH_ALLOWED_LOG_PREFIX = "emulator-auth allowed:"
+
+
+def _iam_enforcement_as_aws_names_it() -> None:
+    """Make moto's IAM enforcement (``POST /moto-api/reset-auth``; off unless a test turns it on) check what AWS
+    checks, for the deployer-policy scenario (tests/test_deployer_policy_emulator.py):
+
+    - the action AWS authorizes: ``cloudwatch:PutMetricAlarm``, not the signing name ``monitoring:``; for S3 the
+      IAM action of ``S3_IAM_ACTIONS`` (``s3:PutLifecycleConfiguration``), not the API operation's name;
+    - the signature over the body the client signed: moto 5.2.6 signs ``body or data`` again, and for a request
+      with neither body nor query string ``data`` is the request's *headers*, so every bodiless GET of a REST
+      service (EKS DescribeCluster, EFS DescribeFileSystems, Route 53 GetHostedZone, ...) failed with
+      SignatureDoesNotMatch whatever the credentials. A form-encoded (query protocol) body is still re-encoded
+      from ``data``, as moto does, since the WSGI layer consumed it;
+    - a refusal in the service's protocol: moto 5.2.6 answers EC2's XML error to every service, which a JSON client
+      (aws-sdk-go-v2's EKS, EFS, KMS, ...) cannot decode ("invalid character '<'") and a query or REST-XML one (RDS,
+      IAM, Route 53) reads as "UnknownError"; AWS answers the JSON services ``{"__type": "AccessDeniedException",
+      "message": "User: ... is not authorized to perform: eks:DescribeCluster"}`` and the others
+      ``<ErrorResponse><Error><Code>AccessDenied</Code>...``.
+
+    Every decision is printed to the server log: ``emulator-auth allowed|denied: <principal> <action> <resource>``."""
+    from botocore.awsrequest import AWSRequest
+    from moto.iam import access_control
+
+    base = access_control.IAMRequestBase
+    original_init = base.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        service, _, action = self._action.partition(":")
+        if service == "s3":
+            action = S3_IAM_ACTIONS.get(action, action)
+        self._action = f"{IAM_PREFIX_OF_SIGNING_NAME.get(service, service)}:{action}"
+
+    def _create_aws_request(self: Any) -> AWSRequest:
+        signed = self._get_string_between("SignedHeaders=", ",", self._headers["Authorization"]).split(";")
+        headers = self._create_headers_for_aws_request(signed, self._headers)
+        form = (self._headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded")
+        data = self._body if self._body else (self._data if form else b"")
+        request = AWSRequest(method=self._method, url=self._path, data=data, headers=headers)
+        request.context["timestamp"] = headers["X-Amz-Date"]
+        return request
+
+    original_check = base.check_action_permitted
+
+    def check_action_permitted(self: Any, resource: str) -> None:
+        arn = getattr(getattr(self, "_access_key", None), "arn", "?")
+        try:
+            original_check(self, resource)
+        except Exception:
+            print(f"{AUTH_DENIED_LOG_PREFIX} {arn} {self._action} {resource}", flush=True)
+            raise
+        print(f"{AUTH_ALLOWED_LOG_PREFIX} {arn} {self._action} {resource}", flush=True)
+
+    from moto.core.exceptions import JsonRESTError, _RESTError
+    from moto.core.responses import BaseResponse, get_service_model
+    from xmltodict import unparse as xml_unparse
+
+    authorize = BaseResponse._authenticate_and_authorize_normal_action
+
+    def authorize_in_the_services_protocol(self: Any, resource: str = "*") -> None:
+        try:
+            authorize(self, resource)
+        except _RESTError as refusal:
+            protocol = get_service_model(self.boto3_service_name).protocol
+            if protocol in ("query", "rest-xml"):  # <ErrorResponse><Error>, not EC2's <Response><Errors><Error>
+                refusal.description = xml_unparse({"ErrorResponse": {
+                    "Error": {"Type": "Sender", "Code": refusal.error_type, "Message": refusal.message},
+                    "RequestId": str(uuid.uuid4())}}, full_document=True)
+            if protocol not in ("json", "rest-json"):
+                raise
+            error = "AccessDeniedException" if refusal.error_type == "AccessDenied" else refusal.error_type
+            in_json = JsonRESTError(error, refusal.message)
+            in_json.code = refusal.code
+            raise in_json from None
+
+    base.__init__ = __init__  # type: ignore[method-assign]
+    base._create_aws_request = _create_aws_request  # type: ignore[method-assign]
+    base.check_action_permitted = check_action_permitted  # type: ignore[method-assign]
+    BaseResponse._authenticate_and_authorize_normal_action = authorize_in_the_services_protocol  # type: ignore[method-assign]
+
+
 def install_shims() -> None:
     _acm_certificate_in_use()
+    _eks_node_group_architecture()
     _eks_node_group_scaling_limits()
     _rds_master_password_readable()
     _s3_transition_minimum_object_size()
@@ -1130,6 +1317,7 @@ def install_shims() -> None:
     _eks_update_cluster_config()
     _eks_tags_of_shim_objects()
     _rds_modify_iam_auth()
+    _rds_cluster_rename()
     _elbv2_rules()
     _privatelink_rules()
     _route53_acm_validation_in_private_zone()
@@ -1140,6 +1328,7 @@ def install_shims() -> None:
     _route53_zone_ids()
     _cloudtrail_bucket_policy()
     _backup_selections()
+    _iam_enforcement_as_aws_names_it()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -94,8 +94,9 @@ def _ec2(moto: Moto, region: str) -> Any:
 
 
 def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: str, stateful: dict[str, str],
-               tfvars: str, must_import: tuple[str, ...] = (), consumer_region: str = "") -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """Apply the old workspace (the fixture's root/ with the user's ``tfvars``), adopt it, plan/apply/re-plan
+               tfvars: str, must_import: tuple[str, ...] = (), consumer_region: str = "",
+               root: str = "root") -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Apply the old workspace (the fixture's ``root`` with the user's ``tfvars``), adopt it, plan/apply/re-plan
     ours; returns (report, config, takeover plan).
 
     ``must_import``: fragments of our addresses (beyond ``stateful``'s types) that must be imports.
@@ -106,8 +107,8 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     # 1. The old workspace, applied: the root calls the fixture as module "wandb_infra".
     old_dir = tmp_path / "old"
     shutil.copytree(FIXTURES / fixture, old_dir)
-    (old_dir / "root" / "terraform.tfvars").write_text(tfvars)
-    old = Stack(tf, old_dir / "root", moto.env())  # the root's provider takes the URL from AWS_ENDPOINT_URL
+    (old_dir / root / "terraform.tfvars").write_text(tfvars)
+    old = Stack(tf, old_dir / root, moto.env())  # the root's provider takes the URL from AWS_ENDPOINT_URL
     old.apply()
     endpoint = service_name = ""
     if consumer_region:
@@ -125,7 +126,7 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
 
     # 2. wandb-cdktf adopt, as README "Coming from terraform-aws-wandb" says.
     out = tmp_path / "takeover"
-    done = _adopt(state, old_dir / "root" / "terraform.tfvars", out)
+    done = _adopt(state, old_dir / root / "terraform.tfvars", out)
     assert done.returncode == 0, done.stderr
     report = (out / "ADOPTION.md").read_text()
     print(report)
@@ -226,3 +227,48 @@ def test_adopt_v1_16_10_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto
     # Named exceptions (ADOPTION.md "Source version"): v1.16.10 had no OIDC provider and no control-plane log group.
     created = {rc["type"] for rc in plan["resource_changes"] if rc["change"]["actions"] == ["create"]}
     assert {"aws_iam_openid_connect_provider", "aws_cloudwatch_log_group"} <= created
+
+
+# The user's own network (create_vpc = false): never in our state, so never ours to change or destroy.
+NETWORK_TYPES = ("aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_eip", "aws_internet_gateway", "aws_route_table",
+                 "aws_route", "aws_route_table_association", "aws_default_security_group")
+
+
+@pytest.mark.long
+def test_adopt_v8_byo_vpc_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """Bring your own VPC (issue 24, items 5 and 7): the user's VPC and subnets exist first (made with the AWS API);
+    tests/fixtures/v8_workspace/root_byo_vpc sets `create_vpc = false` in main.tf, as terraform-aws-wandb v8.0.0's
+    examples/byo-vpc does, and takes the network's ids from terraform.tfvars under v8's names, plus a
+    `kubernetes_map_users` entry. `adopt` reads create_vpc and the network from the state; the Aurora module's own
+    DB subnet group (`<ns>-database-subnet`: its name is immutable on the cluster) and the user's access entry are
+    imports; no network object is created, imported or destroyed. No PrivateLink: the v8 scenario covers it."""
+    ec2 = _ec2(moto, "eu-central-1")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+
+    def subnet(cidr: str, az: str) -> str:
+        return ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+
+    private = [subnet("10.20.10.0/24", "eu-central-1a"), subnet("10.20.11.0/24", "eu-central-1b")]
+    database = [subnet("10.20.20.0/24", "eu-central-1a"), subnet("10.20.21.0/24", "eu-central-1b")]
+    tfvars = _docs_tfvars("wbbyo", moto.hosted_zone()) + f"""network_id                   = "{vpc}"
+network_private_subnets      = {json.dumps(private)}
+network_database_subnets     = {json.dumps(database)}
+network_private_subnet_cidrs = ["10.20.10.0/24", "10.20.11.0/24"]
+"""
+    stateful = {k: v for k, v in STATEFUL_V8.items() if k not in NETWORK_TYPES}
+    report, config, plan = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbbyo", stateful, tfvars,
+                                      must_import=("database_subnet-group", "eks_access-entry-0", "creator-access-admin"),
+                                      root="root_byo_vpc")
+    # create_vpc = false was only in main.tf: read from the state, with the network the tfvars names.
+    assert (config["create_vpc"], config["network_id"]) == (False, vpc)
+    assert "| `create_vpc` | (not set) | `false` |" in report
+    assert (config["network_private_subnets"], config["network_database_subnets"]) == (private, database)
+    assert config["kubernetes_map_users"] == [{"userarn": "arn:aws:iam::123456789012:user/alice", "username": "alice",
+                                               "groups": []}]
+    assert not config.get("kubernetes_map_roles")
+    subnet_group = next(r for r in config["adoption"]["resources"] if r["path"] == "database/subnet-group")
+    assert (subnet_group["import_id"], subnet_group["set"]["name"]) == ("wbbyo-database-subnet", "wbbyo-database-subnet")
+    # The user's network: nothing of it in our plan (so not in our state, never destroyed by us), nothing adopted.
+    assert not [rc["address"] for rc in plan["resource_changes"] if rc["type"] in NETWORK_TYPES]
+    assert not [r["path"] for r in config["adoption"]["resources"] if r["path"].startswith("network/")]
+    assert ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"] and len(ec2.describe_subnets(SubnetIds=private + database)["Subnets"]) == 4

@@ -192,6 +192,30 @@ def test_settings_of_the_running_deployment_win_and_are_listed(tmp_path):
     assert "internal (as the running release's ingress scheme)" in text
 
 
+@pytest.mark.parametrize("spans", [["subnet-1", "subnet-2"], []])
+def test_eks17_node_group_sizes_come_from_the_state(tmp_path, spans):
+    """eks 17.x (v1.16.10, v4.7.2): one managed group `workers["primary"]` over every private subnet, sized in total
+    (terraform-aws-wandb v1.16.10 modules/app_eks/main.tf: desired 2, min 2, max 5, as tests/fixtures/v1_workspace
+    has it, with m5.xlarge); ours are one group per AZ. The takeover keeps the capacity: per AZ, rounded up, never
+    fewer nodes than before; instance types as they run; each difference from the tfvars is marked in ADOPTION.md.
+    Without `subnet_ids` in the state the group spans the state's private subnets. Before: only v8's sizes were
+    carried, so a v1.16.10 takeover sized its groups from the tfvars or the `size` preset."""
+    group = 'module.app_eks.module.eks.module.node_groups.aws_eks_node_group.workers["primary"]'
+    doc = _with(v1_show_json(), patch={group: {"instance_types": ["m5.xlarge"], "subnet_ids": spans,
+                                               "scaling_config": [{"min_size": 2, "max_size": 5, "desired_size": 2}]}})
+    tfvars = TFVARS.replace("kubernetes_legacy_cluster_creator_admin = false\n", "") + (
+        'kubernetes_instance_types = ["m5.large"]\nkubernetes_min_nodes_per_az = 3\nkubernetes_max_nodes_per_az = 4\n')
+    take = _take(tmp_path, doc, tfvars)
+    c = take.config
+    assert (c["kubernetes_instance_types"], c["kubernetes_min_nodes_per_az"], c["kubernetes_max_nodes_per_az"]) == (
+        ["m5.xlarge"], 1, 3)
+    text = report(take, "show.json")
+    for option, said, used in (("kubernetes_instance_types", r'\["m5.large"\]', r'\["m5.xlarge"\]'),
+                               ("kubernetes_min_nodes_per_az", "3", "1"), ("kubernetes_max_nodes_per_az", "4", "3")):
+        assert re.search(rf"\| `{option}` \| `{said}` \| `{used}` \| .*\*\*differs\*\*", text), option
+    assert "(scaling_config: min 2, max 5, desired 2 over 2 AZs, per AZ rounded up; ours start at the minimum)" in text
+
+
 def test_region_comes_from_the_state_over_the_tfvars(tmp_path):
     """v8 has no region variable (the provider block sets it); a tfvars `region` that names another one loses."""
     take = _take(tmp_path, _running_v8("ap-south-1"), TFVARS + 'region = "us-east-1"\n')
@@ -241,6 +265,60 @@ def test_byo_vpc_adopts_the_aurora_modules_subnet_group(tmp_path):
     assert sg["name"] == NS and "name_prefix" not in sg
 
 
+def test_byo_vpc_set_in_main_tf_is_read_from_the_state(tmp_path):
+    """terraform-aws-wandb v8.0.0's examples/byo-vpc sets `create_vpc = false` in main.tf, so the tfvars has the
+    network's ids but not create_vpc. The state says it (no vpc 4.x VPC) and which network: the cluster's VPC and
+    subnets, the Aurora module's and Redis's subnet groups. The tfvars' order is kept for the same subnets; where
+    they differ, the state wins and ADOPTION.md marks it. Before: "network_id is for a bring-your-own VPC; set
+    create_vpc: false to use it" (exit 2)."""
+    eks = "module.app_eks.module.eks.aws_eks_cluster.this[0]"
+    private = ["subnet-01111111111111111", "subnet-02222222222222222"]
+    database = ["subnet-05555555555555555", "subnet-06666666666666666"]
+    cache = ["subnet-07777777777777777", "subnet-08888888888888888"]
+    doc = _with(v8_show_json(),
+                _r("module.database.module.aurora.aws_db_subnet_group.this[0]", {
+                    "id": f"{NS}-database-subnet", "name": f"{NS}-database-subnet", "description": f"For Aurora cluster {NS}",
+                    "subnet_ids": database[::-1]}),
+                _r("module.redis[0].aws_elasticache_subnet_group.default[0]", {
+                    "id": f"{NS}-elasticache-subnet", "name": f"{NS}-elasticache-subnet", "subnet_ids": cache}),
+                drop=("module.networking.",),
+                patch={eks: {"vpc_config": [{"security_group_ids": ["sg-0aaa00000000clus1"], "vpc_id": "vpc-0123456789abcdef0",
+                                             "subnet_ids": private[::-1]}]}})
+    tfvars = BYO.replace("create_vpc                  = false\n", "").replace(
+        '"subnet-05555555555555555", "subnet-06666666666666666"', '"subnet-05555555555555555", "subnet-09999999999999999"')
+    take = _take(tmp_path, doc, tfvars)
+    c = take.config
+    assert (c["create_vpc"], c["network_id"]) == (False, "vpc-0123456789abcdef0")
+    assert (c["network_private_subnets"], c["network_database_subnets"], c["network_elasticache_subnets"]) == (
+        private, database, cache)
+    assert not [ours for _, ours, _ in take.adopted if ours.startswith(("aws_vpc.", "aws_subnet."))]
+    text = report(take, "show.json")
+    assert re.search(r"\| `create_vpc` \| \(not set\) \| `false` \| `module\.networking\.module\.vpc\.aws_vpc\.this\[0\] \(absent\)`", text)
+    assert re.search(r"\| `network_database_subnets` \| .*subnet-09999999999999999.* \*\*differs\*\*", text)
+    assert not re.search(r"\| `network_private_subnets` \|.*\*\*differs\*\*", text)
+
+
+def test_pre_operator_byo_vpc_takes_the_albs_public_subnets(tmp_path):
+    """v1.16.10 with create_vpc = false: our pre-operator ALB is the adopted one, so its subnets are the public ones
+    (the config refuses a pre-operator BYO VPC without network_public_subnets). The other ids come from the state
+    too, except Redis's subnets: v1.16.10's module.redis names an existing subnet group it does not manage."""
+    eks = "module.app_eks.module.eks.aws_eks_cluster.this[0]"
+    doc = _with(v1_show_json(),
+                _r("module.database.module.aurora.aws_db_subnet_group.this[0]", {
+                    "id": f"{NS}-database-subnet", "name": f"{NS}-database-subnet", "description": f"For Aurora cluster {NS}",
+                    "subnet_ids": ["subnet-05555555555555555", "subnet-06666666666666666"]}),
+                drop=("module.networking.",),
+                patch={eks: {"vpc_config": [{"security_group_ids": ["sg-0bbb00000000clus1"], "vpc_id": "vpc-0123456789abcdef0",
+                                             "subnet_ids": ["subnet-01111111111111111", "subnet-02222222222222222"]}]},
+                       "module.app_lb.aws_lb.alb": {"subnets": ["subnet-04444444444444444", "subnet-03333333333333333"]}})
+    take = _take(tmp_path, doc, TFVARS.replace("kubernetes_legacy_cluster_creator_admin = false\n", "")
+                 + 'network_elasticache_subnets = ["subnet-07777777777777777", "subnet-08888888888888888"]\n')
+    c = take.config
+    assert (c["deployment"], c["create_vpc"], c["network_id"]) == ("pre-operator", False, "vpc-0123456789abcdef0")
+    assert c["network_public_subnets"] == ["subnet-03333333333333333", "subnet-04444444444444444"]
+    assert "module.app_lb.aws_lb.alb" in {old for old, _, _ in take.adopted}
+
+
 # --- 7. access entries (findings 7, 16) ---------------------------------------------------------------------
 
 def test_v8_map_roles_and_users_access_entries_are_imported(tmp_path):
@@ -271,6 +349,37 @@ def test_eks17_takeover_creates_no_creator_access_entry(tmp_path, shape):
     assert take.config["kubernetes_legacy_cluster_creator_admin"] is True
     assert not any("creator-access" in ours for _, ours, _ in take.adopted)
     assert "kubernetes_legacy_cluster_creator_admin" in report(take, "show.json")
+
+
+@pytest.mark.parametrize("shape", [v7_show_json, v4_show_json])
+def test_controller_alb_scheme_from_the_state_when_it_has_it(tmp_path, shape):
+    """The controller-made ALB is no resource of the state (v4.7.2, v7). Where the state has its scheme, it is
+    used: PrivateLink's `data.aws_lb.alb` (modules/private_link/main.tf at v4.7.2, v7.18.2, v8.0.0: the ALB named
+    `<ns>-alb-k8s`) records what AWS has; else wandb/wandb/helm's `set { name = "spec" }` holds the release's
+    `alb.ingress.kubernetes.io/scheme` (main.tf `kubernetes_alb_internet_facing`). Otherwise ADOPTION.md asks,
+    and v4.7.2's Terraform ALB (`module.app_lb.aws_lb.alb`, public_access) is not taken for the controller's."""
+    data = {**_r("module.private_link[0].data.aws_lb.alb", {"id": "arn:alb", "name": f"{NS}-alb-k8s", "internal": True}),
+            "mode": "data"}
+    (tmp_path / "a").mkdir()
+    take = _take(tmp_path / "a", _with(shape(), data))
+    assert take.config["kubernetes_alb_internet_facing"] is False
+    assert "internal (as the running ALB, read by PrivateLink's `data.aws_lb.alb`)" in report(take, "show.json")
+    # A data source is nothing to import, release or keep.
+    assert not [x for x in take.unmatched + [x for x, _ in take.stays + take.released] if ".data." in x]
+
+    spec = 'ingress:\n  annotations:\n    "alb.ingress.kubernetes.io/scheme": "internal"\n'
+    release = _r("module.wandb.helm_release.wandb", {"id": "wandb-cr", "set": [{"name": "spec", "type": "string",
+                                                                                 "value": spec}]})
+    (tmp_path / "b").mkdir()
+    take = _take(tmp_path / "b", _with(shape(), release))
+    assert take.config["kubernetes_alb_internet_facing"] is False
+    assert "internal (as the running release's ingress scheme)" in report(take, "show.json")
+
+    (tmp_path / "c").mkdir()
+    doc = _with(shape(), patch={"module.app_lb.aws_lb.alb": {"internal": True}})
+    take = _take(tmp_path / "c", doc)
+    assert "kubernetes_alb_internet_facing" not in {o for o, *_ in take.settings}
+    assert "the state does not record the controller's ALB; set it to what yours is" in report(take, "show.json")
 
 
 # --- 6. PrivateLink, YACE, autoscaler, in-cluster objects (field-review-2-aws finding 6) ---------------------

@@ -200,6 +200,27 @@ def test_database_engines_meet_wandbs_floor(synth):
             config_from_mapping(make_config(database_engine_version=old))
 
 
+def test_graviton_node_types_are_refused_for_the_x86_node_ami():
+    """W&B's self-managed requirements name x86 nodes, the node groups run AL2023_x86_64_STANDARD, and EKS
+    CreateNodegroup refuses instance types of another architecture than the AMI type's (field-review-2 item 7).
+    EC2's instance type naming conventions: the processor letter follows the generation (a AMD, g AWS Graviton,
+    i Intel); a1 is Graviton without one. So the g of g5/g4dn (the GPU family) is no processor letter."""
+    from wandb_cdktf.config.sizes import SIZE_PRESETS
+    from wandb_cdktf.config.validators import is_arm_instance_type
+
+    arm = ["a1.large", "m6g.large", "m7g.xlarge", "c7gn.large", "r8g.large", "t4g.small", "x2gd.large", "im4gn.large",
+           "is4gen.large", "g5g.xlarge", "hpc7g.4xlarge", "m6gd.large", "i4g.large"]
+    x86 = ["r6i.2xlarge", "m5.large", "m7a.large", "c5ad.large", "g5.xlarge", "g4dn.xlarge", "g4ad.xlarge",
+           "gr6.4xlarge", "x2iedn.large", "m5dn.large", "r7iz.large", "inf2.xlarge", "trn1.2xlarge", "dl2q.24xlarge"]
+    assert [t for t in arm if not is_arm_instance_type(t)] == [] and [t for t in x86 if is_arm_instance_type(t)] == []
+    assert not [p.node_instance_type for p in SIZE_PRESETS.values() if is_arm_instance_type(p.node_instance_type)]
+    assert config_from_mapping(make_config(kubernetes_instance_types=x86)).kubernetes_instance_types == x86
+    for types in (["m7g.2xlarge"], ["r6i.2xlarge", "r8g.2xlarge", "t4g.large"]):
+        with pytest.raises(ConfigError, match=r"^config error: kubernetes_instance_types: \S.* AWS Graviton \(Arm\); "
+                           r"W&B nodes run the x86_64 AMI \(AL2023_x86_64_STANDARD\): use x86 types [^\n]*$"):
+            config_from_mapping(make_config(kubernetes_instance_types=types))
+
+
 # --- 6. raising the minimum node count --------------------------------------------------------------------
 
 

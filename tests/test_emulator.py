@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -295,6 +296,154 @@ def test_certificate_in_a_private_zone_fails_the_plan(emulator_tf: TerraformEnv,
     assert "private hosted zone" in result.output and "acm_certificate_arn" in result.output
 
 
+@pytest.mark.medium
+def test_post_operator_rename_follows_the_documented_sequence(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
+    """docs/operate.md "Renaming W&B (post-operator)" run literally. ACM refuses to delete a certificate a listener
+    uses (ResourceInUseException, shim) and post-operator the listener is the load balancer controller's, moved to the
+    new certificate only when <ns>-operator is deployed. With the documented step 1 (state rm of the certificate and
+    its validation) the infra apply issues the new certificate and deletes nothing; the controller moves the
+    listener; the old certificate is deleted by hand; the re-plan is clean. Without step 1 the apply is stuck on
+    DeleteCertificate: the provider retries ResourceInUseException for 20 minutes (certificateCrossService
+    PropagationTimeout in internal/service/acm/certificate.go), so the test sees it retrying (Terraform's "Still
+    destroying" after 10 s, which moto without the shim never reaches) and interrupts it as Ctrl-C would; then the
+    documented recovery (the operator stack moves the listener, the next infra apply deletes the kept old one).
+
+    Only the certificate's part of <ns>-infra is applied (-target of the certificate and its validation, which take
+    the validation records and the zone lookup with them): nothing else in the stack refers to the certificate (checked
+    below), so the rename touches nothing else, and the scenario costs seconds instead of a full infra apply."""
+    from botocore.exceptions import ClientError
+
+    ns = "wbcert"
+    data = emulator_config(moto, namespace=ns, deployment="post-operator")
+    outdir = tmp_path / "cdktf.out"
+    stack = synth(emulator_tf, data, outdir, f"{ns}-infra", env=moto.env())
+    doc = json.loads((stack.dir / "cdk.tf.json").read_text())
+    (cert_name,) = doc["resource"]["aws_acm_certificate"]
+    (validation_name,) = doc["resource"]["aws_acm_certificate_validation"]
+    for rtype, resources in doc["resource"].items():
+        for name, body in resources.items():
+            if rtype.startswith("aws_acm_certificate") or (rtype == "aws_route53_record" and "validation-record" in name):
+                continue
+            assert "aws_acm_certificate" not in json.dumps(body), f"{rtype}.{name} refers to the certificate"
+    # Both targeted: with the validation alone Terraform leaves out the destroy of the replaced (deposed) certificate,
+    # which runs after the validation's replacement and is no dependency of it.
+    targets = (f"-target=aws_acm_certificate.{cert_name}", f"-target=aws_acm_certificate_validation.{validation_name}")
+    stack.init()
+    stack.must("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM, *targets)
+
+    def certificate_arn() -> str:
+        return next(r["values"]["arn"] for r in stack.state_json()["values"]["root_module"]["resources"]
+                    if r["address"] == f"aws_acm_certificate.{cert_name}")
+
+    old = certificate_arn()
+    # The load balancer controller, from the Ingress annotations of <ns>-operator: ALB <ns>-alb-k8s, HTTPS on 443
+    # with the certificate-arn annotation's certificate.
+    ec2, elbv2, acm = moto.client("ec2"), moto.client("elbv2"), moto.client("acm")
+    vpc = ec2.create_vpc(CidrBlock="10.66.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.66.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    alb = elbv2.create_load_balancer(Name=f"{ns}-alb-k8s", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    listener = elbv2.create_listener(
+        LoadBalancerArn=alb, Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": old}],
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
+    )["Listeners"][0]["ListenerArn"]
+
+    def listener_certificates() -> list[str]:
+        return [c["CertificateArn"] for c in elbv2.describe_listener_certificates(ListenerArn=listener)["Certificates"]]
+
+    # Rename: python main.py with the new subdomain.
+    stack = synth(emulator_tf, data | {"subdomain": "wandb2"}, outdir, f"{ns}-infra", env=moto.env())
+    step1, step2, step3 = _rename_steps(ns)
+    # Step 1, the documented commands as they are written, from the project directory (the parent of cdktf.out).
+    env, _ = stack._process_env()
+    env["PATH"] = f"{Path(emulator_tf.terraform).parent}{os.pathsep}{os.environ['PATH']}"
+    ran = subprocess.run(["bash", "-euo", "pipefail", "-c", step1 + '\necho "OLD=$OLD"'], cwd=outdir.parent, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"OLD={old}" in ran.stdout.splitlines()
+    assert sorted(a for a in stack.must("state", "list").stdout.split() if "acm_certificate" in a) == []
+    # Step 2: deploy <ns>-infra: a new certificate, nothing deleted (then <ns>-operator names it in the Ingress).
+    assert step2 == [f"cdktf deploy {ns}-infra {ns}-operator"]
+    plan = stack.plan_json(*targets)
+    assert not [describe(rc) for rc in plan["resource_changes"]
+                if rc["type"] == "aws_acm_certificate" and "delete" in rc["change"]["actions"]]
+    start = time.monotonic()
+    stack.apply_plan()
+    assert time.monotonic() - start < 120, "the apply waited (the provider's DeleteCertificate retry?)"
+    new = certificate_arn()
+    assert new != old and listener_certificates() == [old]
+    assert acm.describe_certificate(CertificateArn=new)["Certificate"]["DomainName"] == f"wandb2.{DOMAIN}"
+    # The controller reconciles the Ingress's new certificate-arn annotation (deploy <ns>-operator).
+    elbv2.modify_listener(ListenerArn=listener, Certificates=[{"CertificateArn": new}])
+    # Step 3, the same API calls as the documented aws CLI commands: the listener lists only the new ARN, so the
+    # old certificate is deleted by hand.
+    assert re.findall(r"(?:^|\$\()aws (\S+) (\S+)", "\n".join(step3), re.M) == [
+        ("elbv2", "describe-load-balancers"), ("elbv2", "describe-listeners"),
+        ("elbv2", "describe-listener-certificates"), ("acm", "delete-certificate")]
+    found = elbv2.describe_load_balancers(Names=[f"{ns}-alb-k8s"])["LoadBalancers"][0]["LoadBalancerArn"]
+    (on_443,) = [li["ListenerArn"] for li in elbv2.describe_listeners(LoadBalancerArn=found)["Listeners"] if li["Port"] == 443]
+    assert on_443 == listener and listener_certificates() == [new]
+    acm.delete_certificate(CertificateArn=old)
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        acm.describe_certificate(CertificateArn=old)
+    _, unexpected = split_artefacts(changes(stack.plan_json(*targets)))
+    assert not unexpected, "re-plan after the rename is not clean:\n" + "\n".join(unexpected)
+
+    # Without step 1: Terraform deletes the replaced certificate (create_before_destroy) while the listener uses it.
+    stack = synth(emulator_tf, data | {"subdomain": "wandb3"}, outdir, f"{ns}-infra", env=moto.env())
+    _apply_stuck_on_certificate_in_use(stack, targets)
+    newest = certificate_arn()
+    assert listener_certificates() == [new] and newest != new
+    assert stack.state_json()["values"]["outputs"]["certificate_arn"]["value"] == newest
+    # The documented recovery: <ns>-operator moves the Ingress to the new certificate (the infra's output names it),
+    # then <ns>-infra deletes the old one, which it kept as deposed.
+    elbv2.modify_listener(ListenerArn=listener, Certificates=[{"CertificateArn": newest}])
+    stack.must("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM, *targets)
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        acm.describe_certificate(CertificateArn=new)
+
+
+def _rename_steps(ns: str) -> tuple[str, list[str], list[str]]:
+    """The three steps of docs/operate.md "Renaming W&B (post-operator)" (its bash block, ``# 1.`` to ``# 3.``), with
+    ``<ns>`` filled in: step 1 as a script, steps 2 and 3 as their command lines."""
+    section = (REPO / "docs" / "operate.md").read_text().split("## Renaming W&B (post-operator)", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0].replace("<ns>", ns)
+    steps = re.split(r"^# [123]\. .*\n", block, flags=re.M)
+    assert len(steps) == 4 and not steps[0].strip(), block
+    return steps[1], *([line for line in step.splitlines() if line.strip()] for step in steps[2:])  # type: ignore[return-value]
+
+
+def _apply_stuck_on_certificate_in_use(stack: Stack, targets: tuple[str, ...]) -> None:
+    """Apply, wait until Terraform reports the deposed certificate still being destroyed (the provider retrying
+    ResourceInUseException), interrupt it (SIGINT: Terraform stops the provider's retry) and expect it to fail."""
+    import signal
+
+    process = stack.start("apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM, *targets)
+    assert process.stdout is not None
+    lines: list[str] = []
+    deposed = False  # "<address> (deposed object <key>): Destroying...", then "<address>: Still destroying..."
+    deadline = time.monotonic() + 180
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            deposed = deposed or (line.startswith("aws_acm_certificate.") and "(deposed object" in line)
+            if deposed and line.startswith("aws_acm_certificate.") and "Still destroying" in line:
+                process.send_signal(signal.SIGINT)
+                break
+            assert time.monotonic() < deadline, "no retried certificate delete within 180 s:\n" + "".join(lines[-40:])
+        else:
+            pytest.fail("the apply ended without retrying the certificate's delete:\n" + tail_text("".join(lines)))
+        lines += process.stdout.readlines()
+        returncode = process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = "".join(lines)
+    print(f"Terraform's output, interrupted ({stack.name}):\n{tail_text(output, 3000)}")
+    assert returncode != 0 and "Error: deleting ACM Certificate" in output and "ResourceInUseException" in output
+
+
 def test_bring_your_own_services_into_an_existing_cluster(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """The platform team's cluster, database and Redis exist (created here with the AWS API first); the infra
     stack applies without creating a cluster, node group, OIDC provider, RDS or ElastiCache resource, grants the
@@ -347,7 +496,7 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
     """The shims (tests/emulator_server.py) refuse, as AWS does: a dual-stack ALB in subnets without IPv6
     (ELB user guide), a second ALB of the same name (DuplicateLoadBalancerName), an ACM validation record
     in a private zone (it would never validate), a second EKS access entry for one principal and system:
-    Kubernetes groups (EKS CreateAccessEntry)."""
+    Kubernetes groups (EKS CreateAccessEntry), Graviton instance types for an x86_64 AMI type (EKS CreateNodegroup)."""
     from botocore.exceptions import ClientError
 
     ec2, elbv2, r53, eks = (moto.client(s) for s in ("ec2", "elbv2", "route53", "eks"))
@@ -380,6 +529,13 @@ def test_emulator_refuses_what_aws_refuses(moto: Moto) -> None:
         eks.create_access_entry(clusterName="shim", principalArn=admin)
     with pytest.raises(ClientError, match="cannot start with system:"):
         eks.create_access_entry(clusterName="shim", principalArn=admin + "2", kubernetesGroups=["system:masters"])
+    # Issue 25 item 7: node instance types must match the AMI type's architecture (Graviton on the x86_64 AMI).
+    node = {"clusterName": "shim", "nodeRole": "arn:aws:iam::123456789012:role/nodes", "subnets": subnets,
+            "amiType": "AL2023_x86_64_STANDARD"}
+    with pytest.raises(ClientError, match=r"InvalidParameterException.*\[m7g\.large, c7gn\.xlarge\] is not a valid "
+                       r"instance type for requested amiType AL2023_x86_64_STANDARD"):
+        eks.create_nodegroup(nodegroupName="arm", instanceTypes=["r6i.large", "m7g.large", "c7gn.xlarge"], **node)
+    # (x86 types pass: every scenario that applies node groups creates r6i/m5 ones through this shim.)
     # Issue 25 item 7: a minor past EKS extended support (1.31 ended 2026-11-26) is created no more.
     with pytest.raises(ClientError, match=r"unsupported Kubernetes version 1\.31"):
         eks.create_cluster(name="shim-old", version="1.31", roleArn="arn:aws:iam::123456789012:role/eks",

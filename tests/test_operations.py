@@ -79,6 +79,40 @@ def test_alarms_metrics_and_dimensions_post_operator():
         assert a["period"] == 300
 
 
+# Aurora User Guide, "Maximum connections to an Aurora MySQL DB instance" (AuroraMySQL.Managing.Performance.html), the
+# table's rows for the families our table covers: db.r5.* and db.r6g.* (r6g up to 12xlarge in the page as read).
+AURORA_GUIDE_MAX_CONNECTIONS = {
+    "db.r5.large": 1000, "db.r5.xlarge": 2000, "db.r5.2xlarge": 3000, "db.r5.4xlarge": 4000, "db.r5.8xlarge": 5000,
+    "db.r5.12xlarge": 6000, "db.r5.16xlarge": 6000, "db.r5.24xlarge": 7000,
+    "db.r6g.large": 1000, "db.r6g.xlarge": 2000, "db.r6g.2xlarge": 3000, "db.r6g.4xlarge": 4000,
+    "db.r6g.8xlarge": 5000, "db.r6g.12xlarge": 6000,
+}
+
+
+@pytest.mark.parametrize(("instance_class", "expected"), sorted(AURORA_GUIDE_MAX_CONNECTIONS.items()))
+def test_default_max_connections_are_the_aurora_user_guides(instance_class, expected):
+    """Aurora User Guide, "Maximum connections to an Aurora MySQL DB instance": the default max_connections of each
+    class, as its table lists it (db.r5.24xlarge 7000, not 6000)."""
+    from wandb_cdktf.config.operations import database_class_limits
+
+    assert database_class_limits(instance_class)[1] == expected
+
+
+def test_default_max_connections_follow_the_parameters_formula():
+    """The same guide: the default is GREATEST({log(DBInstanceClassMemory/805306368)*45},
+    {log(DBInstanceClassMemory/8187281408)*1000}); with log base 2 rounded to an integer it gives the table's
+    values, so the sizes the table does not list for a family (db.r6i/r7i/r8g.24xlarge, 768 GiB) get 7000."""
+    import math
+
+    from wandb_cdktf.config.operations import _R_CLASS_MEMORY_GIB, database_class_limits
+
+    for size, gib in _R_CLASS_MEMORY_GIB.items():
+        memory = gib * 1024 ** 3
+        formula = max(round(math.log2(memory / 805306368)) * 45, round(math.log2(memory / 8187281408)) * 1000)
+        for family in ("r5", "r6g", "r6i", "r7g", "r7i", "r8g"):
+            assert database_class_limits(f"db.{family}.{size}") == (gib, formula), (family, size)
+
+
 def test_database_cpu_alarm_is_the_reference_architectures():
     """W&B's reference architecture: alarm when Aurora CPU stays above 90 % for 5 minutes."""
     a = _alarms(_infra(alarms={}))["wbtest-database-cpu"]

@@ -3,7 +3,8 @@ applied with the real Terraform CLI and hashicorp/aws 5.100.0 to moto, read back
 
 moto implements CloudWatch alarms, SNS, KMS key policies, backup plans and vaults (with Vault Lock); backup
 selections come from a shim (tests/emulator_server.py ``_backup_selections``). It runs no backup or restore job
-(StartBackupJob, StartRestoreJob): the restore path of docs/backup-and-alarms.md is not exercised here.
+(StartBackupJob, StartRestoreJob); the restore path of docs/backup-and-alarms.md, as far as moto runs it, is
+tests/test_restore_emulator.py.
 """
 
 from __future__ import annotations

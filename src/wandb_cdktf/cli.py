@@ -1,9 +1,9 @@
 """Command line entry point: ``wandb-cdktf [COMMAND]`` (``python main.py`` takes the same arguments).
 
 Commands (``wandb-cdktf --help`` lists them with an example each; ``COMMAND --help`` explains one):
-synth (the default), diagram, storage, launch-config, license, adopt; ``--version``. Exit codes: 0 success;
-2 bad input (one line on stderr, output untouched); 1 an unexpected internal error (set WANDB_CDKTF_DEBUG=1
-for the traceback).
+synth (the default), diagram, storage, launch-config, license, adopt, deployer-policy; ``--version``. Exit
+codes: 0 success; 2 bad input (one line on stderr, output untouched); 1 an unexpected internal error (set
+WANDB_CDKTF_DEBUG=1 for the traceback).
 """
 
 from __future__ import annotations
@@ -197,6 +197,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 'export TF_VAR_wandb_license="$(wandb-cdktf license terraform.tfvars)"'),
     "adopt": ("take over a terraform-aws-wandb workspace: import blocks and a report",
               "wandb-cdktf adopt --state show.json --tfvars terraform.tfvars --out takeover/"),
+    "deployer-policy": ("print the IAM policy the principal running `cdktf deploy` needs, per stack (plan, apply, "
+                        "upgrade, destroy), scoped to the deployment's names", "wandb-cdktf deployer-policy --stack "
+                        "wandb-infra --account-id 123456789012 --out policies/"),
 }
 
 
@@ -245,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         from .storage.__main__ import main as storage_main
 
         return storage_main(args[1:], prog="wandb-cdktf storage")
+    if args and args[0] == "deployer-policy":
+        return _guarded(lambda: _deployer_policy_command(args[1:]))
     if args and args[0] in {"diagram", "launch-config"}:
         return _guarded(lambda: _diagram_command(args[1:]) if args[0] == "diagram" else _launch_config_command(args[1:]))
     if args and args[0] == "synth":
@@ -376,6 +381,76 @@ def _launch_config_command(args: list[str]) -> int:
 LAUNCH_CONFIG_HELP = """Prints the launch-config.yaml that the <namespace>-launch-<cloud> stack outputs, before anything is
 deployed: the repository and build-context bucket appear as Terraform expressions (${...}) until deployed.
 --cloud is needed only when launch configures more than one cloud."""
+
+
+DEPLOYER_POLICY_HELP = """Synthesizes the configuration in a temporary directory (nothing is written to cdktf.out) and prints, as
+one JSON object, the IAM policy document(s) of each AWS stack: what the principal that runs `cdktf deploy` needs to
+plan, apply, upgrade and destroy it. A stack whose policy is over a managed policy's 6,144 characters is split into
+<stack>-1, <stack>-2, ... (attach them all). Why each Resource "*" remains is printed on stderr; GCP and Azure stacks
+get a note instead (IAM policies do not apply). See docs/deployer-policy.md.
+
+  --config FILE      the configuration (default: WANDB_CDKTF_CONFIG, else the embedded example)
+  --stack ID         only this stack (default: every stack)
+  --account-id ID    the 12-digit AWS account in the ARNs (default: *)
+  --out DIR          write <policy name>.json files into DIR instead of printing"""
+
+
+def _deployer_policy_command(args: list[str]) -> int:
+    if any(a in {"-h", "--help"} for a in args):
+        print(command_help("deployer-policy", "[--config FILE] [--stack ID] [--account-id ID] [--out DIR]") + "\n\n"
+              + DEPLOYER_POLICY_HELP)
+        return 0
+    import re
+
+    parser = _one_line_parser("deployer-policy")
+    for option in ("--config", "--stack", "--account-id", "--out"):
+        parser.add_argument(option)
+    ns = parser.parse_args(args)
+    if ns.account_id is not None and not re.fullmatch(r"\d{12}", ns.account_id):
+        raise ConfigError("--account-id", f"{ns.account_id!r} is not an AWS account id: give its 12 digits")
+    if ns.config is not None and not Path(ns.config).is_file():
+        raise ConfigError("--config", f"{ns.config} is not a file; give a .yaml, .json or .tfvars configuration")
+    out = Path(ns.out) if ns.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise ConfigError("--out", f"{out} is a file; name a directory (new or existing) for the <stack>.json files")
+    config = _load(ns.config)
+    with tempfile.TemporaryDirectory(prefix="wandb-cdktf-deployer-") as tmp:
+        root = _synth_to_temp(config, tmp) / "stacks"
+        stacks = {d.name: json.loads((d / "cdk.tf.json").read_text()) for d in sorted(root.iterdir()) if d.is_dir()}
+    if ns.stack is not None:
+        if ns.stack not in stacks:
+            raise ConfigError("--stack", f"{ns.stack!r} is not a stack of this configuration; stacks: "
+                              f"{', '.join(stacks)}")
+        stacks = {ns.stack: stacks[ns.stack]}
+    from .deployer_policy import describe, split_policy
+
+    documents: dict[str, dict[str, Any]] = {}
+    for name, found in describe(stacks, account_id=ns.account_id).items():
+        for note in found.notes:
+            print(f"note: {name}: {note}" if not note.startswith(name) else f"note: {note}", file=sys.stderr)
+        if not found.policy["Statement"]:
+            continue
+        parts = split_policy(found.policy)
+        for i, part in enumerate(parts, 1):
+            documents[name if len(parts) == 1 else f"{name}-{i}"] = part
+        if len(parts) > 1:
+            print(f"note: {name}: {len(parts)} managed policies ({', '.join(f'{name}-{i}' for i in range(1, len(parts) + 1))}"
+                  "): one is at most 6,144 characters; attach them all", file=sys.stderr)
+        for sid, reason in found.reasons.items():
+            print(f"note: {name}: {sid} is Resource \"*\": {reason}", file=sys.stderr)
+    if out is None:
+        print(json.dumps(documents, indent=2))
+        return 0
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for policy_name, document in documents.items():
+            (out / f"{policy_name}.json").write_text(json.dumps(document, indent=2) + "\n")
+    except OSError as exc:
+        raise ConfigError("--out", f"cannot write {out}: {exc.strerror or type(exc).__name__}; name a directory you "
+                          "can write") from None
+    print(f"wandb-cdktf: wrote {len(documents)} policy document(s) to {out}: "
+          f"{', '.join(f'{n}.json' for n in documents)}")
+    return 0
 
 
 def _one_line_parser(command: str) -> Any:

@@ -48,8 +48,9 @@ class Takeover:
     """One line per variable of an older version in the tfvars (and what became of it)."""
 
 
-def read_show_json(path: Path) -> list[dict[str, Any]]:
-    """Managed resources of a ``terraform show -json`` document, flattened over modules."""
+def read_show_json(path: Path, mode: str = "managed") -> list[dict[str, Any]]:
+    """Managed resources (or, ``mode="data"``, data sources) of a ``terraform show -json`` document, flattened over
+    modules."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -63,7 +64,7 @@ def read_show_json(path: Path) -> list[dict[str, Any]]:
 
     def walk(module: dict[str, Any]) -> None:
         for res in module.get("resources", []) or []:
-            if res.get("mode") == "managed":
+            if res.get("mode") == mode:
                 out.append(res)
         for child in module.get("child_modules", []) or []:
             walk(child)
@@ -152,13 +153,14 @@ def _ingress_cidrs(sg: dict[str, Any], port: int) -> tuple[list[str], list[str]]
 
 
 def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generation,
-                    tfvars: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+                    tfvars: dict[str, Any], data: dict[str, dict[str, Any]] | None = None) -> dict[str, tuple[Any, str]]:
     """What the running deployment has, option -> (value, the old address that says so).
 
     Only settings the takeover would otherwise change: the cluster's version and endpoint exposure, the
     region, the Aurora engine version and instance class, the Redis node type, the ALB scheme and inbound
-    CIDRs, the node instance types and (eks 20.x, one group per AZ as ours) sizes. Many example roots set
-    them in main.tf, not in the tfvars, so the tfvars alone would lose them.
+    CIDRs, the node instance types and sizes, a bring-your-own VPC (create_vpc and the network's ids). Many
+    example roots set them in main.tf, not in the tfvars, so the tfvars alone would lose them. ``data``: the
+    state's data sources (PrivateLink's ``data.aws_lb.alb`` is the controller-made ALB).
     """
     def values(address: str) -> dict[str, Any]:
         return (by_address.get(address) or {}).get("values") or {}
@@ -179,6 +181,30 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
         if public:  # EKS's own default when none were given: the whole internet
             out["kubernetes_public_access_cidrs"] = (sorted(vpc.get("public_access_cidrs") or ["0.0.0.0/0"]),
                                                      eks_addr + " (public_access_cidrs)")
+    # Bring your own VPC (create_vpc = false, often set in main.tf, as terraform-aws-wandb's examples/byo-vpc
+    # does): vpc 4.x made no VPC. The network stays the user's (never imported); the cluster's VPC and subnets
+    # (v8 passes network_private_subnets), the Aurora module's subnet group (network_database_subnets) and Redis's
+    # (network_elasticache_subnets), pre-operator the ALB (network_public_subnets) say which. The tfvars' order is
+    # kept when it lists the same subnets.
+    if isinstance(vpc, dict) and vpc.get("vpc_id") and not any(
+            a.startswith("module.networking.module.vpc.aws_vpc.") for a in by_address):
+        out["create_vpc"] = (False, "module.networking.module.vpc.aws_vpc.this[0] (absent)")
+        out["network_id"] = (str(vpc["vpc_id"]), eks_addr + " (vpc_config.vpc_id)")
+        for option, addrs, attr in (
+                ("network_private_subnets", (eks_addr,), "vpc_config.subnet_ids"),
+                ("network_database_subnets", ("module.database.module.aurora.aws_db_subnet_group.this[0]",), "subnet_ids"),
+                ("network_elasticache_subnets", ("module.redis[0].aws_elasticache_subnet_group.default[0]",
+                                                 "module.redis.aws_elasticache_subnet_group.default[0]"), "subnet_ids"),
+                # pre-operator (v1.16.10): our ALB is the adopted one, in its subnets.
+                *((("network_public_subnets", ("module.app_lb.aws_lb.alb",), "subnets"),)
+                  if gen.deployment == "pre-operator" else ())):
+            for addr in addrs:
+                found = _get(values(addr), attr)
+                if isinstance(found, list) and found:
+                    said = tfvars.get(option)
+                    keep = said if isinstance(said, list) and sorted(said) == sorted(found) else sorted(found)
+                    out[option] = (keep, f"{addr} ({attr})")
+                    break
     # EKS creator access: with eks 17.x (v1.16.10 to v7) the cluster was created with CONFIG_MAP authentication;
     # the switch to API_AND_CONFIG_MAP makes AWS create the creator's access entry itself (terraform-aws-wandb
     # v8.0.0 modules/app_eks/main.tf, `enable_cluster_creator_admin_permissions`), so ours must not create a
@@ -219,8 +245,17 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
     alb_addr = "module.app_lb.aws_lb.alb"
     if gen.deployment == "pre-operator" and values(alb_addr).get("internal") is not None:
         out["public_access"] = (not values(alb_addr)["internal"], alb_addr + " (internal)")
-    if gen.deployment == "post-operator":
-        # The controller-made ALB is not in the state; v8 writes its scheme into the W&B release's values.
+    # The controller-made ALB (post-operator) is not a resource of the state. With PrivateLink (v4.7.2 to v8), its
+    # data source `data.aws_lb.alb` (by the controller ALB's name, `<ns>-alb-k8s`) records what AWS has. v4.7.2's
+    # Terraform ALB (`module.app_lb.aws_lb.alb`, scheme from public_access) is another load balancer: it says nothing
+    # about the controller's (kubernetes_alb_internet_facing).
+    alb_data = "module.private_link[0].data.aws_lb.alb"
+    running_alb = ((data or {}).get(alb_data) or {}).get("values") or {}
+    if gen.deployment == "post-operator" and isinstance(running_alb.get("internal"), bool):
+        out["kubernetes_alb_internet_facing"] = (not running_alb["internal"], alb_data + " (internal)")
+    elif gen.deployment == "post-operator":
+        # Otherwise the W&B release's values hold the ingress scheme (v8: helm_release values; v4.7.2 to v7:
+        # wandb/wandb/helm's `set { name = "spec" }`).
         for addr, res in by_address.items():
             if res.get("type") != "helm_release":
                 continue
@@ -243,17 +278,30 @@ def _state_settings(by_address: dict[str, dict[str, Any]], gen: mapping.Generati
         ids = sorted({m.group(1) for p in values(service_addr).get("allowed_principals") or []
                       if (m := re.fullmatch(r"arn:aws[\w-]*:iam::(\d{12}):root", str(p)))})
         out["private_link_allowed_account_ids"] = (ids, service_addr + " (allowed_principals)")
-    # Node groups are replaced anyway; ours keep their instance types and, eks 20.x (one group per AZ, as
-    # ours), their sizes.
+    # Node groups are replaced anyway; ours keep their instance types and sizes. Ours are one group per AZ, as
+    # v8's (eks 20.x) and v7's (eks 17.x, `workers["ng-<i>"]`) are; v1.16.10's and v4.7.2's one group
+    # `workers["primary"]` spans every private subnet, so its sizes are totals: per AZ, rounded up (never fewer
+    # nodes than it had). desired_size is the autoscaler's: ours start at the minimum and it takes over.
     groups = [(a, r.get("values") or {}) for a, r in sorted(by_address.items()) if r.get("type") == "aws_eks_node_group"]
     types = sorted({t for _, v in groups for t in v.get("instance_types") or []})
     if types:
         out["kubernetes_instance_types"] = (types, groups[0][0])
-    if gen.name == "v8" and groups:
-        scaling = [v["scaling_config"][0] for _, v in groups if isinstance(v.get("scaling_config"), list) and v["scaling_config"]]
-        if scaling and all(isinstance(x, dict) for x in scaling):
-            out["kubernetes_min_nodes_per_az"] = (max(int(x.get("min_size") or 0) for x in scaling), groups[0][0])
-            out["kubernetes_max_nodes_per_az"] = (max(int(x.get("max_size") or 1) for x in scaling), groups[0][0])
+    private = sum(1 for a in by_address if a.startswith("module.networking.module.vpc.aws_subnet.private["))
+    mins, maxes, said = [], [], []
+    for addr, v in groups:
+        scaling = v.get("scaling_config")
+        scaling = scaling[0] if isinstance(scaling, list) and scaling else None
+        if not isinstance(scaling, dict):
+            continue
+        spans = len(v.get("subnet_ids") or []) or (max(private, 2) if addr.endswith('["primary"]') else 1)
+        lo, hi, want = (int(scaling.get(k) or 0) for k in ("min_size", "max_size", "desired_size"))
+        mins.append(-(-lo // spans))
+        maxes.append(max(-(-hi // spans), 1))
+        said.append(f"min {lo}, max {hi}, desired {want}" + (f" over {spans} AZs, per AZ rounded up" if spans > 1 else ""))
+    if mins:
+        where = f"{groups[0][0]} (scaling_config: {'; '.join(dict.fromkeys(said))}; ours start at the minimum)"
+        out["kubernetes_min_nodes_per_az"] = (max(mins), where)
+        out["kubernetes_max_nodes_per_az"] = (max(max(maxes), max(mins)), where)
     return out
 
 
@@ -277,6 +325,7 @@ def _state_access_principals(by_address: dict[str, dict[str, Any]]) -> tuple[lis
 def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     everything = read_show_json(state_path)
     prefix = _enclosing(everything)
+    data_sources = {r["address"][len(prefix):]: r for r in read_show_json(state_path, "data") if r["address"].startswith(prefix)}
     # Addresses relative to the enclosing module (what the mapping knows); the full ones for the report.
     resources = [{**r, "address": r["address"][len(prefix):], "full": r["address"]} for r in everything
                  if r["address"].startswith(prefix)]
@@ -300,7 +349,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     config["deployment"] = gen.deployment
     # What the running deployment has wins over the tfvars (many roots set these in main.tf, not in the tfvars).
     settings: list[tuple[str, Any, Any, str]] = []
-    for option, (value, where) in _state_settings(by_address, gen, data).items():
+    for option, (value, where) in _state_settings(by_address, gen, data, data_sources).items():
         said = data.get(option)
         config[option] = value
         settings.append((option, said, value, where))
@@ -514,8 +563,10 @@ def _exposure(take: Takeover) -> list[str]:
                      + (" (as the running ALB)." if _where(take, "public_access") else " (the tfvars / default)."))
     else:
         facing = c.get("kubernetes_alb_internet_facing", True)
+        where = _where(take, "kubernetes_alb_internet_facing") or ""
         lines.append(f"- ALB (made by the load balancer controller): {'internet-facing' if facing else 'internal'}"
-                     + (" (as the running release's ingress scheme)." if _where(take, "kubernetes_alb_internet_facing")
+                     + (" (as the running ALB, read by PrivateLink's `data.aws_lb.alb`)." if "data.aws_lb" in where else
+                        " (as the running release's ingress scheme)." if where
                         else " (kubernetes_alb_internet_facing from the tfvars or its default, true: the state does not "
                              "record the controller's ALB; set it to what yours is before deploying the operator stack)."))
     nlb = next((r for r in (c.get("adoption") or {}).get("resources", []) if r.get("path") == "private-link/nlb"), None)

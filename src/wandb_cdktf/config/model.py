@@ -496,7 +496,7 @@ class WandbConfig(StrictModel):
     kubernetes_map_roles: list[MapRole] = Field(default_factory=list, description="IAM roles given cluster access entries. Default: [].")
     kubernetes_map_users: list[MapUser] = Field(default_factory=list, description="IAM users given cluster access entries. Default: [].")
     kubernetes_legacy_cluster_creator_admin: bool = Field(default=False, description="As in v8: false (fresh installs) creates an EKS access entry with cluster-admin for the IAM principal running Terraform; true means AWS already holds the cluster creator's entry (clusters created before access entries), so none is created. Changing it never replaces the cluster. Default: false.")
-    kubernetes_instance_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]+\.[a-z0-9]+$")]] | None = Field(default=None, description="Default: from size.")
+    kubernetes_instance_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]+\.[a-z0-9]+$")]] | None = Field(default=None, description="x86 types only (the nodes run the AL2023 x86_64 AMI; W&B's requirements name x86 nodes): AWS Graviton types (a1, or a g after the generation: m7g, c7gn, r8g, t4g, x2gd, im4gn, is4gen) are refused. Default: from size.")
     kubernetes_min_nodes_per_az: int | None = Field(default=None, ge=0, le=100, description="Minimum nodes of each AZ's node group. Raising it above a group's live desired size (the autoscaler's) stops the plan with the aws eks update-nodegroup-config command to run first (EKS refuses a minimum above the desired size; README \"Upgrading EKS\"). Default: from size.")
     kubernetes_max_nodes_per_az: int | None = Field(default=None, ge=1, le=100, description="Default: from size.")
     kubernetes_node_disk_size_gb: int | None = Field(default=None, ge=20, le=16384, description="Default: from size.")
@@ -639,6 +639,11 @@ class WandbConfig(StrictModel):
                 raise ValueError(f"lists {cidr} twice; list each CIDR once")
             seen.add(cidr)
         return value
+
+    @field_validator("kubernetes_instance_types")
+    @classmethod
+    def _x86_nodes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else v.x86_instance_types(value)
 
     @field_validator("database_engine_version")
     @classmethod

@@ -20,10 +20,13 @@ from .types import AwsRegion
 # r7g, r7i, r8g) share it (RDS User Guide, "Hardware specifications for DB instance classes").
 _R_CLASS_MEMORY_GIB = {"large": 16, "xlarge": 32, "2xlarge": 64, "4xlarge": 128, "8xlarge": 256, "12xlarge": 384,
                        "16xlarge": 512, "24xlarge": 768}
-# Aurora MySQL's default max_connections by class size (Aurora User Guide, "Maximum connections to an Aurora MySQL
-# DB instance": db.r*.large 1000, xlarge 2000, 2xlarge 3000, 4xlarge 4000, 8xlarge 5000, 12xlarge and up 6000).
+# Aurora MySQL's default max_connections by class size: the table of the Aurora User Guide, "Maximum connections to an
+# Aurora MySQL DB instance" (docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Performance.html:
+# db.r5.large 1000, xlarge 2000, 2xlarge 3000, 4xlarge 4000, 8xlarge 5000, 12xlarge 6000, 16xlarge 6000, 24xlarge
+# 7000; db.r6g the same per size). It is the parameter's default formula GREATEST({log(DBInstanceClassMemory/
+# 805306368)*45},{log(DBInstanceClassMemory/8187281408)*1000}) with log base 2 rounded to an integer (768 GiB: 7).
 _R_CLASS_MAX_CONNECTIONS = {"large": 1000, "xlarge": 2000, "2xlarge": 3000, "4xlarge": 4000, "8xlarge": 5000,
-                            "12xlarge": 6000, "16xlarge": 6000, "24xlarge": 6000}
+                            "12xlarge": 6000, "16xlarge": 6000, "24xlarge": 7000}
 _R_CLASS = re.compile(r"^db\.(r5|r6g|r6i|r7g|r7i|r8g)\.(\w+)$")
 # W&B's reference architecture: alarm when Aurora CPU stays above 90 % for 5 minutes.
 DATABASE_CPU_PERCENT = 90.0

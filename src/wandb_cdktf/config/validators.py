@@ -28,6 +28,35 @@ _EKS_VERSION_RE = re.compile(r"^1\.(\d{2})$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
 
+# EC2 instance type naming (EC2 "Instance types" guide, "Amazon EC2 instance type naming conventions"):
+# <family letters><generation digits><processor letter><additional capabilities>.<size>, where the processor
+# letter, when there is one, comes first after the generation: a = AMD, g = AWS Graviton (Arm), i = Intel; the
+# capability letters (b, d, e, n, q, z, flex) never include g. So c7gn, m6gd, x2gd, im4gn, is4gen, r8g, t4g,
+# g5g, hpc7g are Graviton, while g5, g4dn, g4ad, gr6 are x86 (the leading g there is the family). a1 (Graviton 1)
+# has no processor letter.
+_INSTANCE_TYPE_RE = re.compile(r"^([a-z]+)(\d+)([a-z]*)(?:-[a-z0-9]+)?\.[a-z0-9]+$")
+
+
+def is_arm_instance_type(value: str) -> bool:
+    """True for an AWS Graviton (arm64) instance type, by the EC2 naming convention (see ``_INSTANCE_TYPE_RE``)."""
+    match = _INSTANCE_TYPE_RE.match(value)
+    if match is None:
+        return False
+    family, generation, suffix = match.groups()
+    return (family, generation) == ("a", "1") or suffix.startswith("g")
+
+
+def x86_instance_types(values: list[str]) -> list[str]:
+    """Node instance types for the x86_64 AMI the node groups use (AL2023_x86_64_STANDARD; W&B's self-managed
+    requirements name x86 nodes): EKS CreateNodegroup refuses an instance type of another architecture."""
+    arm = [t for t in values if is_arm_instance_type(t)]
+    if arm:
+        raise ValueError(f"{', '.join(arm)} {'is' if len(arm) == 1 else 'are'} AWS Graviton (Arm); W&B nodes run "
+                         "the x86_64 AMI (AL2023_x86_64_STANDARD): use x86 types (Intel i or AMD a, or none, after "
+                         "the generation, e.g. r6i.2xlarge, m7a.2xlarge, m5.2xlarge)")
+    return values
+
+
 def namespace(value: str) -> str:
     if not (NAMESPACE_MIN_LENGTH <= len(value) <= NAMESPACE_MAX_LENGTH):
         raise ValueError(
