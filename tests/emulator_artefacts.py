@@ -56,6 +56,14 @@ PROFILE_OVERRIDES: dict[str, tuple[Any, str]] = {
 }
 
 SHIMS: dict[str, str] = {
+    "IAM enforcement (POST /moto-api/reset-auth) as AWS names and answers it": (
+        "only tests/test_deployer_policy_emulator.py turns enforcement on. moto 5.2.6 checks `monitoring:` for "
+        "CloudWatch (IAM: `cloudwatch:`) and S3's API operation names (`s3:PutBucketLifecycleConfiguration`; IAM: "
+        "`s3:PutLifecycleConfiguration`), fails the signature of every bodiless GET of a REST service (EKS, EFS, "
+        "Route 53) whatever the credentials, and answers a refusal in EC2's XML to every service (aws-sdk-go-v2 "
+        "reads UnknownError, or cannot decode it); the shim checks IAM's names, signs the body the client signed, "
+        "answers AccessDeniedException in JSON / AccessDenied in the query format, and logs every decision."
+    ),
     "backup:CreateBackupSelection/GetBackupSelection/DeleteBackupSelection": (
         "moto 5 implements backup plans and vaults but not selections; the shim refuses an unknown plan and a "
         "role that is not an IAM role ARN, as AWS Backup does."

@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -357,6 +359,12 @@ def _eks_access_entries() -> None:
             raise _not_found(cluster, f"The specified principalArn could not be found: {principal}")
         return key, entries[key]
 
+    def _default_username(principal: str) -> str:
+        """The user name EKS gives an entry created without one (CreateAccessEntry API reference, ``username``):
+        ``arn:aws:sts::<account>:assumed-role/<role name>/{{SessionName}}`` for a role, the ARN for a user."""
+        m = re.fullmatch(r"arn:([\w-]+):iam::(\d{12}):role/(?:.*/)?([^/]+)", principal)
+        return f"arn:{m.group(1)}:sts::{m.group(2)}:assumed-role/{m.group(3)}/{{{{SessionName}}}}" if m else principal
+
     def _check_names(groups: list[str], username: str | None) -> None:
         for group in groups:
             if group.startswith("system:"):
@@ -379,7 +387,8 @@ def _eks_access_entries() -> None:
             "clusterName": cluster_name, "principalArn": principal, "kubernetesGroups": groups,
             "accessEntryArn": f"{cluster.arn.replace(':cluster/', ':access-entry/')}/{uuid.uuid4()}",
             "createdAt": now, "modifiedAt": now, "tags": self._get_param("tags") or {},
-            "username": self._get_param("username") or principal, "type": self._get_param("type") or "STANDARD",
+            "username": self._get_param("username") or _default_username(principal),
+            "type": self._get_param("type") or "STANDARD",
         }
         entries[key] = entry
         policies[key] = {}
@@ -1260,15 +1269,21 @@ def _iam_enforcement_as_aws_names_it() -> None:
         return request
 
     original_check = base.check_action_permitted
+    one_line_at_a_time = threading.Lock()  # the server's threads would otherwise interleave the lines
+
+    def log(prefix: str, arn: str, action: str, resource: str) -> None:
+        with one_line_at_a_time:
+            sys.stdout.write(f"{prefix} {arn} {action} {resource}\n")
+            sys.stdout.flush()
 
     def check_action_permitted(self: Any, resource: str) -> None:
         arn = getattr(getattr(self, "_access_key", None), "arn", "?")
         try:
             original_check(self, resource)
         except Exception:
-            print(f"{AUTH_DENIED_LOG_PREFIX} {arn} {self._action} {resource}", flush=True)
+            log(AUTH_DENIED_LOG_PREFIX, arn, self._action, resource)
             raise
-        print(f"{AUTH_ALLOWED_LOG_PREFIX} {arn} {self._action} {resource}", flush=True)
+        log(AUTH_ALLOWED_LOG_PREFIX, arn, self._action, resource)
 
     from moto.core.exceptions import JsonRESTError, _RESTError
     from moto.core.responses import BaseResponse, get_service_model

@@ -221,6 +221,9 @@ def test_adopt_v1_16_10_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto
                                       must_import=("alb_record-a", "database_ingress-sg-0", "addon-aws-ebs-csi-driver"))
     assert "terraform-aws-wandb **v1.16.10**" in report and config["deployment"] == "pre-operator"
     assert config["wandb_version"] == "0.51.2" and config["allowed_inbound_cidr"] == ["0.0.0.0/0"]
+    # The one eks 17.x group "primary" (min 2, max 5 over two AZs, m5.xlarge): ours, one per AZ, keep its capacity.
+    assert (config["kubernetes_instance_types"], config["kubernetes_min_nodes_per_az"],
+            config["kubernetes_max_nodes_per_az"]) == (["m5.xlarge"], 1, 3)
     # eks 17.x: AWS makes the creator's access entry when authentication switches to access entries; ours makes none.
     assert config["kubernetes_legacy_cluster_creator_admin"] is True
     assert "aws_eks_access_entry" not in {rc["type"] for rc in plan["resource_changes"]}

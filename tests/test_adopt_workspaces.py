@@ -340,6 +340,29 @@ def test_v8_map_roles_and_users_access_entries_are_imported(tmp_path):
     assert ids[eks + 'aws_eks_access_entry.this["alice"]'][1] == f"{NS}#{user}"
 
 
+def test_taken_over_access_entries_keep_their_kubernetes_user_names(tmp_path):
+    """v8 (modules/app_eks/main.tf ``access_entries``) passes no ``user_name``, so EKS named each entry itself
+    (CreateAccessEntry API reference: ``arn:aws:sts::<account>:assumed-role/<role>/{{SessionName}}`` for a role,
+    the ARN for a user). Ours sends ``username`` as the Kubernetes user name: the state's name must win, or the
+    takeover renames every entry in place and RBAC bindings to the old name stop matching."""
+    role, user = f"arn:aws:iam::{ACCOUNT}:role/platform-admins", f"arn:aws:iam::{ACCOUNT}:user/alice"
+    role_name = f"arn:aws:sts::{ACCOUNT}:assumed-role/platform-admins/{{{{SessionName}}}}"
+    eks = "module.app_eks.module.eks."
+    doc = _with(v8_show_json(),
+                _r(eks + 'aws_eks_access_entry.this["admins"]', {"id": f"{NS}#{role}", "principal_arn": role,
+                                                                   "kubernetes_groups": ["wandb-admins"],
+                                                                   "user_name": role_name}),
+                _r(eks + 'aws_eks_access_entry.this["alice"]', {"id": f"{NS}#{user}", "principal_arn": user,
+                                                                  "kubernetes_groups": [], "user_name": user}))
+    take = _take(tmp_path, doc)
+    assert take.config["kubernetes_map_roles"] == [{"rolearn": role, "username": role_name, "groups": ["wandb-admins"]}]
+    assert take.config["kubernetes_map_users"] == [{"userarn": user, "username": user, "groups": []}]
+    ids = {old: ours for old, ours, _ in take.adopted}  # still imported, by v8's key
+    assert ids[eks + 'aws_eks_access_entry.this["admins"]'].startswith("aws_eks_access_entry.eks_access-entry-0_")
+    assert ids[eks + 'aws_eks_access_entry.this["alice"]'].startswith("aws_eks_access_entry.eks_access-entry-1_")
+    assert "aws_eks_access_entry.this[...].user_name" in report(take, "show.json")
+
+
 @pytest.mark.parametrize("shape", [v7_show_json, v4_show_json])
 def test_eks17_takeover_creates_no_creator_access_entry(tmp_path, shape):
     """eks 17.x clusters were made with CONFIG_MAP authentication; switching to API_AND_CONFIG_MAP makes AWS create

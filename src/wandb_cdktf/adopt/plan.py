@@ -322,6 +322,30 @@ def _state_access_principals(by_address: dict[str, dict[str, Any]]) -> tuple[lis
     return roles, users
 
 
+def _keep_kubernetes_user_names(config: dict[str, Any], by_address: dict[str, dict[str, Any]],
+                                settings: list[tuple[str, Any, Any, str]]) -> None:
+    """Each taken-over access entry keeps the Kubernetes user name EKS gave it.
+
+    v8 uses ``username`` only as the key of its access entry and sets no ``user_name``, so EKS chose one
+    (CreateAccessEntry API reference: ``arn:aws:sts::<account>:assumed-role/<role>/{{SessionName}}`` for a
+    role, the user's ARN for a user). Ours sends ``username`` as the Kubernetes user name (its meaning in v7's
+    aws-auth ConfigMap): taken over as written, every entry would be renamed in place, and RBAC bindings to the
+    old name would stop matching. The state wins: ``username`` becomes the name the entry has."""
+    for option in ("kubernetes_map_roles", "kubernetes_map_users"):
+        items = list(config.get(option) or [])
+        kept, changed = [], False
+        for item in items:
+            entry = by_address.get(f'module.app_eks.module.eks.aws_eks_access_entry.this["{item.get("username")}"]')
+            has = str(((entry or {}).get("values") or {}).get("user_name") or "")
+            if has and has != item.get("username"):
+                item, changed = {**item, "username": has}, True
+            kept.append(item)
+        if changed:
+            settings.append((option, config.get(option), kept,
+                             "module.app_eks.module.eks.aws_eks_access_entry.this[...].user_name"))
+            config[option] = kept
+
+
 def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     everything = read_show_json(state_path)
     prefix = _enclosing(everything)
@@ -379,6 +403,7 @@ def plan_takeover(state_path: Path, tfvars_path: Path) -> Takeover:
     # Access entries are keyed by username in v8 and by position (roles, then users) in ours.
     lookup = {**config, "_access_usernames": [x["username"] for x in list(config.get("kubernetes_map_roles") or [])
                                               + list(config.get("kubernetes_map_users") or [])]}
+    _keep_kubernetes_user_names(config, by_address, settings)
     entries = []
     claimed: set[str] = set()
     for address in outside:

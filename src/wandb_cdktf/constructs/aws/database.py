@@ -68,7 +68,13 @@ class DatabaseProps:
     allowed_security_group_ids: tuple[str, ...] = ()
     """Security groups allowed to connect on 3306 (the EKS nodes). Default: ()."""
     allowed_cidr_blocks: tuple[str, ...] = ()
-    """CIDRs allowed on 3306 in addition (e.g. private subnets). Default: ()."""
+    """CIDRs allowed on 3306 in addition (e.g. private subnets). Default: (). No stack of this library passes any
+    (the database admits the node security group only), so no deployment made by it has these rules. Their ids stay
+    positional (``ingress-cidr-<i>``, ``allow_port_from_cidrs``), unlike the client-CIDR rules keyed by content
+    (``cidr_rule_id``): keying them now would move the addresses of every direct user of this construct, and the
+    sources meant here, subnet CIDRs, change only when the subnets are replaced. Append to the tuple only: inserting
+    or removing one in the middle shifts the later rules, which EC2 may refuse as a transient duplicate
+    (InvalidPermission.Duplicate; field-review-2 section 4)."""
     engine_version: str = "8.0"
     """Aurora MySQL version. Default: 8.0."""
     database_name: str = "wandb_local"

@@ -73,7 +73,9 @@ def allow_port_from_groups(scope: Construct, security_group_id: str, port: int, 
 
 def allow_port_from_cidrs(scope: Construct, security_group_id: str, port: int, cidrs: Sequence[str],
                           description: str, id_prefix: str = "ingress-cidr") -> None:
-    """One rule per IPv4 CIDR: ids ``<id_prefix>-<i>``."""
+    """One rule per IPv4 CIDR: ids ``<id_prefix>-<i>``, by position (kept for the addresses they already have; only
+    ``DatabaseProps.allowed_cidr_blocks`` uses it, see there). Lists that users edit use ``add_cidr_ingress``, keyed
+    by content (``cidr_rule_id``)."""
     for i, cidr in enumerate(cidrs):
         aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
             scope, f"{id_prefix}-{i}", security_group_id=security_group_id, cidr_ipv4=cidr,
