@@ -191,13 +191,23 @@ def _take_over(tf: TerraformEnv, moto: Moto, tmp_path: Path, fixture: str, ns: s
     return report, config, plan
 
 
+def _access_entries_unchanged(plan: dict[str, Any]) -> None:
+    """Every access entry is imported as it is: a changed Kubernetes user name would rename the principal for
+    RBAC bindings by user name (adopt keeps the name the state has)."""
+    entries = [rc for rc in plan["resource_changes"] if rc["type"] == "aws_eks_access_entry"]
+    assert entries and all(rc["change"]["actions"] in (["no-op"], ["update"]) for rc in entries)
+    renamed = [(rc["address"], rc["change"]["before"].get("user_name"), rc["change"]["after"].get("user_name"))
+               for rc in entries if rc["change"]["before"].get("user_name") != rc["change"]["after"].get("user_name")]
+    assert not renamed
+
+
 @pytest.mark.long
 def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_path: Path) -> None:
     """Also: a `kubernetes_map_roles` access entry (EKS allows one per principal) and PrivateLink with a consumer's
     endpoint made before the takeover (the service name must not change) are imports."""
     # Security-group rules that AWS already has (same group, source, protocol, port): a create would fail
     # with InvalidPermission.Duplicate, so ours import them.
-    report, config, _ = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbv8", STATEFUL_V8,
+    report, config, plan = _take_over(emulator_tf, moto, tmp_path, "v8_workspace", "wbv8", STATEFUL_V8,
                                    _docs_tfvars("wbv8", moto.hosted_zone()),
                                    must_import=("database_ingress-sg-0", "weave-efs_ingress-sg-0", "creator-access-admin",
                                                 "eks_access-entry-0", "private-link_nlb", "private-link_target-group",
@@ -205,7 +215,10 @@ def test_adopt_v8_workspace_in_place(emulator_tf: TerraformEnv, moto: Moto, tmp_
                                    consumer_region="eu-central-1")
     assert "terraform-aws-wandb **v8**" in report and config["deployment"] == "post-operator"
     # root/main.tf's kubernetes_map_roles and private_link_allowed_account_ids, read back from the state.
-    assert [r["username"] for r in config["kubernetes_map_roles"]] == ["admins"]
+    # v8 set no user_name, so EKS named the entry (CreateAccessEntry API reference); the state's name is kept.
+    assert [r["username"] for r in config["kubernetes_map_roles"]] == [
+        "arn:aws:sts::123456789012:assumed-role/platform-admins/{{SessionName}}"]
+    _access_entries_unchanged(plan)
     assert config["private_link_allowed_account_ids"] == ["210987654321"]
     # Set only in root/main.tf and the provider block: read from the state (the imports above prove the region).
     assert (config["region"], config["eks_cluster_version"], config["kubernetes_public_access"]) == ("eu-central-1", "1.32", True)
@@ -266,8 +279,9 @@ network_private_subnet_cidrs = ["10.20.10.0/24", "10.20.11.0/24"]
     assert (config["create_vpc"], config["network_id"]) == (False, vpc)
     assert "| `create_vpc` | (not set) | `false` |" in report
     assert (config["network_private_subnets"], config["network_database_subnets"]) == (private, database)
-    assert config["kubernetes_map_users"] == [{"userarn": "arn:aws:iam::123456789012:user/alice", "username": "alice",
-                                               "groups": []}]
+    assert config["kubernetes_map_users"] == [{"userarn": "arn:aws:iam::123456789012:user/alice",
+                                               "username": "arn:aws:iam::123456789012:user/alice", "groups": []}]
+    _access_entries_unchanged(plan)
     assert not config.get("kubernetes_map_roles")
     subnet_group = next(r for r in config["adoption"]["resources"] if r["path"] == "database/subnet-group")
     assert (subnet_group["import_id"], subnet_group["set"]["name"]) == ("wbbyo-database-subnet", "wbbyo-database-subnet")

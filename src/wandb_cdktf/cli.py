@@ -437,7 +437,8 @@ def _deployer_policy_command(args: list[str]) -> int:
             print(f"note: {name}: {len(parts)} managed policies ({', '.join(f'{name}-{i}' for i in range(1, len(parts) + 1))}"
                   "): one is at most 6,144 characters; attach them all", file=sys.stderr)
         for sid, reason in found.reasons.items():
-            print(f"note: {name}: {sid} is Resource \"*\": {reason}", file=sys.stderr)
+            scope = next((s["Resource"] for s in found.policy["Statement"] if s["Sid"] == sid), "*")
+            print(f"note: {name}: {sid} is Resource {json.dumps(scope)}: {reason}", file=sys.stderr)
     if out is None:
         print(json.dumps(documents, indent=2))
         return 0

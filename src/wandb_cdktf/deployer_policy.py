@@ -144,6 +144,20 @@ def _default_tag(doc: Mapping[str, Any], tag: str = "managed-by") -> str | None:
     return None
 
 
+def _tag_keys(doc: Mapping[str, Any], key: str) -> list[str]:
+    """The tag keys every resource of type ``key`` is created with: its provider's default tags and its own."""
+    keys = {k for config in doc.get("provider", {}).get("aws", []) for block in config.get("default_tags", [])
+            for k in block.get("tags", {})}
+    keys.update(k for body in _instances(doc, key) for k in (body.get("tags") or {}) if isinstance(body.get("tags"), dict))
+    return sorted(keys)
+
+
+KMS_TAG_ON_CREATE_REASON = (
+    "kms:CreateKey with tags also authorises kms:TagResource, on a key that has no tag yet: AWS requires it in an IAM "
+    "policy not restricted to particular keys (KMS Developer Guide, 'Controlling access to tags'), so key/* of the "
+    "stack's region, narrowed by aws:RequestTag/managed-by and aws:TagKeys = the tag keys the stack puts on its keys")
+
+
 @dataclass
 class _Group:
     sid: str
@@ -219,6 +233,18 @@ def stack_policy(stack_id: str, doc: Mapping[str, Any], *, account_id: str | Non
             if tag:
                 statement["Condition"] = {"StringEquals": {"aws:ResourceTag/managed-by": tag}}
             statements.append(statement)
+            if tag and "kms:TagResource" in group.actions:
+                # CreateKey with Tags authorises kms:TagResource too, before the key has a tag: the ResourceTag
+                # condition above cannot match it (KMS Developer Guide, "Controlling access to tags": an IAM policy
+                # "that isn't restricted to particular KMS keys"; manage-tags-api: "must cover all KMS keys in the
+                # account and Region"). Narrowed by the tags the request sends (list_awskeymanagementservice.html:
+                # TagResource takes aws:RequestTag/${TagKey} and aws:TagKeys).
+                sid = f"{group.sid.removesuffix('Keys')}TagOnCreate"
+                statements.append({"Sid": sid, "Effect": "Allow", "Action": "kms:TagResource",
+                                   "Resource": f"arn:{partition}:kms:{region}:{account}:key/*",
+                                   "Condition": {"StringEquals": {"aws:RequestTag/managed-by": tag},
+                                                 "ForAllValues:StringEquals": {"aws:TagKeys": _tag_keys(doc, "R aws_kms_key")}}})
+                reasons[sid] = KMS_TAG_ON_CREATE_REASON
         elif group.actions:
             resources = sorted({a.format(partition=partition, region=region, account=account, name=n, path=p, zone=z)
                                 for a in group.arns for n in names for p in (sorted(paths) or ["/"])

@@ -97,7 +97,9 @@ class MapRole(StrictModel):
     """An IAM role granted access to the EKS cluster (v8 ``kubernetes_map_roles`` item)."""
 
     rolearn: IamRoleArn
-    username: str = Field(min_length=1)
+    username: str = Field(min_length=1, description=(
+        "The Kubernetes user name of the access entry (v7's aws-auth meaning; v8 uses it only as a key and EKS "
+        "names the entry, which `wandb-cdktf adopt` keeps)."))
     groups: list[str] = Field(default_factory=list, description="Kubernetes groups. Default: [].")
 
 
@@ -105,7 +107,9 @@ class MapUser(StrictModel):
     """An IAM user granted access to the EKS cluster (v8 ``kubernetes_map_users`` item)."""
 
     userarn: IamUserArn
-    username: str = Field(min_length=1)
+    username: str = Field(min_length=1, description=(
+        "The Kubernetes user name of the access entry (v7's aws-auth meaning; v8 uses it only as a key and EKS "
+        "names the entry, which `wandb-cdktf adopt` keeps)."))
     groups: list[str] = Field(default_factory=list, description="Kubernetes groups. Default: [].")
 
 
