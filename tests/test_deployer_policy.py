@@ -248,6 +248,121 @@ def test_kms_keys_are_scoped_by_the_tag_every_key_carries(all_stacks: dict[str, 
         assert list(create["Condition"]["StringEquals"]) == ["aws:RequestTag/managed-by"]
 
 
+def _condition_holds(condition: dict[str, Any], context: dict[str, Any]) -> bool:
+    """IAM's evaluation of the operators the generator writes (IAM User Guide, "IAM JSON policy elements: Condition
+    operators" and "Single-valued vs. multivalued context keys"): StringEquals on a key absent from the request
+    context is false; ForAllValues:StringEquals holds when every value of the request's key is allowed."""
+    for operator, keys in condition.items():
+        for key, allowed in keys.items():
+            allowed = [allowed] if isinstance(allowed, str) else list(allowed)
+            value = context.get(key)
+            if operator == "StringEquals":
+                values = value if isinstance(value, list) else [value]
+                if value is None or not all(v in allowed for v in values):
+                    return False
+            elif operator == "ForAllValues:StringEquals":
+                if not all(v in allowed for v in (value or [])):
+                    return False
+            else:
+                raise AssertionError(f"no evaluator for {operator}")
+    return True
+
+
+def _allowed(statements: list[dict[str, Any]], action: str, arn: str, context: dict[str, Any]) -> bool:
+    """Whether an Allow statement (and no Deny) of the identity policy grants ``action`` on ``arn`` in ``context``."""
+    matching = [s for s in statements if _allows(s, action) and resource_matches(arn, s["Resource"])
+                and _condition_holds(s.get("Condition", {}), context)]
+    return any(s["Effect"] == "Allow" for s in matching) and not any(s["Effect"] == "Deny" for s in matching)
+
+
+def test_kms_create_key_with_tags_is_allowed_before_the_key_has_a_tag(all_stacks: dict[str, dict[str, Any]]) -> None:
+    """AWS KMS Developer Guide, "Managing KMS key tags with API operations" (manage-tags-api: "To add tags when
+    creating a KMS key, the caller must have kms:TagResource permission in an IAM policy. At a minimum, the
+    permission must cover all KMS keys in the account and Region") and "Controlling access to tags"
+    (tag-permissions): CreateKey with Tags also authorises kms:TagResource, on a new key without any tag, so
+    aws:ResourceTag cannot match; aws:RequestTag/${TagKey} and aws:TagKeys can (list_awskeymanagementservice.html).
+    A request with a tag key the stack does not set, or another managed-by value, stays refused."""
+    seen = 0
+    for key, doc in _aws(all_stacks).items():
+        for body in doc.get("resource", {}).get("aws_kms_key", {}).values():
+            provider = next(p for p in doc["provider"]["aws"]
+                            if p.get("alias", "aws") == body.get("provider", "aws").removeprefix("aws."))
+            tags = {**provider["default_tags"][0]["tags"], **(body.get("tags") or {})}
+            statements = _policy(key, doc).policy["Statement"]
+            new_key = f"arn:aws:kms:{_region(doc, body)}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            context = {**{f"aws:RequestTag/{k}": v for k, v in tags.items()}, "aws:TagKeys": sorted(tags)}
+            assert _allowed(statements, "kms:CreateKey", "*", context), key
+            assert _allowed(statements, "kms:TagResource", new_key, context), f"{key}: CreateKey with tags refused"
+            foreign = {**context, "aws:TagKeys": [*context["aws:TagKeys"], "Owner"], "aws:RequestTag/Owner": "x"}
+            assert not _allowed(statements, "kms:TagResource", new_key, foreign), key
+            other = {**context, "aws:RequestTag/managed-by": "someone-else"}
+            assert not _allowed(statements, "kms:TagResource", new_key, other), key
+            seen += 1
+    assert seen >= 5
+
+
+# Actions whose "Resource types" column is empty in the Service Authorization Reference: IAM matches them only
+# against Resource "*", so a statement naming ARNs never allows them ({action: the page}).
+NO_RESOURCE_TYPE = {
+    "eks:CreateCluster": "list_amazonelastickubernetesservice.html",
+    "eks:ListClusters": "list_amazonelastickubernetesservice.html",
+    "eks:DescribeAddonVersions": "list_amazonelastickubernetesservice.html",
+    "kms:CreateKey": "list_awskeymanagementservice.html",
+    "kms:ListAliases": "list_awskeymanagementservice.html",
+    "sts:GetCallerIdentity": "list_awssecuritytokenservice.html",
+}
+
+
+def test_actions_without_a_resource_type_are_allowed_on_star(all_stacks: dict[str, dict[str, Any]]) -> None:
+    """Service Authorization Reference, "Actions" tables: "If there is no value for this column, you must specify
+    all resources ("*") to which the policy applies in the Resource element of your policy statement"."""
+    seen: set[str] = set()
+    for key, doc in _aws(all_stacks).items():
+        for statement in _policy(key, doc).policy["Statement"]:
+            for action in _actions(statement):
+                if action in NO_RESOURCE_TYPE:
+                    seen.add(action)
+                    assert statement["Resource"] == "*", f"{key}: {statement['Sid']} scopes {action} to ARNs"
+    assert "eks:CreateCluster" in seen and "kms:CreateKey" in seen
+
+
+# The service-linked role the first resource of each type creates in an account, with the caller's
+# iam:CreateServiceLinkedRole (IAM User Guide, "Service-linked role permissions"; each service's page):
+# {Terraform type: (iam:AWSServiceName, role name)}.
+SERVICE_LINKED_ROLES: dict[str, tuple[str, str]] = {
+    # Amazon EKS User Guide, "Using roles for Amazon EKS clusters" / "Using roles for Amazon EKS node groups"
+    "R aws_eks_cluster": ("eks.amazonaws.com", "AWSServiceRoleForAmazonEKS"),
+    "R aws_eks_node_group": ("eks-nodegroup.amazonaws.com", "AWSServiceRoleForAmazonEKSNodegroup"),
+    # Amazon RDS User Guide, "Using service-linked roles for Amazon RDS"
+    "R aws_rds_cluster": ("rds.amazonaws.com", "AWSServiceRoleForRDS"),
+    # Amazon ElastiCache User Guide, "Using Service-Linked Roles for Amazon ElastiCache"
+    "R aws_elasticache_replication_group": ("elasticache.amazonaws.com", "AWSServiceRoleForElastiCache"),
+    # Elastic Load Balancing User Guide, "Service-linked role for Elastic Load Balancing"
+    "R aws_lb": ("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing"),
+    # Amazon EFS User Guide, "Using service-linked roles for Amazon EFS" (created with the first mount target)
+    "R aws_efs_mount_target": ("elasticfilesystem.amazonaws.com", "AWSServiceRoleForAmazonElasticFileSystem"),
+    # AWS Backup Developer Guide, "Using roles to back up and copy"
+    "R aws_backup_vault": ("backup.amazonaws.com", "AWSServiceRoleForBackup"),
+}
+
+
+def test_the_first_resource_of_a_service_may_create_its_service_linked_role(all_stacks: dict[str, dict[str, Any]]) -> None:
+    """The Auto Scaling role of the node groups' groups is not the deployer's to create: EKS's node group role creates
+    it (AWS managed policy AWSServiceRoleForAmazonEKSNodegroup, AllowAutoscalingToCreateSLR)."""
+    checked: set[str] = set()
+    for key, doc in _aws(all_stacks).items():
+        statements = _policy(key, doc).policy["Statement"]
+        for tkey in stack_types(doc):
+            if tkey not in SERVICE_LINKED_ROLES:
+                continue
+            service, role = SERVICE_LINKED_ROLES[tkey]
+            arn = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/{role}"
+            assert _allowed(statements, "iam:CreateServiceLinkedRole", arn, {"iam:AWSServiceName": service}), \
+                f"{key}: {tkey} cannot create {role}"
+            checked.add(tkey)
+    assert checked == set(SERVICE_LINKED_ROLES), set(SERVICE_LINKED_ROLES) - checked
+
+
 def test_with_a_permissions_boundary_the_deployer_cannot_escape_it(all_stacks: dict[str, dict[str, Any]]) -> None:
     """IAM User Guide, "Permissions boundaries for IAM entities" (delegating role creation): CreateRole, PutRolePolicy,
     AttachRolePolicy and PutRolePermissionsBoundary only with iam:PermissionsBoundary = the boundary; never

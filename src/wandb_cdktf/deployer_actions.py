@@ -13,7 +13,9 @@ how their ``Resource`` is scoped:
 - ``unscoped``: actions with no resource-level permissions (the Service Authorization Reference lists no resource
   type for them), or that act on ARNs AWS generates (ids); they get ``Resource: "*"`` and ``reason`` says why.
 - ``tagged``: ``actions`` on ``key/*`` with ``aws:ResourceTag/managed-by`` and ``unscoped`` (``kms:CreateKey``)
-  with ``aws:RequestTag/managed-by``: the default tag the stack's provider puts on every resource (KMS keys).
+  with ``aws:RequestTag/managed-by``: the default tag the stack's provider puts on every resource (KMS keys); and
+  ``kms:TagResource`` on ``key/*`` with ``aws:RequestTag/managed-by`` and ``aws:TagKeys``, which CreateKey with tags
+  needs before the key has a tag (``KmsDeploymentTagOnCreate``, KMS Developer Guide "Controlling access to tags").
 
 Actions names and resource types: AWS Service Authorization Reference,
 https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
@@ -159,7 +161,8 @@ TABLE: dict[str, Entry] = {
         "KmsAliases", name_prefix="alias/", actions=("kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"),
         arns=("arn:{partition}:kms:{region}:{account}:{name}",), names=("name", "name_prefix"),
         unscoped=("kms:ListAliases",), reason=DESCRIBE_REASON,
-        note="CreateAlias/DeleteAlias also authorise on the key: KmsDeploymentKeys allows them there"),
+        note=("CreateAlias/DeleteAlias/UpdateAlias also authorise on the key, in its key policy (KMS Developer Guide, "
+              "'Controlling access to aliases'): the deployment key's policy gives its administrator kms:*")),
     # ---- S3 ------------------------------------------------------------------------------------------------
     "R aws_s3_bucket": Entry(
         "S3DeploymentBuckets", arns=_S3, names=("bucket", "bucket_prefix"),
@@ -300,21 +303,29 @@ TABLE: dict[str, Entry] = {
                                 "elasticfilesystem:DescribeLifecycleConfiguration",
                                 "elasticfilesystem:PutLifecycleConfiguration", "elasticfilesystem:TagResource",
                                 "elasticfilesystem:UntagResource", "elasticfilesystem:ListTagsForResource"),
-        "aws_efs_mount_target": ("elasticfilesystem:CreateMountTarget", "elasticfilesystem:DeleteMountTarget",
-                                 "elasticfilesystem:DescribeMountTargets",
-                                 "elasticfilesystem:DescribeMountTargetSecurityGroups",
-                                 "elasticfilesystem:ModifyMountTargetSecurityGroups",
-                                 "ec2:DescribeSubnets", "ec2:DescribeNetworkInterfaces",
-                                 "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"),
         "aws_efs_backup_policy": ("elasticfilesystem:PutBackupPolicy", "elasticfilesystem:DescribeBackupPolicy"),
     }.items()},
+    "R aws_efs_mount_target": Entry(
+        "EfsUnscoped", reason=EFS_REASON,
+        # Amazon EFS User Guide, "Using service-linked roles for Amazon EFS": the first mount target of an account
+        # creates AWSServiceRoleForAmazonElasticFileSystem with the caller's iam:CreateServiceLinkedRole
+        # (AmazonElasticFileSystemFullAccess grants it for elasticfilesystem.amazonaws.com)
+        service_linked_role="elasticfilesystem.amazonaws.com",
+        unscoped=("elasticfilesystem:CreateMountTarget", "elasticfilesystem:DeleteMountTarget",
+                  "elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeMountTargetSecurityGroups",
+                  "elasticfilesystem:ModifyMountTargetSecurityGroups", "ec2:DescribeSubnets",
+                  "ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface")),
     # ---- EKS -----------------------------------------------------------------------------------------------
     "R aws_eks_cluster": Entry(
         "EksCluster", service_linked_role="eks.amazonaws.com", passes_role_to="eks.amazonaws.com", arns=("arn:{partition}:eks:{region}:{account}:cluster/{name}",), names=("name",),
-        actions=("eks:CreateCluster", "eks:DeleteCluster", "eks:DescribeCluster", "eks:UpdateClusterConfig",
+        actions=("eks:DeleteCluster", "eks:DescribeCluster", "eks:UpdateClusterConfig",
                  "eks:UpdateClusterVersion", "eks:DescribeUpdate", "eks:TagResource", "eks:UntagResource",
                  "eks:ListTagsForResource", "eks:AssociateEncryptionConfig"),
-        unscoped=("ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"), reason=EC2_REASON),
+        # eks:CreateCluster has no resource type (list_amazonelastickubernetesservice.html: its Resource types
+        # column is empty), so a statement naming cluster/<ns>* does not allow it: Resource "*". Its tags
+        # (eks:TagResource) and the creator's access entry are authorised on the new cluster, in EksCluster.
+        unscoped=("eks:CreateCluster", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"),
+        reason=("eks:CreateCluster has no resource type (list_amazonelastickubernetesservice.html); " + EC2_REASON)),
     "R aws_eks_node_group": Entry(
         "EksCluster", service_linked_role="eks-nodegroup.amazonaws.com", passes_role_to="eks.amazonaws.com", arns=("arn:{partition}:eks:{region}:{account}:cluster/{name}",
                             "arn:{partition}:eks:{region}:{account}:nodegroup/{name}/*"),
@@ -447,7 +458,9 @@ TABLE: dict[str, Entry] = {
                 "(list_amazonec2autoscaling.html)")),
     # ---- Backup and CloudTrail -----------------------------------------------------------------------------
     "R aws_backup_vault": Entry(
-        "BackupVaults", arns=("arn:{partition}:backup:*:{account}:backup-vault:{name}",), names=("name",),
+        # AWS Backup Developer Guide, "Using roles to back up and copy": AWS Backup creates AWSServiceRoleForBackup
+        # on first use through the API, with the caller's iam:CreateServiceLinkedRole (AWSBackupFullAccess grants it)
+        "BackupVaults", service_linked_role="backup.amazonaws.com", arns=("arn:{partition}:backup:*:{account}:backup-vault:{name}",), names=("name",),
         actions=("backup:CreateBackupVault", "backup:DeleteBackupVault", "backup:DescribeBackupVault",
                  "backup:ListTags", "backup:TagResource", "backup:UntagResource"),
         unscoped=("backup-storage:MountCapsule",),
