@@ -347,6 +347,21 @@ def emulator_config(moto: Moto, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def construct_stack(moto: Moto, namespace: str, stack_id: str, outdir: Path) -> tuple[Any, Any, Any]:
+    """(app, stack, config) for a scenario that builds its stack from constructs instead of a configuration: a
+    ``WandbStack`` named ``stack_id`` with the emulator configuration's AWS provider (its region and tags),
+    synthesized into ``outdir`` by ``app.synth()``."""
+    from cdktf import App
+
+    from wandb_cdktf.stacks.base import WandbStack, aws_provider
+
+    config = config_from_mapping(emulator_config(moto, namespace=namespace))
+    app = App(outdir=str(outdir))
+    stack = WandbStack(app, stack_id, config=config)
+    aws_provider(stack, config.region, config.tags)
+    return app, stack, config
+
+
 def synth(tf: TerraformEnv, data: dict[str, Any], outdir: Path, stack_id: str, env: dict[str, str] | None = None) -> Stack:
     """Synthesize ``data`` and return the stack, run with ``env`` (default ``aws_env()``): ``moto.env()`` when
     the emulator profile leaves the URL to ``AWS_ENDPOINT_URL``."""

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from _emulator_support import REGION, Moto, Stack, changes, emulator_config, split_artefacts
-from wandb_cdktf.config import config_from_mapping
+from _emulator_support import REGION, Moto, Stack, changes, construct_stack, split_artefacts
 from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow, pytest.mark.medium]
@@ -31,20 +30,15 @@ def test_apply_alarms_and_backup(emulator_tf: TerraformEnv, moto: Moto, tmp_path
     kms:GenerateDataKey*), the topic is encrypted with it, every alarm notifies it; the vault is encrypted with the
     same key and locked, the plan keeps each rule's retention and copies to a vault in a second region (provider
     alias), the selection names the bucket; a re-plan is clean."""
-    from cdktf import App
-
     from wandb_cdktf._providers import aws
     from wandb_cdktf.constructs.aws.alarms import Alarms, AlarmsProps
     from wandb_cdktf.constructs.aws.backup import Backup, BackupProps, BackupRuleProps, VaultLockProps
     from wandb_cdktf.constructs.aws.key import Key, KeyProps
-    from wandb_cdktf.stacks.base import WandbStack, aws_provider
+    from wandb_cdktf.stacks.base import aws_provider
 
     start = time.monotonic()
-    config = config_from_mapping(emulator_config(moto, namespace=NS))
     outdir = tmp_path / "out"
-    app = App(outdir=str(outdir))
-    stack = WandbStack(app, f"{NS}-ops", config=config)
-    aws_provider(stack, config.region, config.tags)
+    app, stack, config = construct_stack(moto, NS, f"{NS}-ops", outdir)
     copy_provider = aws_provider(stack, COPY_REGION, config.tags, alias="backup-copy")
     key = Key(stack, "kms", KeyProps(namespace=NS, alias=f"alias/{NS}-kms", deletion_protection=False,
                                      cloudwatch_alarm_prefix=f"{NS}-"))

@@ -17,8 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from _emulator_support import REGION, Moto, Stack, changed_paths, changes, describe, emulator_config, split_artefacts
-from wandb_cdktf.config import config_from_mapping
+from _emulator_support import REGION, Moto, Stack, changed_paths, changes, construct_stack, describe, split_artefacts
 from wandb_cdktf.testing import TerraformEnv
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow, pytest.mark.medium]
@@ -47,18 +46,12 @@ def test_restore_aurora_into_a_new_cluster_and_take_over_its_names(emulator_tf: 
     selection names, unchanged) and its apply converges; (5) after ``<ns>-old`` is deleted (deletion protection
     lifted first) a re-plan is clean. The bucket: a version overwritten or deleted by mistake comes back with
     ``copy-object`` of the previous version (the file bucket is versioned)."""
-    from cdktf import App
-
     from wandb_cdktf._providers import aws
     from wandb_cdktf.constructs.aws.database import LOG_EXPORTS, Database, DatabaseProps
-    from wandb_cdktf.stacks.base import WandbStack, aws_provider
 
     start = time.monotonic()
-    config = config_from_mapping(emulator_config(moto, namespace=NS))
     outdir = tmp_path / "out"
-    app = App(outdir=str(outdir))
-    stack = WandbStack(app, f"{NS}-restore", config=config)
-    aws_provider(stack, config.region, config.tags)
+    app, stack, _ = construct_stack(moto, NS, f"{NS}-restore", outdir)
     key = aws.kms_key.KmsKey(stack, "kms", description=f"{NS} deployment key", deletion_window_in_days=7)
     vpc = aws.vpc.Vpc(stack, "vpc", cidr_block="10.20.0.0/16")
     subnets = [aws.subnet.Subnet(stack, f"db-{i}", vpc_id=vpc.id, cidr_block=f"10.20.{20 + i}.0/24",
