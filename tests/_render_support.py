@@ -35,7 +35,17 @@ from typing import Any
 
 import yaml
 
-from _support import REPO, Synth, cache_root, file_lock, skip_or_fail, synth_file, synth_mapping, wait_for_install
+from _support import (
+    REPO,
+    Synth,
+    cache_root,
+    environ,
+    file_lock,
+    skip_or_fail,
+    synth_file,
+    synth_mapping,
+    wait_for_install,
+)
 from wandb_cdktf.config import WandbConfig, config_from_mapping, load_config
 
 HELM_ENV = "WANDB_CDKTF_HELM"
@@ -642,17 +652,9 @@ def render_config(name: str, path: Path | dict[str, Any], variables: dict[str, s
                   secrets: dict[str, str] | None = None) -> Rendered:
     """``path``: a configuration file, or a mapping (:data:`HIDDEN_CONFIGS`, synthesized with :data:`SAMPLE_ENV`)."""
     if isinstance(path, dict):
-        saved = {k: os.environ.get(k) for k in SAMPLE_ENV}
-        os.environ.update(SAMPLE_ENV)
-        try:
+        with environ(SAMPLE_ENV):
             config = config_from_mapping(copy.deepcopy(path), source=name)
             synth = synth_mapping(path, source=name)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
     else:
         config = load_config(path)
         synth = synth_file(path)

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from _support import make_config, synth_file, synth_mapping, wait_for_install
+from wandb_cdktf.testing import load_stacks
 
 REPO = Path(__file__).resolve().parents[1]
 SKIP_FILE = REPO / "security" / "checkov-skips.yaml"
@@ -113,11 +114,6 @@ def synthesized(label: str) -> Path:
     if label.startswith(EXAMPLE_LABEL):
         return synth_file(EXAMPLES / label.removeprefix(EXAMPLE_LABEL)).outdir
     return synth_mapping(scan_configs()[label], source=label).outdir
-
-
-def stack_docs(outdir: Path) -> dict[str, dict[str, Any]]:
-    stacks = outdir / "stacks"
-    return {p.name: json.loads((p / "cdk.tf.json").read_text()) for p in sorted(stacks.iterdir()) if p.is_dir()}
 
 
 # --- skip file ---------------------------------------------------------------------------------
@@ -331,7 +327,7 @@ def _stack_of(file_path: str) -> str:
 def _logical_id_types(outdir: Path) -> dict[str, dict[str, str]]:
     """stack -> {logical id: "type" or "data.type"} from the synthesized JSON."""
     out: dict[str, dict[str, str]] = {}
-    for stack, doc in stack_docs(outdir).items():
+    for stack, doc in load_stacks(outdir).items():
         ids: dict[str, str] = {}
         for rtype, items in (doc.get("resource") or {}).items():
             for lid in items:

@@ -87,6 +87,21 @@ def wait_for_install(tool: str, timeout: float = 900) -> None:
         time.sleep(0.5)
 
 
+@contextmanager
+def environ(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set for the block, each variable restored (or removed) after it."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def find_cdktf_cli() -> str | None:
     """$WANDB_CDKTF_CDKTF_CLI, else <repo>/.cdktf-cli (scripts/install-cdktf-cli.sh), else cdktf on PATH."""
     wait_for_install("cdktf-cli")

@@ -27,7 +27,7 @@ if (_LOCKED_NODE / "node").is_file() and not os.environ.get("PATH", "").startswi
     os.environ["PATH"] = f"{_LOCKED_NODE}{os.pathsep}{os.environ.get('PATH', '')}"
 
 from _emulator_support import Moto, skip_missing, start_moto, start_shared_provider, stop_moto, stop_shared_provider  # noqa: E402
-from _support import CACHE_ENV, Synth, in_ci, schedule_order, skip_or_fail, synth_mapping, validate_once  # noqa: E402
+from _support import CACHE_ENV, Synth, find_cdktf_cli, in_ci, schedule_order, skip_or_fail, synth_mapping, validate_once  # noqa: E402
 from wandb_cdktf.testing import TerraformEnv  # noqa: E402
 
 _OWNED_CACHE: list[str] = []
@@ -141,3 +141,12 @@ def moto(emulator_tf: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) ->
         if provider is not None:
             stop_shared_provider(provider)
         stop_moto(server)
+
+
+@pytest.fixture(scope="session")
+def cdktf_bin() -> str:
+    """The cdktf-cli (scripts/install-cdktf-cli.sh), or skip (CI: fail)."""
+    found = find_cdktf_cli()
+    if not found:
+        skip_or_fail("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
+    return found

@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from _support import find_cdktf_cli, skip_or_fail, synth_file
+from _support import synth_file
 from wandb_cdktf.testing import load_stacks, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow  # Node.js cdktf-cli runs main.py in a fresh interpreter
-
-
-@pytest.fixture(scope="module")
-def cdktf_bin() -> str:
-    found = find_cdktf_cli()
-    if not found:
-        skip_or_fail("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
-    return found
 
 
 @pytest.mark.parametrize("config", [None, "examples/pre-operator.tfvars"])

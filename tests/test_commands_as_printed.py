@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from _support import find_cdktf_cli, skip_or_fail, synth_file
+from _support import synth_file
 from wandb_cdktf.cli import deploy_command, stack_dependencies
 from wandb_cdktf.config import load_config
 
@@ -38,14 +38,6 @@ exit 1
 """
 REFUSED = ("dependencies are not included", "dependant stacks are not included", "Usage Error")
 _COMMAND = re.compile(r"cdktf (deploy|destroy)((?: +(?:--ignore-missing-stack-dependencies|<?[a-z][a-z0-9<>-]*-[a-z0-9<>-]+))+)")
-
-
-@pytest.fixture(scope="module")
-def cdktf_bin() -> str:
-    found = find_cdktf_cli()
-    if not found:
-        skip_or_fail("no cdktf-cli: run scripts/install-cdktf-cli.sh or set WANDB_CDKTF_CDKTF_CLI")
-    return found
 
 
 @pytest.fixture(scope="module")

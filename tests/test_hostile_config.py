@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from _security_support import REPO, example_files
+from _support import environ
 from wandb_cdktf import cli
 from wandb_cdktf.config import ConfigError, WandbConfig, config_from_mapping, load_config
 
@@ -301,19 +302,10 @@ def test_huge_lists_load_or_fail_cleanly(option: str) -> None:
 
 
 def _run_cli(config_path: Path, outdir: Path) -> tuple[int, str, str]:
-    env = {"WANDB_CDKTF_CONFIG": str(config_path), "CDKTF_OUTDIR": str(outdir)}
-    saved = {k: os.environ.get(k) for k in env}
     out, err = io.StringIO(), io.StringIO()
-    os.environ.update(env)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = cli.main([])
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with environ({"WANDB_CDKTF_CONFIG": str(config_path), "CDKTF_OUTDIR": str(outdir)}), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli.main([])
     return rc, out.getvalue(), err.getvalue()
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from _security_support import SCAN_LABELS, PolicyDoc, Skips, as_list, iter_policies, load_skips, stack_docs, synthesized
+from _security_support import SCAN_LABELS, PolicyDoc, Skips, as_list, iter_policies, load_skips, synthesized
+from wandb_cdktf.testing import load_stacks
 
 pytestmark = pytest.mark.slow  # synthesizes the 16 security configurations (shared with checkov)
 
@@ -75,7 +76,7 @@ def skips() -> Skips:
 def policies() -> dict[str, list[PolicyDoc]]:
     out: dict[str, list[PolicyDoc]] = {}
     for label in SCAN_LABELS:
-        out[label] = [p for stack, doc in stack_docs(synthesized(label)).items() for p in iter_policies(stack, doc)]
+        out[label] = [p for stack, doc in load_stacks(synthesized(label)).items() for p in iter_policies(stack, doc)]
     return out
 
 

@@ -413,10 +413,11 @@ def _deployer_policy_command(args: list[str]) -> int:
     out = Path(ns.out) if ns.out else None
     if out is not None and out.exists() and not out.is_dir():
         raise ConfigError("--out", f"{out} is a file; name a directory (new or existing) for the <stack>.json files")
+    from .testing import load_stacks
+
     config = _load(ns.config)
     with tempfile.TemporaryDirectory(prefix="wandb-cdktf-deployer-") as tmp:
-        root = _synth_to_temp(config, tmp) / "stacks"
-        stacks = {d.name: json.loads((d / "cdk.tf.json").read_text()) for d in sorted(root.iterdir()) if d.is_dir()}
+        stacks = load_stacks(_synth_to_temp(config, tmp))
     if ns.stack is not None:
         if ns.stack not in stacks:
             raise ConfigError("--stack", f"{ns.stack!r} is not a stack of this configuration; stacks: "
